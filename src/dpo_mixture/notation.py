@@ -1,0 +1,160 @@
+"""Every symbol of the derivation, declared once with its assumptions and LaTeX name.
+
+Functions over the finite support are :class:`~sympy.IndexedBase` objects indexed by the
+output ``y``, which runs over ``1..n`` (``n`` = the size of the support).  Scalars are plain
+symbols.  Each symbol carries
+
+* SymPy assumptions (``positive=True`` for probabilities on the support and for ``beta``),
+* a LaTeX name in the seed's notation (see :data:`LATEX_NAMES`),
+* a *domain* (:class:`Domain`) that tells the counterexample search how to draw it.
+
+>>> beta.is_positive, p_ref[y].is_positive, r[y].is_real
+(True, True, True)
+>>> LATEX_NAMES["p_ref"]
+'p_{\\\\mathrm{ref}}'
+"""
+
+from __future__ import annotations
+
+import enum
+
+import sympy as sp
+
+__all__ = [
+    "Domain",
+    "DOMAINS",
+    "LATEX_NAMES",
+    "INDEXED_LATEX",
+    "y",
+    "k",
+    "n",
+    "alpha",
+    "beta",
+    "t",
+    "lam",
+    "Z",
+    "M_A",
+    "M_U",
+    "TPM_A",
+    "TPM_U",
+    "p",
+    "q",
+    "p_ref",
+    "p_theta",
+    "p_star",
+    "p_A",
+    "p_U",
+    "r",
+    "alpha_A",
+    "alpha_U",
+    "support_sum",
+]
+
+
+class Domain(enum.Enum):
+    """Where a symbol's values live; the counterexample search draws from it."""
+
+    POSITIVE = "positive real"
+    UNIT_INTERVAL = "open interval (0, 1)"
+    REAL = "real"
+    REAL_VECTOR = "real vector over the support"
+    DISTRIBUTION = "distribution, positive on the support"
+    SPARSE_DISTRIBUTION = "distribution, zeros allowed"
+    POSITIVE_VECTOR = "positive vector over the support"
+
+
+# --- the index and the size of the support -------------------------------------------------
+#: The output, used as the summation index over the support ``1..n``.
+y = sp.Symbol("y", integer=True, positive=True)
+#: A second index, used inside definitions (such as ``Z``) so they never capture ``y``.
+k = sp.Symbol("k", integer=True, positive=True)
+#: The size of the support.
+n = sp.Symbol("n", integer=True, positive=True)
+
+# --- scalars -------------------------------------------------------------------------------
+alpha = sp.Symbol("alpha", positive=True)  # 0 < alpha < 1, see DOMAINS
+beta = sp.Symbol("beta", positive=True)
+t = sp.Symbol("t", positive=True)  # t = 1/beta, or the variable of log t <= t - 1
+lam = sp.Symbol("lambda", real=True)  # Lagrange multiplier
+Z = sp.Symbol("Z", positive=True)
+M_A = sp.Symbol("M_A", positive=True)
+M_U = sp.Symbol("M_U", positive=True)
+TPM_A = sp.Symbol("TPM_A", positive=True)
+TPM_U = sp.Symbol("TPM_U", positive=True)
+
+# --- functions over the support --------------------------------------------------------------
+p = sp.IndexedBase("p", positive=True)
+q = sp.IndexedBase("q", positive=True)
+p_ref = sp.IndexedBase("p_ref", positive=True)
+p_theta = sp.IndexedBase("p_theta", positive=True)
+p_star = sp.IndexedBase("p_star", positive=True)
+# Mixture components may vanish at some outputs of the support: only nonnegative.
+p_A = sp.IndexedBase("p_A", nonnegative=True)
+p_U = sp.IndexedBase("p_U", nonnegative=True)
+r = sp.IndexedBase("r", real=True)
+alpha_A = sp.IndexedBase("alpha_A", positive=True)
+alpha_U = sp.IndexedBase("alpha_U", positive=True)
+
+#: How the search draws each free quantity.
+DOMAINS: dict[sp.Basic, Domain] = {
+    alpha: Domain.UNIT_INTERVAL,
+    beta: Domain.POSITIVE,
+    t: Domain.POSITIVE,
+    lam: Domain.REAL,
+    p: Domain.DISTRIBUTION,
+    q: Domain.DISTRIBUTION,
+    p_ref: Domain.DISTRIBUTION,
+    p_theta: Domain.DISTRIBUTION,
+    p_A: Domain.SPARSE_DISTRIBUTION,
+    p_U: Domain.SPARSE_DISTRIBUTION,
+    r: Domain.REAL_VECTOR,
+}
+
+#: LaTeX for scalars (and the bare names of functions over the support).
+LATEX_NAMES: dict[str, str] = {
+    "alpha": r"\alpha(x)",
+    "beta": r"\beta",
+    "t": "t",
+    "lambda": r"\lambda",
+    "Z": "Z(x)",
+    "M_A": r"M_{\mathcal{A}}",
+    "M_U": r"M_{\mathcal{U}}",
+    "TPM_A": r"\TPM(\mathcal{A};x)",
+    "TPM_U": r"\TPM(\mathcal{U};x)",
+    "n": "n",
+    "y": "y",
+    "k": "y'",
+    "p": "p",
+    "q": "q",
+    "p_ref": r"p_{\mathrm{ref}}",
+    "p_theta": r"p_{\theta}",
+    "p_star": r"p^{*}",
+    "p_A": r"p_{\mathcal{A}}",
+    "p_U": r"p_{\mathcal{U}}",
+    "r": "r",
+    "alpha_A": r"\alpha_{\mathcal{A}}",
+    "alpha_U": r"\alpha_{\mathcal{U}}",
+}
+
+#: How an entry ``base[y]`` prints: ``{name}`` is the base's LaTeX name, ``{i}`` the index.
+INDEXED_LATEX: dict[str, str] = {
+    "p": "{name}({i})",
+    "q": "{name}({i})",
+    "p_ref": "{name}({i}|x)",
+    "p_theta": "{name}({i}|x)",
+    "p_star": "{name}({i}|x)",
+    "p_A": "{name}({i}|x)",
+    "p_U": "{name}({i}|x)",
+    "r": "{name}({i};x)",
+    "alpha_A": "{name}({i};x)",
+    "alpha_U": "{name}({i};x)",
+}
+
+
+def support_sum(expr: sp.Expr, index: sp.Symbol = y) -> sp.Sum:
+    """The sum of ``expr`` over the support, ``index = 1..n``.
+
+    >>> support_sum(p[y])
+    Sum(p[y], (y, 1, n))
+    """
+    return sp.Sum(expr, (index, 1, n))

@@ -1,0 +1,73 @@
+"""Verdicts: the three-valued answer of the engine, plus explicitly cited outside facts."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Verdict", "Outcome", "Counterexample"]
+
+
+class Verdict(str, enum.Enum):
+    """What the engine concluded about a step.
+
+    ``UNDECIDED`` is never a pass: a step that expected ``PROVED`` and got ``UNDECIDED`` fails.
+
+    >>> Verdict("refuted") is Verdict.REFUTED
+    True
+    """
+
+    PROVED = "proved"
+    REFUTED = "refuted"
+    UNDECIDED = "undecided"
+    ASSUMED = "assumed"
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.value
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """A concrete instance, every value exact, that satisfies the hypotheses and breaks the claim.
+
+    ``values`` maps a name to an exact SymPy number (scalars) or a tuple of them (vectors
+    over the support).  ``evidence`` maps a label (``"lhs"``, ``"rhs"``, a hypothesis) to an
+    exact or 50-digit value that shows the violation.
+
+    >>> import sympy as sp
+    >>> c = Counterexample({"beta": sp.Rational(1, 4), "r": (sp.Integer(0), sp.Integer(2))})
+    >>> c.to_json()
+    {'beta': '1/4', 'r': ['0', '2']}
+    """
+
+    values: dict[str, Any]
+    evidence: dict[str, Any] = field(default_factory=dict)
+    confirmation: str = "exact"
+
+    def to_json(self) -> dict[str, Any]:
+        """The report schema: exact values as strings that ``sympy.sympify`` parses."""
+        out: dict[str, Any] = {}
+        for key, value in self.values.items():
+            if isinstance(value, (tuple, list)):
+                out[key] = [str(v) for v in value]
+            else:
+                out[key] = str(value)
+        return out
+
+    @property
+    def n(self) -> int:
+        """The size of the support of the instance."""
+        sizes = [len(v) for v in self.values.values() if isinstance(v, (tuple, list))]
+        return max(sizes) if sizes else 0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a strategy (or the whole engine) returned for one step."""
+
+    verdict: Verdict
+    method: str
+    detail: str = ""
+    counterexample: Counterexample | None = None
+    samples: int = 0
