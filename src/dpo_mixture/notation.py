@@ -76,24 +76,26 @@ alpha = sp.Symbol("alpha", positive=True)  # 0 < alpha < 1, see DOMAINS
 beta = sp.Symbol("beta", positive=True)
 t = sp.Symbol("t", positive=True)  # t = 1/beta, or the variable of log t <= t - 1
 lam = sp.Symbol("lambda", real=True)  # Lagrange multiplier
-Z = sp.Symbol("Z", positive=True)
-M_A = sp.Symbol("M_A", positive=True)
+Z = sp.Symbol("Z", positive=True)  # a sum of positive terms over a nonempty support
+M_A = sp.Symbol("M_A", positive=True)  # E_{p_A}[e^{r/beta}] > 0
 M_U = sp.Symbol("M_U", positive=True)
-TPM_A = sp.Symbol("TPM_A", positive=True)
-TPM_U = sp.Symbol("TPM_U", positive=True)
+# Total masses are derived; bounds on them are results, so only realness is declared.
+TPM_A = sp.Symbol("TPM_A", real=True)
+TPM_U = sp.Symbol("TPM_U", real=True)
 
 # --- functions over the support --------------------------------------------------------------
 p = sp.IndexedBase("p", positive=True)
 q = sp.IndexedBase("q", positive=True)
 p_ref = sp.IndexedBase("p_ref", positive=True)
-p_theta = sp.IndexedBase("p_theta", positive=True)
-p_star = sp.IndexedBase("p_star", positive=True)
+# Derived quantities: their sign is a result to prove, so they carry no sign assumption.
+p_theta = sp.IndexedBase("p_theta", real=True)
+p_star = sp.IndexedBase("p_star", real=True)
 # Mixture components may vanish at some outputs of the support: only nonnegative.
 p_A = sp.IndexedBase("p_A", nonnegative=True)
 p_U = sp.IndexedBase("p_U", nonnegative=True)
 r = sp.IndexedBase("r", real=True)
-alpha_A = sp.IndexedBase("alpha_A", positive=True)
-alpha_U = sp.IndexedBase("alpha_U", positive=True)
+alpha_A = sp.IndexedBase("alpha_A", real=True)
+alpha_U = sp.IndexedBase("alpha_U", real=True)
 
 #: How the search draws each free quantity.
 DOMAINS: dict[sp.Basic, Domain] = {

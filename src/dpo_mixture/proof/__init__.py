@@ -1,0 +1,42 @@
+"""The derivation engine: steps, strategies, verdicts, counterexample search."""
+
+from .derivation import Derivation, Report, StepResult, decide
+from .facts import Definition, Identity, unfold
+from .search import Problem, SearchResult, search
+from .step import Step
+from .strategies import (
+    Cite,
+    ConvexMinimum,
+    Implication,
+    NormalForm,
+    Stationarity,
+    Strategy,
+    TermsVanish,
+    Termwise,
+)
+from .verdict import Counterexample, Outcome, Verdict
+
+__all__ = [
+    "Cite",
+    "ConvexMinimum",
+    "Counterexample",
+    "Definition",
+    "Derivation",
+    "Identity",
+    "Implication",
+    "NormalForm",
+    "Outcome",
+    "Problem",
+    "Report",
+    "SearchResult",
+    "Stationarity",
+    "Step",
+    "StepResult",
+    "Strategy",
+    "TermsVanish",
+    "Termwise",
+    "Verdict",
+    "decide",
+    "search",
+    "unfold",
+]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
 import sympy as sp
 
+from .facts import Definition, Fact
 from .search import Problem, search
 from .step import Step
 from .strategies import NormalForm, Strategy
@@ -44,8 +45,31 @@ class StepResult:
         }
 
 
-def decide(step: Step, seed: int = 0, samples: int | None = None, progress: Callable[[int, int], None] | None = None) -> Outcome:
+def _search_facts(step: Step, context: tuple[Fact, ...]) -> tuple[Fact, ...]:
+    """The step's facts, then every context definition of something the step does not define.
+
+    The prover may use only the step's facts, but truth is judged in the whole model: an
+    instance must satisfy every definition, or a counterexample could be an artefact of
+    leaving, say, ``Z`` free.
+    """
+    defined = {f.target.base if isinstance(f.target, sp.Indexed) else f.target for f in step.facts if isinstance(f, Definition)}
+    extra = tuple(
+        f for f in context
+        if isinstance(f, Definition) and (f.target.base if isinstance(f.target, sp.Indexed) else f.target) not in defined
+    )
+    return tuple(step.facts) + extra
+
+
+def decide(
+    step: Step,
+    seed: int = 0,
+    samples: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    context: tuple[Fact, ...] = (),
+) -> Outcome:
     """Compute a step's verdict: try its strategy; failing that, search for a counterexample.
+
+    ``context`` holds the definitions of the surrounding model; the search unfolds them too.
 
     >>> from dpo_mixture.notation import beta
     >>> decide(Step("b", "beta > 1", sp.Gt(beta, 1), "wishful")).verdict
@@ -61,7 +85,7 @@ def decide(step: Step, seed: int = 0, samples: int | None = None, progress: Call
         failure = f"{strategy.name} did not close"
     if outcome is not None:
         return outcome
-    problem = Problem(step.claim, step.hypotheses, step.facts, step.support, step.domains)
+    problem = Problem(step.claim, step.hypotheses, _search_facts(step, context), step.support, step.domains)
     count = step.search_samples if samples is None else samples
     try:
         found = search(problem, samples=count, seed=seed, progress=progress)
@@ -77,6 +101,20 @@ def decide(step: Step, seed: int = 0, samples: int | None = None, progress: Call
     return Outcome(Verdict.UNDECIDED, f"{failure}; {found.note}", samples=found.samples)
 
 
+def _decide_with_givens(step: Step, established: dict[str, StepResult], seed: int, context: tuple[Fact, ...]) -> Outcome:
+    if not step.given:
+        return decide(step, seed=seed, context=context)
+    extra = []
+    for ref in step.given:
+        if ref not in established:
+            raise ValueError(f"step {step.id!r} cites {ref!r}, which is not an earlier step")
+        verdict = established[ref].outcome.verdict
+        if verdict not in (Verdict.PROVED, Verdict.ASSUMED):
+            return Outcome(Verdict.UNDECIDED, f"depends on step {ref!r}, which is {verdict.value}")
+        extra.append(established[ref].step.claim.xreplace(step.instantiate))
+    return decide(replace(step, hypotheses=tuple(step.hypotheses) + tuple(extra)), seed=seed, context=context)
+
+
 @dataclass(frozen=True)
 class Derivation:
     """A titled, ordered list of steps with the prose that frames them.
@@ -84,7 +122,8 @@ class Derivation:
     ``kind`` is what the documents call it (``"Lemma"``, ``"Theorem"``, ``"Proposition"`` or
     ``"Section"``); ``statement`` are the relations the result asserts, displayed in its
     statement; ``intro`` and ``outro`` are prose for the documents (plain text with inline
-    ``$...$`` LaTeX).
+    ``$...$`` LaTeX).  ``context`` holds the definitions of the model the derivation lives in:
+    the counterexample search respects them even where a step does not cite them.
     """
 
     id: str
@@ -96,6 +135,7 @@ class Derivation:
     statement_text: str = ""
     intro: str = ""
     outro: str = ""
+    context: tuple[Fact, ...] = ()
     extras: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -104,15 +144,27 @@ class Derivation:
         if dupes:
             raise ValueError(f"derivation {self.id!r}: duplicate step ids {dupes}")
 
-    def check(self, seed: int = 0, progress: Callable[[str], None] | None = None) -> list[StepResult]:
-        """Decide every step in order."""
+    def check(
+        self,
+        seed: int = 0,
+        progress: Callable[[str], None] | None = None,
+        established: dict[str, StepResult] | None = None,
+    ) -> list[StepResult]:
+        """Decide every step in order.
+
+        ``established`` maps ids of steps decided before (possibly in other derivations) to
+        their results; a step's ``given`` may only cite those that were proved or cited.
+        """
+        established = {} if established is None else established
         results = []
         for step in self.steps:
             if progress is not None:
                 progress(step.id)
             start = time.perf_counter()
-            outcome = decide(step, seed=seed)
-            results.append(StepResult(step, outcome, time.perf_counter() - start))
+            outcome = _decide_with_givens(step, established, seed, self.context)
+            result = StepResult(step, outcome, time.perf_counter() - start)
+            established[step.id] = result
+            results.append(result)
         return results
 
 
@@ -132,7 +184,8 @@ class Report:
                 if s.id in seen:
                     raise ValueError(f"step id {s.id!r} appears in more than one derivation")
                 seen.add(s.id)
-        return cls(derivations, {d.id: d.check(seed=seed, progress=progress) for d in derivations})
+        established: dict[str, StepResult] = {}
+        return cls(derivations, {d.id: d.check(seed=seed, progress=progress, established=established) for d in derivations})
 
     @property
     def all_results(self) -> list[StepResult]:

@@ -31,6 +31,10 @@ class Step:
     ``chain`` optionally gives intermediate expressions for display, ``lhs = c1 = c2 = rhs``;
     each link is decided separately by the same strategy.
 
+    ``given`` names earlier steps whose claims join the hypotheses, after the substitution
+    ``instantiate`` (for instance ``{q: p_star}`` to use Gibbs' inequality at ``q = p*``).  The
+    engine accepts them only if those steps were proved (or cited).
+
     >>> from dpo_mixture.notation import beta
     >>> Step("beta-positive", "beta is positive", sp.Gt(beta, 0), "declared").id
     'beta-positive'
@@ -47,12 +51,19 @@ class Step:
     support: sp.Expr | None = None
     domains: dict = field(default_factory=dict)
     chain: tuple[sp.Expr, ...] = ()
+    given: tuple[str, ...] = ()
+    instantiate: dict = field(default_factory=dict)
     search_samples: int = 400
 
     def __post_init__(self) -> None:
         if not self.id or not all(c.isalnum() or c in "-_." for c in self.id):
             raise ValueError(f"step id must be a non-empty slug of letters, digits, '-', '_' or '.', not {self.id!r}")
-        if not isinstance(self.claim, _RELATIONS) and self.claim not in (sp.true, sp.false):
+        if self.claim in (sp.true, sp.false):
+            raise ValueError(
+                f"step {self.id!r}: claim evaluated to {self.claim} when it was built, from the symbols' "
+                "assumptions alone; build it with evaluate=False so that the engine decides it"
+            )
+        if not isinstance(self.claim, _RELATIONS):
             raise ValueError(f"step {self.id!r}: claim must be a SymPy relation (Eq, Le, Lt, Ge, Gt, And), not {type(self.claim).__name__}")
         if not isinstance(self.expected, Verdict):
             object.__setattr__(self, "expected", Verdict(self.expected))

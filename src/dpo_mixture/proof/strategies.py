@@ -24,6 +24,7 @@ __all__ = [
     "ConvexMinimum",
     "Termwise",
     "Stationarity",
+    "TermsVanish",
     "Cite",
     "relation_parts",
 ]
@@ -212,6 +213,8 @@ class ConvexMinimum(Strategy):
             if not step.hypotheses:
                 return None
             g, _ = relation_parts(step.hypotheses[0])
+            if not is_positive(sp.simplify(sp.diff(g, x, 2))):
+                g = -g  # an equality reads the same either way round
         else:
             g, op = relation_parts(step.claim)
             if op == "==":
@@ -258,6 +261,37 @@ class Termwise(Strategy):
         if factor.has(sp.log) or not is_nonnegative(factor):
             return None
         return Outcome(Verdict.PROVED, "termwise: the summand gap is a nonnegative multiple of the lemma")
+
+
+@dataclass(frozen=True, repr=False)
+class TermsVanish(Strategy):
+    """From a hypothesis ``sum_y c(y) g(value(y)) = 0`` with ``c > 0`` and ``g >= 0`` (a lemma
+    whose only zero is ``x0``), conclude ``value(y) = x0`` at every output, then check that
+    this is the claim.
+    """
+
+    lemma: sp.Expr
+    variable: sp.Symbol
+    value: sp.Expr
+    zero: sp.Expr
+    name = "vanishing terms"
+
+    def attempt(self, step: Step) -> Outcome | None:
+        g = self.lemma.xreplace({self.variable: self.value})
+        for h in step.hypotheses:
+            if not (isinstance(h, sp.Eq) and h.rhs == 0 and isinstance(h.lhs, sp.Sum)):
+                continue
+            factor = sp.simplify(sp.expand_log(h.lhs.function) / sp.expand_log(g))
+            if factor.has(sp.log) or not is_positive(factor):
+                continue
+            d, op = relation_parts(step.claim)
+            if op != "==":
+                return None
+            consequence = sp.together(self.value - self.zero)
+            num, den = sp.fraction(consequence)
+            if is_positive(den) and (sp.expand(num + d) == 0 or sp.expand(num - d) == 0):
+                return Outcome(Verdict.PROVED, "a zero sum of nonnegative terms: every term vanishes")
+        return None
 
 
 @dataclass(frozen=True, repr=False)
