@@ -35,6 +35,9 @@ class Step:
     ``instantiate`` (for instance ``{q: p_star}`` to use Gibbs' inequality at ``q = p*``).  The
     engine accepts them only if those steps were proved (or cited).
 
+    ``show`` lists expressions the documents evaluate at a counterexample, beside the values
+    of the instance (for instance the covariances a hypothesis speaks of).
+
     >>> from dpo_mixture.notation import beta
     >>> Step("beta-positive", "beta is positive", sp.Gt(beta, 0), "declared").id
     'beta-positive'
@@ -54,6 +57,7 @@ class Step:
     given: tuple[str, ...] = ()
     instantiate: dict = field(default_factory=dict)
     search_samples: int = 400
+    show: tuple[sp.Expr, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.id or not all(c.isalnum() or c in "-_." for c in self.id):
