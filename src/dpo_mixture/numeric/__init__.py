@@ -1,0 +1,40 @@
+"""Numeric functions generated from the model's SymPy expressions.
+
+The ten functions below evaluate the closed form, the mixture weights and masses, the bounds
+and the DPO quantities on arrays of real model outputs.  Their code is printed from the
+expressions of :mod:`dpo_mixture.model` after the rewrites of :mod:`.rewrite` (sums over the
+support become reductions over the last axis, products of exponentials stay in log space),
+once per backend, and cached.  NumPy arrays run on NumPy, torch tensors on torch (on their
+device, with autograd), JAX arrays on JAX (``jax.jit`` included).
+
+>>> import numpy as np
+>>> from dpo_mixture import numeric
+>>> numeric.policy(np.array([0.25, 0.75]), np.array([0.0, 0.0]), 1.0)
+array([0.25, 0.75])
+"""
+
+from .functions import (
+    dpo_loss,
+    implicit_reward,
+    kl_to_ref,
+    log_partition,
+    log_policy,
+    mixture_weights,
+    policy,
+    residual_mass_bound,
+    tpm,
+    tpm_sensitivity,
+)
+
+__all__ = [
+    "policy",
+    "log_policy",
+    "log_partition",
+    "mixture_weights",
+    "tpm",
+    "kl_to_ref",
+    "residual_mass_bound",
+    "tpm_sensitivity",
+    "implicit_reward",
+    "dpo_loss",
+]
