@@ -1,0 +1,53 @@
+"""dpo-mixture: machine-checked mathematics of preference tuning as a mixture.
+
+The public API is small: build steps and derivations, let the engine decide them, and print
+them in the project's notation.
+
+>>> import sympy as sp
+>>> from dpo_mixture import Step, decide, notation
+>>> decide(Step("beta-pos", "beta is positive", sp.Gt(notation.beta, 0, evaluate=False), "declared")).verdict.value
+'proved'
+"""
+
+from . import model, notation
+from .proof import (
+    Cite,
+    ConvexMinimum,
+    Counterexample,
+    Definition,
+    Derivation,
+    Identity,
+    Implication,
+    NormalForm,
+    Report,
+    Stationarity,
+    Step,
+    TermsVanish,
+    Termwise,
+    Verdict,
+    decide,
+)
+from .render import latex
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Cite",
+    "ConvexMinimum",
+    "Counterexample",
+    "Definition",
+    "Derivation",
+    "Identity",
+    "Implication",
+    "NormalForm",
+    "Report",
+    "Stationarity",
+    "Step",
+    "TermsVanish",
+    "Termwise",
+    "Verdict",
+    "decide",
+    "latex",
+    "model",
+    "notation",
+]

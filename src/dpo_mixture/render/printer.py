@@ -18,14 +18,9 @@ from ..notation import INDEXED_LATEX, LATEX_NAMES, n
 
 __all__ = ["NotationPrinter", "latex", "MACROS"]
 
-#: Macros the documents declare (LaTeX preamble and MathJax configuration alike).
-MACROS: dict[str, str] = {
-    "supp": r"\operatorname{supp}",
-    "TPM": r"\operatorname{TPM}",
-    "unif": r"\operatorname{unif}",
-    "card": r"\operatorname{card}",
-    "KL": r"\operatorname{KL}",
-}
+#: Operator names the documents declare: ``\\supp`` prints "supp" upright, and so on.
+#: The paper declares them with ``\\DeclareMathOperator``, the blog page with ``\\newcommand``.
+MACROS: dict[str, str] = {"supp": "supp", "TPM": "TPM", "unif": "unif", "card": "card", "KL": "KL"}
 
 
 class NotationPrinter(LatexPrinter):

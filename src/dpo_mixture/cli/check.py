@@ -1,0 +1,50 @@
+"""``dpo-mixture check``: decide every step and print the verdicts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ._run import add_seed_option, load_derivations, run_report
+
+EXAMPLES = """examples:
+  dpo-mixture check                 verdicts of the document's derivations
+  dpo-mixture check --json          the same as the report.json schema
+  dpo-mixture check my_lemma.py     check a derivation of your own
+"""
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "check",
+        help="decide every step and print a table of verdicts",
+        description="Decide every step by machine; exit 0 iff every verdict is the expected one.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("path", nargs="?", metavar="PATH.py", help="a Python module defining Derivation objects (default: the document's)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_seed_option(p)
+    p.set_defaults(handler=run)
+
+
+def format_table(report) -> str:
+    rows = [("step", "verdict", "expected", "method", "seconds")]
+    for r in report.all_results:
+        mark = "" if r.ok else "  <-- MISMATCH"
+        rows.append((r.step.id, r.outcome.verdict.value, r.step.expected.value, r.outcome.method, f"{r.seconds:.3f}{mark}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths)) + "  " + row[4] for row in rows]
+    total = sum(r.seconds for r in report.all_results)
+    bad = sum(not r.ok for r in report.all_results)
+    lines.append(f"{len(report.all_results)} steps, {bad} mismatched, {total:.2f} s in the engine")
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    report = run_report(load_derivations(args.path), args.seed)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(format_table(report))
+    return 0 if report.ok else 1
