@@ -1,0 +1,105 @@
+"""The build and check commands: outputs, exit codes, user derivations, bad input."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from dpo_mixture.cli import main
+
+
+def test_build_writes_documents_and_report(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    for name in ("dpo_mixture.tex", "dpo_mixture.md", "report.json"):
+        assert (out / name).is_file()
+    report = json.loads((out / "report.json").read_text())
+    assert report["ok"] is True
+    assert all(s["verdict"] == s["expected"] for s in report["steps"])
+    if (out / "dpo_mixture.pdf").exists():
+        assert (out / "dpo_mixture.pdf").read_bytes()[:4] == b"%PDF"
+    else:
+        assert "pdflatex" in printed
+    assert not [p for p in out.iterdir() if p.name.startswith(".dpo-mixture-")]
+
+
+def test_check_prints_a_table_and_exits_zero(capsys):
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "gibbs-rewrite" in out and "proved" in out and "0 mismatched" in out
+
+
+def test_check_json_matches_the_report_schema(capsys):
+    assert main(["check", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] is True
+    assert {"id", "title", "statement", "verdict", "expected", "method", "seconds", "counterexample"} == set(data["steps"][0])
+
+
+USER_MODULE = textwrap.dedent(
+    '''
+    import sympy as sp
+    from dpo_mixture import Derivation, Step, Verdict, notation as N
+
+    S = N.support_sum
+    MINE = Derivation(
+        id="mine",
+        title="A user's lemma",
+        steps=(
+            Step("linear", "linearity", sp.Eq(S(N.p[N.y] * (N.r[N.y] + 1)), S(N.p[N.y] * N.r[N.y]) + S(N.p[N.y])), "split the sum"),
+            Step("wrong", "a false bound", sp.Le(S(N.p[N.y] * N.r[N.y]), S(N.r[N.y]) / N.n), "wishful", expected=Verdict.{expected}),
+        ),
+    )
+    '''
+)
+
+
+@pytest.mark.parametrize(("expected", "code"), [("REFUTED", 0), ("PROVED", 1)])
+def test_check_a_users_module(tmp_path, capsys, expected, code):
+    path = tmp_path / "mine.py"
+    path.write_text(USER_MODULE.format(expected=expected))
+    assert main(["check", str(path), "--json"]) == code
+    steps = json.loads(capsys.readouterr().out)["steps"]
+    assert [s["verdict"] for s in steps] == ["proved", "refuted"]
+    assert steps[1]["counterexample"]["p"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["check", "--nope"], "unrecognized arguments: --nope"),
+        (["check", "missing.py"], "PATH missing.py: no such file"),
+        (["check", "notes.txt"], "expected a Python file"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_user_module_without_derivations_is_bad_input(tmp_path, capsys):
+    path = tmp_path / "empty.py"
+    path.write_text("x = 1\n")
+    assert main(["check", str(path)]) == 2
+    assert "defines no dpo_mixture.proof.Derivation" in capsys.readouterr().err
+
+
+def test_unwritable_out_is_bad_input(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["build", "--out", str(blocker)]) == 2
+    assert "exists and is not a directory" in capsys.readouterr().err
+
+
+def test_python_dash_m_runs_the_cli(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "dpo_mixture", "check"], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ}, timeout=300)
+    assert done.returncode == 0
+    assert "gibbs-inequality" in done.stdout
