@@ -39,8 +39,8 @@ class Step:
     of the instance (for instance the covariances a hypothesis speaks of).
 
     >>> from dpo_mixture.notation import beta
-    >>> Step("beta-positive", "beta is positive", sp.Gt(beta, 0), "declared").id
-    'beta-positive'
+    >>> Step("beta-small", "beta below one", sp.Lt(beta, 1), "hoped for").id
+    'beta-small'
     """
 
     id: str
