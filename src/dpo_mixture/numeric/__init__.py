@@ -13,28 +13,7 @@ device, with autograd), JAX arrays on JAX (``jax.jit`` included).
 array([0.25, 0.75])
 """
 
-from .functions import (
-    dpo_loss,
-    implicit_reward,
-    kl_to_ref,
-    log_partition,
-    log_policy,
-    mixture_weights,
-    policy,
-    residual_mass_bound,
-    tpm,
-    tpm_sensitivity,
-)
+from . import functions as _functions
+from .functions import *  # noqa: F403 - the ten public functions
 
-__all__ = [
-    "policy",
-    "log_policy",
-    "log_partition",
-    "mixture_weights",
-    "tpm",
-    "kl_to_ref",
-    "residual_mass_bound",
-    "tpm_sensitivity",
-    "implicit_reward",
-    "dpo_loss",
-]
+__all__ = list(_functions.__all__)
