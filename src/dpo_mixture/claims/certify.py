@@ -1,0 +1,161 @@
+"""Certify a counterexample with interval arithmetic: rounding cannot fake a violation.
+
+The search confirms a violation in exact rationals when the claim has no transcendental
+function, and otherwise at 60 digits with a margin.  For the latter this module re-evaluates
+the unfolded hypotheses and conclusion at the instance in outward-rounded interval arithmetic
+(:mod:`mpmath.iv`): a counterexample stands only when every hypothesis *certainly* holds and
+the conclusion *certainly* fails, so a true identity can never be refuted by rounding.
+
+>>> import sympy as sp
+>>> from dpo_mixture.notation import beta, r, n, y
+>>> certify(sp.Gt(sp.exp(r[y] / beta), 1), (), {beta: 1, r: [sp.Integer(-1), sp.Integer(2)], n: 2})
+True
+>>> certify(sp.Eq(sp.exp(sp.log(beta)), beta), (), {beta: sp.Rational(1, 3), n: 2})
+False
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mpmath
+import sympy as sp
+
+from ..model import SupportMax, SupportMin
+from ..notation import n as _n, y as _y
+
+__all__ = ["certify", "PRECISION_BITS"]
+
+#: Working precision of the intervals, in bits (outward rounding keeps every result rigorous).
+PRECISION_BITS = 256
+
+_iv = mpmath.iv
+
+
+class _Unknown(Exception):
+    """The instance cannot be evaluated (a logarithm of zero, an undefined value)."""
+
+
+def _const(value: sp.Basic) -> Any:
+    value = sp.Rational(value)
+    return _iv.mpf(int(value.p)) / int(value.q)
+
+
+def _walk(e: sp.Basic, env: dict) -> Any:
+    if e in env:
+        return env[e]
+    if e.is_Rational:
+        return _const(e)
+    if e is sp.E:
+        return _iv.e
+    if isinstance(e, sp.Indexed):
+        index = _walk(e.indices[0], env)
+        return env[e.base][int(index) - 1]
+    if isinstance(e, sp.Add):
+        out = _walk(e.args[0], env)
+        for a in e.args[1:]:
+            out = out + _walk(a, env)
+        return out
+    if isinstance(e, sp.Mul):
+        out = _walk(e.args[0], env)
+        for a in e.args[1:]:
+            out = out * _walk(a, env)
+        return out
+    if isinstance(e, sp.Pow):
+        base = _walk(e.base, env)
+        if e.exp.is_Integer:
+            k = int(e.exp)
+            if k < 0:
+                if (base > 0) is not True and (base < 0) is not True:
+                    raise _Unknown
+                return 1 / base ** (-k)
+            return base**k
+        if (base > 0) is not True:
+            raise _Unknown
+        return _iv.exp(_walk(e.exp, env) * _iv.log(base))
+    if isinstance(e, sp.exp):
+        return _iv.exp(_walk(e.args[0], env))
+    if isinstance(e, sp.log):
+        arg = _walk(e.args[0], env)
+        if (arg > 0) is not True:
+            raise _Unknown
+        return _iv.log(arg)
+    if isinstance(e, sp.Sum):
+        (index, lo, hi), = e.limits
+        terms = [_walk(e.function, {**env, index: i}) for i in range(int(_walk(lo, env)), int(_walk(hi, env)) + 1)]
+        total = _const(0)
+        for t in terms:
+            total = total + t
+        return total
+    if isinstance(e, (SupportMax, SupportMin, sp.Max, sp.Min)):
+        if isinstance(e, (SupportMax, SupportMin)):
+            body, index = e.args
+            values = [_walk(body, {**env, index: i}) for i in range(1, env[_n] + 1)]
+            biggest = isinstance(e, SupportMax)
+        else:
+            values = [_walk(a, env) for a in e.args]
+            biggest = isinstance(e, sp.Max)
+        lows = [_iv.mpf(v.a) for v in values]
+        highs = [_iv.mpf(v.b) for v in values]
+        pick = max if biggest else min
+        lo_, hi_ = pick(lows, key=lambda v: v.a), pick(highs, key=lambda v: v.b)
+        return _iv.mpf([lo_.a, hi_.b])
+    if isinstance(e, sp.Abs):
+        v = _walk(e.args[0], env)
+        if (v >= 0) is True:
+            return v
+        if (v <= 0) is True:
+            return -v
+        raise _Unknown
+    raise _Unknown
+
+
+def _relation(rel: sp.Basic, env: dict) -> bool | None:
+    """True: certainly holds; False: certainly fails; None: cannot tell."""
+    if isinstance(rel, sp.And):
+        results = [_relation(a, env) for a in rel.args]
+        if any(r is False for r in results):
+            return False
+        return True if all(r is True for r in results) else None
+    if _y in (rel.lhs - rel.rhs).free_symbols:
+        results = [_relation(rel.xreplace({_y: i}), env) for i in range(1, env[_n] + 1)]
+        if any(r is False for r in results):
+            return False
+        return True if all(r is True for r in results) else None
+    try:
+        a, b = _walk(rel.lhs, env), _walk(rel.rhs, env)
+    except (_Unknown, ZeroDivisionError, ValueError, KeyError, TypeError):
+        return None
+    if isinstance(rel, sp.Eq):
+        if (a < b) is True or (a > b) is True:
+            return False
+        return True if (a == b) is True else None
+    op = {sp.StrictLessThan: "<", sp.LessThan: "<=", sp.StrictGreaterThan: ">", sp.GreaterThan: ">="}[type(rel)]
+    holds = {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+    fails = {"<": a >= b, "<=": a > b, ">": a <= b, ">=": a < b}[op]
+    if holds is True:
+        return True
+    if fails is True:
+        return False
+    return None
+
+
+def certify(conclusion: sp.Basic, hypotheses: tuple, values: dict, bits: int = PRECISION_BITS) -> bool:
+    """Whether interval arithmetic proves that ``values`` satisfies every hypothesis and
+    violates ``conclusion`` (all given with the definitions already unfolded)."""
+    previous = _iv.prec
+    _iv.prec = bits
+    try:
+        env: dict = {}
+        for key, value in values.items():
+            if isinstance(key, sp.IndexedBase):
+                env[key] = [_const(v) for v in value]
+            elif key == _n:
+                env[key] = int(value)
+            else:
+                env[key] = _const(value)
+        if any(_relation(h, env) is not True for h in hypotheses):
+            return False
+        return _relation(conclusion, env) is False
+    finally:
+        _iv.prec = previous

@@ -1,0 +1,327 @@
+"""Decide a claim: a symbolic proof, an exact counterexample, or an honest "undecided".
+
+:func:`check_claim` parses the claim and its hypotheses (:mod:`.parser`), builds one
+:class:`~dpo_mixture.proof.Step` in the model of :mod:`.vocabulary` and hands it to the
+engine's :func:`~dpo_mixture.proof.decide`.  The proof attempts are sound by construction:
+
+* the sum normal form with every definition unfolded;
+* the same with ``Z`` kept as an opaque positive number (a statement proved for *every*
+  positive ``Z`` holds for the model's ``Z``), which lets logarithms of ``Z`` expand;
+* with hypotheses, the engine's :class:`~dpo_mixture.proof.Implication`, both ways.
+
+When none closes, the engine's structured counterexample search runs over instances of the
+model (every definition unfolded, the support restricted to ``p_ref > 0``); a violation counts
+only when confirmed in exact rational arithmetic or at 60 digits with a margin, so rounding
+never refutes a true statement.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterable
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from ..model import SupportMax, SupportMin
+from ..notation import M_A, M_U, Z, alpha, beta, n as _n, p_A, p_U, r, support_sum, y as _y
+from ..proof import Definition, Identity, Implication, NormalForm, Step, Strategy, Verdict, decide, unfold
+from ..proof.sign import sign
+from ..proof.strategies import relation_parts
+from ..proof.evaluate import evaluate, register
+from ..proof.verdict import Outcome
+from .certify import certify
+from .parser import parse_labelled
+from .vocabulary import FACTS, SCALARS, SUPPORT, VECTORS
+
+__all__ = ["ClaimVerdict", "check_claim", "DEFAULT_SAMPLES", "PROOF_SECONDS"]
+
+#: Instances the counterexample search tries by default.
+DEFAULT_SAMPLES = 400
+#: Wall-clock limit of each symbolic proof attempt (where the platform allows one).
+PROOF_SECONDS = 4.0
+
+
+# --- evaluation of support-wide extrema ------------------------------------------------------
+def _extremum_rule(node: sp.Basic, walk: Callable, numbers: Any, env: dict) -> Any:
+    """``max``/``min`` over the support: bind the index to every output, then reduce."""
+    body, index = node.args
+    missing = object()
+    saved = env.get(index, missing)
+    env[index] = np.arange(1, int(env[_n]) + 1)
+    try:
+        values = walk(body)
+    finally:
+        if saved is missing:
+            del env[index]
+        else:
+            env[index] = saved
+    if not isinstance(values, np.ndarray):
+        return values
+    if numbers.kind == "float":
+        return float(np.max(values) if isinstance(node, SupportMax) else np.min(values))
+    pick = max if isinstance(node, SupportMax) else min
+    return pick(values)
+
+
+register(SupportMax, _extremum_rule)
+register(SupportMin, _extremum_rule)
+
+
+# --- proof attempts --------------------------------------------------------------------------
+class _Timeout(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the block after ``seconds`` (main thread on POSIX only; elsewhere no limit)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or seconds <= 0:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _without_z(facts: tuple) -> tuple:
+    return tuple(f for f in facts if not (isinstance(f, Definition) and f.target == Z))
+
+
+#: ``alpha = a / (1 + a)`` with ``a > 0`` runs over exactly ``(0, 1)``: a statement proved for
+#: every ``a > 0`` holds for every ``alpha``, and the sign analysis sees ``1 - alpha > 0``
+#: through positive coefficients instead of a cancellation.
+_A = sp.Symbol("a_alpha", positive=True)
+_REPARAMETRIZED = (
+    *_without_z(FACTS),
+    Definition("alpha = a/(1 + a), a > 0", alpha, _A / (1 + _A)),
+    Definition("Z = alpha M_A + (1 - alpha) M_U (Lemma 1)", Z, alpha * M_A + (1 - alpha) * M_U),
+    Identity("M_A = E_{p_A}[exp(r/beta)] > 0", support_sum(p_A[_y] * sp.exp(r[_y] / beta)), M_A),
+    Identity("M_U = E_{p_U}[exp(r/beta)] > 0", support_sum(p_U[_y] * sp.exp(r[_y] / beta)), M_U),
+)
+
+
+@dataclass(frozen=True, repr=False)
+class _DirectSign(Strategy):
+    """Unfold the definitions without expanding and read the sign of the difference directly:
+    expansion would turn ``(1 - alpha) p_U`` into a difference of nonnegative terms."""
+
+    name = "sign analysis"
+
+    def attempt(self, step: Step) -> Outcome | None:
+        parts = [relation_parts(r) for r in (step.claim.args if isinstance(step.claim, sp.And) else (step.claim,))]
+        for d, op in parts:
+            if op == "==":
+                return None
+            e = unfold(d, step.facts)
+            if not any(_meets(sign(form), op) for form in (e, sp.factor_terms(e))):
+                return None
+        return Outcome(Verdict.PROVED, "the sign of the difference follows from the declared signs")
+
+
+def _meets(s: str | None, op: str) -> bool:
+    return s == "pos" if op == ">" else s in ("pos", "nonneg", "zero")
+
+
+#: Proof attempts in order: (strategy, facts, what the facts assume beyond the definitions).
+#: Keeping ``Z`` opaque is sound: a statement proved for every positive ``Z`` holds for ``Z``.
+_PLANS: tuple[tuple[Strategy, tuple, str], ...] = (
+    (NormalForm(), FACTS, ""),
+    (_DirectSign(), _without_z(FACTS), " (Z kept as a positive number)"),
+    (NormalForm(), _REPARAMETRIZED, " (alpha = a/(1+a); Z through M_A, M_U)"),
+    (NormalForm(), _without_z(FACTS), " (Z kept as a positive number)"),
+)
+_IMPLICATIONS: tuple[tuple[Strategy, tuple, str], ...] = (
+    (Implication(), _REPARAMETRIZED, " (alpha = a/(1+a); Z through M_A, M_U)"),
+    (Implication(), FACTS, ""),
+)
+
+
+@dataclass(frozen=True, repr=False)
+class _Attempts(Strategy):
+    """Try several sound proof attempts in turn; the first that closes wins."""
+
+    seconds: float = PROOF_SECONDS
+    name = "normal form and implication"
+
+    def attempt(self, step: Step) -> Outcome | None:
+        plans = _PLANS + (_IMPLICATIONS if step.hypotheses else ())
+        for strategy, facts, note in plans:
+            try:
+                with _time_limit(self.seconds):
+                    outcome = strategy.attempt(replace(step, facts=facts, strategy=strategy))
+            except (_Timeout, NotImplementedError, ValueError, TypeError, AttributeError,
+                    ZeroDivisionError, RecursionError, sp.PolynomialError, sp.GeneratorsNeeded):
+                continue
+            if outcome is not None and outcome.verdict is Verdict.PROVED:
+                what = outcome.method.split(" using ")[0]  # the engine lists every fact offered
+                return replace(outcome, method=f"{strategy.name}: {what} from the model's definitions{note}")
+        return None
+
+
+# --- the verdict -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ClaimVerdict:
+    """The answer to one claim.
+
+    ``verdict`` is ``Verdict.PROVED``, ``REFUTED`` or ``UNDECIDED``; ``counterexample`` is the
+    instance in the report's schema (name -> exact value as a string, vectors as lists), or
+    ``None``; ``method`` says what decided it; ``samples`` how many instances the search tried
+    (0 when a proof closed first).  ``evidence`` holds, for a counterexample, the values of the
+    sides of the conclusion and of the hypotheses there (as short decimal strings).
+    """
+
+    verdict: Verdict
+    counterexample: dict[str, Any] | None
+    method: str
+    samples: int
+    claim: str = ""
+    assumptions: tuple[str, ...] = ()
+    evidence: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"verdict", "method", "samples", "counterexample"}``, as ``--json`` prints it."""
+        return {
+            "verdict": self.verdict.value,
+            "method": self.method,
+            "samples": self.samples,
+            "counterexample": self.counterexample,
+        }
+
+    @property
+    def exit_code(self) -> int:
+        """0 proved, 1 refuted, 3 undecided."""
+        return {Verdict.PROVED: 0, Verdict.REFUTED: 1}.get(self.verdict, 3)
+
+
+def _instance(values: dict[str, Any]) -> dict:
+    """The search's named values back as the evaluator's symbol -> value mapping."""
+    out: dict = {}
+    for name, value in values.items():
+        if name in VECTORS:
+            out[VECTORS[name]] = list(value)
+            out[_n] = len(value)
+        elif name in SCALARS:
+            out[SCALARS[name]] = value
+    return out
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, sp.Rational) or isinstance(value, int):
+        return str(value)
+    return mpmath.nstr(mpmath.mpf(value), 12)
+
+
+def _side_values(rel: sp.Basic, values: dict) -> str:
+    """``lhs = ..., rhs = ...`` of a relation at an instance (for vectors: at each output)."""
+    parts = []
+    for label, side in (("lhs", rel.lhs), ("rhs", rel.rhs)):
+        side = unfold(side, FACTS)
+        if _y in side.free_symbols:
+            vals = [evaluate(side.xreplace({_y: i}), values, "mp") for i in range(1, values[_n] + 1)]
+            parts.append(f"{label} = [" + ", ".join(_show(v) for v in vals) + "]")
+        else:
+            parts.append(f"{label} = {_show(evaluate(side, values, 'mp'))}")
+    return ", ".join(parts)
+
+
+def _evidence(pieces: list[tuple[str, sp.Basic]], values: dict) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for text, rel in pieces:
+        try:
+            out[text] = _side_values(rel, values)
+        except (ValueError, TypeError, ZeroDivisionError, OverflowError, KeyError):
+            continue
+    return out
+
+
+def _texts(assume: str | Iterable[str]) -> list[str]:
+    if isinstance(assume, str):
+        return [assume]
+    texts = list(assume)
+    for t in texts:
+        if not isinstance(t, str):
+            raise TypeError(f"each hypothesis is text, not {type(t).__name__}")
+    return texts
+
+
+def check_claim(
+    conclusion: str,
+    assume: str | Iterable[str] = (),
+    *,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> ClaimVerdict:
+    """Prove ``conclusion`` from ``assume``, refute it with an exact counterexample, or say
+    undecided after ``samples`` instances of the search (seeded by ``seed``).
+
+    Raises :class:`~dpo_mixture.claims.ClaimSyntaxError` (a ``ValueError``) for text outside
+    the claim language, naming the token and its column.
+
+    >>> check_claim("TPM_A <= alpha", samples=200).verdict
+    <Verdict.REFUTED: 'refuted'>
+    """
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 0:
+        raise ValueError(f"samples must be a nonnegative integer, not {samples!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ValueError(f"seed must be an integer, not {seed!r}")
+    pieces = list(parse_labelled(conclusion))
+    claim = pieces[0][1] if len(pieces) == 1 else sp.And(*(rel for _, rel in pieces), evaluate=False)
+    hyp_texts = _texts(assume)
+    hyp_pieces: list[tuple[str, sp.Basic]] = []
+    for text in hyp_texts:
+        hyp_pieces += parse_labelled(text)
+    hyps = tuple(rel for _, rel in hyp_pieces)
+    step = Step(
+        "claim",
+        conclusion,
+        claim,
+        "checked on request",
+        strategy=_Attempts(),
+        hypotheses=hyps,
+        facts=FACTS,
+        support=SUPPORT,
+        search_samples=samples,
+    )
+    outcome = decide(step, seed=seed, samples=samples, progress=progress)
+    verdict, method, ce = outcome.verdict, outcome.method, outcome.counterexample
+    evidence: dict[str, str] = {}
+    if ce is not None:
+        values = _instance(ce.values)
+        if ce.confirmation == "exact":
+            method = "counterexample search, violation confirmed exactly (rational arithmetic)"
+        elif certify(unfold(claim, FACTS), tuple(unfold(h, FACTS) for h in hyps), values):
+            method = f"counterexample search, violation confirmed at {ce.confirmation} and certified by interval arithmetic"
+        else:
+            verdict, ce = Verdict.UNDECIDED, None
+            method = (
+                f"undecided: no proof closed; a candidate counterexample after {outcome.samples} instances "
+                "could not be certified by interval arithmetic"
+            )
+        if ce is not None:
+            evidence = _evidence(pieces + hyp_pieces, values)
+    elif verdict is Verdict.UNDECIDED:
+        method = f"undecided: no proof closed and no counterexample among {outcome.samples} instances"
+    return ClaimVerdict(
+        verdict=verdict,
+        counterexample=None if ce is None else ce.to_json(),
+        method=method,
+        samples=outcome.samples,
+        claim=conclusion,
+        assumptions=tuple(hyp_texts),
+        evidence=evidence,
+    )

@@ -1,0 +1,423 @@
+"""Parse a claim's text into SymPy relations, against a whitelist of Python syntax.
+
+The text is parsed by :func:`ast.parse` (``mode="eval"``) and never evaluated: a first pass
+checks every node against the whitelist (numbers, the vocabulary's names, calls of its
+functions, arithmetic, the five relations and ``and``) and reports the leftmost offending
+token with its column; a second pass builds SymPy expressions from the accepted tree.
+
+Vectors over the support are expressions in the output ``y``; ``E``, ``sum``, ``max``, ...
+bind their own index ``k``.
+
+>>> parse_claim("TPM_A + TPM_U == 1")
+Eq(TPM_A + TPM_U, 1)
+>>> parse_claim("p_theta <= p_ref")
+p_theta[y] <= p_ref[y]
+>>> parse_hypotheses("Cov_unif(r, p_A) > 0 and alpha < 1/2")[1]
+alpha < 1/2
+>>> parse_claim("r.__class__")
+Traceback (most recent call last):
+...
+dpo_mixture.claims.parser.ClaimSyntaxError: attribute access '__class__' at column 3
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..model import SupportMax, SupportMin
+from ..notation import k as _k, n as _n, y as _y
+from .vocabulary import FUNCTIONS, SCALARS, VECTORS
+
+__all__ = [
+    "ClaimSyntaxError",
+    "parse_claim",
+    "parse_hypotheses",
+    "parse_expression",
+    "parse_labelled",
+    "parse_relations",
+    "MAX_LENGTH",
+]
+
+#: Longest claim text accepted, in characters.
+MAX_LENGTH = 2000
+#: Largest integer literal accepted, in digits, and largest numeric exponent.
+_MAX_DIGITS = 100
+_MAX_EXPONENT = 1000
+
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_REJECTED_BINOPS = {
+    ast.BitXor: ("^", "use ** for powers"),
+    ast.FloorDiv: ("//", ""),
+    ast.Mod: ("%", ""),
+    ast.MatMult: ("@", ""),
+    ast.LShift: ("<<", ""),
+    ast.RShift: (">>", ""),
+    ast.BitAnd: ("&", "join relations with 'and'"),
+    ast.BitOr: ("|", ""),
+}
+_RELATIONS = {ast.Lt: (sp.Lt, "<"), ast.LtE: (sp.Le, "<="), ast.Gt: (sp.Gt, ">"), ast.GtE: (sp.Ge, ">="), ast.Eq: (sp.Eq, "==")}
+_REJECTED_RELATIONS = {ast.NotEq: "!=", ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
+_CONTAINERS = {
+    ast.List: ("list", "["),
+    ast.Tuple: ("tuple", "("),
+    ast.Set: ("set", "{"),
+    ast.Dict: ("dict", "{"),
+    ast.ListComp: ("comprehension", "["),
+    ast.SetComp: ("comprehension", "{"),
+    ast.DictComp: ("comprehension", "{"),
+    ast.GeneratorExp: ("comprehension", "("),
+}
+
+
+class ClaimSyntaxError(ValueError):
+    """The claim's text is not in the claim language; names the token and its column (1-based).
+
+    >>> try:
+    ...     parse_claim("alpha < x")
+    ... except ClaimSyntaxError as exc:
+    ...     print(exc.token, exc.column)
+    x 9
+    """
+
+    def __init__(self, what: str, token: str, column: int, hint: str = ""):
+        self.what, self.token, self.column, self.hint = what, token, column, hint
+        message = f"{what} {token!r} at column {column}"
+        super().__init__(message + (f" ({hint})" if hint else ""))
+
+
+@dataclass(frozen=True)
+class _Problem:
+    column: int  # 0-based character offset into the (single-line) text
+    what: str
+    token: str
+    hint: str = ""
+
+    def error(self) -> ClaimSyntaxError:
+        return ClaimSyntaxError(self.what, self.token, self.column + 1, self.hint)
+
+
+def _vocabulary_hint() -> str:
+    return "known names: " + ", ".join([*SCALARS, *VECTORS])
+
+
+def _functions_hint() -> str:
+    return "functions: " + ", ".join(FUNCTIONS)
+
+
+class _Checker:
+    """First pass: every node must be on the whitelist.  Collects every problem."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.problems: list[_Problem] = []
+
+    def flag(self, column: int, what: str, token: str, hint: str = "") -> None:
+        self.problems.append(_Problem(column, what, token, hint))
+
+    def between(self, left: ast.AST, right: ast.AST, token: str) -> int:
+        """Column of ``token`` in the text between two nodes (for operators, which carry none)."""
+        start, end = left.end_col_offset or 0, right.col_offset
+        at = self.text.find(token.split()[0], start, max(end, start + len(token)))
+        return at if at >= 0 else start
+
+    def segment(self, node: ast.AST, limit: int = 24) -> str:
+        seg = self.text[node.col_offset : node.end_col_offset] if node.end_col_offset is not None else ""
+        return seg if len(seg) <= limit else seg[: limit - 3] + "..."
+
+    def visit(self, node: ast.AST, callee: bool = False) -> None:
+        method = getattr(self, f"visit_{type(node).__name__}", None)
+        if method is not None:
+            method(node)
+            return
+        if type(node) in _CONTAINERS:
+            kind, token = _CONTAINERS[type(node)]
+            self.flag(node.col_offset, kind, token)
+        elif isinstance(node, ast.Lambda):
+            self.flag(node.col_offset, "lambda", "lambda")
+        elif isinstance(node, (ast.JoinedStr, ast.FormattedValue)):
+            self.flag(node.col_offset, "string", self.segment(node))
+        elif isinstance(node, ast.Subscript):
+            self.visit(node.value)
+            self.flag(node.value.end_col_offset or node.col_offset, "subscript", "[")
+        elif isinstance(node, ast.IfExp):
+            self.flag(self.between(node.body, node.test, "if"), "conditional", "if")
+        elif isinstance(node, ast.NamedExpr):
+            self.flag(self.between(node.target, node.value, ":="), "assignment", ":=")
+        elif isinstance(node, ast.Starred):
+            self.flag(node.col_offset, "unpacking", "*")
+        else:
+            self.flag(getattr(node, "col_offset", 0), "unsupported syntax", self.segment(node) or type(node).__name__)
+
+    def visit_Expression(self, node: ast.Expression) -> None:
+        self.visit(node.body)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        v = node.value
+        if isinstance(v, bool) or v is None or v is Ellipsis:
+            self.flag(node.col_offset, "constant", self.segment(node))
+        elif isinstance(v, (str, bytes)):
+            self.flag(node.col_offset, "string", self.segment(node))
+        elif isinstance(v, complex):
+            self.flag(node.col_offset, "imaginary number", self.segment(node))
+        elif isinstance(v, int) and len(str(abs(v))) > _MAX_DIGITS:
+            self.flag(node.col_offset, "number too long", self.segment(node))
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if node.id in SCALARS or node.id in VECTORS:
+            return
+        if node.id in FUNCTIONS:
+            self.flag(node.col_offset, "function used without arguments", node.id)
+        else:
+            self.flag(node.col_offset, "unknown name", node.id, _vocabulary_hint())
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self.visit(node.value)
+        end = node.end_col_offset or node.col_offset
+        self.flag(end - len(node.attr), "attribute access", node.attr)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Name):
+            if func.id not in FUNCTIONS:
+                what = "call of a name outside the vocabulary" if func.id in SCALARS or func.id in VECTORS else "unknown function"
+                self.flag(func.col_offset, what, func.id, _functions_hint())
+        else:
+            self.visit(func)
+            if not isinstance(func, (ast.Attribute, ast.Lambda)):
+                self.flag(func.end_col_offset or func.col_offset, "call of an expression", "(")
+        for arg in node.args:
+            self.visit(arg)
+        for kw in node.keywords:
+            if kw.arg is None:
+                self.flag(kw.value.col_offset - 2, "unpacking", "**")
+            else:
+                self.flag(kw.col_offset, "keyword argument", kw.arg)
+            self.visit(kw.value)
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        self.visit(node.left)
+        if type(node.op) in _REJECTED_BINOPS:
+            token, hint = _REJECTED_BINOPS[type(node.op)]
+            self.flag(self.between(node.left, node.right, token), "operator", token, hint)
+        elif type(node.op) not in _BINOPS:  # pragma: no cover - every operator is listed
+            self.flag(node.col_offset, "operator", type(node.op).__name__)
+        self.visit(node.right)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
+        if isinstance(node.op, ast.Not):
+            self.flag(node.col_offset, "operator", "not")
+        elif isinstance(node.op, ast.Invert):
+            self.flag(node.col_offset, "operator", "~")
+        self.visit(node.operand)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> None:
+        if isinstance(node.op, ast.Or):
+            self.flag(self.between(node.values[0], node.values[1], "or"), "operator", "or", "only 'and' joins relations")
+        for v in node.values:
+            self.visit(v)
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        left = node.left
+        self.visit(left)
+        for op, right in zip(node.ops, node.comparators):
+            if type(op) in _REJECTED_RELATIONS:
+                token = _REJECTED_RELATIONS[type(op)]
+                self.flag(self.between(left, right, token), "relation", token, "use <, <=, >, >= or ==")
+            self.visit(right)
+            left = right
+
+
+class _Builder:
+    """Second pass: the checked tree to SymPy.  Vectors are expressions in ``y``."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.checker = _Checker(text)
+
+    def fail(self, node: ast.AST, what: str, token: str | None = None, hint: str = "") -> ClaimSyntaxError:
+        return ClaimSyntaxError(what, token if token is not None else self.checker.segment(node), node.col_offset + 1, hint)
+
+    # -- relations
+    def relations(self, node: ast.AST) -> list[tuple[str, sp.Basic]]:
+        """Each relation with the text it was written as (a chain gives one per link)."""
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+            out: list[tuple[str, sp.Basic]] = []
+            for v in node.values:
+                out += self.relations(v)
+            return out
+        if isinstance(node, ast.Compare):
+            out = []
+            left, left_node = self.expr(node.left), node.left
+            for op, right_node in zip(node.ops, node.comparators):
+                right = self.expr(right_node)
+                func, _ = _RELATIONS[type(op)]
+                label = self.text[left_node.col_offset : right_node.end_col_offset].strip()
+                out.append((label, func(left, right, evaluate=False)))
+                left, left_node = right, right_node
+            return out
+        raise self.fail(node, "not a relation", hint="a claim compares two sides with <, <=, >, >= or ==")
+
+    # -- expressions
+    def expr(self, node: ast.AST) -> sp.Expr:
+        out = self._expr(node)
+        if out.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            raise self.fail(node, "undefined value (division by zero?)")
+        return out
+
+    def _expr(self, node: ast.AST) -> sp.Expr:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, int):
+                return sp.Integer(node.value)
+            return sp.Rational(self.checker.segment(node, limit=10**6).replace("_", ""))
+        if isinstance(node, ast.Name):
+            if node.id in SCALARS:
+                return SCALARS[node.id]
+            return VECTORS[node.id][_y]
+        if isinstance(node, ast.UnaryOp):
+            value = self.expr(node.operand)
+            return -value if isinstance(node.op, ast.USub) else value
+        if isinstance(node, ast.BinOp):
+            a, b = self.expr(node.left), self.expr(node.right)
+            op = type(node.op)
+            if op is ast.Add:
+                return a + b
+            if op is ast.Sub:
+                return a - b
+            if op is ast.Mult:
+                return a * b
+            if op is ast.Div:
+                if b == 0:
+                    at = self.checker.between(node.left, node.right, "/")
+                    raise ClaimSyntaxError("division by zero", "/", at + 1)
+                return a / b
+            if b.is_Number and abs(b) > _MAX_EXPONENT:
+                raise self.fail(node.right, "exponent too large")
+            if a.is_Number and b.is_Number and abs(a) > 1 and not b.is_Integer:
+                return sp.Pow(a, b)
+            return a**b
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, (ast.Compare, ast.BoolOp)):
+            raise self.fail(node, "relation inside an expression", hint="relations may only be joined by 'and' at the top")
+        raise self.fail(node, "unsupported syntax")  # pragma: no cover - the checker rejects it first
+
+    def call(self, node: ast.Call) -> sp.Expr:
+        name = node.func.id  # the checker made sure of it
+        arity = FUNCTIONS[name]
+        if (arity is not None and len(node.args) not in arity) or not node.args:
+            expected = " or ".join(map(str, arity)) if arity else "at least 1"
+            raise self.fail(node.func, f"wrong number of arguments ({len(node.args)}, expected {expected}) to", name)
+        args = [self.expr(a) for a in node.args]
+        if name == "exp":
+            return sp.exp(args[0])
+        if name == "log":
+            return sp.log(args[0])
+        if name == "E":
+            return _sum(args[0] * args[1])
+        if name == "sum":
+            return _sum(args[0])
+        if name == "E_unif":
+            return _sum(args[0]) / _n
+        if name == "Cov_unif":
+            f, g = args
+            return _sum(f * g) / _n - _sum(f) * _sum(g) / _n**2
+        if name == "KL":
+            p, q = args
+            return _sum(p * sp.log(p / q))
+        # max / min
+        if len(args) > 1:
+            return (sp.Max if name == "max" else sp.Min)(*args)
+        (f,) = args
+        if _y not in f.free_symbols:
+            return f
+        return (SupportMax if name == "max" else SupportMin)(f.xreplace({_y: _k}), _k)
+
+
+def _sum(f: sp.Expr) -> sp.Expr:
+    """The sum over the support of the vector ``f`` (in ``y``), over the bound index ``k``."""
+    return sp.Sum(f.xreplace({_y: _k}), (_k, 1, _n))
+
+
+def _tree(text: str) -> ast.Expression:
+    """Parse ``text`` (no leading blanks) as one Python expression; columns are 1-based."""
+    if "\n" in text or "\r" in text:
+        column = min(i for i in (text.find("\n"), text.find("\r")) if i >= 0)
+        raise ClaimSyntaxError("line break", "\\n", column + 1, "write the claim on one line")
+    if not text.strip():
+        raise ClaimSyntaxError("empty claim", "", 1)
+    if not text.isascii():  # ast columns are UTF-8 byte offsets: ASCII keeps them characters
+        column = next(i for i, c in enumerate(text) if not c.isascii())
+        raise ClaimSyntaxError("non-ASCII character", text[column], column + 1)
+    try:
+        return ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        column = exc.offset if exc.offset and 0 < exc.offset <= len(text) else len(text) + 1
+        token = text[column - 1 : column] or "end of text"
+        hint = "use == for equality" if token == "=" else ""
+        raise ClaimSyntaxError(f"syntax error ({exc.msg}) near", token, column, hint) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ClaimSyntaxError("claim nested too deeply or malformed", text[:20], 1) from None
+
+
+def _build(text: str, what) -> object:
+    """Check ``text`` against the whitelist, then build it with ``what(builder, body)``."""
+    if not isinstance(text, str):
+        raise TypeError(f"a claim is text, not {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ClaimSyntaxError("claim too long", text[:20] + "...", 1, f"at most {MAX_LENGTH} characters")
+    body = text.lstrip()
+    lead = len(text) - len(body)
+    try:
+        tree = _tree(body)
+        builder = _Builder(body)
+        builder.checker.visit(tree)
+        if builder.checker.problems:
+            raise min(builder.checker.problems, key=lambda p: p.column).error()
+        return what(builder, tree.body)
+    except ClaimSyntaxError as exc:
+        if lead:
+            raise ClaimSyntaxError(exc.what, exc.token, exc.column + lead, exc.hint) from None
+        raise
+    except RecursionError:
+        raise ClaimSyntaxError("claim nested too deeply", text[:20], 1) from None
+
+
+def parse_labelled(text: str) -> tuple[tuple[str, sp.Basic], ...]:
+    """The relations of ``text`` (joined by ``and`` or chained), each with its own text.
+
+    >>> parse_labelled("0 < TPM_U <= 1")
+    (('0 < TPM_U', 0 < TPM_U), ('TPM_U <= 1', TPM_U <= 1))
+    """
+    return tuple(_build(text, _Builder.relations))
+
+
+def parse_relations(text: str) -> tuple[sp.Basic, ...]:
+    """The relations of ``text`` (one or more, joined by ``and`` or chained)."""
+    return tuple(rel for _, rel in parse_labelled(text))
+
+
+def parse_claim(text: str) -> sp.Basic:
+    """A claim: one relation, or an ``And`` of several.
+
+    >>> parse_claim("0 < TPM_U <= 1")
+    (0 < TPM_U) & (TPM_U <= 1)
+    """
+    rels = parse_relations(text)
+    return rels[0] if len(rels) == 1 else sp.And(*rels, evaluate=False)
+
+
+def parse_hypotheses(text: str) -> tuple[sp.Basic, ...]:
+    """Hypotheses joined by ``and``, one relation each."""
+    return parse_relations(text)
+
+
+def parse_expression(text: str) -> sp.Expr:
+    """A single expression (no relation), for instance to evaluate it at a counterexample.
+
+    >>> parse_expression("E(p_A, r)")
+    Sum(p_A[k]*r[k], (k, 1, n))
+    """
+    return _build(text, _Builder.expr)
