@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .facts import Fact
+from .facts import Fact, unfold
 from .normal_form import difference_is_zero, normal_form
 from .sign import is_nonnegative, is_positive, sign
 from .step import Step
@@ -107,8 +107,15 @@ class NormalForm(Strategy):
     name = "normal form"
 
     def attempt(self, step: Step) -> Outcome | None:
+        # hypotheses of the form ``entry = value`` act as substitutions after unfolding
+        subs = {
+            h.lhs: h.rhs for h in step.hypotheses
+            if isinstance(h, sp.Eq) and isinstance(h.lhs, (sp.Symbol, sp.Indexed))
+        }
         for link in _links(step):
             d, op = relation_parts(link)
+            if subs:
+                d = unfold(d, step.facts).xreplace(subs)
             if not _decide_sign(d, op, step.facts):
                 return None
         what = "sum normal form" if any(step.claim.atoms(sp.Sum)) else "normal form"

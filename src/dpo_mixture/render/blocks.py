@@ -147,8 +147,8 @@ def _step_blocks(result: StepResult, context: tuple) -> list:
         Display(relation_lines(step.claim, step.chain), tag=f"{verdict}{expected}"),
     ]
     if step.hypotheses:
-        hyp = ", ".join(f"${latex(h)}$" for h in step.hypotheses)
-        blocks.insert(1, Para(f"Hypotheses: {hyp}."))
+        lines = tuple(line for h in step.hypotheses for line in relation_lines(h))
+        blocks[1:1] = [Para("Under the hypotheses"), Display(lines)]
     note = f"Verdict: *{verdict}*{expected}, by {outcome.method}."
     if outcome.verdict is Verdict.UNDECIDED and outcome.samples:
         note = f"Verdict: *{verdict}*{expected}; {outcome.method}."
