@@ -1,0 +1,106 @@
+"""Extreme inputs: huge |r/beta|, tiny beta, exact zeros in p_ref, alpha at 0 and 1, n = 1e6."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dpo_mixture import numeric
+from numeric_support import reference, require
+
+
+def test_tpm_right_where_the_tilt_overflows():
+    # e^{1000} overflows float64; M_U / M_A = 3 exactly, so TPM(A) = a / (a + 3 (1 - a)).
+    p_A, p_U = np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])
+    r = np.array([1000.0, 1000.0 + np.log(3.0), 0.0])
+    with pytest.raises(FloatingPointError), np.errstate(over="raise"):
+        np.exp(r)
+    tpm_a, tpm_u = numeric.tpm(p_A, p_U, 0.5, r, 1.0)
+    assert float(tpm_a) == pytest.approx(0.25, rel=1e-12)
+    assert float(tpm_u) == pytest.approx(0.75, rel=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e3, 1e6])
+def test_large_r_over_beta_matches_reference(scale):
+    rng = np.random.default_rng(5)
+    values = {
+        "p_A": rng.dirichlet(np.ones(6), 2),
+        "p_U": rng.dirichlet(np.ones(6), 2),
+        "alpha": np.array([0.3, 0.6]),
+        "r": rng.uniform(-1, 1, (2, 6)) * 1e-2,
+        "beta": np.array([1e-2, 1e-2]) / scale,
+    }
+    # Rounding r/beta alone moves the exponent by eps |r/beta|: no float64 code can beat a
+    # relative error of about that size, so the tolerance follows the condition number.
+    rtol = max(1e-12, 100 * np.finfo(float).eps * scale)
+    for name in ("tpm", "tpm_sensitivity", "mixture_weights"):
+        got = getattr(numeric, name)(**values)
+        got = got if isinstance(got, tuple) else (got,)
+        for g, w in zip(got, reference(name, values)):
+            assert np.all(np.isfinite(g))
+            # The sensitivity is a difference of means of r: its error scales with max |r|.
+            atol = rtol * np.max(np.abs(values["r"])) if name == "tpm_sensitivity" else 1e-300
+            np.testing.assert_allclose(g, w, rtol=rtol, atol=atol)
+    log_p = np.log(values["p_A"])
+    lz = numeric.log_partition(log_p, values["r"], values["beta"])
+    np.testing.assert_allclose(lz, reference("log_partition", {"log_p_ref": log_p, "r": values["r"], "beta": values["beta"]})[0], rtol=1e-12)
+
+
+def test_tiny_beta_concentrates_on_best_supported_output():
+    p_ref = np.array([0.2, 0.0, 0.5, 0.3])
+    r = np.array([0.1, 5.0, 0.3, -0.2])  # the best reward lies outside the support
+    p = numeric.policy(p_ref, r, 1e-8)
+    np.testing.assert_array_equal(p, [0.0, 0.0, 1.0, 0.0])
+    assert np.isfinite(numeric.kl_to_ref(p_ref, r, 1e-8))
+    lp = numeric.log_policy(np.log(np.where(p_ref > 0, p_ref, 1.0)) + np.where(p_ref > 0, 0.0, -np.inf), r, 1e-8)
+    assert lp[1] == -np.inf and lp[2] == 0.0
+
+
+def test_zeros_give_zero_probability_and_no_nan_on_every_backend():
+    p_ref = np.array([[0.0, 0.5, 0.5, 0.0], [1.0, 0.0, 0.0, 0.0]])
+    r = np.array([[1e6, 0.0, 1.0, -1e6], [0.0, 1e6, 2.0, 3.0]])
+    outputs = [numeric.policy(p_ref, r, 1.0)]
+    torch = require("torch")
+    jnp = require("jax").numpy
+    outputs.append(numeric.policy(torch.tensor(p_ref), torch.tensor(r), 1.0).numpy())
+    outputs.append(np.asarray(numeric.policy(jnp.asarray(p_ref), jnp.asarray(r), 1.0)))
+    for p in outputs:
+        assert not np.any(np.isnan(p))
+        assert np.all(p[p_ref == 0] == 0.0)
+        np.testing.assert_allclose(p.sum(-1), 1.0, rtol=1e-15)
+    kl = numeric.kl_to_ref(p_ref, r, 1.0)
+    assert np.all(np.isfinite(kl)) and kl[1] == 0.0
+
+
+def test_alpha_at_the_ends():
+    rng = np.random.default_rng(6)
+    p_A, p_U, r = rng.dirichlet(np.ones(5)), rng.dirichlet(np.ones(5)), rng.normal(size=5)
+    tpm_a, tpm_u = numeric.tpm(p_A, p_U, np.array([0.0, 1.0]), r, 1.0)
+    np.testing.assert_array_equal(tpm_a, [0.0, 1.0])
+    np.testing.assert_array_equal(tpm_u, [1.0, 0.0])
+    w_a, w_u = numeric.mixture_weights(p_A, p_U, 0.0, r, 1.0)
+    assert np.all(w_a == 0.0) and np.all(np.isfinite(w_u))
+    assert float(numeric.residual_mass_bound(1.0, r, 1.0)) == 0.0
+    assert float(numeric.tpm_sensitivity(p_A, p_U, 1.0, r, 1.0)) == 0.0
+
+
+def test_support_of_a_million():
+    rng = np.random.default_rng(8)
+    n = 1_000_000
+    p_ref = rng.dirichlet(np.ones(n))
+    r = rng.normal(scale=1e3, size=n)
+    lp = numeric.log_policy(np.log(p_ref), r, 1.0)
+    assert np.all(np.isfinite(lp))
+    assert float(np.exp(lp).sum()) == pytest.approx(1.0, abs=1e-9)
+    tpm_a, tpm_u = numeric.tpm(p_ref, rng.dirichlet(np.ones(n)), 0.4, r, 1.0)
+    assert float(tpm_a + tpm_u) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_dpo_loss_no_overflow_and_small_losses_kept():
+    pc = np.array([0.0, -1e4, -3.0])
+    pr = np.array([-1e4, 0.0, -3.0])
+    zero = np.zeros(3)
+    loss = numeric.dpo_loss(pc, pr, zero, zero, 1.0)
+    assert loss[0] == 0.0 and loss[1] == pytest.approx(1e4) and loss[2] == pytest.approx(np.log(2.0))
+    small = numeric.dpo_loss(np.array([0.0]), np.array([-40.0]), np.zeros(1), np.zeros(1), 1.0)
+    assert small[0] == pytest.approx(np.exp(-40.0), rel=1e-12)
