@@ -14,6 +14,9 @@ ORDER: tuple[tuple[str, str], ...] = (
     ("closed_form", "GIBBS"),
     ("closed_form", "MAXIMIZER"),
     ("lemma1", "LEMMA1"),
+    ("tpm", "TPM"),
+    ("theorem2", "THEOREM2"),
+    ("theorem2", "SEED_PROOF"),
 )
 
 

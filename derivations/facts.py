@@ -32,3 +32,18 @@ MIXTURE_SUPPORT = model.mixture_reference()
 
 __all__ = [name for name in dir() if name.isupper()]
 del sp
+
+# --- appended for the total-mass, corrected-theorem and extension derivations ---------------
+import sympy as sp  # noqa: E402
+
+#: The moments and the partition function written back as their names (fold, not unfold):
+#: lets a step keep M_A, M_U, Z as the positive quantities they are.
+FOLD_M_A = Identity("M_A is the tilted moment of p_A", model.component_moment(p_A), M_A)
+FOLD_M_U = Identity("M_U is the tilted moment of p_U", model.component_moment(p_U), M_U)
+FOLD_Z = Identity("Z is the tilted mass of p_ref", model.partition_function(), Z)
+#: Closed forms of the total masses, proved in the derivation ``tpm``.
+TPM_A_RATIO = Definition("TPM(A) = alpha M_A / Z, Z split over the components", TPM_A, model.tpm_A())
+TPM_U_RATIO = Definition("TPM(U) = (1 - alpha) M_U / Z, Z split over the components", TPM_U, model.tpm_U())
+
+__all__ = [name for name in dir() if name.isupper()]
+del sp

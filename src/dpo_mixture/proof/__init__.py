@@ -15,6 +15,7 @@ from .strategies import (
     Termwise,
 )
 from .verdict import Counterexample, Outcome, Verdict
+from .analysis import Certificate, Differentiate, ExtremumBound, LimitOf, Signs
 
 __all__ = [
     "Cite",
@@ -39,4 +40,9 @@ __all__ = [
     "decide",
     "search",
     "unfold",
+    "Certificate",
+    "Differentiate",
+    "ExtremumBound",
+    "LimitOf",
+    "Signs",
 ]

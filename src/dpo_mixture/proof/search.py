@@ -338,7 +338,10 @@ def _shrink_candidates(values: dict, comp: _Compiled):
             keep = [j for j in range(size) if j != i]
             yield _restrict(values, keep, comp.vectors, comp.overrides)
     for s in comp.scalars:
+        d = _domain(s, comp.overrides)
         for c in _simpler_rationals(sp.Rational(values[s])):
+            if d is Domain.UNIT_INTERVAL and not 0 < c < 1 or d is Domain.POSITIVE and not c > 0:
+                continue  # a simpler value must stay in the quantity's domain
             yield {**values, s: c}
     for v in comp.vectors:
         d = _domain(v, comp.overrides)
