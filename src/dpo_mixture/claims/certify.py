@@ -10,7 +10,8 @@ the conclusion *certainly* fails, so a true identity can never be refuted by rou
 >>> from dpo_mixture.notation import beta, r, n, y
 >>> certify(sp.Gt(sp.exp(r[y] / beta), 1), (), {beta: 1, r: [sp.Integer(-1), sp.Integer(2)], n: 2})
 True
->>> certify(sp.Eq(sp.exp(sp.log(beta)), beta), (), {beta: sp.Rational(1, 3), n: 2})
+>>> same = sp.Eq(sp.exp(2 * beta), sp.exp(beta) ** 2, evaluate=False)  # no interval proves "=="
+>>> certify(sp.Gt(beta, 1), (same,), {beta: sp.Rational(1, 3), n: 2})
 False
 """
 
@@ -112,6 +113,8 @@ def _walk(e: sp.Basic, env: dict) -> Any:
 
 def _relation(rel: sp.Basic, env: dict) -> bool | None:
     """True: certainly holds; False: certainly fails; None: cannot tell."""
+    if rel in (sp.true, sp.false):
+        return bool(rel)
     if isinstance(rel, sp.And):
         results = [_relation(a, env) for a in rel.args]
         if any(r is False for r in results):
@@ -129,7 +132,9 @@ def _relation(rel: sp.Basic, env: dict) -> bool | None:
     if isinstance(rel, sp.Eq):
         if (a < b) is True or (a > b) is True:
             return False
-        return True if (a == b) is True else None
+        # ``==`` on intervals compares endpoints: only two equal points prove an equality
+        points = a.a == a.b and b.a == b.b
+        return True if points and a.a == b.a else None
     op = {sp.StrictLessThan: "<", sp.LessThan: "<=", sp.StrictGreaterThan: ">", sp.GreaterThan: ">="}[type(rel)]
     holds = {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
     fails = {"<": a >= b, "<=": a > b, ">": a <= b, ">=": a < b}[op]
