@@ -17,6 +17,13 @@ ORDER: tuple[tuple[str, str], ...] = (
     ("tpm", "TPM"),
     ("theorem2", "THEOREM2"),
     ("theorem2", "SEED_PROOF"),
+    ("corrected", "CORRECTED"),
+    ("extensions", "RESIDUAL"),
+    ("extensions", "SENSITIVITY"),
+    ("extensions", "LIMITS"),
+    ("extensions", "DOMINANCE"),
+    ("extensions", "KL"),
+    ("dpo", "DPO"),
 )
 
 

@@ -136,7 +136,8 @@ class Certificate(Strategy):
     With the claim read as ``d op 0`` and hypothesis ``i`` as ``h_i op_i 0``, the step gives
     ``c_i``; the engine verifies that every ``c_i`` is nonnegative (any sign for an equality),
     and that the rest ``d - sum c_i h_i`` has a sign that, added to the hypotheses, gives the
-    claim.  This is the "divide the inequalities" argument written out.
+    claim.  This is the "divide the inequalities" argument written out.  A conjunction among
+    the hypotheses counts as its parts, in order.
 
     >>> a, b = sp.symbols("a b", positive=True)
     >>> s = Step("half", "a > b implies a/b > 1", sp.Gt(a / b, 1), "divide by b",
@@ -149,29 +150,34 @@ class Certificate(Strategy):
     name = "certificate"
 
     def attempt(self, step: Step) -> Outcome | None:
-        hyps = list(step.hypotheses)
+        hyps = [a for h in step.hypotheses for a in (h.args if isinstance(h, sp.And) else (h,))]
         if len(self.multipliers) != len(hyps):
             return None
-        d, op = relation_parts(step.claim)
+        parts = list(step.claim.args) if isinstance(step.claim, sp.And) else [step.claim]
+        for rel in parts:  # a conjunction: every part from the same multipliers
+            if not self._part(rel, hyps, step.facts):
+                return None
+        return Outcome(Verdict.PROVED, "certificate: weighted sum of the hypotheses")
+
+    def _part(self, rel: sp.Basic, hyps: list, facts) -> bool:
+        d, op = relation_parts(rel)
+        if op == "==":
+            return False
         rest = d
         strict = False
         for c, h in zip(self.multipliers, hyps):
             hd, hop = relation_parts(h)
-            sc = _sign_of(c, step.facts)
+            sc = _sign_of(c, facts)
             if hop != "==" and sc not in ("pos", "nonneg", "zero"):
-                return None
+                return False
             if hop == ">" and sc == "pos":
                 strict = True
             rest = rest - c * hd
-        if _decide(rest, "==", step.facts):
-            ok = op != ">" or strict
-        elif _decide(rest, ">", step.facts):
-            ok = True
-        else:
-            ok = _decide(rest, ">=", step.facts) and (op != ">" or strict)
-        if op == "==" or not ok:
-            return None
-        return Outcome(Verdict.PROVED, "certificate: weighted sum of the hypotheses")
+        if _decide(rest, "==", facts):
+            return op != ">" or strict
+        if _decide(rest, ">", facts):
+            return True
+        return _decide(rest, ">=", facts) and (op != ">" or strict)
 
 
 @dataclass(frozen=True, repr=False)
@@ -282,9 +288,9 @@ class LimitOf(Strategy):
             s = sp.Dummy("s", positive=True)
             e, var, point, direction = e.xreplace({var: (1 if point == sp.oo else -1) / s}), s, sp.Integer(0), "+"
         num, den = sp.fraction(sp.together(e))
-        at_den = normal_form(den.xreplace({var: point}), step.facts)
+        at_den = normal_form(sp.sympify(den).xreplace({var: point}), step.facts)
         if not at_den.has(sp.zoo, sp.nan, sp.oo) and sign(at_den) == "pos":
-            value = normal_form(num.xreplace({var: point}), step.facts) / at_den
+            value = normal_form(sp.sympify(num).xreplace({var: point}), step.facts) / at_den
             if not value.has(sp.zoo, sp.nan) and difference_is_zero(value, claim.rhs, step.facts)[0]:
                 return Outcome(Verdict.PROVED, "continuity at the limit point (finite sums, positive denominator)")
         if e.has(sp.Sum):

@@ -66,7 +66,7 @@ def normal_form(expr: sp.Expr, facts: tuple[Fact, ...] | list[Fact] = ()) -> sp.
     n + 3
     """
     identities = [
-        (split_sums(_expand(f.lhs)), f.rhs) for f in facts if isinstance(f, Identity)
+        (split_sums(_expand(f.lhs)), sp.sympify(f.rhs)) for f in facts if isinstance(f, Identity)
     ]
     expr = unfold(sp.sympify(expr), facts)
     for _ in range(6):
