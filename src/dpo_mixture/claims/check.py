@@ -28,7 +28,7 @@ import numpy as np
 import sympy as sp
 
 from ..model import SupportMax, SupportMin
-from ..notation import M_A, M_U, Z, alpha, beta, n as _n, p_A, p_U, r, support_sum, y as _y
+from ..notation import M_A, M_U, Z, alpha, beta, k as _k, n as _n, p_A, p_U, r, support_sum, y as _y
 from ..proof import Definition, Identity, Implication, NormalForm, Step, Strategy, Verdict, decide, unfold
 from ..proof.sign import sign
 from ..proof.strategies import relation_parts
@@ -154,10 +154,14 @@ _IMPLICATIONS: tuple[tuple[Strategy, tuple, str], ...] = (
 class _Attempts(Strategy):
     """Try several sound proof attempts in turn; the first that closes wins."""
 
+    claim: sp.Basic | None = None
+    hypotheses: tuple = ()
     seconds: float = PROOF_SECONDS
     name = "normal form and implication"
 
     def attempt(self, step: Step) -> Outcome | None:
+        if self.claim is not None:  # the step carries the search's form; prove the original
+            step = replace(step, claim=self.claim, hypotheses=self.hypotheses)
         plans = _PLANS + (_IMPLICATIONS if step.hypotheses else ())
         for strategy, facts, note in plans:
             try:
@@ -168,8 +172,31 @@ class _Attempts(Strategy):
                 continue
             if outcome is not None and outcome.verdict is Verdict.PROVED:
                 what = outcome.method.split(" using ")[0]  # the engine lists every fact offered
-                return replace(outcome, method=f"{strategy.name}: {what} from the model's definitions{note}")
+                return replace(outcome, method=f"{strategy.name}: {what}, using the model's definitions{note}")
         return None
+
+
+def _for_search(rel: sp.Basic) -> sp.Basic:
+    """A relation between vectors ("for every y") as one scalar relation on its extreme output.
+
+    ``f(y) <= g(y)`` for every ``y`` iff ``max_y d(y) <= 0`` with
+    ``d = (f - g) / (1 + |f| + |g|)``: the scaling keeps the sign and lets the search's margin
+    stay relative to the size of the two sides, and one array evaluation replaces a loop over
+    the outputs.  Only the search reads this form: proofs and certificates use the original.
+    """
+    if isinstance(rel, sp.And):
+        return sp.And(*(_for_search(a) for a in rel.args), evaluate=False)
+    f, g = rel.lhs, rel.rhs
+    if _y not in (f - g).free_symbols:
+        return rel
+    size = 1 + sp.Max(f, -f, evaluate=False) + sp.Max(g, -g, evaluate=False)  # Abs(exp(x)) makes re(x)
+    d = ((f - g) / size).xreplace({_y: _k})
+    high, low = SupportMax(d, _k), SupportMin(d, _k)
+    if isinstance(rel, sp.Eq):
+        return sp.And(sp.Le(high, 0, evaluate=False), sp.Ge(low, 0, evaluate=False), evaluate=False)
+    if isinstance(rel, (sp.StrictLessThan, sp.LessThan)):
+        return rel.func(high, 0, evaluate=False)
+    return rel.func(low, 0, evaluate=False)
 
 
 # --- the verdict -----------------------------------------------------------------------------
@@ -289,10 +316,10 @@ def check_claim(
     step = Step(
         "claim",
         conclusion,
-        claim,
+        _for_search(claim),
         "checked on request",
-        strategy=_Attempts(),
-        hypotheses=hyps,
+        strategy=_Attempts(claim, hyps),
+        hypotheses=tuple(_for_search(h) for h in hyps),
         facts=FACTS,
         support=SUPPORT,
         search_samples=samples,
