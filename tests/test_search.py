@@ -1,0 +1,72 @@
+"""The counterexample search against the seed's Theorem 2, rechecked independently."""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy as sp
+
+from dpo_mixture.derivations.corrected import CORRECTED
+from dpo_mixture.derivations.theorem2 import SEED_CONCLUSION, SEED_HYPOTHESES, THEOREM2
+from dpo_mixture.derivations.tpm import CONTEXT
+from dpo_mixture.derivations.facts import MIXTURE_SUPPORT
+from dpo_mixture.proof import Problem, search
+
+
+def _seed_problem() -> Problem:
+    return Problem(SEED_CONCLUSION, SEED_HYPOTHESES, CONTEXT, MIXTURE_SUPPORT)
+
+
+def _recheck(values: dict) -> None:
+    """Evaluate hypotheses and conclusion from scratch, without the engine's evaluator."""
+    alpha, beta = sp.Rational(values["alpha"]), sp.Rational(values["beta"])
+    r, pa, pu = ([sp.Rational(v) for v in values[name]] for name in ("r", "p_A", "p_U"))
+    n = len(r)
+    assert 0 < alpha < 1 and beta > 0
+    assert sum(pa) == 1 and sum(pu) == 1 and min(pa + pu) >= 0
+    # every output of the instance lies in the support of the reference model
+    assert all(alpha * a + (1 - alpha) * u > 0 for a, u in zip(pa, pu))
+
+    def cov(f, g):
+        return sum(a * b for a, b in zip(f, g)) / n - sum(f) * sum(g) / n**2
+
+    assert cov(r, pa) > 0, "first hypothesis must hold exactly"
+    assert cov(r, pu) < 0, "second hypothesis must hold exactly"
+    with mpmath.workdps(60):
+        tilt = [mpmath.exp(mpmath.mpf(v.p) / v.q / (mpmath.mpf(beta.p) / beta.q)) for v in r]
+        m_a = mpmath.fsum(mpmath.mpf(a.p) / a.q * e for a, e in zip(pa, tilt))
+        m_u = mpmath.fsum(mpmath.mpf(u.p) / u.q * e for u, e in zip(pu, tilt))
+        a = mpmath.mpf(alpha.p) / alpha.q
+        tpm_a = a * m_a / (a * m_a + (1 - a) * m_u)
+        assert tpm_a < a - mpmath.mpf("1e-30"), "the conclusion TPM(A) >= alpha must fail with a margin"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_search_refutes_seed_theorem_from_several_seeds(seed):
+    found = search(_seed_problem(), samples=800, seed=seed)
+    ce = found.counterexample
+    assert ce is not None
+    _recheck(ce.values)
+    assert ce.confirmation.startswith("60 digits")
+
+
+def test_counterexamples_are_shrunk():
+    sizes = [search(_seed_problem(), samples=800, seed=s).counterexample.n for s in range(3)]
+    assert max(sizes) <= 4
+    ce = search(_seed_problem(), samples=800, seed=0).counterexample
+    # scalars stay in their domains and are simple
+    assert 0 < ce.values["alpha"] < 1 and ce.values["beta"] > 0
+    assert all(sp.Rational(v).q <= 100 for key in ("alpha", "beta") for v in [ce.values[key]])
+
+
+@pytest.mark.parametrize("step_id", ["corrected-gap-identity", "corrected-theorem", "corrected-weakest"])
+def test_true_statements_are_never_refuted(step_id):
+    step = next(s for s in CORRECTED.steps if s.id == step_id)
+    problem = Problem(step.claim, step.hypotheses, tuple(step.facts) + CONTEXT, MIXTURE_SUPPORT)
+    for seed in range(3):
+        assert search(problem, samples=150, seed=seed).counterexample is None
+
+
+def test_seed_statement_step_is_the_searched_problem():
+    step = THEOREM2.steps[0]
+    assert step.claim == SEED_CONCLUSION and step.hypotheses == SEED_HYPOTHESES
