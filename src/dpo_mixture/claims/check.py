@@ -1,8 +1,10 @@
 """Decide a claim: a symbolic proof, an exact counterexample, or an honest "undecided".
 
-:func:`check_claim` parses the claim and its hypotheses (:mod:`.parser`), builds one
+:func:`check_claim` parses the claim and its hypotheses (:mod:`.parser`), runs a short
+counterexample search (a false claim is refuted before any proof is attempted), then builds one
 :class:`~dpo_mixture.proof.Step` in the model of :mod:`.vocabulary` and hands it to the
-engine's :func:`~dpo_mixture.proof.decide`.  The proof attempts are sound by construction:
+engine's :func:`~dpo_mixture.proof.decide` with the rest of the samples.  The proof attempts
+are sound by construction:
 
 * the sum normal form with every definition unfolded;
 * the same with ``Z`` kept as an opaque positive number (a statement proved for *every*
@@ -10,9 +12,10 @@ engine's :func:`~dpo_mixture.proof.decide`.  The proof attempts are sound by con
 * with hypotheses, the engine's :class:`~dpo_mixture.proof.Implication`, both ways.
 
 When none closes, the engine's structured counterexample search runs over instances of the
-model (every definition unfolded, the support restricted to ``p_ref > 0``); a violation counts
-only when confirmed in exact rational arithmetic or at 60 digits with a margin, so rounding
-never refutes a true statement.
+model (every definition unfolded, the support restricted to ``p_ref > 0``).  A violation counts
+only when confirmed in exact rational arithmetic, or at 60 digits with a margin *and* then
+certified by outward-rounded interval arithmetic (:mod:`.certify`), so rounding never refutes a
+true statement.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import sympy as sp
 
 from ..model import SupportMax, SupportMin
 from ..notation import M_A, M_U, Z, alpha, beta, k as _k, n as _n, p_A, p_U, r, support_sum, y as _y
-from ..proof import Definition, Identity, Implication, NormalForm, Step, Strategy, Verdict, decide, unfold
+from ..proof import Definition, Identity, Implication, NormalForm, Problem, Step, Strategy, Verdict, decide, search, unfold
 from ..proof.sign import sign
 from ..proof.strategies import relation_parts
 from ..proof.evaluate import evaluate, register
@@ -42,6 +45,8 @@ __all__ = ["ClaimVerdict", "check_claim", "DEFAULT_SAMPLES", "PROOF_SECONDS"]
 
 #: Instances the counterexample search tries by default.
 DEFAULT_SAMPLES = 400
+#: Instances searched before any proof attempt, so that false claims are refuted at once.
+QUICK_SAMPLES = 60
 #: Wall-clock limit of each symbolic proof attempt (where the platform allows one).
 PROOF_SECONDS = 4.0
 
@@ -207,7 +212,7 @@ class ClaimVerdict:
     ``verdict`` is ``Verdict.PROVED``, ``REFUTED`` or ``UNDECIDED``; ``counterexample`` is the
     instance in the report's schema (name -> exact value as a string, vectors as lists), or
     ``None``; ``method`` says what decided it; ``samples`` how many instances the search tried
-    (0 when a proof closed first).  ``evidence`` holds, for a counterexample, the values of the
+    (the short search that precedes the proof attempts counts too).  ``evidence`` holds, for a counterexample, the values of the
     sides of the conclusion and of the hypotheses there (as short decimal strings).
     """
 
@@ -313,41 +318,50 @@ def check_claim(
     for text in hyp_texts:
         hyp_pieces += parse_labelled(text)
     hyps = tuple(rel for _, rel in hyp_pieces)
-    step = Step(
-        "claim",
-        conclusion,
-        _for_search(claim),
-        "checked on request",
-        strategy=_Attempts(claim, hyps),
-        hypotheses=tuple(_for_search(h) for h in hyps),
-        facts=FACTS,
-        support=SUPPORT,
-        search_samples=samples,
-    )
-    outcome = decide(step, seed=seed, samples=samples, progress=progress)
-    verdict, method, ce = outcome.verdict, outcome.method, outcome.counterexample
-    evidence: dict[str, str] = {}
-    if ce is not None:
-        values = _instance(ce.values)
+    search_claim, search_hyps = _for_search(claim), tuple(_for_search(h) for h in hyps)
+    unfolded = (unfold(claim, FACTS), tuple(unfold(h, FACTS) for h in hyps))
+
+    def certified(ce) -> str | None:
+        """How the violation is confirmed, or None when rounding could have faked it."""
         if ce.confirmation == "exact":
-            method = "counterexample search, violation confirmed exactly (rational arithmetic)"
-        elif certify(unfold(claim, FACTS), tuple(unfold(h, FACTS) for h in hyps), values):
-            method = f"counterexample search, violation confirmed at {ce.confirmation} and certified by interval arithmetic"
-        else:
-            verdict, ce = Verdict.UNDECIDED, None
-            method = (
-                f"undecided: no proof closed; a candidate counterexample after {outcome.samples} instances "
-                "could not be certified by interval arithmetic"
-            )
+            return "counterexample search, violation confirmed exactly (rational arithmetic)"
+        if certify(*unfolded, _instance(ce.values)):
+            return f"counterexample search, violation confirmed at {ce.confirmation} and certified by interval arithmetic"
+        return None
+
+    # A short search first: a false claim is refuted before any proof attempt is paid for.
+    quick = min(samples, QUICK_SAMPLES)
+    found = search(Problem(search_claim, search_hyps, FACTS, SUPPORT), samples=quick, seed=seed, progress=progress)
+    ce, tried = found.counterexample, found.samples
+    method = certified(ce) if ce is not None else None
+    if method is not None:
+        verdict = Verdict.REFUTED
+    else:
+        step = Step(
+            "claim", conclusion, search_claim, "checked on request",
+            strategy=_Attempts(claim, hyps), hypotheses=search_hyps, facts=FACTS, support=SUPPORT,
+        )
+        rest = samples - quick
+        shifted = None if progress is None else (lambda i, total: progress(quick + i, quick + total))
+        outcome = decide(step, seed=seed + 1, samples=rest, progress=shifted)
+        verdict, ce, tried = outcome.verdict, outcome.counterexample, quick + outcome.samples
+        method = outcome.method
         if ce is not None:
-            evidence = _evidence(pieces + hyp_pieces, values)
-    elif verdict is Verdict.UNDECIDED:
-        method = f"undecided: no proof closed and no counterexample among {outcome.samples} instances"
+            method = certified(ce)
+            if method is None:
+                verdict, ce = Verdict.UNDECIDED, None
+                method = (
+                    f"undecided: no proof closed; a candidate counterexample after {tried} instances "
+                    "could not be certified by interval arithmetic"
+                )
+        elif verdict is Verdict.UNDECIDED:
+            method = f"undecided: no proof closed and no counterexample among {tried} instances"
+    evidence = {} if ce is None else _evidence(pieces + hyp_pieces, _instance(ce.values))
     return ClaimVerdict(
         verdict=verdict,
         counterexample=None if ce is None else ce.to_json(),
         method=method,
-        samples=outcome.samples,
+        samples=tried,
         claim=conclusion,
         assumptions=tuple(hyp_texts),
         evidence=evidence,
