@@ -86,3 +86,11 @@ def test_subprocess_exit_codes_and_no_traceback(tmp_path):
         assert "Traceback" not in proc.stderr
     assert not target.exists()
     assert proc.stderr.strip().count("\n") == 0 and "'__import__' at column 1" in proc.stderr
+
+
+def test_progress_on_a_terminal(capsys, monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code = main(["claim", "TPM_U >= (1-alpha)*exp(-(max(r)-min(r))/beta)", "--samples", "20"])
+    err = capsys.readouterr().err
+    assert code == 3 and "searching for a counterexample: 20/20" in err
+    assert err.endswith("\r\033[K")  # the progress line is cleared before the answer

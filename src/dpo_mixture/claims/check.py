@@ -331,7 +331,8 @@ def check_claim(
 
     # A short search first: a false claim is refuted before any proof attempt is paid for.
     quick = min(samples, QUICK_SAMPLES)
-    found = search(Problem(search_claim, search_hyps, FACTS, SUPPORT), samples=quick, seed=seed, progress=progress)
+    first = None if progress is None else (lambda i, _total: progress(i, samples))
+    found = search(Problem(search_claim, search_hyps, FACTS, SUPPORT), samples=quick, seed=seed, progress=first)
     ce, tried = found.counterexample, found.samples
     method = certified(ce) if ce is not None else None
     if method is not None:

@@ -86,19 +86,23 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def _progress() -> Callable[[int, int], None] | None:
+def _progress() -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
+    """A progress line on stderr when it is a terminal, and how to clear it afterwards."""
     if not sys.stderr.isatty():
-        return None
-    step = {"last": -1}
+        return None, lambda: None
+    state = {"last": -1}
 
     def report(i: int, total: int) -> None:
         percent = 100 * i // max(total, 1)
-        if percent != step["last"] and (percent % 5 == 0 or i == total):
-            step["last"] = percent
-            end = "\n" if i == total else ""
-            print(f"\rsearching for a counterexample: {i}/{total}", end=end, file=sys.stderr, flush=True)
+        if percent != state["last"] and percent % 5 == 0:
+            state["last"] = percent
+            print(f"\rsearching for a counterexample: {i}/{total}", end="", file=sys.stderr, flush=True)
 
-    return report
+    def finish() -> None:
+        if state["last"] >= 0:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+    return report, finish
 
 
 def _format(result) -> str:
@@ -133,7 +137,11 @@ def run(args: argparse.Namespace) -> int:
             parse(text)
         except ClaimSyntaxError as exc:
             raise UsageError(f"claim: in {where}: {exc}") from None
-    result = check_claim(args.conclusion, tuple(args.assume), samples=args.samples, seed=args.seed, progress=_progress())
+    report, finish = _progress()
+    try:
+        result = check_claim(args.conclusion, tuple(args.assume), samples=args.samples, seed=args.seed, progress=report)
+    finally:
+        finish()
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
     else:
