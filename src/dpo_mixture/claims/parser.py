@@ -267,6 +267,8 @@ class _Builder:
         out = self._expr(node)
         if out.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise self.fail(node, "undefined value (division by zero?)")
+        if out.has(sp.I):
+            raise self.fail(node, "not a real number")
         return out
 
     def _expr(self, node: ast.AST) -> sp.Expr:
