@@ -10,6 +10,7 @@ them in the project's notation.
 """
 
 from . import model, notation
+from .claims import ClaimSyntaxError, ClaimVerdict, check_claim
 from .proof import (
     Cite,
     ConvexMinimum,
@@ -32,6 +33,9 @@ from .render import latex
 __version__ = "0.1.0"
 
 __all__ = [
+    "ClaimSyntaxError",
+    "ClaimVerdict",
+    "check_claim",
     "Cite",
     "ConvexMinimum",
     "Counterexample",
