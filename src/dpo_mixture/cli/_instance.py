@@ -171,7 +171,8 @@ def _validate(values: dict[str, Any], names: dict[str, str]) -> Instance:
     n = len(values["r"])
     for key in ("p_A", "p_U"):
         if len(values[key]) != n:
-            raise UsageError(f"{names[key]}: has {len(values[key])} entries but {names['r']} has {n}; lengths must agree")
+            other = names["r"].rsplit(": ", 1)[-1]  # "--r", or "r" inside a file
+            raise UsageError(f"{names[key]}: has {len(values[key])} entries but {other} has {n}; lengths must agree")
         negative = [v for v in values[key] if bool(v < 0)]
         if negative:
             raise UsageError(f"{names[key]}: probabilities must be nonnegative, found {negative[0]}")

@@ -100,7 +100,7 @@ def format_table(inst: Instance, values: dict) -> str:
     lines = [f"instance: n = {inst.n}, alpha = {inst.alpha}, beta = {inst.beta}"]
     width = max(len(name) for name, _ in SCALARS)
     for name, what in SCALARS:
-        lines.append(f"  {name.ljust(width)}  {values[name]:<24.17g}{what}")
+        lines.append(f"  {name.ljust(width)}  {values[name]!r:<24}{what}")
     lines.append("")
     heads = ("y", "r", "p_A", "p_U", *VECTORS)
     rows = [heads]
