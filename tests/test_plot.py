@@ -147,6 +147,16 @@ def test_build_embeds_the_figure(mpl, tmp_path):
 
 
 def test_plot_without_matplotlib_exits_2(monkeypatch, tmp_path, capsys):
+    hide_matplotlib(monkeypatch)
+    out = tmp_path / "x.png"
+    code = main(["plot", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and err == "error: matplotlib is not installed: pip install 'dpo-mixture[plot]'\n"
+    assert not out.exists()
+
+
+def hide_matplotlib(monkeypatch) -> None:
+    """Make ``import matplotlib`` fail, as if the plot extra were not installed."""
     real_import = builtins.__import__
 
     def no_matplotlib(name, *args, **kwargs):
@@ -155,11 +165,14 @@ def test_plot_without_matplotlib_exits_2(monkeypatch, tmp_path, capsys):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
-    out = tmp_path / "x.png"
-    code = main(["plot", "-o", str(out)])
-    err = capsys.readouterr().err
-    assert code == 2 and err == "error: matplotlib is not installed: pip install 'dpo-mixture[plot]'\n"
-    assert not out.exists()
+
+
+def test_document_figures_without_matplotlib_is_empty(monkeypatch, tmp_path):
+    from dpo_mixture.plotting import document_figures
+
+    hide_matplotlib(monkeypatch)
+    assert document_figures(tmp_path, _fake_report(None, verdict=Verdict.PROVED)) == []
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(

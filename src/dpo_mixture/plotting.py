@@ -161,7 +161,12 @@ def document_figures(staging: Path, report) -> list:
 
     The instance is the counterexample the engine found for the first refuted step (the seed's
     steps first); without one, the built-in example instance of ``dpo-mixture plot``.
+    Without matplotlib there is no figure: the list is empty and ``build`` goes on.
     """
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return []
     from .cli._instance import EXAMPLE
     from .render import Figure
 
