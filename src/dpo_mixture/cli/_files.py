@@ -53,6 +53,9 @@ def write_atomic(path: str | os.PathLike, text: str, argument: str = "--output")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        mask = os.umask(0)  # mkstemp makes the file private; give it the usual permissions
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
