@@ -57,6 +57,8 @@ __all__ = [
     "dpo_loss",
     "cov_unif",
     "mean_unif",
+    "MeanUnif",
+    "CovUnif",
 ]
 
 
@@ -213,11 +215,69 @@ def dpo_loss(
     return -sp.log(bradley_terry(margin, 0))
 
 
+class _UniformOperator(sp.Function):
+    """An operator under the uniform distribution on the support.
+
+    Its arguments are expressions in the output ``y``, which the operator binds; it prints as
+    the operator (``E_unif[.]``, ``Cov_unif(.,.)``) and :meth:`unfold` gives the sums it stands
+    for, which is what the engine and the search work with.
+    """
+
+    @property
+    def free_symbols(self):  # the output y is bound by the operator
+        return {
+            s for a in self.args for s in a.free_symbols
+            if s != y and not (isinstance(s, sp.Indexed) and y in s.indices)
+        }
+
+    @staticmethod
+    def _operand(printer, arg: sp.Expr) -> str:
+        # a function over the support prints by its name: Cov(r, p_A), not Cov(r(y;x), ...)
+        def is_entry(e: sp.Basic) -> bool:
+            return isinstance(e, sp.Indexed) and e.indices == (y,)
+
+        return printer._print(arg.replace(is_entry, lambda e: e.base))
+
+
+class MeanUnif(_UniformOperator):
+    """``E_unif[f] = (1/n) sum_y f(y)``.
+
+    >>> MeanUnif(p_A[y]).unfold()
+    Sum(p_A[y], (y, 1, n))/n
+    """
+
+    nargs = 1
+
+    def unfold(self) -> sp.Expr:
+        return support_sum(self.args[0]) / n
+
+    def _latex(self, printer) -> str:
+        return r"\mathbb{E}_{\unif}\left[%s\right]" % self._operand(printer, self.args[0])
+
+
+class CovUnif(_UniformOperator):
+    """``Cov_unif(f, g) = E_unif[f g] - E_unif[f] E_unif[g]``."""
+
+    nargs = 2
+
+    def unfold(self) -> sp.Expr:
+        f, g = self.args
+        return support_sum(f * g) / n - support_sum(f) * support_sum(g) / n**2
+
+    def _latex(self, printer) -> str:
+        f, g = (self._operand(printer, a) for a in self.args)
+        return r"\operatorname{Cov}_{\unif}\left(%s, %s\right)" % (f, g)
+
+
 def mean_unif(f: sp.Expr) -> sp.Expr:
-    """``E_unif[f] = (1/n) sum_y f(y)`` under the uniform distribution on the support."""
-    return support_sum(f) / n
+    """``E_unif[f]`` under the uniform distribution on the support (``f`` an expression in ``y``)."""
+    return MeanUnif(f)
 
 
 def cov_unif(f: sp.Expr, g: sp.Expr) -> sp.Expr:
-    """``Cov_unif(f, g) = E_unif[f g] - E_unif[f] E_unif[g]``."""
-    return mean_unif(f * g) - mean_unif(f) * mean_unif(g)
+    """``Cov_unif(f, g) = E_unif[f g] - E_unif[f] E_unif[g]``.
+
+    >>> cov_unif(r[y], p_A[y]).unfold()
+    Sum(p_A[y]*r[y], (y, 1, n))/n - Sum(p_A[y], (y, 1, n))*Sum(r[y], (y, 1, n))/n**2
+    """
+    return CovUnif(f, g)

@@ -78,6 +78,8 @@ def unfold(expr: sp.Expr, facts: tuple[Fact, ...] | list[Fact], rounds: int = 8)
     2*Sum(exp(r[k]/beta)*p_ref[k], (k, 1, n))
     """
     definitions = [f for f in facts if isinstance(f, Definition)]
+    # named operators (uniform means and covariances) stand for sums: open them first
+    expr = expr.replace(lambda e: hasattr(e, "unfold") and isinstance(e, sp.Function), lambda e: e.unfold())
     for _ in range(rounds):
         new = expr
         for d in definitions:
