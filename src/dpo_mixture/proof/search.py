@@ -237,9 +237,7 @@ class _Compiled:
                 return False
             return None if any(r is None for r in results) else True
         lhs, rhs = rel.lhs, rel.rhs
-        env = dict(values)
-        if _y in (lhs - rhs).free_symbols:
-            env[_y] = sp.Dummy()  # placeholder; bound per output below
+        if _y in (lhs - rhs).free_symbols:  # "for every output y": decide it at each one
             outcomes = []
             for i in range(1, values[_n] + 1):
                 outcomes.append(self._holds(rel.xreplace({_y: i}), values, kind))
@@ -258,7 +256,7 @@ class _Compiled:
                 tol = 1e-9 * (1 + abs(a) + abs(b))
             return _compare(rel, a - b, tol, float_mode=True)
         if kind == "exact":
-            return bool(rel.func(sp.nsimplify(a) if False else a, b))
+            return bool(rel.func(a, b))
         with mpmath.workdps(MP_DIGITS):
             scale = 1 + abs(a) + abs(b)
             tol = mpmath.mpf(str(MARGIN)) * scale
