@@ -14,10 +14,15 @@ from pathlib import Path
 
 import numpy as np
 
+from . import model
+from .render.printer import latex
+
 __all__ = ["Curves", "beta_grid", "tpm_curves", "tpm_figure", "instance_figure", "document_figures", "FIGURE_NAME"]
 
 #: File name of the document's figure, relative to the output directory.
 FIGURE_NAME = "tpm_vs_beta.png"
+#: The residual-mass floor as the documents print it, from the model's expression.
+_BOUND_TEX = latex(model.residual_bound())
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ def tpm_figure(curves: Curves, *, beta_mark: float | None = None, title: str = "
         gids = ("TPM(A)", "TPM(U)", "alpha", "1 - alpha")
     ax.plot(
         b, curves.bound, color="tab:gray", ls=":", lw=1.8,
-        label=r"residual bound $(1-\alpha)\,e^{-(r_{\max}-r_{\min})/\beta}$",
+        label=f"residual bound ${_BOUND_TEX}$",
     )
     # Tag the lines with stable ids for tests and for anyone post-processing the figure.
     for line, gid in zip(ax.lines, gids + ("residual bound",)):
@@ -176,7 +181,7 @@ def document_figures(staging: Path, report) -> list:
         caption = (
             "Total probability mass of each component against $\\beta$ for a small example instance "
             f"($\\alpha = {EXAMPLE.alpha}$). The dotted curve is the floor "
-            "$(1-\\alpha) e^{-(r_{\\max}-r_{\\min})/\\beta}$ under the unaligned mass."
+            f"${_BOUND_TEX}$ under the unaligned mass."
         )
     else:
         fig, curves = instance_figure(inst, title=rf"Total masses against $\beta$: counterexample to step {result.step.id}")
@@ -189,7 +194,7 @@ def document_figures(staging: Path, report) -> list:
             f"Total probability mass of each component against $\\beta$ for the counterexample that the "
             f"search found for step `{result.step.id}` ($\\alpha = {inst.alpha}$, support of {inst.n} outputs; "
             f"the vertical line marks its $\\beta = {inst.beta}$).{dip} The dotted curve is the floor "
-            "$(1-\\alpha) e^{-(r_{\\max}-r_{\\min})/\\beta}$ under the unaligned mass."
+            f"${_BOUND_TEX}$ under the unaligned mass."
         )
     staging = Path(staging)
     fig.savefig(staging / FIGURE_NAME, format="png")

@@ -21,11 +21,11 @@ The JSON file has the schema of a counterexample in report.json:
 
 #: Scalar outputs, in the order printed, with a description for the table.
 SCALARS = (
-    ("tpm_A", "TPM(A) = alpha M_A / Z"),
-    ("tpm_U", "TPM(U) = (1 - alpha) M_U / Z"),
-    ("log_Z", "log Z, Z = sum_y p_ref(y) e^{r(y)/beta}"),
+    ("tpm_A", "total mass of the aligned component"),
+    ("tpm_U", "total mass of the unaligned component"),
+    ("log_Z", "log of the partition function"),
     ("kl", "KL(p_theta || p_ref)"),
-    ("residual_bound", "(1 - alpha) e^{-(r_max - r_min)/beta} <= TPM(U)"),
+    ("residual_bound", "residual-mass floor under tpm_U"),
 )
 VECTORS = ("alpha_A", "alpha_U", "p_theta")
 

@@ -76,54 +76,54 @@ SPECS: dict[str, Spec] = {
     for spec in (
         Spec(
             "policy", (_P, _R, _BETA), ("p_theta",), lambda: (model.closed_form(),),
-            "The maximizer p*(y) = p_ref(y) e^{r(y)/beta} / Z of the KL-regularized reward.",
+            "The maximizer p* of the KL-regularized reward (the tuned model), per row.",
         ),
         Spec(
             "log_policy", (_LP, _R, _BETA), ("log_p_theta",), lambda: (sp.log(model.closed_form()),),
-            "log p*(y), from log p_ref (which may hold -inf outside the support).",
+            "The log of the maximizer, from log p_ref (which may hold -inf outside the support).",
             log_inputs={"p_ref": "log_p_ref"},
         ),
         Spec(
             "log_partition", (_LP, _R, _BETA), ("log_Z",), lambda: (sp.log(Z),),
-            "log Z = log sum_y p_ref(y) e^{r(y)/beta}, per row.",
+            "The log of the partition function Z, per row.",
             per_row=True, log_inputs={"p_ref": "log_p_ref"},
         ),
         Spec(
             "mixture_weights", (_PA, _PU, _ALPHA, _R, _BETA), ("alpha_A", "alpha_U"),
             lambda: (_mixture_z(model.weight_A()), _mixture_z(model.weight_U())),
-            "Lemma 1's weights alpha_A(y) = alpha e^{r/beta}/Z and alpha_U(y) = (1-alpha) e^{r/beta}/Z.",
+            "Lemma 1's output-dependent weights alpha_A and alpha_U of the two components.",
         ),
         Spec(
             "tpm", (_PA, _PU, _ALPHA, _R, _BETA), ("tpm_A", "tpm_U"),
             lambda: (model.tpm_A(), model.tpm_U()),
-            "Total probability masses TPM(A) = alpha M_A / Z and TPM(U) = (1-alpha) M_U / Z, per row.",
+            "Total probability masses TPM(A) and TPM(U) of the two components, per row.",
             per_row=True,
         ),
         Spec(
             "kl_to_ref", (_P, _R, _BETA), ("kl",), lambda: (model.kl_to_reference(model.closed_form()),),
-            "KL(p_theta || p_ref) = E_{p_theta}[r]/beta - log Z at the maximizer, per row.",
+            "The divergence KL(p_theta || p_ref) of the tuned model from the reference, per row.",
             per_row=True,
         ),
         Spec(
             "residual_mass_bound", (_ALPHA, _R, _BETA), ("bound",), lambda: (model.residual_bound(),),
-            "The floor (1 - alpha) e^{-(r_max - r_min)/beta} under TPM(U), per row.",
+            "The residual-mass floor under TPM(U), per row.",
             per_row=True,
         ),
         Spec(
             "tpm_sensitivity", (_PA, _PU, _ALPHA, _R, _BETA), ("dtpm_A_dt",),
             lambda: (model.tpm_sensitivity(),),
-            "d TPM(A)/dt = TPM(A) TPM(U) (E_{A,t}[r] - E_{U,t}[r]) at t = 1/beta, per row.",
+            "The derivative of TPM(A) with respect to t = 1/beta, per row.",
             per_row=True,
         ),
         Spec(
             "implicit_reward", (("log_p_theta", "logp"), ("log_p_ref", "logp"), _BETA), ("reward",),
             lambda: (model.implicit_reward(sp.Symbol("log_p_theta"), sp.Symbol("log_p_ref")),),
-            "DPO's implicit reward beta log(p_theta / p_ref) (the reward up to beta log Z).",
+            "DPO's implicit reward (the reward up to the constant beta log Z).",
         ),
         Spec(
             "dpo_loss", tuple((name, "logp") for name in _DPO_ARGS) + (_BETA,), ("loss",),
             lambda: (model.dpo_loss(*(sp.Symbol(name) for name in _DPO_ARGS)),),
-            "The DPO loss -log sigmoid(beta (log-ratio chosen) - beta (log-ratio rejected)), per pair.",
+            "The DPO loss of each chosen/rejected pair.",
             support_axis=False,
         ),
     )

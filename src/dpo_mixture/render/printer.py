@@ -99,11 +99,20 @@ class NotationPrinter(LatexPrinter):
         return f"{head} {body}"
 
     def _print_exp(self, expr: sp.exp, exp: str | None = None) -> str:
-        # e^{r/beta} with an inline fraction, as in the seed, for short exponents
+        # e^{r/beta} and e^{-(a - b)/beta} with an inline fraction, as in the seed
         arg = expr.args[0]
         num, den = sp.fraction(arg)
-        if den != 1 and len(str(num)) < 40 and not isinstance(num, sp.Add):
-            inner = "%s/%s" % (self._print(num), self.parenthesize(den, 1000) if isinstance(den, (sp.Add, sp.Mul)) else self._print(den))
+        if den != 1 and len(sp.Add.make_args(num)) <= 3 and len(str(num)) < 60:
+            den_tex = self._print(den)
+            if isinstance(den, (sp.Add, sp.Mul)):
+                den_tex = r"\left(%s\right)" % den_tex
+            if isinstance(num, sp.Add):
+                sign = ""
+                if sp.Add.make_args(num)[0].could_extract_minus_sign():
+                    sign, num = "-", -num
+                inner = r"%s\left(%s\right)/%s" % (sign, self._print(num), den_tex)
+            else:
+                inner = "%s/%s" % (self._print(num), den_tex)
         else:
             inner = self._print(arg)
         tex = "e^{%s}" % inner
