@@ -2,12 +2,14 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
 
 import pytest
 
+from _need import need
 from dpo_mixture.cli import main
 
 
@@ -103,3 +105,44 @@ def test_python_dash_m_runs_the_cli(tmp_path):
                           env={**os.environ}, timeout=300)
     assert done.returncode == 0
     assert "gibbs-inequality" in done.stdout
+
+
+def test_failed_build_leaves_the_previous_files_untouched(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "out"
+    assert main(["build", "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    from dpo_mixture.cli import build
+
+    def broken_markdown(report, figures=()):
+        raise OSError("disk full while rendering")
+
+    monkeypatch.setattr(build, "render_documents", broken_markdown)
+    assert main(["build", "--out", str(out)]) == 2
+    assert "disk full" in capsys.readouterr().err
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after == before  # same files, same bytes, no scratch directory left behind
+
+
+def test_failed_pdf_compile_fails_the_build_and_changes_nothing(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "out"
+    assert main(["build", "--out", str(out)]) == 0
+    (out / "dpo_mixture.tex").write_text("% the previous good paper\n")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    from dpo_mixture.cli import build
+
+    monkeypatch.setattr(build, "compile_pdf", lambda workdir, name: (False, "LaTeX failed on dpo_mixture.tex: boom"))
+    assert main(["build", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "LaTeX failed on dpo_mixture.tex: boom" in err and "nothing in" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_latex_errors_are_reported_from_the_log(tmp_path):
+    need(shutil.which("pdflatex") is not None, "pdflatex is not installed (TeX Live)")
+    from dpo_mixture.cli.build import compile_pdf
+
+    (tmp_path / "bad.tex").write_text("\\documentclass{article}\\begin{document}\\nosuchmacro\\end{document}\n")
+    ok, why = compile_pdf(tmp_path, "bad.tex")
+    assert not ok and "Undefined control sequence" in why

@@ -6,6 +6,7 @@ import argparse
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from ..render import render_documents
@@ -49,7 +50,11 @@ def compile_pdf(workdir: Path, tex_name: str) -> tuple[bool, str]:
     for _ in range(runs):
         done = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=300)
         if done.returncode != 0:
-            return False, f"LaTeX failed on {tex_name}; see the log in a rerun with the .tex file"
+            log = workdir / (Path(tex_name).stem + ".log")
+            first = ""
+            if log.exists():
+                first = next((line[2:].strip() for line in log.read_text(errors="replace").splitlines() if line.startswith("! ")), "")
+            return False, f"LaTeX failed on {tex_name}" + (f": {first}" if first else "")
     return True, ""
 
 
@@ -76,6 +81,11 @@ def run(args) -> int:
         ok_pdf, why = compile_pdf(staging, f"{STEM}.tex")
         if ok_pdf:
             names.append(f"{STEM}.pdf")
+        elif why != TEX_HINT:
+            # TeX is there but failed: the build failed, and the previous files stay as they were
+            shutil.rmtree(staging, ignore_errors=True)
+            print(f"error: {why}; nothing in {out} was changed", file=sys.stderr)
+            return 1
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
