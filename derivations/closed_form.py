@@ -14,6 +14,7 @@ from dpo_mixture.proof import (
     Step,
     TermsVanish,
     Termwise,
+    separable_summand,
 )
 
 from .facts import DEF_P_STAR, DEF_P_THETA, DEF_Z, NORM_P, NORM_Q
@@ -24,7 +25,7 @@ S = support_sum
 L = model.objective(p[y])
 LOG_LEMMA = t - 1 - sp.log(t)  # g(t) = t - 1 - log t, nonnegative on t > 0
 P = sp.Symbol("P", positive=True)  # the value p(y) at one output, for calculus
-SUMMAND = P * r[y] - beta * P * sp.log(P / p_ref[y])  # the term of the objective at one output
+SUMMAND = separable_summand(L, y).xreplace({p[y]: P})  # the objective's term at one output
 
 OBJECTIVE = Derivation(
     id="objective",
@@ -100,7 +101,7 @@ GIBBS = Derivation(
             sp.Le(S(p[y] * sp.log(q[y] / p[y])), S(p[y] * (q[y] / p[y] - 1))),
             "Use the logarithm bound at t = q(y)/p(y) and multiply by p(y) > 0.",
             strategy=Termwise(LOG_LEMMA, t, q[y] / p[y]),
-            given=("log-bound",),
+            uses=("log-bound",),
         ),
         Step(
             "gibbs-sum",
@@ -133,7 +134,7 @@ GIBBS = Derivation(
             "Each term is p(y) > 0 times the nonnegative logarithm gap, so all vanish; the gap is zero only at q(y)/p(y) = 1.",
             strategy=TermsVanish(LOG_LEMMA, t, q[y] / p[y], 1),
             hypotheses=(sp.Eq(S(p[y] * LOG_LEMMA.xreplace({t: q[y] / p[y]})), 0),),
-            given=("log-bound-equality", "gibbs-kl-as-sum"),
+            uses=("log-bound", "log-bound-equality"),
         ),
     ),
 )
@@ -173,7 +174,7 @@ MAXIMIZER = Derivation(
             "Stationarity of the Lagrangian",
             sp.Eq(p_theta[y], model.closed_form()),
             "Set the derivative of the Lagrangian in p(y) to zero, solve, and fix the multiplier by normalization.",
-            strategy=Stationarity(SUMMAND, P, lam, y),
+            strategy=Stationarity(L, p[y], lam),
             facts=(DEF_Z,),
         ),
         Step(

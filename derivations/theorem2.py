@@ -151,7 +151,8 @@ SEED_PROOF = Derivation(
             "Reciprocate, add one, reciprocate",
             sp.Gt(a / (a + b), alpha * m_A / (alpha * m_A + (1 - alpha) * m_U)),
             "x > y > 0 implies 1/(1 + 1/x) > 1/(1 + 1/y), since t -> 1/(1 + 1/t) is increasing on t > 0.",
-            strategy=Certificate((b * (1 - alpha) * m_U / ((a + b) * (alpha * m_A + (1 - alpha) * m_U)),)),
+            # hypotheses: seed-divide's two (passed on, unused here) and then its conclusion
+            strategy=Certificate((0, 0, b * (1 - alpha) * m_U / ((a + b) * (alpha * m_A + (1 - alpha) * m_U)))),
             given=("seed-divide",),
         ),
         Step(

@@ -48,6 +48,7 @@ __all__ = [
     "alpha_A",
     "alpha_U",
     "support_sum",
+    "DERIVED",
 ]
 
 
@@ -151,6 +152,11 @@ INDEXED_LATEX: dict[str, str] = {
     "alpha_A": "{name}({i};x)",
     "alpha_U": "{name}({i};x)",
 }
+
+
+#: Names of quantities defined from others: proofs must not treat them as free constants where
+#: the dependence matters (calculus in beta, limits).
+DERIVED: frozenset[str] = frozenset({"Z", "M_A", "M_U", "TPM_A", "TPM_U", "p_theta", "p_star", "alpha_A", "alpha_U"})
 
 
 def support_sum(expr: sp.Expr, index: sp.Symbol = y) -> sp.Sum:

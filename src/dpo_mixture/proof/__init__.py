@@ -2,6 +2,7 @@
 
 from .derivation import Derivation, Report, StepResult, decide
 from .facts import Definition, Identity, unfold
+from .normal_form import separable_summand
 from .search import Problem, SearchResult, search
 from .step import Step
 from .strategies import (
@@ -39,6 +40,7 @@ __all__ = [
     "Verdict",
     "decide",
     "search",
+    "separable_summand",
     "unfold",
     "Certificate",
     "Differentiate",

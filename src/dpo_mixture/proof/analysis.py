@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..model import SupportMax, SupportMin
+from .facts import unfold
 from .normal_form import difference_is_zero, normal_form
-from .sign import sign
+from .sign import defined_everywhere, sign
 from .step import Step
 from .strategies import Strategy, relation_parts
 from .strategies import _sign_meets as _meets
@@ -167,6 +168,8 @@ class Certificate(Strategy):
         strict = False
         for c, h in zip(self.multipliers, hyps):
             hd, hop = relation_parts(h)
+            if not (defined_everywhere(c) or defined_everywhere(normal_form(c, facts))):
+                return False  # a multiplier with a pole could cancel a false claim where h = 0
             sc = _sign_of(c, facts)
             if hop != "==" and sc not in ("pos", "nonneg", "zero"):
                 return False
@@ -199,6 +202,9 @@ class ExtremumBound(Strategy):
     name = "extremum"
 
     def attempt(self, step: Step) -> Outcome | None:
+        index = self.index
+        if not (isinstance(index, sp.Symbol) and index.is_integer and index.is_positive):
+            return None  # only an output of the support (a free index), never a chosen value
         claim = step.claim
         parts = list(claim.args) if isinstance(claim, sp.And) else [claim]
 
@@ -240,6 +246,8 @@ class Differentiate(Strategy):
         rhs = unfold_then_diff(claim.rhs, step.facts)
         if lhs.has(sp.Derivative) or rhs.has(sp.Derivative):
             return None
+        if _mentions_derived(unfold(claim.lhs, step.facts)):
+            return None  # a derived quantity left opaque would be differentiated as a constant
         if not difference_is_zero(lhs, rhs, step.facts)[0]:
             return None
         return Outcome(Verdict.PROVED, "differentiated under the finite sum; sum normal form")
@@ -278,8 +286,12 @@ class LimitOf(Strategy):
         if not (isinstance(claim, sp.Eq) and isinstance(claim.lhs, sp.Limit)):
             return None
         expr, var, point, direction = claim.lhs.args
+        if _mentions_derived(unfold(expr, step.facts)):
+            return None  # a derived quantity left opaque would be taken as constant in the limit
         e = normal_form(expr, step.facts)
         for h in step.hypotheses:
+            if var in h.free_symbols:
+                continue  # a hypothesis about the current value says nothing along the limit
             if isinstance(h, sp.StrictLessThan) and isinstance(h.lhs, (sp.Indexed, sp.Symbol)):
                 g = sp.Dummy("g", positive=True)
                 e = e.xreplace({h.lhs: h.rhs - g})
@@ -289,7 +301,7 @@ class LimitOf(Strategy):
             e, var, point, direction = e.xreplace({var: (1 if point == sp.oo else -1) / s}), s, sp.Integer(0), "+"
         num, den = sp.fraction(sp.together(e))
         at_den = normal_form(sp.sympify(den).xreplace({var: point}), step.facts)
-        if not at_den.has(sp.zoo, sp.nan, sp.oo) and sign(at_den) == "pos":
+        if _continuous(num) and _continuous(den) and not at_den.has(sp.zoo, sp.nan, sp.oo) and sign(at_den) == "pos":
             value = normal_form(sp.sympify(num).xreplace({var: point}), step.facts) / at_den
             if not value.has(sp.zoo, sp.nan) and difference_is_zero(value, claim.rhs, step.facts)[0]:
                 return Outcome(Verdict.PROVED, "continuity at the limit point (finite sums, positive denominator)")
@@ -299,6 +311,32 @@ class LimitOf(Strategy):
         if value.has(sp.Limit) or not difference_is_zero(value, claim.rhs, step.facts)[0]:
             return None
         return Outcome(Verdict.PROVED, "limit of a function with no sums left")
+
+
+def _mentions_derived(e: sp.Expr) -> bool:
+    """Whether ``e`` still names a derived quantity (Z, M_A, TPM_A, p_theta, ...)."""
+    from ..notation import DERIVED
+
+    names = {str(s) for s in e.free_symbols if isinstance(s, sp.Symbol)}
+    names |= {str(i.base.label) for i in e.atoms(sp.Indexed)}
+    return bool(names & DERIVED)
+
+
+_CONTINUOUS = (sp.Add, sp.Mul, sp.exp, sp.Sum, sp.Symbol, sp.Indexed, sp.IndexedBase, sp.Number, sp.Tuple, sp.Abs, sp.Max, sp.Min, SupportMax, SupportMin)
+
+
+def _continuous(e: sp.Expr) -> bool:
+    """Whether every node of ``e`` is a function continuous wherever it is defined and finite."""
+    for node in sp.preorder_traversal(e):
+        if isinstance(node, sp.Pow):
+            if not (node.exp.is_Integer or sign(node.base) == "pos"):
+                return False
+        elif isinstance(node, sp.log):
+            if sign(node.args[0]) != "pos":
+                return False
+        elif not isinstance(node, _CONTINUOUS) and node not in (sp.pi, sp.E):
+            return False
+    return True
 
 
 from ..notation import k as _k  # noqa: E402  (doctest convenience)

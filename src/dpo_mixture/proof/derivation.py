@@ -24,6 +24,8 @@ class StepResult:
     step: Step
     outcome: Outcome
     seconds: float
+    #: the hypotheses the step's statement holds under: its own and those inherited via ``given``
+    assumptions: tuple = ()
 
     @property
     def ok(self) -> bool:
@@ -101,18 +103,34 @@ def decide(
     return Outcome(Verdict.UNDECIDED, f"{failure}; {found.note}", samples=found.samples)
 
 
-def _decide_with_givens(step: Step, established: dict[str, StepResult], seed: int, context: tuple[Fact, ...]) -> Outcome:
-    if not step.given:
-        return decide(step, seed=seed, context=context)
-    extra = []
-    for ref in step.given:
+def _with_citations(step: Step, established: dict[str, StepResult]) -> tuple[Step, str | None]:
+    """The step with what it cites filled in, or a reason why it cannot be decided."""
+    extra, lemmas = [], []
+    for ref in (*step.given, *step.uses):
         if ref not in established:
             raise ValueError(f"step {step.id!r} cites {ref!r}, which is not an earlier step")
         verdict = established[ref].outcome.verdict
         if verdict not in (Verdict.PROVED, Verdict.ASSUMED):
-            return Outcome(Verdict.UNDECIDED, f"depends on step {ref!r}, which is {verdict.value}")
-        extra.append(established[ref].step.claim.xreplace(step.instantiate))
-    return decide(replace(step, hypotheses=tuple(step.hypotheses) + tuple(extra)), seed=seed, context=context)
+            return step, f"depends on step {ref!r}, which is {verdict.value}"
+    for ref in step.given:
+        cited = established[ref]
+        # the cited step's own assumptions (inherited ones included) come along with its claim
+        extra.extend(h.xreplace(step.instantiate) for h in cited.assumptions)
+        extra.append(cited.step.claim.xreplace(step.instantiate))
+    for ref in step.uses:
+        cited = established[ref]
+        lemmas.append((tuple(cited.assumptions), cited.step.claim))
+    hypotheses = tuple(dict.fromkeys((*step.hypotheses, *extra)))
+    return replace(step, hypotheses=hypotheses, lemmas=tuple(step.lemmas) + tuple(lemmas)), None
+
+
+def _inherited(step: Step, established: dict[str, StepResult]) -> tuple[sp.Basic, ...]:
+    """What the step's statement assumes: its own hypotheses and those its citations pass on."""
+    out = list(step.hypotheses)
+    for ref in step.given:
+        if ref in established:
+            out.extend(h.xreplace(step.instantiate) for h in established[ref].assumptions)
+    return tuple(dict.fromkeys(out))
 
 
 @dataclass(frozen=True)
@@ -161,8 +179,13 @@ class Derivation:
             if progress is not None:
                 progress(step.id)
             start = time.perf_counter()
-            outcome = _decide_with_givens(step, established, seed, self.context)
-            result = StepResult(step, outcome, time.perf_counter() - start)
+            cited, blocked = _with_citations(step, established)
+            if blocked:
+                outcome = Outcome(Verdict.UNDECIDED, blocked)
+            else:
+                outcome = decide(cited, seed=seed, context=self.context)
+            assumptions = _inherited(step, established)
+            result = StepResult(step, outcome, time.perf_counter() - start, assumptions)
             established[step.id] = result
             results.append(result)
         return results

@@ -18,7 +18,7 @@ import sympy as sp
 from ..notation import y as _y
 from .facts import Fact, Identity, unfold
 
-__all__ = ["split_sums", "normal_form", "difference_is_zero"]
+__all__ = ["split_sums", "normal_form", "difference_is_zero", "separable_summand"]
 
 
 def _expand(expr: sp.Expr) -> sp.Expr:
@@ -96,3 +96,27 @@ def difference_is_zero(lhs: sp.Expr, rhs: sp.Expr, facts=()) -> tuple[bool, sp.E
     if sp.expand(num) == 0:
         return True, sp.Integer(0)
     return False, diff
+
+
+def separable_summand(expr: sp.Expr, index: sp.Symbol = _y) -> sp.Expr:
+    """``f`` such that ``expr = sum_index f``, for an expression made of constant multiples of
+    sums over the same index and range.
+
+    >>> from dpo_mixture.notation import p, r, beta, support_sum
+    >>> separable_summand(support_sum(p[_y] * r[_y]) - beta * support_sum(p[_y] ** 2))
+    -beta*p[y]**2 + p[y]*r[y]
+    """
+    total = sp.Integer(0)
+    limits = None
+    for term in sp.Add.make_args(expr):
+        sums = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.Sum)]
+        if len(sums) != 1 or sums[0].limits[0][0] != index:
+            raise ValueError(f"not a multiple of one sum over {index}: {term}")
+        if limits is not None and sums[0].limits != limits:
+            raise ValueError("the sums run over different ranges")
+        limits = sums[0].limits
+        coeff = term / sums[0]
+        if coeff.has(index):
+            raise ValueError(f"the factor {coeff} depends on the index {index}")
+        total += coeff * sums[0].function
+    return total

@@ -13,7 +13,7 @@ import sympy as sp
 from ..notation import alpha, n
 from ..model import SupportMax, SupportMin
 
-__all__ = ["sign", "is_positive", "is_nonnegative", "KNOWN_POSITIVE"]
+__all__ = ["sign", "is_positive", "is_nonnegative", "defined_everywhere", "KNOWN_POSITIVE"]
 
 #: Expressions positive by a domain that SymPy assumptions cannot express.
 KNOWN_POSITIVE: set[sp.Expr] = {1 - alpha}
@@ -60,6 +60,31 @@ def _add(signs: list[str | None]) -> str | None:
     return None
 
 
+def _is_reference_entry(e: sp.Expr) -> bool:
+    """``alpha p_A(i) + (1 - alpha) p_U(i)``: the reference model at an output of its support,
+    positive because the support is where the reference model is positive."""
+    from ..model import mixture_reference
+    from ..notation import p_A, p_U
+
+    indices = {i.indices[0] for i in e.atoms(sp.Indexed) if i.base in (p_A, p_U)}
+    return len(indices) == 1 and sp.expand(e - mixture_reference(indices.pop())) == 0
+
+
+def _merge_sums(e: sp.Expr) -> sp.Expr | None:
+    """``c1 sum f1 + c2 sum f2`` over one range as ``sum (c1 f1 + c2 f2)``, or None."""
+    from .normal_form import separable_summand
+
+    sums = [s for s in e.atoms(sp.Sum)]
+    if len(sums) < 2 or len({s.limits for s in sums}) != 1:
+        return None
+    (index, lo, hi), = sums[0].limits
+    try:
+        body = separable_summand(e, index)
+    except ValueError:
+        return None
+    return sp.Sum(sp.factor(body), (index, lo, hi))
+
+
 def sign(e: sp.Expr) -> str | None:
     """The sign of ``e`` as far as the declared assumptions decide it.
 
@@ -88,6 +113,12 @@ def sign(e: sp.Expr) -> str | None:
             factored = sp.factor(e)
             if factored != e and not isinstance(factored, sp.Add):
                 out = sign(factored)
+        if out in (None, "nonneg") and _is_reference_entry(e):
+            out = "pos"
+        if out in (None, "nonneg", "nonpos"):
+            merged = _merge_sums(e)
+            if merged is not None:
+                out = sign(merged) or out
         return out if out is not None else known
     if isinstance(e, sp.Mul):
         out = "pos"
@@ -99,10 +130,12 @@ def sign(e: sp.Expr) -> str | None:
         sb = sign(b)
         if sb == "pos":
             return "pos"
+        if x.is_Integer and int(x) < 0 and sb not in ("pos", "neg"):
+            return known  # a negative power is undefined where the base may vanish
         if x.is_Integer and int(x) % 2 == 0:
             return "nonneg" if sb is None or sb in ("nonneg", "nonpos") else "pos"
         if x.is_Integer and sb is not None:
-            return sb if int(x) > 0 else {"nonneg": None, "nonpos": None}.get(sb, sb)
+            return sb
         return known
     if isinstance(e, sp.exp):
         return "pos"
@@ -133,3 +166,21 @@ def is_positive(e: sp.Expr) -> bool:
 def is_nonnegative(e: sp.Expr) -> bool:
     """True only when :func:`sign` proves ``e >= 0``."""
     return sign(e) in ("pos", "nonneg", "zero")
+
+
+def defined_everywhere(e: sp.Expr) -> bool:
+    """True when ``e`` is finite wherever its symbols are defined: no infinity in it, and a
+    denominator whose sign is known to be strict (so it never vanishes).
+
+    A multiplier in a proof must pass this test, or it could be undefined exactly where the
+    hypothesis it multiplies holds.
+
+    >>> from dpo_mixture.notation import beta, r, y
+    >>> defined_everywhere(1 / beta), defined_everywhere(1 / (beta - 1)), defined_everywhere(r[y] ** -2)
+    (True, False, False)
+    """
+    e = sp.sympify(e)
+    if e.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        return False
+    den = sp.fraction(sp.together(e))[1]
+    return den.is_number and den != 0 or sign(den) in ("pos", "neg")

@@ -32,11 +32,18 @@ class Step:
     each link is decided separately by the same strategy.
 
     ``given`` names earlier steps whose claims join the hypotheses, after the substitution
-    ``instantiate`` (for instance ``{q: p_star}`` to use Gibbs' inequality at ``q = p*``).  The
-    engine accepts them only if those steps were proved (or cited).
+    ``instantiate`` (for instance ``{q: p_star}`` to use Gibbs' inequality at ``q = p*``).  A
+    cited step that has hypotheses of its own passes them on: the citing step then holds under
+    them too, and the documents show them.  The engine appends, for each cited step in order,
+    its assumptions and then its claim after the step's own hypotheses.  ``uses`` names lemmas whose variables are free
+    (such as ``log t <= t - 1``): a strategy may instantiate them, and they add no hypothesis.
+    The engine accepts either kind only if the cited steps were proved (or cited).
 
     ``show`` lists expressions the documents evaluate at a counterexample, beside the values
     of the instance (for instance the covariances a hypothesis speaks of).
+
+    ``lemmas`` is filled by the engine from ``uses``, not by authors: each arrives as
+    ``(hypotheses, claim)``.
 
     >>> from dpo_mixture.notation import beta
     >>> Step("beta-small", "beta below one", sp.Lt(beta, 1), "hoped for").id
@@ -55,9 +62,11 @@ class Step:
     domains: dict = field(default_factory=dict)
     chain: tuple[sp.Expr, ...] = ()
     given: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()
     instantiate: dict = field(default_factory=dict)
     search_samples: int = 400
     show: tuple[sp.Expr, ...] = ()
+    lemmas: tuple[tuple[tuple[sp.Basic, ...], sp.Basic], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.id or not all(c.isalnum() or c in "-_." for c in self.id):

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .facts import Fact, unfold
-from .normal_form import difference_is_zero, normal_form
-from .sign import is_nonnegative, is_positive, sign
+from .normal_form import difference_is_zero, normal_form, separable_summand
+from .sign import defined_everywhere, is_nonnegative, is_positive, sign
 from .step import Step
 from .verdict import Outcome, Verdict
 
@@ -154,9 +154,10 @@ class Implication(Strategy):
         for h in step.hypotheses:
             hd, hop = relation_parts(h)
             hn, hden = sp.fraction(sp.together(normal_form(hd, step.facts)))
-            if sign(hden) != "pos":
-                continue
-            hyps.append((sp.expand(hn), hop))
+            hn = sp.expand(hn)
+            if hn == 0 or sign(hden) != "pos":
+                continue  # a trivial hypothesis says nothing; one of unknown denominator is unusable
+            hyps.append((hn, hop))
         if not hyps:
             return None
         # one hypothesis: numerator = positive factor * hypothesis numerator
@@ -185,17 +186,27 @@ class Implication(Strategy):
 
 
 def _combination_ok(terms: list[tuple[sp.Expr, str]], op: str) -> bool:
-    """sum c_i h_i with h_i (op_i) 0 and c_i >= 0 satisfies ``op``."""
+    """Whether ``sum_i c_i h_i`` satisfies ``op`` (``== > >=`` against 0) given ``h_i op_i 0``.
+
+    An equality hypothesis contributes zero whatever its (finite) coefficient; an inequality
+    hypothesis needs a nonnegative coefficient and can never yield an equality.
+
+    >>> x = sp.Symbol("x", positive=True)
+    >>> _combination_ok([(x, ">")], ">"), _combination_ok([(x, ">")], "=="), _combination_ok([(x, ">=")], ">")
+    (True, False, False)
+    """
     strict = False
     for c, hop in terms:
+        if not defined_everywhere(c):
+            return False  # a coefficient with a pole could blow up exactly where h_i = 0
         s = sign(c)
-        if s == "zero":
+        if s == "zero" or hop == "==":
             continue
-        if s not in ("pos", "nonneg"):
+        if op == "==" or s not in ("pos", "nonneg"):
             return False
         if hop == ">" and s == "pos":
             strict = True
-    return strict or op == ">="
+    return op in ("==", ">=") or strict
 
 
 @dataclass(frozen=True, repr=False)
@@ -243,10 +254,33 @@ class ConvexMinimum(Strategy):
         return Outcome(Verdict.PROVED, f"g' = 0 only at {x} = {x0}, g'' > 0, g({x0}) = 0")
 
 
+def _states(rel: sp.Basic, expr: sp.Expr, op: str) -> bool:
+    """Whether the relation ``rel`` says ``expr op 0`` (or something stronger)."""
+    if not isinstance(rel, (sp.Eq, sp.Lt, sp.Le, sp.Gt, sp.Ge)):
+        return False
+    d, hop = relation_parts(rel)
+    strong_enough = hop == op or (op == ">=" and hop == ">")
+    return strong_enough and sp.simplify(d - expr) == 0
+
+
+def _known(step: Step) -> list[sp.Basic]:
+    """The step's hypotheses and its unconditional lemmas, with conjunctions split."""
+    out = list(step.hypotheses) + [claim for hyps, claim in step.lemmas if not hyps]
+    return [part for rel in out for part in (rel.args if isinstance(rel, sp.And) else (rel,))]
+
+
+def _has_lemma(step: Step, expr: sp.Expr, op: str) -> bool:
+    """Whether the step knows ``expr op 0``: a hypothesis (from ``given``) or a lemma (``uses``)."""
+    return any(_states(h, expr, op) for h in _known(step))
+
+
 @dataclass(frozen=True, repr=False)
 class Termwise(Strategy):
     """Prove ``sum_y a(y) <= sum_y b(y)`` from a lemma ``g(x) >= 0``: ``b - a`` is a
     nonnegative multiple of ``g`` evaluated at ``x = value(y)``.
+
+    The lemma must be among the step's hypotheses (cite the step that proves it with
+    ``given``); the strategy never takes it on trust.
     """
 
     lemma: sp.Expr
@@ -256,14 +290,17 @@ class Termwise(Strategy):
 
     def attempt(self, step: Step) -> Outcome | None:
         claim = step.claim
-        d, op = relation_parts(claim)
-        sums = [s for s in (getattr(claim, "lhs", None), getattr(claim, "rhs", None)) if isinstance(s, sp.Sum)]
+        if not isinstance(claim, (sp.LessThan, sp.GreaterThan)):
+            return None  # only a non-strict inequality follows from nonnegative terms
+        g = self.lemma.xreplace({self.variable: self.value})
+        if not (_has_lemma(step, self.lemma, ">=") or _has_lemma(step, g, ">=")):
+            return None
+        sums = [s for s in (claim.lhs, claim.rhs) if isinstance(s, sp.Sum)]
         if len(sums) != 2 or sums[0].limits != sums[1].limits:
             return None
-        big = claim.rhs if op != "==" and isinstance(claim, (sp.LessThan, sp.StrictLessThan)) else claim.lhs
+        big = claim.rhs if isinstance(claim, sp.LessThan) else claim.lhs
         small = claim.lhs if big is claim.rhs else claim.rhs
         diff = big.function - small.function
-        g = self.lemma.xreplace({self.variable: self.value})
         factor = sp.simplify(sp.expand_log(diff) / sp.expand_log(g))
         if factor.has(sp.log) or not is_nonnegative(factor):
             return None
@@ -275,6 +312,9 @@ class TermsVanish(Strategy):
     """From a hypothesis ``sum_y c(y) g(value(y)) = 0`` with ``c > 0`` and ``g >= 0`` (a lemma
     whose only zero is ``x0``), conclude ``value(y) = x0`` at every output, then check that
     this is the claim.
+
+    Both facts about ``g`` must be established and cited with ``uses``: ``g >= 0``, and the
+    conditional lemma ``g(x) = 0 => x = x0``.
     """
 
     lemma: sp.Expr
@@ -283,7 +323,18 @@ class TermsVanish(Strategy):
     zero: sp.Expr
     name = "vanishing terms"
 
+    def _zero_is_unique(self, step: Step) -> bool:
+        x, x0 = self.variable, self.zero
+        for hyps, claim in step.lemmas:
+            if not (isinstance(claim, sp.Eq) and {claim.lhs, claim.rhs} == {x, x0} and len(hyps) == 1):
+                continue
+            if _states(hyps[0], self.lemma, "==") or _states(hyps[0], -self.lemma, "=="):
+                return True
+        return False
+
     def attempt(self, step: Step) -> Outcome | None:
+        if not (_has_lemma(step, self.lemma, ">=") and self._zero_is_unique(step)):
+            return None
         g = self.lemma.xreplace({self.variable: self.value})
         for h in step.hypotheses:
             if not (isinstance(h, sp.Eq) and h.rhs == 0 and isinstance(h.lhs, sp.Sum)):
@@ -303,34 +354,35 @@ class TermsVanish(Strategy):
 
 @dataclass(frozen=True, repr=False)
 class Stationarity(Strategy):
-    """Solve the stationarity condition of a separable Lagrangian.
+    """Solve the stationarity condition of a separable objective under ``sum_y p(y) = 1``.
 
-    ``summand`` is the objective's summand as a function of ``variable`` (the value ``p(y)``
-    at one output); the Lagrangian adds ``multiplier * (sum_y p(y) - 1)``.  The strategy solves
-    ``d summand / d p + multiplier = 0`` for ``p``, fixes the multiplier by normalization and
-    compares the result with the claim's right side.
+    ``objective`` is a sum over the support of terms in the entry ``p(y)``; the Lagrangian adds
+    ``multiplier * (sum_y p(y) - 1)``.  The strategy takes the summand from the objective itself,
+    solves ``d summand / d p(y) + multiplier = 0`` for ``p(y)``, fixes the multiplier by the
+    normalization and compares the result with the claim's right side.
     """
 
-    summand: sp.Expr
-    variable: sp.Symbol
+    objective: sp.Expr
+    entry: sp.Indexed
     multiplier: sp.Symbol
-    index: sp.Symbol
     name = "stationarity"
 
     def attempt(self, step: Step) -> Outcome | None:
         from ..notation import n
 
-        sols = sp.solve(sp.Eq(sp.diff(self.summand, self.variable) + self.multiplier, 0), self.variable)
+        index = self.entry.indices[0]
+        value = sp.Dummy("P", positive=True)
+        summand = separable_summand(self.objective, index).xreplace({self.entry: value})
+        sols = sp.solve(sp.Eq(sp.diff(summand, value) + self.multiplier, 0), value)
         if len(sols) != 1:
             return None
-        sol = sp.expand(sp.powsimp(sp.expand(sols[0]), combine="exp"))
-        # separate the multiplier's factor (free of the index) from the index-dependent shape
-        const, shape = sp.Mul(*[f for f in sp.Mul.make_args(sp.expand_power_exp(sol)) if not f.has(self.index)]), sp.Mul(
-            *[f for f in sp.Mul.make_args(sp.expand_power_exp(sol)) if f.has(self.index)]
-        )
-        if not const.has(self.multiplier):
+        factors = sp.Mul.make_args(sp.expand_power_exp(sp.powsimp(sp.expand(sols[0]), combine="exp")))
+        # the multiplier enters only through a factor free of the index; normalization fixes it
+        scale = sp.Mul(*[f for f in factors if not f.has(index)])
+        shape = sp.Mul(*[f for f in factors if f.has(index)])
+        if shape.has(self.multiplier) or not scale.has(self.multiplier):
             return None
-        candidate = shape / sp.Sum(shape, (self.index, 1, n))
+        candidate = shape / sp.Sum(shape, (index, 1, n))
         ok, _ = difference_is_zero(candidate, step.claim.rhs, step.facts)
         if not ok:
             return None

@@ -146,12 +146,15 @@ def _step_blocks(result: StepResult, context: tuple) -> list:
         Para(f"**{step.title}** [`{step.id}`]. {step.justification}"),
         Display(relation_lines(step.claim, step.chain), tag=f"{verdict}{expected}"),
     ]
-    if step.hypotheses:
-        lines = tuple(line for h in step.hypotheses for line in relation_lines(h))
+    if result.assumptions:
+        lines = tuple(line for h in result.assumptions for line in relation_lines(h))
         blocks[1:1] = [Para("Under the hypotheses"), Display(lines)]
     note = f"Verdict: *{verdict}*{expected}, by {outcome.method}."
     if outcome.verdict is Verdict.UNDECIDED and outcome.samples:
         note = f"Verdict: *{verdict}*{expected}; {outcome.method}."
+    cited = [*step.given, *step.uses]
+    if cited:
+        note += " It cites " + ", ".join(f"`{ref}`" for ref in cited) + "."
     blocks.append(Para(note))
     if outcome.counterexample is not None:
         blocks.append(_counterexample_table(result, context))

@@ -35,7 +35,8 @@ def _markup(text: str) -> str:
     out = []
     for i, code_part in enumerate(re.split(r"`([^`]*)`", text)):
         if i % 2 == 1:
-            out.append(r"\texttt{" + _escape(code_part) + "}")
+            # identifiers such as step ids may break after a hyphen
+            out.append(r"\texttt{" + _escape(code_part).replace("-", r"-\allowbreak{}") + "}")
             continue
         piece = _escape(code_part)
         piece = re.sub(r"\*\*(.+?)\*\*", r"\\textbf{\1}", piece)
@@ -48,6 +49,6 @@ def to_latex_text(text: str) -> str:
     """Prose with markdown-style markup as LaTeX.
 
     >>> to_latex_text("**Step** [`a-b`]: 50% of $p_{x}$")
-    '\\\\textbf{Step} [\\\\texttt{a-b}]: 50\\\\% of $p_{x}$'
+    '\\\\textbf{Step} [\\\\texttt{a-\\\\allowbreak{}b}]: 50\\\\% of $p_{x}$'
     """
     return "".join(f"${piece}$" if maths else _markup(piece) for maths, piece in split_maths(text))
