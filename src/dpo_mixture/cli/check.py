@@ -7,6 +7,8 @@ import json
 
 from ._run import add_seed_option, load_derivations, run_report
 
+METHOD_WIDTH = 64
+
 EXAMPLES = """examples:
   dpo-mixture check                 verdicts of the document's derivations
   dpo-mixture check --json          the same as the report.json schema
@@ -32,7 +34,10 @@ def format_table(report) -> str:
     rows = [("step", "verdict", "expected", "method", "seconds")]
     for r in report.all_results:
         mark = "" if r.ok else "  <-- MISMATCH"
-        rows.append((r.step.id, r.outcome.verdict.value, r.step.expected.value, r.outcome.method, f"{r.seconds:.3f}{mark}"))
+        method = r.outcome.method
+        if len(method) > METHOD_WIDTH:  # the full text is in --json
+            method = method[: METHOD_WIDTH - 3] + "..."
+        rows.append((r.step.id, r.outcome.verdict.value, r.step.expected.value, method, f"{r.seconds:.3f}{mark}"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths)) + "  " + row[4] for row in rows]
     total = sum(r.seconds for r in report.all_results)
