@@ -401,7 +401,7 @@ def _to_counterexample(values: dict, comp: _Compiled, how: str) -> Counterexampl
         for label, side in (("lhs", rel.lhs), ("rhs", rel.rhs)):
             val = evaluate(side, values, kind)
             evidence[label] = val if kind == "exact" else sp.Float(mpmath.nstr(val, 30), 30)
-    return Counterexample(named, evidence, how)
+    return Counterexample(named, evidence, how, instance=dict(values))
 
 
 def search(

@@ -44,6 +44,9 @@ class Counterexample:
     values: dict[str, Any]
     evidence: dict[str, Any] = field(default_factory=dict)
     confirmation: str = "exact"
+    #: the same instance keyed by the SymPy objects themselves (``n``, symbols, bases), ready
+    #: for :func:`dpo_mixture.proof.evaluate.evaluate`; not part of the report
+    instance: dict = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The report schema: exact values as strings that ``sympy.sympify`` parses."""

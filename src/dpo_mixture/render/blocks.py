@@ -17,7 +17,6 @@ from ..proof import Derivation, Report, StepResult, Verdict
 from ..proof.evaluate import evaluate
 from ..proof.facts import unfold
 from ..proof.search import free_quantities
-from ..notation import n as _n
 from .printer import latex
 
 __all__ = ["Heading", "Para", "Display", "Env", "Table", "Figure", "document_blocks", "relation_lines"]
@@ -106,7 +105,6 @@ def _counterexample_table(result: StepResult, context: tuple) -> Table:
     ce = result.outcome.counterexample
     assert ce is not None
     rows = []
-    size = ce.n
     for name, value in ce.values.items():
         label = latex(sp.IndexedBase(name)) if isinstance(value, tuple) else latex(sp.Symbol(name))
         if isinstance(value, tuple):
@@ -115,27 +113,13 @@ def _counterexample_table(result: StepResult, context: tuple) -> Table:
         else:
             rows.append((f"${label}$", f"${_number(value)}$"))
     # expressions the step asks to show, evaluated exactly where possible
-    values = _instance_values(ce.values, size)
+    values = ce.instance
     facts = tuple(context) + tuple(result.step.facts)
     for expr in result.step.show:
         value = sp.sympify(evaluate(unfold(expr, facts), values, "exact"))
         shown = latex(value) if value.is_Rational else r"\approx " + _number(sp.N(value, 12))
         rows.append((f"${latex(expr)}$", f"${shown}$"))
     return Table(("quantity", "value"), tuple(rows), caption=f"Counterexample to step {result.step.id} ({ce.confirmation}).")
-
-
-def _instance_values(named: dict, size: int) -> dict:
-    from .. import notation
-
-    out: dict = {_n: size}
-    for name, value in named.items():
-        if isinstance(value, tuple):
-            base = next((b for b in vars(notation).values() if isinstance(b, sp.IndexedBase) and str(b.label) == name), sp.IndexedBase(name))
-            out[base] = list(value)
-        else:
-            sym = next((s for s in vars(notation).values() if isinstance(s, sp.Symbol) and s.name == name), sp.Symbol(name))
-            out[sym] = value
-    return out
 
 
 def _step_blocks(result: StepResult, context: tuple) -> list:
