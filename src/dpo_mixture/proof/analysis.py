@@ -16,8 +16,7 @@ from .facts import unfold
 from .normal_form import difference_is_zero, normal_form
 from .sign import defined_everywhere, sign
 from .step import Step
-from .strategies import Strategy, relation_parts
-from .strategies import _sign_meets as _meets
+from .strategies import Strategy, _decide_sign, relation_parts
 from .verdict import Outcome, Verdict
 
 __all__ = ["Certificate", "ExtremumBound", "Differentiate", "LimitOf", "Signs", "exp_sign"]
@@ -96,16 +95,8 @@ def _sign_of(c: sp.Expr, facts) -> str | None:
 
 
 def _decide(d: sp.Expr, op: str, facts) -> bool:
-    """Whether ``d op 0`` follows from the signs of its parts."""
-    if op == "==":
-        return difference_is_zero(d, 0, facts)[0]
-    nf = normal_form(d, facts)
-    if _meets(exp_sign(nf), op):
-        return True
-    num, den = sp.fraction(sp.together(nf))
-    if exp_sign(sp.expand(den)) == "pos":
-        return _meets(exp_sign(sp.expand(num)), op) or _meets(exp_sign(sp.factor(num)), op)
-    return False
+    """Whether ``d op 0`` follows from the signs of its parts, reading signs with ``exp_sign``."""
+    return _decide_sign(d, op, facts, sign_of=exp_sign)
 
 
 @dataclass(frozen=True, repr=False)

@@ -103,24 +103,21 @@ def decide(
     return Outcome(Verdict.UNDECIDED, f"{failure}; {found.note}", samples=found.samples)
 
 
-def _with_citations(step: Step, established: dict[str, StepResult]) -> tuple[Step, str | None]:
-    """The step with what it cites filled in, or a reason why it cannot be decided."""
-    extra, lemmas = [], []
+def _with_citations(step: Step, established: dict[str, StepResult], assumptions: tuple) -> tuple[Step, str | None]:
+    """The step with what it cites filled in, or a reason why it cannot be decided.
+
+    ``assumptions`` are the step's own hypotheses and those its ``given`` citations pass on
+    (see :func:`_inherited`); the cited claims follow them.
+    """
     for ref in (*step.given, *step.uses):
         if ref not in established:
             raise ValueError(f"step {step.id!r} cites {ref!r}, which is not an earlier step")
         verdict = established[ref].outcome.verdict
         if verdict not in (Verdict.PROVED, Verdict.ASSUMED):
             return step, f"depends on step {ref!r}, which is {verdict.value}"
-    for ref in step.given:
-        cited = established[ref]
-        # the cited step's own assumptions (inherited ones included) come along with its claim
-        extra.extend(h.xreplace(step.instantiate) for h in cited.assumptions)
-        extra.append(cited.step.claim.xreplace(step.instantiate))
-    for ref in step.uses:
-        cited = established[ref]
-        lemmas.append((tuple(cited.assumptions), cited.step.claim))
-    hypotheses = tuple(dict.fromkeys((*step.hypotheses, *extra)))
+    claims = [established[ref].step.claim.xreplace(step.instantiate) for ref in step.given]
+    lemmas = [(tuple(established[ref].assumptions), established[ref].step.claim) for ref in step.uses]
+    hypotheses = tuple(dict.fromkeys((*assumptions, *claims)))
     return replace(step, hypotheses=hypotheses, lemmas=tuple(step.lemmas) + tuple(lemmas)), None
 
 
@@ -179,12 +176,12 @@ class Derivation:
             if progress is not None:
                 progress(step.id)
             start = time.perf_counter()
-            cited, blocked = _with_citations(step, established)
+            assumptions = _inherited(step, established)
+            cited, blocked = _with_citations(step, established, assumptions)
             if blocked:
                 outcome = Outcome(Verdict.UNDECIDED, blocked)
             else:
                 outcome = decide(cited, seed=seed, context=self.context)
-            assumptions = _inherited(step, established)
             result = StepResult(step, outcome, time.perf_counter() - start, assumptions)
             established[step.id] = result
             results.append(result)

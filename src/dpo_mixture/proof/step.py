@@ -34,8 +34,8 @@ class Step:
     ``given`` names earlier steps whose claims join the hypotheses, after the substitution
     ``instantiate`` (for instance ``{q: p_star}`` to use Gibbs' inequality at ``q = p*``).  A
     cited step that has hypotheses of its own passes them on: the citing step then holds under
-    them too, and the documents show them.  The engine appends, for each cited step in order,
-    its assumptions and then its claim after the step's own hypotheses.  ``uses`` names lemmas whose variables are free
+    them too, and the documents show them.  After the step's own hypotheses the engine appends
+    the assumptions the cited steps pass on, then the cited claims, in citation order.  ``uses`` names lemmas whose variables are free
     (such as ``log t <= t - 1``): a strategy may instantiate them, and they add no hypothesis.
     The engine accepts either kind only if the cited steps were proved (or cited).
 

@@ -79,16 +79,17 @@ def _links(step: Step) -> list[sp.Basic]:
     return links
 
 
-def _decide_sign(d: sp.Expr, op: str, facts: tuple[Fact, ...]) -> bool:
+def _decide_sign(d: sp.Expr, op: str, facts: tuple[Fact, ...], sign_of=sign) -> bool:
+    """Whether ``d op 0`` follows from the signs of its parts, as ``sign_of`` reads them:
+    first of the normal form, then of its numerator over a positive denominator."""
     if op == "==":
         return difference_is_zero(d, 0, facts)[0]
     nf = normal_form(d, facts)
-    if _sign_meets(sign(nf), op):
+    if _sign_meets(sign_of(nf), op):
         return True
     num, den = sp.fraction(sp.together(nf))
-    s_den = sign(den)
-    if s_den == "pos":
-        return _sign_meets(sign(sp.expand(num)), op) or _sign_meets(sign(sp.factor(num)), op)
+    if sign_of(den) == "pos" or sign_of(sp.expand(den)) == "pos":
+        return _sign_meets(sign_of(sp.expand(num)), op) or _sign_meets(sign_of(sp.factor(num)), op)
     return False
 
 

@@ -86,8 +86,9 @@ def relation_lines(rel: sp.Basic, chain: tuple[sp.Expr, ...] = ()) -> tuple[str,
     """
     if isinstance(rel, sp.And):
         return tuple(line for a in rel.args for line in relation_lines(a))
-    points = [rel.rhs, *chain] if not chain else [*chain, rel.rhs]
-    signs = ["="] * len(chain) + [_rel_symbol(rel)] if chain else [_rel_symbol(rel)]
+    # lhs = c1 = c2 ... (rel) rhs: every link an equality but the last
+    points = [*chain, rel.rhs]
+    signs = ["="] * len(chain) + [_rel_symbol(rel)]
     lines = [f"{latex(rel.lhs)} &{signs[0]} {latex(points[0])}"]
     for sign, point in zip(signs[1:], points[1:]):
         lines.append(f"&{sign} {latex(point)}")
