@@ -172,10 +172,11 @@ MAXIMIZER = Derivation(
         Step(
             "lagrange-stationarity",
             "Stationarity of the Lagrangian",
-            sp.Eq(p_theta[y], model.closed_form()),
-            "Set the derivative of the Lagrangian in p(y) to zero, solve, and fix the multiplier by normalization.",
+            sp.Eq(sp.Subs(sp.Derivative(SUMMAND, P), P, p_star[y]), beta * sp.log(Z) - beta),
+            "At p = p* the derivative of each term in p(y) is the same at every output, so the Lagrangian "
+            "with the matching multiplier is stationary there.",
             strategy=Stationarity(L, p[y], lam),
-            facts=(DEF_Z,),
+            facts=(DEF_P_STAR,),
         ),
         Step(
             "lagrange-hessian",

@@ -8,6 +8,7 @@ from dpo_mixture import model
 from dpo_mixture.notation import Z, beta, p_ref, p_theta, r, y
 from dpo_mixture.proof import Derivation, Step
 
+from .closed_form import CONTEXT
 from .facts import DEF_P_THETA
 
 #: The preferred and the rejected output of a comparison.
@@ -20,6 +21,17 @@ def reparametrized(index: sp.Symbol) -> sp.Expr:
     return model.implicit_reward(sp.log(p_theta[index]), sp.log(p_ref[index])) + beta * sp.log(Z)
 
 
+def bradley_terry_shown(reward_w: sp.Expr, reward_l: sp.Expr) -> sp.Expr:
+    """``sigmoid(r_w - r_l)`` built unevaluated, so that a shared ``beta log Z`` stays visible."""
+    margin = sp.Add(reward_w, sp.Mul(-1, reward_l, evaluate=False), evaluate=False)
+    return sp.Pow(sp.Add(1, sp.exp(sp.Mul(-1, margin, evaluate=False), evaluate=False), evaluate=False), -1, evaluate=False)
+
+
+def reparametrized_shown(index: sp.Symbol) -> sp.Expr:
+    """``beta log(p_theta/p_ref) + beta log Z``, unevaluated."""
+    return sp.Add(model.implicit_reward(sp.log(p_theta[index]), sp.log(p_ref[index])), beta * sp.log(Z), evaluate=False)
+
+
 LOSS = model.dpo_loss(sp.log(p_theta[y_w]), sp.log(p_theta[y_l]), sp.log(p_ref[y_w]), sp.log(p_ref[y_l]))
 
 DPO = Derivation(
@@ -27,6 +39,7 @@ DPO = Derivation(
     title="From the closed form to the DPO loss",
     kind="Section",
     label="dpo",
+    context=CONTEXT,
     statement=(
         sp.Eq(r[y], reparametrized(y)),
         sp.Eq(-sp.log(model.bradley_terry(reparametrized(y_w), reparametrized(y_l))), LOSS, evaluate=False),
@@ -49,7 +62,7 @@ DPO = Derivation(
             "dpo-partition-cancels",
             "Bradley-Terry sees only reward differences",
             sp.Eq(
-                model.bradley_terry(reparametrized(y_w), reparametrized(y_l)),
+                bradley_terry_shown(reparametrized_shown(y_w), reparametrized_shown(y_l)),
                 model.bradley_terry(
                     model.implicit_reward(sp.log(p_theta[y_w]), sp.log(p_ref[y_w])),
                     model.implicit_reward(sp.log(p_theta[y_l]), sp.log(p_ref[y_l])),
@@ -61,7 +74,7 @@ DPO = Derivation(
         Step(
             "dpo-loss",
             "The DPO loss is the negative log-likelihood of a preference",
-            sp.Eq(-sp.log(model.bradley_terry(reparametrized(y_w), reparametrized(y_l))), LOSS, evaluate=False),
+            sp.Eq(-sp.log(bradley_terry_shown(reparametrized_shown(y_w), reparametrized_shown(y_l)), evaluate=False), LOSS, evaluate=False),
             "Insert the reparametrized reward into -log sigmoid(r(y_w) - r(y_l)).",
         ),
         Step(

@@ -13,6 +13,7 @@ from dpo_mixture.proof import (
     Certificate, Cite, Definition, Derivation, Differentiate, ExtremumBound, LimitOf, Signs, Step, Termwise, Verdict,
 )
 
+from .closed_form import CONTEXT as CLOSED_FORM
 from .facts import (
     DEF_P_THETA, DEF_Z, FOLD_Z, MIXTURE_SUPPORT, NORM_A, NORM_REF, NORM_U, TPM_U_RATIO,
 )
@@ -173,6 +174,7 @@ LIMITS = Derivation(
     title="The two extremes of the temperature",
     kind="Proposition",
     label="limits",
+    context=CLOSED_FORM,
     statement=(
         sp.Eq(sp.Limit(p_theta[y], beta, sp.oo), p_ref[y]),
         sp.Eq(sp.Limit(TPM_A, beta, sp.oo), alpha),
@@ -227,6 +229,12 @@ LIMITS = Derivation(
 )
 
 # --- dominance ------------------------------------------------------------------------------------------
+#: First-order stochastic dominance of the law of r under p_A over its law under p_U: for every
+#: output j, P_A(r >= r(j)) >= P_U(r >= r(j)).  The survival functions only change at the reward
+#: values of the support, so these thresholds are enough.
+DOMINATES = sp.Ge(
+    SupportMin(S((p_A[k] - p_U[k]) * sp.Heaviside(r[k] - r[j], 1), k), j), 0, evaluate=False
+)
 DOMINANCE = Derivation(
     id="dominance",
     title="A condition that holds at every temperature",
@@ -255,6 +263,7 @@ DOMINANCE = Derivation(
             "x -> e^{x/beta} (Abel summation over the outputs sorted by reward).",
             strategy=Cite("first-order stochastic dominance is equivalent to E_A[f] >= E_U[f] for every "
                           "nondecreasing f (Shaked and Shanthikumar, Stochastic Orders, 2007, Thm 1.A.3)"),
+            hypotheses=(DOMINATES,),
             expected=Verdict.ASSUMED,
         ),
         Step(
@@ -262,9 +271,10 @@ DOMINANCE = Derivation(
             "Dominance gives the aligned mass its share at every temperature",
             sp.Ge(TPM_A, alpha),
             "The gap identity with M_A >= M_U.",
-            strategy=Certificate((alpha * (1 - alpha) / (alpha * M_A + (1 - alpha) * M_U),)),
+            strategy=Certificate((0, alpha * (1 - alpha) / (alpha * M_A + (1 - alpha) * M_U),)),
             given=("dominance-moments",),
             facts=(Definition("TPM(A) = alpha M_A / Z, Z split", TPM_A, model.tpm_A()),),
+            expected=Verdict.ASSUMED,
         ),
     ),
 )
@@ -275,6 +285,7 @@ KL = Derivation(
     title="How far the tuned model moves",
     kind="Proposition",
     label="kl",
+    context=CLOSED_FORM,
     statement=(sp.Eq(model.kl(p_theta[y], p_ref[y]), model.kl_to_reference(p_theta[y])),),
     statement_text="The divergence of the tuned model from the reference model is the expected reward over beta, less log Z:",
     intro="",

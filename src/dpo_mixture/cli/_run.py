@@ -53,7 +53,7 @@ def run_report(derivations, seed: int) -> Report:
         def progress(step_id: str) -> None:
             print(f"\r\033[Kchecking {step_id} ...", end="", file=sys.stderr, flush=True)
     try:
-        return Report.run(derivations, seed=seed, progress=progress)
+        return Report.run(derivations, seed=seed, progress=progress, parallel=True)
     finally:
         if progress is not None:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
