@@ -181,7 +181,7 @@ class _Check:
                 raise KernelError("a citation needs a reference")
             return Judgment(Verdict.ASSUMED, f"cited: {ref}", (), (f"cited: {ref}",), _SEAL)
         self.trust()
-        known = [r for inst in cert.instances if inst.at is None for r in _parts(self.instance(inst))]
+        known = [r for inst in cert.instances if inst.at is None for r in _parts(self.instance(inst)) if r is not sp.true]
         self.defined()
         getattr(self, "rule_" + cert.rule.replace("-", "_"))(known)
         if self.assumed:
@@ -724,18 +724,28 @@ def _variables(exprs: list, theory: Theory) -> set:
 
 
 def _apply(expr: sp.Basic, values: dict) -> sp.Basic:
-    """Substitute variables: scalars at free occurrences; an indexed variable by its value."""
+    """Substitute variables: scalars at free occurrences; an indexed variable by its value
+    (another base, or ``Lambda(i, expr)`` taken at each index).  Relations are rebuilt
+    unevaluated, so an instance stays a relation even where it became trivially true."""
     scalars = {k: v for k, v in values.items() if not isinstance(k, sp.IndexedBase)}
     bases = {k: v for k, v in values.items() if isinstance(k, sp.IndexedBase)}
     out = expr
     if bases:
-        def repl(x: sp.Indexed) -> sp.Expr:
-            value = bases[x.base]
-            if isinstance(value, sp.IndexedBase):
-                return value[x.indices]
-            return value.expr.xreplace({value.variables[0]: x.indices[0]})
+        def walk(e: sp.Basic) -> sp.Basic:
+            if isinstance(e, sp.Indexed) and e.base in bases:
+                value = bases[e.base]
+                index = walk(e.indices[0])
+                if isinstance(value, sp.IndexedBase):
+                    return value[index]
+                return value.expr.xreplace({value.variables[0]: index})
+            if not e.args:
+                return e
+            args = [walk(a) for a in e.args]
+            if all(a is b for a, b in zip(args, e.args)):
+                return e
+            return e.func(*args, evaluate=False) if isinstance(e, sp.Rel) else e.func(*args)
 
-        out = out.replace(lambda x: isinstance(x, sp.Indexed) and x.base in bases, repl)
+        out = walk(out)
     if scalars:
         out = substitute(out, scalars)
     return out

@@ -129,7 +129,7 @@ def substitute(expr: sp.Basic, mapping: dict) -> sp.Basic:
         args = [walk(a) for a in e.args]
         if all(a is b for a, b in zip(args, e.args)):
             return e
-        return e.func(*args)
+        return e.func(*args, evaluate=False) if isinstance(e, sp.Rel) else e.func(*args)
 
     return walk(sp.sympify(expr))
 
