@@ -281,3 +281,75 @@ def cov_unif(f: sp.Expr, g: sp.Expr) -> sp.Expr:
     Sum(p_A[y]*r[y], (y, 1, n))/n - Sum(p_A[y], (y, 1, n))*Sum(r[y], (y, 1, n))/n**2
     """
     return CovUnif(f, g)
+
+
+# --- named functions: printed as themselves, unfolded by the engine -----------------------------
+class Sigmoid(sp.Function):
+    """The logistic function ``sigma(x) = 1 / (1 + e^{-x})``.
+
+    >>> Sigmoid(beta).unfold()
+    1/(1 + exp(-beta))
+    """
+
+    nargs = 1
+
+    def unfold(self) -> sp.Expr:
+        return 1 / (1 + sp.exp(-self.args[0]))
+
+    def _latex(self, printer) -> str:
+        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+
+
+class LogSigmoid(sp.Function):
+    """``log sigma(x) = -log(1 + e^{-x})``."""
+
+    nargs = 1
+
+    def unfold(self) -> sp.Expr:
+        return -sp.log(1 + sp.exp(-self.args[0]))
+
+    def _latex(self, printer) -> str:
+        return r"\log\sigma\left(%s\right)" % printer._print(self.args[0])
+
+
+class RelEntr(sp.Function):
+    """``x log(x / c)`` with the convention ``0 log 0 = 0``: the term of a KL divergence whose
+    first distribution may vanish.  It is ``0`` at ``x = 0`` and ``x log(x/c)`` for ``x > 0``.
+
+    >>> x = sp.Symbol("x", positive=True)
+    >>> RelEntr(0, beta), RelEntr(x, beta)
+    (0, x*log(x/beta))
+    """
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, x, c):
+        if x.is_zero:
+            return sp.Integer(0)
+        if x.is_positive:
+            return x * sp.log(x / c)
+        return None
+
+    def unfold(self) -> sp.Expr:
+        return self  # stays itself until its first argument is known to be 0 or positive
+
+    def _latex(self, printer) -> str:
+        x, c = (printer._print(a) for a in self.args)
+        return r"%s \log\frac{%s}{%s}" % (x, x, c)
+
+
+def kl_with_zeros(first: sp.Expr, second: sp.Expr, index: sp.Symbol = y) -> sp.Expr:
+    """``KL(first || second) = sum_y first(y) log(first(y)/second(y))`` with ``0 log 0 = 0``,
+    for a first distribution that may vanish (``first``, ``second`` expressions in ``index``)."""
+    return sp.Sum(RelEntr(first, second), (index, 1, n))
+
+
+def variance(weights: sp.Expr, f: sp.Expr, index: sp.Symbol = y) -> sp.Expr:
+    """``Var_w[f] = sum_y w(y) (f(y) - E_w[f])^2`` (``weights``, ``f`` expressions in ``index``)."""
+    j = sp.Dummy("j", integer=True, positive=True)
+    mean = sp.Sum(weights.xreplace({index: j}) * f.xreplace({index: j}), (j, 1, n))
+    return sp.Sum(weights * (f - mean) ** 2, (index, 1, n))
+
+
+__all__ += ["Sigmoid", "LogSigmoid", "RelEntr", "kl_with_zeros", "variance"]

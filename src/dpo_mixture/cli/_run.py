@@ -31,12 +31,20 @@ def load_derivations(path: str | None) -> tuple[Derivation, ...]:
         raise UsageError(f"PATH {path}: expected a Python file ending in .py")
     if not file.is_file():
         raise UsageError(f"PATH {path}: no such file")
+    from ..proof.step import collect_problems
+
     spec = importlib.util.spec_from_file_location(f"dpo_mixture_user_{file.stem}", file)
+    if spec is None or spec.loader is None:
+        raise UsageError(f"PATH {path}: cannot be imported as a Python module")
     module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # the user's code: report it in one line
-        raise UsageError(f"PATH {path}: importing it failed: {type(exc).__name__}: {exc}") from None
+    with collect_problems() as problems:
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:  # the user's code: report it in one line
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            raise UsageError(f"PATH {path}: importing it failed: {type(exc).__name__}: {first}") from None
+    if problems:
+        raise UsageError(f"PATH {path}: {len(problems)} step(s) cannot be checked as built: " + " | ".join(problems))
     found = getattr(module, "DERIVATIONS", None)
     if found is None:
         found = [v for v in vars(module).values() if isinstance(v, Derivation)]

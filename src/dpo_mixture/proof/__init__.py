@@ -14,6 +14,7 @@ from .normal_form import separable_summand
 from .search import Problem, SearchResult, search
 from .step import Step
 from .strategies import (
+    Cases,
     Certificate,
     Cite,
     Context,
@@ -22,17 +23,20 @@ from .strategies import (
     ExtremumBound,
     Implication,
     LimitOf,
+    Monotone,
     NormalForm,
     Signs,
     Stationarity,
     Strategy,
     TermsVanish,
     Termwise,
+    Using,
 )
 from .theory import Theory
 from .verdict import Counterexample, Outcome, Verdict
 
 __all__ = [
+    "Cases",
     "Certificate",
     "Cite",
     "Context",
@@ -49,6 +53,7 @@ __all__ = [
     "Judgment",
     "Lemma",
     "LimitOf",
+    "Monotone",
     "NormalForm",
     "Outcome",
     "Problem",
@@ -64,6 +69,7 @@ __all__ = [
     "TermsVanish",
     "Termwise",
     "Theory",
+    "Using",
     "TimeLimit",
     "Verdict",
     "check",

@@ -143,6 +143,17 @@ def compile_batch(e: sp.Basic) -> Callable[[dict], Any]:
             return np.where(x > 0, 1.0, np.where(x < 0, 0.0, at0))
 
         return step
+    from ..model import RelEntr
+
+    if isinstance(e, RelEntr):
+        xf, cf = compile_batch(e.args[0]), compile_batch(e.args[1])
+
+        def relentr(env):
+            x, c = np.asarray(xf(env), dtype=float), np.asarray(cf(env), dtype=float)
+            safe = np.where(x > 0, x, 1.0)
+            return np.where(x > 0, x * np.log(safe / c), np.where(x == 0, 0.0, np.nan))
+
+        return relentr
     raise EvaluationError(f"no batch rule for {type(e).__name__}")
 
 

@@ -37,6 +37,8 @@ RULES = (
     "limit",
     "extremum",
     "vanishing",
+    "monotone",
+    "cases",
     "cite",
 )
 
@@ -90,6 +92,8 @@ def fact_from_json(data: dict) -> Fact:
 def _value_to_json(v: Any) -> Any:
     if isinstance(v, (bool, str)) or v is None:
         return v
+    if isinstance(v, ProofCertificate):
+        return {"certificate": v.to_json()}
     if isinstance(v, (tuple, list)):
         return {"tuple": [_value_to_json(x) for x in v]}
     return {"sympy": dumps(sp.sympify(v))}
@@ -100,6 +104,8 @@ def _value_from_json(v: Any) -> Any:
         return tuple(_value_from_json(x) for x in v["tuple"])
     if isinstance(v, dict) and "sympy" in v:
         return loads(v["sympy"])
+    if isinstance(v, dict) and "certificate" in v:
+        return ProofCertificate.from_json(v["certificate"])
     if isinstance(v, (bool, str)) or v is None:
         return v
     raise ValueError(f"not a certificate parameter: {v!r}")

@@ -108,6 +108,15 @@ def _walk(e: sp.Basic, env: dict) -> Any:
         pick = max if biggest else min
         lo_, hi_ = pick(lows, key=lambda v: v.a), pick(highs, key=lambda v: v.b)
         return _iv.mpf([lo_.a, hi_.b])
+    from ..model import RelEntr
+
+    if isinstance(e, RelEntr):
+        x, c = _walk(e.args[0], env), _walk(e.args[1], env)
+        if x.a == 0 and x.b == 0:
+            return _const(0)
+        if (x > 0) is True and (c > 0) is True:
+            return x * _iv.log(x / c)
+        raise _Unknown
     if isinstance(e, sp.Heaviside):
         x = _walk(e.args[0], env)
         if (x > 0) is True:

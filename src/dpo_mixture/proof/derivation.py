@@ -103,6 +103,23 @@ def _fact_json(f: Fact) -> dict:
     return fact_to_json(f)
 
 
+def _declared_domains(step: Step, hypotheses: tuple, facts: tuple, support) -> dict:
+    """The step's domain overrides plus the registered domain of every quantity it mentions,
+    so that a search in another process (where a user module's declarations were never run)
+    draws each quantity from the same domain."""
+    from ..notation import DOMAINS
+
+    exprs = [step.claim, *hypotheses, *[f.expr for f in facts if isinstance(f, Definition)]]
+    if support is not None:
+        exprs.append(support)
+    out = dict(step.domains)
+    for e in exprs:
+        for q in e.free_symbols | {i.base for i in e.atoms(sp.Indexed)}:
+            if q in DOMAINS and q not in out:
+                out[q] = DOMAINS[q]
+    return out
+
+
 def _search_facts(step: Step, theory: Theory) -> tuple[Fact, ...]:
     """The model's definitions, then the step's definitions of symbols the model leaves free.
 
@@ -216,7 +233,9 @@ def _outcome(
     goal = Goal(step.claim, hypotheses, theory, tuple(step.chain), tuple(step.conditions))
     proposals, why = _propose(strategy, step, Context(goal, lemmas, given, tuple(step.uses)))
     cert, judgment = _best(goal, proposals, lemmas)
-    problem = Problem(step.claim, hypotheses, _search_facts(step, theory), step.support if step.support is not None else theory.support(), step.domains)
+    facts = _search_facts(step, theory)
+    support = step.support if step.support is not None else theory.support()
+    problem = Problem(step.claim, hypotheses, facts, support, _declared_domains(step, hypotheses, facts, support))
 
     def searched(count: int):
         try:
@@ -285,7 +304,17 @@ def decide(
     >>> decide(Step("b", "beta > 1", sp.Gt(beta, 1), "wishful")).verdict
     <Verdict.REFUTED: 'refuted'>
     """
+    from .step import problem_of
+
+    if problem_of(step):
+        raise ValueError(problem_of(step))
     established = {} if established is None else established
+    missing = [ref for ref in (*step.given, *step.uses) if ref not in established]
+    if missing:
+        from ..lemmas import establish, is_library
+
+        if all(is_library(ref) for ref in missing):
+            establish(missing, established, seed=seed)
     theory = Theory.of(context, step.domains)
     budget = seconds if seconds is not None else (step.seconds or DEFAULT_SECONDS)
     count = step.search_samples if samples is None else samples
@@ -396,7 +425,7 @@ class Report:
                 for d in derivations
             }
             results = _collect_audits(derivations, results, auditor)
-        return cls(derivations, results)
+        return cls(*_with_library(derivations, results, established))
 
     @property
     def all_results(self) -> list[StepResult]:
@@ -423,6 +452,19 @@ class Report:
             if r.step.id == step_id:
                 return r
         raise KeyError(step_id)
+
+
+def _with_library(derivations: tuple, results: dict, established: dict) -> tuple[tuple, dict]:
+    """Library lemmas the steps cited, as a first derivation of the report (so that the report
+    holds every certificate a citation rests on)."""
+    from ..lemmas import catalogue, is_library
+
+    own = {s.id for d in derivations for s in d.steps}
+    used = [established[s.id] for s in catalogue() if s.id in established and s.id not in own]
+    if not used:
+        return derivations, results
+    library = Derivation("library", "Lemmas from the library", tuple(r.step for r in used), kind="Library")
+    return (library, *derivations), {library.id: used, **results}
 
 
 def _collect_audits(derivations, results: dict[str, list[StepResult]], auditor: Auditor) -> dict[str, list[StepResult]]:

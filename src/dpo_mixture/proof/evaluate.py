@@ -284,11 +284,29 @@ def _extremum_rule(node: sp.Basic, walk: Callable, numbers: Numbers, env: dict) 
     return pick(values)
 
 
+def _relentr_rule(node: sp.Basic, walk: Callable, numbers: Numbers, env: dict) -> Any:
+    """``x log(x/c)`` with ``0 log 0 = 0``; undefined for ``x < 0``."""
+    x, c = walk(node.args[0]), walk(node.args[1])
+
+    def one(a, b):
+        if a == 0:
+            return numbers.const(0)
+        if a < 0:
+            raise EvaluationError("x log(x/c) at a negative x")
+        return a * numbers.log(a / b)
+
+    if isinstance(x, np.ndarray) or isinstance(c, np.ndarray):
+        x, c = np.broadcast_arrays(np.asarray(x, dtype=object), np.asarray(c, dtype=object))
+        return np.array([one(a, b) for a, b in zip(x, c)], dtype=float if numbers.kind == "float" else object)
+    return one(x, c)
+
+
 def _register_model_nodes() -> None:
-    from ..model import SupportMax, SupportMin
+    from ..model import RelEntr, SupportMax, SupportMin
 
     register(SupportMax, _extremum_rule)
     register(SupportMin, _extremum_rule)
+    register(RelEntr, _relentr_rule)
 
 
 _register_model_nodes()

@@ -135,7 +135,9 @@ def _unfold(expr: sp.Expr, definitions: tuple, rounds: int) -> sp.Expr:
         if isinstance(e, sp.Indexed) and e.base in indexed:
             return indexed[e.base].at(walk(e.indices[0]))
         if isinstance(e, sp.Function) and hasattr(e, "unfold"):  # named operators stand for sums
-            return walk(e.unfold())
+            opened = e.unfold()
+            if opened != e:
+                return walk(opened)
         if not e.args:
             return e
         args = [walk(a) for a in e.args]

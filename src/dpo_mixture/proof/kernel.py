@@ -190,10 +190,13 @@ class _Check:
 
     # -- trust: facts and definitions
     def trust(self) -> None:
+        stated = set()
+        for e in (self.goal.claim, *self.goal.hypotheses, *self.goal.chain):
+            stated |= e.free_symbols | {i.base for i in e.atoms(sp.Indexed)}
         for f in self.facts:
             if not isinstance(f, (Definition,)) and not hasattr(f, "lhs"):
                 raise KernelError(f"not a fact: {f!r}")
-            free, why = self.theory.justify(f)
+            free, why = self.theory.justify(f, frozenset(stated))
             if free:
                 self.log.append(("fact", f"{f.name}: {why}"))
             else:
@@ -636,6 +639,57 @@ class _Check:
                 raise KernelError("the extremum rule needs a max or min over the support")
             self.need(decide_sign(sub(unfold(d, self.facts)), op, self.facts), "sign", sp.sstr(rel))
 
+    def _premise(self, goal: Goal, cert: ProofCertificate | None, what: str) -> None:
+        """Check a nested certificate for ``goal``; what it assumes is assumed here too."""
+        if not isinstance(cert, ProofCertificate):
+            raise KernelError(f"{what}: a nested certificate is needed")
+        sub = _Check(goal, cert, self.lemmas)
+        judgment = sub.run()
+        self.assumed.extend(judgment.assumed)
+        self.log.extend(judgment.obligations)
+        self.log.append((what, f"closed by rule {cert.rule}"))
+
+    def rule_monotone(self, known: list) -> None:
+        """``lhs op rhs`` because ``f(lhs) op f(rhs)`` for a strictly increasing ``f``: ``exp``
+        (both sides real) or ``log`` (both sides positive).  The transformed relation is closed
+        by the sign rules, or by a nested certificate (``premise``) with the same hypotheses."""
+        claim, function = self.goal.claim, self.cert.get("function")
+        if function not in ("exp", "log") or not isinstance(claim, (sp.Eq, sp.Le, sp.Ge, sp.Lt, sp.Gt)):
+            raise KernelError("monotone applies exp or log to both sides of one relation")
+        for side in (claim.lhs, claim.rhs):
+            if function == "exp":
+                self.need(is_real(side) or is_real(self.theory.unfold_all(side)), "domain", f"{sp.sstr(side)} real")
+            else:
+                self.need(self._sign(side) == "pos", "domain", f"{sp.sstr(side)} > 0")
+        new = monotone_goal(claim, function)
+        premise = self.cert.get("premise")
+        if premise is None:
+            d, op = relation_parts(new)
+            self.need(decide_sign(unfold(standardize(d), self.facts), op, self.facts), "sign", sp.sstr(new))
+        else:
+            self._premise(Goal(new, self.goal.hypotheses, self.theory), premise, "monotone premise")
+
+    def rule_cases(self, known: list) -> None:
+        """A variable ``x >= 0`` is either ``0`` or positive: the goal with ``x := 0`` and the goal
+        with ``x := x+`` (a fresh positive symbol, named in the certificate) each have their own
+        certificate."""
+        from ..notation import Domain
+
+        x, fresh = self.cert.get("variable"), self.cert.get("positive_symbol")
+        self._primitive(x, "cases")
+        if self.theory.domain(x) is not Domain.NONNEGATIVE and not x.is_nonnegative:
+            raise KernelError(f"cases splits a variable declared nonnegative, not {x}")
+        stuff = [self.goal.claim, *self.goal.hypotheses]
+        if not (isinstance(fresh, sp.Dummy) and fresh.is_positive and not any(fresh in e.free_symbols for e in stuff)):
+            raise KernelError("the positive case needs a fresh positive symbol")
+        for value, key in ((sp.Integer(0), "zero"), (fresh, "positive")):
+            sub = case_goal(self.goal, x, value)
+            if sub.claim is sp.true:
+                continue
+            if sub.claim is sp.false:
+                raise KernelError(f"the case {x} = {value} is false")
+            self._premise(sub, self.cert.get(key), f"case {key}")
+
     def rule_vanishing(self, known: list) -> None:
         """A hypothesis ``sum_i c(i) g(i) = 0`` with ``c(i) > 0`` and ``g(i) >= 0`` (the first
         lemma instance, at an arbitrary output ``i``) forces ``g(i) = 0`` everywhere; the second
@@ -678,6 +732,25 @@ class _Check:
         ratio = sp.cancel(sp.together(d_claim / diff_concl))
         self.need(defined_everywhere(ratio) and sign(ratio) in ("pos", "neg"), "nonzero multiple", sp.sstr(ratio))
         self.need(difference_is_zero(d_claim, ratio * diff_concl)[0], "identity", "the claim is a multiple of the conclusion")
+
+
+def monotone_goal(claim: sp.Basic, function: str) -> sp.Basic:
+    """``f(lhs) op f(rhs)`` for ``f`` = ``exp`` or ``log``: the relation the ``monotone`` rule
+    reduces ``lhs op rhs`` to (strategies build their premise's conclusion with it)."""
+    f = {"exp": sp.exp, "log": sp.log}[function]
+    return claim.func(f(claim.lhs), f(claim.rhs), evaluate=False)
+
+
+def case_goal(goal: Goal, variable: sp.Symbol, value: sp.Expr) -> Goal:
+    """The goal with ``variable`` replaced by ``value`` everywhere (relations kept unevaluated)."""
+    rep = {variable: value}
+    return Goal(
+        _apply(goal.claim, rep),
+        tuple(_apply(h, rep) for h in goal.hypotheses),
+        goal.theory,
+        tuple(_apply(c, rep) for c in goal.chain),
+        tuple(_apply(c, rep) for c in goal.conditions),
+    )
 
 
 def continuous(e: sp.Expr) -> bool:

@@ -3,13 +3,15 @@
 Instead of asking ``simplify(a - b) == 0``, the engine brings both sides to a form in which
 equal expressions become identical:
 
-1. logarithms are expanded, which is sound because every probability is declared positive;
+1. logarithms are expanded where SymPy's assumptions make their arguments positive;
 2. every sum is split over the terms of its summand, and factors free of the index are pulled
    out (linearity);
 3. summation indices are renamed to one canonical bound index (a symbol no statement can
    contain), so ``sum_k f(k)`` and ``sum_y f(y)`` coincide and a bound index never meets a free
    one of the same name;
-4. cited identities (such as ``sum_y p(y) = 1``) are applied to the split sums.
+4. cited identities (such as ``sum_y p(y) = 1``) are applied to the split sums;
+5. a support-wide ``max``/``min`` of ``c0 + c1 g(k)`` (``c0``, ``c1`` free of ``k``, ``c1`` of known
+   strict sign) becomes ``c0 + c1 max g`` (``c0 + c1 min g`` when ``c1 < 0``).
 
 :func:`standardize` renames every bound index to a fresh symbol and :func:`substitute` replaces
 only free occurrences, so a hypothesis about the output ``y`` is never applied inside a sum
@@ -79,7 +81,7 @@ def standardize(expr: sp.Basic) -> sp.Basic:
 def _standardize(expr: sp.Basic) -> sp.Basic:
     from ..model import SupportMax, SupportMin, _UniformOperator
 
-    expr = expr.replace(lambda e: isinstance(e, _UniformOperator), lambda e: e.unfold())
+    expr = expr.replace(lambda e: isinstance(e, sp.Function) and hasattr(e, "unfold"), lambda e: e.unfold())
 
     def rename(e: sp.Basic) -> tuple[sp.Basic, int]:
         if not e.args:
@@ -170,6 +172,40 @@ def _split_one(s: sp.Sum) -> sp.Expr:
     return total
 
 
+def _linear_extremum(node: sp.Basic) -> sp.Expr:
+    """``max_k (c0 + c1 g(k)) = c0 + c1 max_k g(k)`` for ``c0, c1`` free of ``k`` and ``c1 > 0``
+    (``c1 min_k g`` for ``c1 < 0``); likewise for ``min``."""
+    from ..model import SupportMax, SupportMin
+    from .sign import sign
+
+    body, index = node.args
+    body = sp.expand(body)
+    c0, dep = body.as_independent(index, as_Add=True)
+    if dep == 0:
+        return body
+    dep = sp.factor_terms(dep)
+    c1, g = dep.as_independent(index, as_Add=False)
+    s = sign(c1)
+    if c1 == 1 and c0 == 0:
+        return node
+    biggest = isinstance(node, SupportMax)
+    if s == "pos":
+        inner = type(node)(g, index)
+    elif s == "neg":
+        inner = (SupportMin if biggest else SupportMax)(g, index)
+    else:
+        return node
+    return c0 + c1 * inner
+
+
+def _pull_extrema(expr: sp.Expr) -> sp.Expr:
+    from ..model import SupportMax, SupportMin
+
+    if not expr.has(SupportMax, SupportMin):
+        return expr
+    return expr.replace(lambda e: isinstance(e, (SupportMax, SupportMin)), _linear_extremum)
+
+
 def split_sums(expr: sp.Expr) -> sp.Expr:
     """Split every sum by linearity and pull out factors free of its index.
 
@@ -199,7 +235,7 @@ def _normal_form(expr: sp.Expr, facts: tuple) -> sp.Expr:
     ]
     expr = unfold(expr, facts)
     for _ in range(6):
-        new = _expand(split_sums(_expand(expr)))
+        new = _expand(_pull_extrema(split_sums(_expand(expr))))
         for lhs, rhs in identities:
             new = new.xreplace({lhs: rhs}) if not isinstance(lhs, sp.Add) else new.subs(lhs, rhs)
         new = _expand(new)

@@ -138,9 +138,9 @@ def loads(text: str) -> sp.Basic:
 
 
 def _register_model_nodes() -> None:
-    from ..model import CovUnif, MeanUnif, SupportMax, SupportMin
+    from ..model import CovUnif, LogSigmoid, MeanUnif, RelEntr, Sigmoid, SupportMax, SupportMin
 
-    for cls in (SupportMax, SupportMin, MeanUnif, CovUnif):
+    for cls in (SupportMax, SupportMin, MeanUnif, CovUnif, Sigmoid, LogSigmoid, RelEntr):
         register_constructor(cls.__name__, cls)
     register_constructor("Heaviside", sp.Heaviside)
 

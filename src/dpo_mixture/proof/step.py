@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -13,7 +15,7 @@ from .verdict import Verdict
 if TYPE_CHECKING:  # pragma: no cover
     from .strategies import Strategy
 
-__all__ = ["Step"]
+__all__ = ["Step", "collect_problems", "problem_of"]
 
 _RELATIONS = (sp.Eq, sp.Ne, sp.Lt, sp.Le, sp.Gt, sp.Ge, sp.And)
 
@@ -73,26 +75,15 @@ class Step:
     seconds: float | None = None
 
     def __post_init__(self) -> None:
-        if not self.id or not all(c.isalnum() or c in "-_." for c in self.id):
+        if not isinstance(self.id, str) or not self.id or not all(c.isalnum() or c in "-_." for c in self.id):
             raise ValueError(f"step id must be a non-empty slug of letters, digits, '-', '_' or '.', not {self.id!r}")
-        if self.claim in (sp.true, sp.false):
-            raise ValueError(
-                f"step {self.id!r}: claim evaluated to {self.claim} when it was built, from the symbols' "
-                "assumptions alone; build it with evaluate=False so that the engine decides it"
-            )
-        if not isinstance(self.claim, _RELATIONS):
-            raise ValueError(f"step {self.id!r}: claim must be a SymPy relation (Eq, Le, Lt, Ge, Gt, And), not {type(self.claim).__name__}")
-        for part in _relations(self.claim):
-            if isinstance(part, (sp.Eq, sp.Le, sp.Ge, sp.Lt, sp.Gt)) and sp.sympify(part.lhs) == sp.sympify(part.rhs):
-                raise ValueError(
-                    f"step {self.id!r}: both sides of {part} are identical, so the step proves nothing; "
-                    "build the sides unevaluated (evaluate=False, UnevaluatedExpr) if SymPy simplified them"
-                )
-        if self.chain and hasattr(self.claim, "lhs"):
-            points = [self.claim.lhs, *self.chain, self.claim.rhs]
-            for a, b in zip(points, points[1:]):
-                if sp.sympify(a) == sp.sympify(b):
-                    raise ValueError(f"step {self.id!r}: two neighbouring expressions of the display chain are identical ({a})")
+        problem = _problem(self)
+        if problem:
+            collecting = _COLLECTING.get()
+            if collecting is None:
+                raise ValueError(problem)
+            collecting.append(problem)  # reported with every other one when the module is loaded
+            object.__setattr__(self, "_problem", problem)
         if not isinstance(self.expected, Verdict):
             object.__setattr__(self, "expected", Verdict(self.expected))
         if self.seconds is not None and (isinstance(self.seconds, bool) or not self.seconds > 0):
@@ -100,6 +91,51 @@ class Step:
 
     def __repr__(self) -> str:
         return f"Step({self.id!r}, {self.claim}, expected={self.expected.value})"
+
+
+def _problem(step: Step) -> str:
+    """Why the step cannot be checked as built, or ``""``."""
+    if step.claim in (sp.true, sp.false):
+        return (
+            f"step {step.id!r}: claim evaluated to {step.claim} when it was built, from the symbols' "
+            "assumptions alone; build it with evaluate=False so that the engine decides it"
+        )
+    if not isinstance(step.claim, _RELATIONS):
+        return f"step {step.id!r}: claim must be a SymPy relation (Eq, Le, Lt, Ge, Gt, And), not {type(step.claim).__name__}"
+    for part in _relations(step.claim):
+        if part in (sp.true, sp.false):
+            return f"step {step.id!r}: a part of the claim evaluated to {part} when it was built; use evaluate=False"
+        if isinstance(part, (sp.Eq, sp.Le, sp.Ge, sp.Lt, sp.Gt)) and sp.sympify(part.lhs) == sp.sympify(part.rhs):
+            return (
+                f"step {step.id!r}: both sides of {part} are identical, so the step proves nothing; "
+                "build the sides unevaluated (evaluate=False, UnevaluatedExpr) if SymPy simplified them"
+            )
+    if step.chain and hasattr(step.claim, "lhs"):
+        points = [step.claim.lhs, *step.chain, step.claim.rhs]
+        for a, b in zip(points, points[1:]):
+            if sp.sympify(a) == sp.sympify(b):
+                return f"step {step.id!r}: two neighbouring expressions of the display chain are identical ({a})"
+    return ""
+
+
+_COLLECTING: contextvars.ContextVar[list | None] = contextvars.ContextVar("step_problems", default=None)
+
+
+@contextmanager
+def collect_problems():
+    """Inside the block, a step that cannot be checked as built is recorded instead of raising,
+    so that loading a module reports every such step at once (the list is yielded)."""
+    found: list[str] = []
+    token = _COLLECTING.set(found)
+    try:
+        yield found
+    finally:
+        _COLLECTING.reset(token)
+
+
+def problem_of(step: Step) -> str:
+    """The problem recorded for a step built inside :func:`collect_problems` (or ``""``)."""
+    return getattr(step, "_problem", "")
 
 
 def _relations(claim: sp.Basic) -> list[sp.Basic]:

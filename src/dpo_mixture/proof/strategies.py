@@ -21,6 +21,9 @@ The strategies here and the rules they propose:
 ``ExtremumBound``  ``extremum``
 ``Differentiate``  ``derivative``
 ``LimitOf``        ``limit``
+``Monotone``       ``monotone``: exp or log applied to both sides
+``Cases``          ``cases``: a nonnegative variable is zero or positive
+``Using``          a lemma at chosen values, then another strategy (``Implication``)
 ``Cite``           ``cite``: an outside result, verdict *assumed*
 =================  =====================================================================
 """
@@ -53,6 +56,9 @@ __all__ = [
     "Differentiate",
     "LimitOf",
     "Cite",
+    "Monotone",
+    "Cases",
+    "Using",
     "relation_parts",
 ]
 
@@ -66,6 +72,9 @@ class Context:
     lemmas: Mapping[str, Lemma] = field(default_factory=dict)
     given: tuple[Instance, ...] = ()
     uses: tuple[str, ...] = ()
+    #: variables a surrounding rule replaced (the positive case of ``Cases``): values that
+    #: strategies were given in terms of the old variable are rewritten with it
+    renames: tuple[tuple[sp.Basic, sp.Basic], ...] = ()
 
     def certificate(self, step: Step, rule: str, proposer: str, instances=None, **data) -> ProofCertificate:
         return ProofCertificate(
@@ -328,12 +337,15 @@ class Termwise(Strategy):
     """
 
     lemma: sp.Expr
-    variable: sp.Symbol
-    value: sp.Expr
+    variable: sp.Symbol | tuple
+    value: sp.Expr | tuple
     name = "termwise"
 
     def propose(self, step: Step, context: Context) -> ProofCertificate | None:
         from ..notation import y
+
+        variables = self.variable if isinstance(self.variable, tuple) else (self.variable,)
+        values = self.value if isinstance(self.value, tuple) else (self.value,)
 
         claim = standardize(context.goal.claim)
         if not isinstance(claim, (sp.LessThan, sp.GreaterThan, sp.StrictLessThan, sp.StrictGreaterThan)):
@@ -349,7 +361,8 @@ class Termwise(Strategy):
             for part in _lemma_parts(context, ref):
                 hd, _ = relation_parts(part)
                 if sp.expand(hd - self.lemma) == 0:
-                    candidates.append(Instance(ref, ((self.variable, self.value.xreplace({y: at})),), at))
+                    subs = tuple((v, sp.sympify(w).xreplace({y: at})) for v, w in zip(variables, values))
+                    candidates.append(Instance(ref, subs, at))
         for ref in step.given:
             lemma = context.lemmas.get(ref)
             if lemma is not None and y in lemma.claim.free_symbols:
@@ -501,4 +514,104 @@ class Cite(Strategy):
 
     def propose(self, step: Step, context: Context) -> ProofCertificate | None:
         return context.certificate(step, "cite", self.name, instances=(), reference=self.reference)
+
+
+
+@dataclass(frozen=True, repr=False)
+class Monotone(Strategy):
+    """``lhs op rhs`` from ``f(lhs) op f(rhs)``, ``f`` = ``"exp"`` (both sides real) or ``"log"``
+    (both sides positive).  The kernel closes the transformed relation by the sign rules, or
+    ``premise`` (another strategy) proves it, for instance a :class:`Certificate` citing a step.
+
+    >>> a, b = sp.symbols("a b", real=True)
+    >>> from dpo_mixture.proof import decide
+    >>> decide(Step("bt", "", sp.Eq(-sp.log(sp.exp(a) / (sp.exp(a) + sp.exp(b))), sp.log(1 + sp.exp(b - a))), "",
+    ...             strategy=Monotone("exp"))).verdict
+    <Verdict.PROVED: 'proved'>
+    """
+
+    function: str
+    premise: Strategy | None = None
+    name = "monotone"
+
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:
+        from dataclasses import replace as _replace
+
+        from .kernel import monotone_goal
+
+        claim = context.goal.claim
+        if self.function not in ("exp", "log") or not isinstance(claim, (sp.Eq, sp.Le, sp.Ge, sp.Lt, sp.Gt)):
+            return None
+        data = {"function": self.function}
+        if self.premise is not None:
+            new = monotone_goal(claim, self.function)
+            sub_goal = _replace(context.goal, claim=new, chain=(), conditions=())
+            sub = self.premise.propose(_replace(step, claim=new, chain=()), _replace(context, goal=sub_goal))
+            if isinstance(sub, (tuple, list)):
+                sub = sub[0] if sub else None
+            if sub is None:
+                return None
+            data["premise"] = sub
+        return context.certificate(step, "monotone", self.name, instances=() if self.premise is not None else None, **data)
+
+
+@dataclass(frozen=True, repr=False)
+class Cases(Strategy):
+    """Split a variable declared nonnegative into ``x = 0`` and ``x > 0``; ``zero`` and
+    ``positive`` (strategies) prove the two cases."""
+
+    variable: sp.Symbol
+    zero: Strategy
+    positive: Strategy
+    name = "cases"
+
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:
+        from dataclasses import replace as _replace
+
+        from .kernel import case_goal
+
+        fresh = sp.Dummy(f"{self.variable}_pos", positive=True)
+        data = {"variable": self.variable, "positive_symbol": fresh}
+        for value, key, strategy in ((sp.Integer(0), "zero", self.zero), (fresh, "positive", self.positive)):
+            sub_goal = case_goal(context.goal, self.variable, value)
+            if sub_goal.claim is sp.true:
+                continue
+            sub_step = _replace(step, claim=sub_goal.claim, hypotheses=sub_goal.hypotheses, chain=())
+            renames = (*context.renames, (self.variable, value))
+            sub = strategy.propose(sub_step, _replace(context, goal=sub_goal, renames=renames))
+            if isinstance(sub, (tuple, list)):
+                sub = sub[0] if sub else None
+            if sub is None:
+                return None
+            data[key] = sub
+        return context.certificate(step, "cases", self.name, instances=(), **data)
+
+
+@dataclass(frozen=True, repr=False)
+class Using(Strategy):
+    """Cite a proved lemma at given values of its variables, then let ``then`` (by default
+    :class:`Implication`) combine it with the hypotheses.  The kernel checks the values lie in
+    the lemma's domains.
+
+    >>> t = sp.Symbol("t", positive=True)
+    >>> c, z = sp.symbols("c z", positive=True)
+    >>> Using("lib.log-bound", {t: c / z}).lemma
+    'lib.log-bound'
+    """
+
+    lemma: str
+    values: dict = field(default_factory=dict)
+    then: Strategy | None = None
+    name = "using"
+
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:
+        from dataclasses import replace as _replace
+
+        renames = dict(context.renames)
+        subs = tuple((k, sp.sympify(v).xreplace(renames)) for k, v in self.values.items())
+        inner = self.then or Implication()
+        cert = inner.propose(step, _replace(context, given=(*context.given, Instance(self.lemma, subs))))
+        if isinstance(cert, (tuple, list)):
+            cert = cert[0] if cert else None
+        return cert
 

@@ -160,9 +160,13 @@ class Theory:
         """Definitions whose target's declaration the kernel could not check, with why."""
         return _unverified(self)
 
-    def justify(self, fact: Fact) -> tuple[bool, str]:
-        """``(free, why)``: whether citing ``fact`` costs no trust, and the reason."""
-        return _justify(self, fact)
+    def justify(self, fact: Fact, mentioned: frozenset = frozenset()) -> tuple[bool, str]:
+        """``(free, why)``: whether citing ``fact`` costs no trust, and the reason.
+
+        ``mentioned`` holds the quantities the statement speaks of: a definition of one of them
+        that is not the model's own would change what the statement means, so it is not free.
+        """
+        return _justify(self, fact, frozenset(mentioned))
 
     def normalizations(self) -> tuple[Identity, ...]:
         """``sum_i p(i) = 1`` for every declared distribution the definitions mention."""
@@ -262,7 +266,7 @@ def _is_normalization(theory: Theory, lhs: sp.Expr, rhs: sp.Expr) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _justify(theory: Theory, fact: Fact) -> tuple[bool, str]:
+def _justify(theory: Theory, fact: Fact, mentioned: frozenset) -> tuple[bool, str]:
     from .normal_form import difference_is_zero
     from .sign import sign_context
 
@@ -271,8 +275,11 @@ def _justify(theory: Theory, fact: Fact) -> tuple[bool, str]:
         mine = theory.definition(k)
         if mine is not None and mine.expr == fact.expr and mine.target == fact.target:
             return True, "a definition of the model"
-        if mine is None and not theory.is_derived(k) and theory.domain(k) is None:
-            return True, "defines a fresh symbol"
+        if mine is None and not theory.is_derived(k) and k not in DOMAINS and k not in mentioned:
+            with sign_context(theory.sign_context()):
+                problem = _declaration_problem(theory, fact)
+            if problem is None:
+                return True, "abbreviates a symbol the statement does not mention"
         lhs, rhs = fact.target, fact.expr
     else:
         lhs, rhs = fact.lhs, fact.rhs

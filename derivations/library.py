@@ -1,0 +1,197 @@
+"""The library of standard lemmas: each one a step proved by the engine, never assumed.
+
+A step of any module cites a lemma by its id (``lib.gibbs``, ...) with ``uses=`` (a lemma in
+its own variables, taken at values a strategy chooses) or ``given=`` with ``instantiate=``
+(the variables replaced by the step's own quantities; the kernel checks each value lies in
+the variable's domain).  The engine checks the library the first time a step cites it.
+
+The lemmas speak of generic quantities over the support: two distributions ``w`` and ``v``
+(positive), a distribution ``u`` that may vanish, real functions ``f`` and ``g``, a positive
+function ``h``, and scalars ``t > 0``, ``x`` (real), ``z >= 0``, ``c > 0``.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from dpo_mixture import declare, model
+from dpo_mixture.model import RelEntr, Sigmoid, SupportMax, SupportMin
+from dpo_mixture.notation import k, n, y
+from dpo_mixture.proof import (
+    Using,
+    Cases,
+    Certificate,
+    ConvexMinimum,
+    Definition,
+    Derivation,
+    Differentiate,
+    ExtremumBound,
+    Identity,
+    Implication,
+    Monotone,
+    NormalForm,
+    Step,
+    TermsVanish,
+    Termwise,
+)
+
+w = declare.distribution("w")
+v = declare.distribution("v")
+u = declare.distribution("u", zeros=True)
+f = declare.reward("f")
+g = declare.reward("g")
+h = declare.vector("h", positive=True)
+t = declare.temperature("t")
+x = declare.scalar("x")
+z = declare.scalar("z", nonnegative=True)
+c = declare.temperature("c")
+a = declare.scalar("a")
+b = declare.scalar("b")
+#: abbreviations used inside proofs (defined in the derivations' contexts)
+m = sp.Symbol("m_w", positive=True)  # sum_y w(y) h(y)
+mu = sp.Symbol("mu_w", real=True)  # sum_y w(y) f(y)
+
+S = lambda e, i=y: sp.Sum(e, (i, 1, n))  # noqa: E731
+NORM_W = Identity("w sums to one", S(w[y]), 1)
+NORM_V = Identity("v sums to one", S(v[y]), 1)
+NORM_U = Identity("u sums to one", S(u[y]), 1)
+LOG_GAP = t - 1 - sp.log(t)
+F_MAX, F_MIN = SupportMax(f[k], k), SupportMin(f[k], k)
+
+
+CALCULUS = Derivation(
+    id="library-calculus",
+    title="Tangent bounds of log and exp",
+    kind="Lemma",
+    steps=(
+        Step("lib.log-bound", "log t <= t - 1", sp.Le(sp.log(t), t - 1),
+             "The gap is convex with its minimum 0 at t = 1.", strategy=ConvexMinimum(t)),
+        Step("lib.log-bound-equality", "Equality only at t = 1", sp.Eq(t, 1),
+             "A strictly convex gap vanishes at its minimum only.", strategy=ConvexMinimum(t, equality=True),
+             hypotheses=(sp.Eq(sp.log(t), t - 1),)),
+        Step("lib.exp-bound", "e^x >= 1 + x", sp.Ge(sp.exp(x), 1 + x),
+             "The gap is convex with its minimum 0 at x = 0.", strategy=ConvexMinimum(x)),
+        Step("lib.relentr-bound", "z log(z/c) >= z - c, with 0 log 0 = 0", sp.Ge(RelEntr(z, c) - z + c, 0),
+             "At z = 0 it reads c >= 0; for z > 0 it is z times the logarithm bound at t = c/z.",
+             strategy=Cases(z, NormalForm(), Using("lib.log-bound", {t: c / z})), uses=("lib.log-bound",)),
+    ),
+)
+
+GIBBS = Derivation(
+    id="library-gibbs",
+    title="Gibbs' inequality, with its equality case and with zeros",
+    kind="Lemma",
+    steps=(
+        Step("lib.gibbs-termwise", "The logarithm bound at every output",
+             sp.Le(S(w[y] * sp.log(v[y] / w[y])), S(w[y] * (v[y] / w[y] - 1))),
+             "The bound at t = v/w, times w > 0.", strategy=Termwise(LOG_GAP, t, v[y] / w[y]), uses=("lib.log-bound",)),
+        Step("lib.gibbs", "KL(w || v) >= 0", sp.Ge(model.kl(w[y], v[y]), 0),
+             "The linear bound sums to zero.", strategy=Implication(), given=("lib.gibbs-termwise",), facts=(NORM_W, NORM_V)),
+        Step("lib.gibbs-equality", "KL(w || v) = 0 only for w = v", sp.Eq(w[y], v[y]),
+             "A zero sum of nonnegative terms with positive weights: every gap vanishes.",
+             strategy=TermsVanish(LOG_GAP, t, v[y] / w[y], 1),
+             hypotheses=(sp.Eq(S(w[y] * LOG_GAP.xreplace({t: v[y] / w[y]})), 0),),
+             uses=("lib.log-bound", "lib.log-bound-equality")),
+        Step("lib.gibbs-zeros-termwise", "The bound z log(z/c) >= z - c at every output",
+             sp.Ge(model.kl_with_zeros(u[y], v[y]), S(u[y] - v[y])),
+             "The bound at z = u(y), c = v(y).",
+             strategy=Termwise(RelEntr(z, c) - z + c, (z, c), (u[y], v[y])), uses=("lib.relentr-bound",)),
+        Step("lib.gibbs-zeros", "KL(u || v) >= 0 when u may vanish", sp.Ge(model.kl_with_zeros(u[y], v[y]), 0),
+             "Both distributions sum to one.", strategy=Implication(), given=("lib.gibbs-zeros-termwise",),
+             facts=(NORM_U, NORM_V)),
+    ),
+)
+
+JENSEN = Derivation(
+    id="library-jensen",
+    title="Jensen's inequality for log and exp on finite sums",
+    kind="Lemma",
+    context=(Definition("m = E_w[h]", m, S(w[k] * h[k], k)), Definition("mu = E_w[f]", mu, S(w[k] * f[k], k))),
+    steps=(
+        Step("lib.jensen-log-termwise", "The logarithm bound at h(y)/m",
+             sp.Le(S(w[y] * sp.log(h[y] / m)), S(w[y] * (h[y] / m - 1))),
+             "The bound at t = h/m, times w.", strategy=Termwise(LOG_GAP, t, h[y] / m), uses=("lib.log-bound",)),
+        Step("lib.jensen-log", "E_w[log h] <= log E_w[h]", sp.Le(S(w[y] * sp.log(h[y])), sp.log(m)),
+             "The linear bound sums to zero.", strategy=Implication(), given=("lib.jensen-log-termwise",),
+             facts=(NORM_W, Identity("m = E_w[h]", S(w[y] * h[y]), m))),
+        Step("lib.jensen-exp-termwise", "The exponential bound at f(y) - mu",
+             sp.Ge(S(w[y] * sp.exp(f[y] - mu)), S(w[y] * (1 + f[y] - mu))),
+             "The bound at x = f - mu, times w.", strategy=Termwise(sp.exp(x) - 1 - x, x, f[y] - mu), uses=("lib.exp-bound",)),
+        Step("lib.jensen-exp", "e^{E_w[f]} <= E_w[e^f]", sp.Le(sp.exp(mu), S(w[y] * sp.exp(f[y]))),
+             "Multiply the summed bound by e^mu.", strategy=Certificate((sp.exp(mu),)), given=("lib.jensen-exp-termwise",),
+             facts=(NORM_W, Identity("mu = E_w[f]", S(w[y] * f[y]), mu))),
+    ),
+)
+
+EXTREMA = Derivation(
+    id="library-extrema",
+    title="Bounds through the largest and smallest value",
+    kind="Lemma",
+    steps=(
+        Step("lib.max-bound", "min f <= f(y) <= max f", sp.And(sp.Le(F_MIN, f[y]), sp.Le(f[y], F_MAX)),
+             "An output's value lies between the extremes.", strategy=ExtremumBound(y)),
+        Step("lib.exp-max-bound", "e^{f(y)} <= e^{max f}", sp.And(sp.Le(sp.exp(F_MIN), sp.exp(f[y])), sp.Le(sp.exp(f[y]), sp.exp(F_MAX))),
+             "exp is increasing.", strategy=ExtremumBound(y)),
+        Step("lib.mean-below-max-termwise", "Termwise", sp.Le(S(w[y] * f[y]), S(w[y] * F_MAX)),
+             "w >= 0 times the bound.", strategy=Termwise(F_MAX - f[y], y, y), given=("lib.max-bound",)),
+        Step("lib.mean-below-max", "E_w[f] <= max f", sp.Le(S(w[y] * f[y]), F_MAX),
+             "w sums to one.", strategy=Certificate((1,)), given=("lib.mean-below-max-termwise",), facts=(NORM_W,)),
+        Step("lib.mean-above-min-termwise", "Termwise", sp.Ge(S(w[y] * f[y]), S(w[y] * F_MIN)),
+             "w >= 0 times the bound.", strategy=Termwise(f[y] - F_MIN, y, y), given=("lib.max-bound",)),
+        Step("lib.mean-above-min", "E_w[f] >= min f", sp.Ge(S(w[y] * f[y]), F_MIN),
+             "w sums to one.", strategy=Certificate((1,)), given=("lib.mean-above-min-termwise",), facts=(NORM_W,)),
+        Step("lib.lse-below-max-termwise", "The tilts below the largest one", sp.Le(S(w[y] * sp.exp(f[y])), S(w[y] * sp.exp(F_MAX))),
+             "w >= 0 times the bound.", strategy=Termwise(sp.exp(F_MAX) - sp.exp(f[y]), y, y), given=("lib.exp-max-bound",)),
+        Step("lib.lse-below-max", "log E_w[e^f] <= max f", sp.Le(sp.log(S(w[y] * sp.exp(f[y]))), F_MAX),
+             "Exponentiate: E_w[e^f] <= e^{max f} because w sums to one.",
+             strategy=Monotone("exp", Certificate((1,))), given=("lib.lse-below-max-termwise",), facts=(NORM_W,)),
+        Step("lib.lse-above-min-termwise", "The tilts above the smallest one", sp.Ge(S(w[y] * sp.exp(f[y])), S(w[y] * sp.exp(F_MIN))),
+             "w >= 0 times the bound.", strategy=Termwise(sp.exp(f[y]) - sp.exp(F_MIN), y, y), given=("lib.exp-max-bound",)),
+        Step("lib.lse-above-min", "log E_w[e^f] >= min f", sp.Ge(sp.log(S(w[y] * sp.exp(f[y]))), F_MIN),
+             "Exponentiate: E_w[e^f] >= e^{min f} because w sums to one.",
+             strategy=Monotone("exp", Certificate((1,))), given=("lib.lse-above-min-termwise",), facts=(NORM_W,)),
+        Step("lib.lse-above-mean", "log E_w[e^f] >= E_w[f]", sp.Ge(sp.log(S(w[y] * sp.exp(f[y]))), S(w[y] * f[y])),
+             "Jensen for exp, then take logarithms.", strategy=Monotone("exp", Certificate((1,))), given=("lib.jensen-exp",),
+             facts=(Definition("mu = E_w[f]", mu, S(w[k] * f[k], k)),)),
+    ),
+)
+
+SIGMOID = Derivation(
+    id="library-sigmoid",
+    title="The logistic function",
+    kind="Lemma",
+    steps=(
+        Step("lib.sigmoid-complement", "sigma(x) + sigma(-x) = 1", sp.Eq(Sigmoid(x) + Sigmoid(-x), 1),
+             "Put both over one denominator."),
+        Step("lib.logsigmoid", "-log sigma(x) = log(1 + e^{-x})", sp.Eq(-sp.log(Sigmoid(x)), sp.log(1 + sp.exp(-x))),
+             "The logarithm of a reciprocal."),
+        Step("lib.sigmoid-derivative", "sigma'(x) = sigma(x) sigma(-x)",
+             sp.Eq(sp.Derivative(Sigmoid(x), x), Sigmoid(x) * Sigmoid(-x)),
+             "Differentiate 1/(1 + e^{-x}).", strategy=Differentiate()),
+        Step("lib.bradley-terry", "A Bradley-Terry probability is a sigmoid",
+             sp.Eq(sp.exp(a) / (sp.exp(a) + sp.exp(b)), Sigmoid(a - b)),
+             "Divide numerator and denominator by e^a."),
+        Step("lib.bradley-terry-loss", "Its negative logarithm is a softplus",
+             sp.Eq(-sp.log(sp.exp(a) / (sp.exp(a) + sp.exp(b))), sp.log(1 + sp.exp(b - a))),
+             "Exponentiate both sides.", strategy=Monotone("exp")),
+    ),
+)
+
+VARIANCE = Derivation(
+    id="library-variance",
+    title="Variances and the Cauchy-Schwarz inequality",
+    kind="Lemma",
+    context=(Definition("mu = E_w[f]", mu, S(w[k] * f[k], k)),),
+    steps=(
+        Step("lib.variance-nonnegative", "Var_w[f] >= 0", sp.Ge(model.variance(w[y], f[y]), 0, evaluate=False),
+             "A sum of squares with nonnegative weights.", strategy=NormalForm(expand=False)),
+        Step("lib.variance-identity", "Var_w[f] = E_w[f^2] - E_w[f]^2",
+             sp.Eq(S(w[y] * (f[y] - mu) ** 2), S(w[y] * f[y] ** 2) - mu**2),
+             "Expand the square; w sums to one.", facts=(NORM_W, Identity("mu = E_w[f]", S(w[y] * f[y]), mu))),
+    ),
+)
+
+#: Every library derivation, in the order the engine checks them.
+LIBRARY = (CALCULUS, GIBBS, JENSEN, EXTREMA, SIGMOID, VARIANCE)
+
+__all__ = ["LIBRARY", "CALCULUS", "GIBBS", "JENSEN", "EXTREMA", "SIGMOID", "VARIANCE"]
