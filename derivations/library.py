@@ -48,8 +48,8 @@ c = declare.temperature("c")
 a = declare.scalar("a")
 b = declare.scalar("b")
 #: abbreviations used inside proofs (defined in the derivations' contexts)
-m = sp.Symbol("m_w", positive=True)  # sum_y w(y) h(y)
-mu = sp.Symbol("mu_w", real=True)  # sum_y w(y) f(y)
+m = sp.Symbol("m_u", positive=True)  # sum_y u(y) h(y)
+mu = sp.Symbol("mu_u", real=True)  # sum_y u(y) f(y)
 
 S = lambda e, i=y: sp.Sum(e, (i, 1, n))  # noqa: E731
 NORM_W = Identity("w sums to one", S(w[y]), 1)
@@ -106,20 +106,20 @@ JENSEN = Derivation(
     id="library-jensen",
     title="Jensen's inequality for log and exp on finite sums",
     kind="Lemma",
-    context=(Definition("m = E_w[h]", m, S(w[k] * h[k], k)), Definition("mu = E_w[f]", mu, S(w[k] * f[k], k))),
+    context=(Definition("m = E_u[h]", m, S(u[k] * h[k], k)), Definition("mu = E_u[f]", mu, S(u[k] * f[k], k))),
     steps=(
         Step("lib.jensen-log-termwise", "The logarithm bound at h(y)/m",
-             sp.Le(S(w[y] * sp.log(h[y] / m)), S(w[y] * (h[y] / m - 1))),
-             "The bound at t = h/m, times w.", strategy=Termwise(LOG_GAP, t, h[y] / m), uses=("lib.log-bound",)),
-        Step("lib.jensen-log", "E_w[log h] <= log E_w[h]", sp.Le(S(w[y] * sp.log(h[y])), sp.log(m)),
+             sp.Le(S(u[y] * sp.log(h[y] / m)), S(u[y] * (h[y] / m - 1))),
+             "The bound at t = h/m, times u.", strategy=Termwise(LOG_GAP, t, h[y] / m), uses=("lib.log-bound",)),
+        Step("lib.jensen-log", "E_u[log h] <= log E_u[h]", sp.Le(S(u[y] * sp.log(h[y])), sp.log(m)),
              "The linear bound sums to zero.", strategy=Implication(), given=("lib.jensen-log-termwise",),
-             facts=(NORM_W, Identity("m = E_w[h]", S(w[y] * h[y]), m))),
+             facts=(NORM_U, Identity("m = E_u[h]", S(u[y] * h[y]), m))),
         Step("lib.jensen-exp-termwise", "The exponential bound at f(y) - mu",
-             sp.Ge(S(w[y] * sp.exp(f[y] - mu)), S(w[y] * (1 + f[y] - mu))),
-             "The bound at x = f - mu, times w.", strategy=Termwise(sp.exp(x) - 1 - x, x, f[y] - mu), uses=("lib.exp-bound",)),
-        Step("lib.jensen-exp", "e^{E_w[f]} <= E_w[e^f]", sp.Le(sp.exp(mu), S(w[y] * sp.exp(f[y]))),
+             sp.Ge(S(u[y] * sp.exp(f[y] - mu)), S(u[y] * (1 + f[y] - mu))),
+             "The bound at x = f - mu, times u.", strategy=Termwise(sp.exp(x) - 1 - x, x, f[y] - mu), uses=("lib.exp-bound",)),
+        Step("lib.jensen-exp", "e^{E_u[f]} <= E_u[e^f]", sp.Le(sp.exp(mu), S(u[y] * sp.exp(f[y]))),
              "Multiply the summed bound by e^mu.", strategy=Certificate((sp.exp(mu),)), given=("lib.jensen-exp-termwise",),
-             facts=(NORM_W, Identity("mu = E_w[f]", S(w[y] * f[y]), mu))),
+             facts=(NORM_U, Identity("mu = E_u[f]", S(u[y] * f[y]), mu))),
     ),
 )
 
@@ -132,27 +132,27 @@ EXTREMA = Derivation(
              "An output's value lies between the extremes.", strategy=ExtremumBound(y)),
         Step("lib.exp-max-bound", "e^{f(y)} <= e^{max f}", sp.And(sp.Le(sp.exp(F_MIN), sp.exp(f[y])), sp.Le(sp.exp(f[y]), sp.exp(F_MAX))),
              "exp is increasing.", strategy=ExtremumBound(y)),
-        Step("lib.mean-below-max-termwise", "Termwise", sp.Le(S(w[y] * f[y]), S(w[y] * F_MAX)),
-             "w >= 0 times the bound.", strategy=Termwise(F_MAX - f[y], y, y), given=("lib.max-bound",)),
-        Step("lib.mean-below-max", "E_w[f] <= max f", sp.Le(S(w[y] * f[y]), F_MAX),
-             "w sums to one.", strategy=Certificate((1,)), given=("lib.mean-below-max-termwise",), facts=(NORM_W,)),
-        Step("lib.mean-above-min-termwise", "Termwise", sp.Ge(S(w[y] * f[y]), S(w[y] * F_MIN)),
-             "w >= 0 times the bound.", strategy=Termwise(f[y] - F_MIN, y, y), given=("lib.max-bound",)),
-        Step("lib.mean-above-min", "E_w[f] >= min f", sp.Ge(S(w[y] * f[y]), F_MIN),
-             "w sums to one.", strategy=Certificate((1,)), given=("lib.mean-above-min-termwise",), facts=(NORM_W,)),
-        Step("lib.lse-below-max-termwise", "The tilts below the largest one", sp.Le(S(w[y] * sp.exp(f[y])), S(w[y] * sp.exp(F_MAX))),
-             "w >= 0 times the bound.", strategy=Termwise(sp.exp(F_MAX) - sp.exp(f[y]), y, y), given=("lib.exp-max-bound",)),
-        Step("lib.lse-below-max", "log E_w[e^f] <= max f", sp.Le(sp.log(S(w[y] * sp.exp(f[y]))), F_MAX),
-             "Exponentiate: E_w[e^f] <= e^{max f} because w sums to one.",
-             strategy=Monotone("exp", Certificate((1,))), given=("lib.lse-below-max-termwise",), facts=(NORM_W,)),
-        Step("lib.lse-above-min-termwise", "The tilts above the smallest one", sp.Ge(S(w[y] * sp.exp(f[y])), S(w[y] * sp.exp(F_MIN))),
-             "w >= 0 times the bound.", strategy=Termwise(sp.exp(f[y]) - sp.exp(F_MIN), y, y), given=("lib.exp-max-bound",)),
-        Step("lib.lse-above-min", "log E_w[e^f] >= min f", sp.Ge(sp.log(S(w[y] * sp.exp(f[y]))), F_MIN),
-             "Exponentiate: E_w[e^f] >= e^{min f} because w sums to one.",
-             strategy=Monotone("exp", Certificate((1,))), given=("lib.lse-above-min-termwise",), facts=(NORM_W,)),
-        Step("lib.lse-above-mean", "log E_w[e^f] >= E_w[f]", sp.Ge(sp.log(S(w[y] * sp.exp(f[y]))), S(w[y] * f[y])),
+        Step("lib.mean-below-max-termwise", "Termwise", sp.Le(S(u[y] * f[y]), S(u[y] * F_MAX)),
+             "u >= 0 times the bound.", strategy=Termwise(F_MAX - f[y], y, y), given=("lib.max-bound",)),
+        Step("lib.mean-below-max", "E_u[f] <= max f", sp.Le(S(u[y] * f[y]), F_MAX),
+             "u sums to one.", strategy=Certificate((1,)), given=("lib.mean-below-max-termwise",), facts=(NORM_U,)),
+        Step("lib.mean-above-min-termwise", "Termwise", sp.Ge(S(u[y] * f[y]), S(u[y] * F_MIN)),
+             "u >= 0 times the bound.", strategy=Termwise(f[y] - F_MIN, y, y), given=("lib.max-bound",)),
+        Step("lib.mean-above-min", "E_u[f] >= min f", sp.Ge(S(u[y] * f[y]), F_MIN),
+             "u sums to one.", strategy=Certificate((1,)), given=("lib.mean-above-min-termwise",), facts=(NORM_U,)),
+        Step("lib.lse-below-max-termwise", "The tilts below the largest one", sp.Le(S(u[y] * sp.exp(f[y])), S(u[y] * sp.exp(F_MAX))),
+             "u >= 0 times the bound.", strategy=Termwise(sp.exp(F_MAX) - sp.exp(f[y]), y, y), given=("lib.exp-max-bound",)),
+        Step("lib.lse-below-max", "log E_u[e^f] <= max f", sp.Le(sp.log(S(u[y] * sp.exp(f[y]))), F_MAX),
+             "Exponentiate: E_u[e^f] <= e^{max f} because u sums to one.",
+             strategy=Monotone("exp", Certificate((1,))), given=("lib.lse-below-max-termwise",), facts=(NORM_U,)),
+        Step("lib.lse-above-min-termwise", "The tilts above the smallest one", sp.Ge(S(u[y] * sp.exp(f[y])), S(u[y] * sp.exp(F_MIN))),
+             "u >= 0 times the bound.", strategy=Termwise(sp.exp(f[y]) - sp.exp(F_MIN), y, y), given=("lib.exp-max-bound",)),
+        Step("lib.lse-above-min", "log E_u[e^f] >= min f", sp.Ge(sp.log(S(u[y] * sp.exp(f[y]))), F_MIN),
+             "Exponentiate: E_u[e^f] >= e^{min f} because u sums to one.",
+             strategy=Monotone("exp", Certificate((1,))), given=("lib.lse-above-min-termwise",), facts=(NORM_U,)),
+        Step("lib.lse-above-mean", "log E_u[e^f] >= E_u[f]", sp.Ge(sp.log(S(u[y] * sp.exp(f[y]))), S(u[y] * f[y])),
              "Jensen for exp, then take logarithms.", strategy=Monotone("exp", Certificate((1,))), given=("lib.jensen-exp",),
-             facts=(Definition("mu = E_w[f]", mu, S(w[k] * f[k], k)),)),
+             facts=(Definition("mu = E_u[f]", mu, S(u[k] * f[k], k)),)),
     ),
 )
 
@@ -181,13 +181,13 @@ VARIANCE = Derivation(
     id="library-variance",
     title="Variances and the Cauchy-Schwarz inequality",
     kind="Lemma",
-    context=(Definition("mu = E_w[f]", mu, S(w[k] * f[k], k)),),
+    context=(Definition("mu = E_u[f]", mu, S(u[k] * f[k], k)),),
     steps=(
-        Step("lib.variance-nonnegative", "Var_w[f] >= 0", sp.Ge(model.variance(w[y], f[y]), 0, evaluate=False),
+        Step("lib.variance-nonnegative", "Var_u[f] >= 0", sp.Ge(model.variance(u[y], f[y]), 0, evaluate=False),
              "A sum of squares with nonnegative weights.", strategy=NormalForm(expand=False)),
-        Step("lib.variance-identity", "Var_w[f] = E_w[f^2] - E_w[f]^2",
-             sp.Eq(S(w[y] * (f[y] - mu) ** 2), S(w[y] * f[y] ** 2) - mu**2),
-             "Expand the square; w sums to one.", facts=(NORM_W, Identity("mu = E_w[f]", S(w[y] * f[y]), mu))),
+        Step("lib.variance-identity", "Var_u[f] = E_u[f^2] - E_u[f]^2",
+             sp.Eq(S(u[y] * (f[y] - mu) ** 2), S(u[y] * f[y] ** 2) - mu**2),
+             "Expand the square; u sums to one.", facts=(NORM_U, Identity("mu = E_u[f]", S(u[y] * f[y]), mu))),
     ),
 )
 

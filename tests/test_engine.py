@@ -31,10 +31,11 @@ def test_duplicate_step_ids_are_rejected():
         Derivation("d", "d", (s, s))
 
 
-def test_split_sums_renames_indices_and_pulls_out_constants():
+def test_split_sums_pulls_out_constants_and_normal_forms_rename_indices():
     k = sp.Symbol("k", integer=True, positive=True)
-    assert split_sums(S(beta * p[k], k)) == beta * split_sums(S(p[y]))
-    assert split_sums(S(beta * p[k], k)).atoms(sp.Sum).pop().limits[0][0] not in (k, y)
+    assert split_sums(S(beta * p[k], k)) == beta * S(p[k], k)
+    assert normal_form(S(beta * p[k], k)) == beta * normal_form(S(p[y]))
+    assert normal_form(S(p[k], k)).atoms(sp.Sum).pop().limits[0][0] not in (k, y)
 
 
 def test_normal_form_uses_only_cited_identities():

@@ -101,7 +101,9 @@ def _symbolic_gradient(name, output, row):
             if param in _SCALARS:
                 continue
             subs.update({_INDEXED[param][i + 1]: sp.Float(float(v), 30) for i, v in enumerate(row[param])})
-    for param, symbol in (("alpha", sp.Symbol("alpha", positive=True)),):
+    from dpo_mixture.notation import alpha as _alpha
+
+    for param, symbol in (("alpha", _alpha),):
         if param in row:
             subs[symbol] = sp.Float(float(row[param]), 30)
     point = dict(subs)

@@ -325,3 +325,68 @@ def test_certificates_are_checked_against_the_statement():
     nohyp = ProofCertificate("combination", data=(("multipliers", ()),), conclusion=goal.claim)
     assert check(goal, nohyp).verdict is Verdict.UNDECIDED
     assert n not in goal.claim.free_symbols
+
+
+# --- a second review: false steps hidden from the audit, and tampered reports ----------------------
+def test_no_step_of_the_review_module_is_proved(tmp_path, capsys):
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).with_name("review_false_steps.py")
+    spec = importlib.util.spec_from_file_location("review_false_steps", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from dpo_mixture.proof import Report
+
+    derivations = [v for v in vars(module).values() if isinstance(v, Derivation)]
+    report = Report.run(derivations)
+    bad = {"f1-bad", "f2-bad", "f3-bad", "f3-bad-deriv", "f4-bad", "f5-bad", "f6-one", "f6-bad", "f7-bad", "f7-undefined", "f8-bad"}
+    proved = {r.step.id for r in report.all_results if r.outcome.verdict is Verdict.PROVED}
+    assert not proved & bad, proved & bad
+
+
+def test_a_symbol_named_like_a_declared_one_keeps_its_own_meaning():
+    plain_alpha = sp.Symbol("alpha", positive=True)  # any positive number, not the package's alpha
+    assert decide(Step("a", "", sp.Lt(plain_alpha, 1), "", search_samples=60)).verdict is Verdict.REFUTED
+    w_plain = sp.IndexedBase("w", positive=True)  # not the library's distribution w
+    import dpo_mixture.derivations.library  # noqa: F401  (registers the library's own w)
+
+    step = Step("w", "", sp.Eq(S(w_plain[y]), 1), "", facts=(Identity("w sums to one", S(w_plain[y]), 1),), search_samples=60)
+    assert decide(step).verdict is not Verdict.PROVED
+
+
+def test_a_power_with_a_complex_exponent_has_no_sign():
+    w = sp.Symbol("w")
+    assert decide(Step("c", "", sp.Gt(beta**w, 0, evaluate=False), "", search_samples=30)).verdict is not Verdict.PROVED
+
+
+@pytest.mark.parametrize("claim, assume", [
+    ("sum(r) > 0", "r > 0"),
+    ("r <= sum(r)", "r >= 0"),
+    ("E(p_A, r) > 0", "r > 0"),
+])
+def test_vector_hypotheses_hold_at_every_output(claim, assume):
+    assert check_claim(claim, assume, samples=150).verdict is not Verdict.REFUTED
+
+
+@pytest.mark.parametrize("claim", ["(p_A**-1)**-1 + beta > p_A", "(r**0.5)**2 + beta > r", "(r**-1)**0 + beta > 1"])
+def test_powers_record_their_definedness(claim):
+    assert check_claim(claim, samples=100).verdict is not Verdict.PROVED
+
+
+def test_nested_powers_are_refused_before_they_are_computed():
+    from dpo_mixture.claims import ClaimSyntaxError
+
+    with pytest.raises(ClaimSyntaxError, match="nested powers too large"):
+        check_claim("(((r+1/3)**1000)**1000)**1000 >= -1")
+
+
+@pytest.mark.parametrize("claim", [
+    sp.Gt(sp.Sum(k, (k, -5, n)), 0, evaluate=False),
+    sp.Eq(sp.Sum(beta, (k, 3, 1)), -beta),
+    sp.Ge(sp.Sum(p[k], (k, 3, 1)), 0, evaluate=False),
+    sp.Eq(sp.Sum(p[k], (k, 1, n + 1)), 1),
+    sp.Gt(p[n + 1], 0, evaluate=False),
+])
+def test_sums_and_entries_outside_the_support_are_not_proved_and_do_not_crash(claim):
+    assert decide(Step("range", "", claim, "", search_samples=40)).verdict is not Verdict.PROVED

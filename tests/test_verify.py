@@ -88,3 +88,31 @@ def test_cli_verify_rejects_bad_files_in_one_line(tmp_path, capsys, content, mes
     assert main(["verify", str(path)]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def _single(data, step_id):
+    out = copy.deepcopy(data)
+    out["steps"] = [s for s in out["steps"] if s["id"] == step_id]
+    return out
+
+
+def test_a_counterexample_outside_the_domains_is_not_reconfirmed(data):
+    bad = copy.deepcopy(data)
+    i = _first(bad, "refuted")
+    ce = bad["steps"][i]["counterexample"]
+    ce["beta"] = "-1"  # beta is declared positive
+    assert not {r.step_id: r for r in verify_report(bad)}[bad["steps"][i]["id"]].ok
+
+
+def test_a_displayed_statement_must_be_the_checked_one(data):
+    bad = copy.deepcopy(data)
+    i = _first(bad, "proved")
+    bad["steps"][i]["statement"] = r"\TPM(\mathcal{A};x) \geq \alpha(x)"
+    assert not {r.step_id: r for r in verify_report(bad)}[bad["steps"][i]["id"]].ok
+
+
+def test_huge_values_are_refused_at_once(data):
+    bad = copy.deepcopy(data)
+    i = _first(bad, "refuted")
+    bad["steps"][i]["counterexample"]["beta"] = "1e100000000"
+    assert not {r.step_id: r for r in verify_report(bad)}[bad["steps"][i]["id"]].ok

@@ -15,6 +15,9 @@ LaTeX name, so the documents print it.  Nothing needs repeating on every step.
 >>> from dpo_mixture.notation import DOMAINS
 >>> DOMAINS[a].name, DOMAINS[pi].name
 ('UNIT_INTERVAL', 'DISTRIBUTION')
+>>> import sympy as sp
+>>> a == sp.Symbol("a", positive=True)  # a symbol someone else names a is not this probability
+False
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import re
 
 import sympy as sp
 
-from .notation import DOMAINS, INDEXED_LATEX, LATEX_NAMES, Domain
+from .notation import DOMAINS, INDEXED_LATEX, LATEX_NAMES, DeclaredSymbol, Domain
 
 __all__ = [
     "distribution",
@@ -62,7 +65,10 @@ def distribution(name: str, *, zeros: bool = False, latex: str | None = None) ->
     """A distribution over the support: positive at every output (or, with ``zeros=True``,
     nonnegative), summing to one.  Use it as ``pi[y]``."""
     _check_name(name, "distribution")
-    base = sp.IndexedBase(name, nonnegative=True) if zeros else sp.IndexedBase(name, positive=True)
+    if zeros:
+        base = sp.IndexedBase(DeclaredSymbol(name, "SPARSE_DISTRIBUTION", nonnegative=True))
+    else:
+        base = sp.IndexedBase(DeclaredSymbol(name, "DISTRIBUTION", positive=True))
     _register(base, name, Domain.SPARSE_DISTRIBUTION if zeros else Domain.DISTRIBUTION, latex, "{name}({i})")
     return base
 
@@ -70,7 +76,7 @@ def distribution(name: str, *, zeros: bool = False, latex: str | None = None) ->
 def reward(name: str, *, latex: str | None = None) -> sp.IndexedBase:
     """A real function over the support (a reward, a score, a log-probability)."""
     _check_name(name, "reward")
-    base = sp.IndexedBase(name, real=True)
+    base = sp.IndexedBase(DeclaredSymbol(name, "REAL_VECTOR", real=True))
     _register(base, name, Domain.REAL_VECTOR, latex, "{name}({i})")
     return base
 
@@ -79,11 +85,12 @@ def vector(name: str, *, positive: bool = False, nonnegative: bool = False, late
     """A function over the support, real, positive or nonnegative."""
     _check_name(name, "vector")
     if positive:
-        base, domain = sp.IndexedBase(name, positive=True), Domain.POSITIVE_VECTOR
+        domain, assumptions = Domain.POSITIVE_VECTOR, {"positive": True}
     elif nonnegative:
-        base, domain = sp.IndexedBase(name, nonnegative=True), Domain.NONNEGATIVE_VECTOR
+        domain, assumptions = Domain.NONNEGATIVE_VECTOR, {"nonnegative": True}
     else:
-        base, domain = sp.IndexedBase(name, real=True), Domain.REAL_VECTOR
+        domain, assumptions = Domain.REAL_VECTOR, {"real": True}
+    base = sp.IndexedBase(DeclaredSymbol(name, domain.name, **assumptions))
     _register(base, name, domain, latex, "{name}({i})")
     return base
 
@@ -91,7 +98,7 @@ def vector(name: str, *, positive: bool = False, nonnegative: bool = False, late
 def temperature(name: str, *, latex: str | None = None) -> sp.Symbol:
     """A positive scalar (a temperature such as ``beta``, a rate, a scale)."""
     _check_name(name, "temperature")
-    sym = sp.Symbol(name, positive=True)
+    sym = DeclaredSymbol(name, "POSITIVE", positive=True)
     _register(sym, name, Domain.POSITIVE, latex)
     return sym
 
@@ -99,7 +106,7 @@ def temperature(name: str, *, latex: str | None = None) -> sp.Symbol:
 def probability(name: str, *, latex: str | None = None) -> sp.Symbol:
     """A scalar in the open interval ``(0, 1)`` (a mixture weight)."""
     _check_name(name, "probability")
-    sym = sp.Symbol(name, positive=True)
+    sym = DeclaredSymbol(name, "UNIT_INTERVAL", positive=True)
     _register(sym, name, Domain.UNIT_INTERVAL, latex)
     return sym
 
@@ -108,8 +115,8 @@ def index(name: str, *, latex: str | None = None) -> sp.Symbol:
     """An output of the support, to index functions over it or to sum over
     (``sp.Sum(f[j], (j, 1, n))``, or :func:`dpo_mixture.notation.support_sum`)."""
     _check_name(name, "index")
-    sym = sp.Symbol(name, integer=True, positive=True)
-    _register(sym, name, Domain.POSITIVE_INTEGER, latex)
+    sym = DeclaredSymbol(name, "OUTPUT", integer=True, positive=True)
+    _register(sym, name, None, latex)
     return sym
 
 
@@ -133,6 +140,6 @@ def scalar(name: str, *, positive: bool = False, nonnegative: bool = False, nega
     elif negative:
         assumptions["negative"] = True
         domain = Domain.NEGATIVE
-    sym = sp.Symbol(name, **assumptions)
+    sym = DeclaredSymbol(name, domain.name, **assumptions)
     _register(sym, name, domain, latex)
     return sym

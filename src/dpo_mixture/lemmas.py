@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from typing import Iterable
 
-__all__ = ["PREFIX", "catalogue", "establish", "needed", "is_library"]
+__all__ = ["PREFIX", "catalogue", "establish", "needed", "is_library", "lemma_records"]
 
 #: Ids of library lemmas start with this.
 PREFIX = "lib."
@@ -72,8 +72,24 @@ def establish(refs: Iterable[str], established: dict, seed: int = 0) -> dict:
         for step in derivation.steps:
             if step.id not in ids:
                 continue
+            if step.id in _DONE:  # checked before in this process: the same lemma, the same verdict
+                established[step.id] = _DONE[step.id]
+                continue
             start = time.perf_counter()
             outcome = decide(step, seed=seed, samples=0, audit=0, context=derivation.context, established=established)
             theory = Theory.of(derivation.context, step.domains)
             established[step.id] = StepResult(step, outcome, time.perf_counter() - start, _inherited(step, established), theory)
+            _DONE[step.id] = established[step.id]
     return established
+
+
+#: Library lemmas checked so far in this process.
+_DONE: dict = {}
+
+
+def lemma_records(refs: Iterable[str]) -> dict:
+    """``{id: Lemma}`` for the library lemmas ``refs`` and what they rest on, as the kernel
+    cites them."""
+    found: dict = {}
+    establish(refs, found)
+    return {k: v.lemma() for k, v in found.items()}

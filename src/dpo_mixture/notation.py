@@ -49,6 +49,8 @@ __all__ = [
     "alpha_U",
     "support_sum",
     "DERIVED",
+    "DeclaredSymbol",
+    "declared_domain",
 ]
 
 
@@ -70,39 +72,80 @@ class Domain(enum.Enum):
     NONNEGATIVE_VECTOR = "nonnegative vector over the support"
 
 
+class DeclaredSymbol(sp.Symbol):
+    """A symbol that carries its declared domain in its identity.
+
+    ``DeclaredSymbol("alpha", "UNIT_INTERVAL", positive=True)`` is not equal to a plain
+    ``Symbol("alpha", positive=True)``: a quantity someone else names ``alpha`` does not silently
+    inherit this one's domain.  ``domain`` is a :class:`Domain` name, or ``"DERIVED"`` (defined
+    from others), ``"OUTPUT"`` (an output of the support) or ``"SIZE"`` (the support's size).
+
+    >>> a = DeclaredSymbol("a", "UNIT_INTERVAL", positive=True)
+    >>> a == sp.Symbol("a", positive=True), a.domain, a.is_positive
+    (False, 'UNIT_INTERVAL', True)
+    """
+
+    def __new__(cls, name: str, domain: str, **assumptions):
+        obj = sp.Symbol.__xnew__(cls, name, **assumptions)
+        obj.domain = domain
+        return obj
+
+    def _hashable_content(self):
+        return super()._hashable_content() + (self.domain,)
+
+    def __getnewargs_ex__(self):
+        return ((self.name, self.domain), self.assumptions0)
+
+    def _sympyrepr(self, printer) -> str:
+        extra = "".join(f", {k}={v}" for k, v in sorted(self.assumptions0.items()) if k in _DECLARED_KEYS)
+        return f"DeclaredSymbol({self.name!r}, {self.domain!r}{extra})"
+
+
+#: The assumptions a declared symbol is built with (``srepr`` writes them back).
+_DECLARED_KEYS = ("integer", "positive", "nonnegative", "negative", "real")
+
+
+def _declared(name: str, domain: str, **assumptions) -> DeclaredSymbol:
+    return DeclaredSymbol(name, domain, **assumptions)
+
+
+def _declared_base(name: str, domain: str, **assumptions) -> sp.IndexedBase:
+    return sp.IndexedBase(DeclaredSymbol(name, domain, **assumptions))
+
+
 # --- the index and the size of the support -------------------------------------------------
 #: The output, used as the summation index over the support ``1..n``.
-y = sp.Symbol("y", integer=True, positive=True)
+y = _declared("y", "OUTPUT", integer=True, positive=True)
 #: A second index, used inside definitions (such as ``Z``) so they never capture ``y``.
-k = sp.Symbol("k", integer=True, positive=True)
+k = _declared("k", "OUTPUT", integer=True, positive=True)
 #: The size of the support.
-n = sp.Symbol("n", integer=True, positive=True)
+n = _declared("n", "SIZE", integer=True, positive=True)
 
 # --- scalars -------------------------------------------------------------------------------
-alpha = sp.Symbol("alpha", positive=True)  # 0 < alpha < 1, see DOMAINS
-beta = sp.Symbol("beta", positive=True)
-t = sp.Symbol("t", positive=True)  # t = 1/beta, or the variable of log t <= t - 1
-lam = sp.Symbol("lambda", real=True)  # Lagrange multiplier
-Z = sp.Symbol("Z", positive=True)  # a sum of positive terms over a nonempty support
-M_A = sp.Symbol("M_A", positive=True)  # E_{p_A}[e^{r/beta}] > 0
-M_U = sp.Symbol("M_U", positive=True)
+alpha = _declared("alpha", "UNIT_INTERVAL", positive=True)  # 0 < alpha < 1
+beta = _declared("beta", "POSITIVE", positive=True)
+t = _declared("t", "POSITIVE", positive=True)  # t = 1/beta, or the variable of log t <= t - 1
+lam = _declared("lambda", "REAL", real=True)  # Lagrange multiplier
+Z = _declared("Z", "DERIVED", positive=True)  # a sum of positive terms over a nonempty support
+M_A = _declared("M_A", "DERIVED", positive=True)  # E_{p_A}[e^{r/beta}] > 0
+M_U = _declared("M_U", "DERIVED", positive=True)
 # Total masses are derived; bounds on them are results, so only realness is declared.
-TPM_A = sp.Symbol("TPM_A", real=True)
-TPM_U = sp.Symbol("TPM_U", real=True)
+TPM_A = _declared("TPM_A", "DERIVED", real=True)
+TPM_U = _declared("TPM_U", "DERIVED", real=True)
 
 # --- functions over the support --------------------------------------------------------------
-p = sp.IndexedBase("p", positive=True)
-q = sp.IndexedBase("q", positive=True)
-p_ref = sp.IndexedBase("p_ref", positive=True)
+p = _declared_base("p", "DISTRIBUTION", positive=True)
+q = _declared_base("q", "DISTRIBUTION", positive=True)
+p_ref = _declared_base("p_ref", "DISTRIBUTION", positive=True)
 # Derived quantities: their sign is a result to prove, so they carry no sign assumption.
-p_theta = sp.IndexedBase("p_theta", real=True)
-p_star = sp.IndexedBase("p_star", real=True)
+p_theta = _declared_base("p_theta", "DERIVED", real=True)
+p_star = _declared_base("p_star", "DERIVED", real=True)
 # Mixture components may vanish at some outputs of the support: only nonnegative.
-p_A = sp.IndexedBase("p_A", nonnegative=True)
-p_U = sp.IndexedBase("p_U", nonnegative=True)
-r = sp.IndexedBase("r", real=True)
-alpha_A = sp.IndexedBase("alpha_A", real=True)
-alpha_U = sp.IndexedBase("alpha_U", real=True)
+p_A = _declared_base("p_A", "SPARSE_DISTRIBUTION", nonnegative=True)
+p_U = _declared_base("p_U", "SPARSE_DISTRIBUTION", nonnegative=True)
+r = _declared_base("r", "REAL_VECTOR", real=True)
+alpha_A = _declared_base("alpha_A", "DERIVED", real=True)
+alpha_U = _declared_base("alpha_U", "DERIVED", real=True)
 
 #: How the search draws each free quantity.
 DOMAINS: dict[sp.Basic, Domain] = {
@@ -163,6 +206,19 @@ INDEXED_LATEX: dict[str, str] = {
 #: Names of quantities defined from others: proofs must not treat them as free constants where
 #: the dependence matters (calculus in beta, limits).
 DERIVED: frozenset[str] = frozenset({"Z", "M_A", "M_U", "TPM_A", "TPM_U", "p_theta", "p_star", "alpha_A", "alpha_U"})
+
+
+def declared_domain(q: sp.Basic) -> "Domain | str | None":
+    """The domain a declared symbol (or an indexed base with a declared label) carries: a
+    :class:`Domain`, ``"DERIVED"``, ``"OUTPUT"``, ``"SIZE"``, or ``None`` for anything else.
+
+    >>> declared_domain(alpha), declared_domain(p_A), declared_domain(Z), declared_domain(sp.Symbol("alpha"))
+    (<Domain.UNIT_INTERVAL: 'open interval (0, 1)'>, <Domain.SPARSE_DISTRIBUTION: 'distribution, zeros allowed'>, 'DERIVED', None)
+    """
+    label = q.label if isinstance(q, sp.IndexedBase) else q
+    if not isinstance(label, DeclaredSymbol):
+        return None
+    return Domain[label.domain] if label.domain in Domain.__members__ else label.domain
 
 
 def support_sum(expr: sp.Expr, index: sp.Symbol = y) -> sp.Sum:

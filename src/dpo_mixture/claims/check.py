@@ -29,7 +29,10 @@ import mpmath
 import sympy as sp
 
 from ..notation import M_A, M_U, Z, alpha, beta, n as _n, p_A, p_U, r, support_sum, y as _y
-from ..proof import Definition, Identity, Implication, NormalForm, Problem, Step, Strategy, Verdict, decide, search, unfold
+from ..proof import (
+    Definition, Differentiate, Identity, Implication, Lemmas, LimitOf, Monotone, NormalForm, Problem, Step, Strategy,
+    Verdict, decide, search, unfold,
+)
 from ..proof.certificate import ProofCertificate
 from ..proof.deadline import DEFAULT_SECONDS, TimeLimit, time_limit
 from ..proof.evaluate import evaluate
@@ -73,11 +76,19 @@ class _Attempts(Strategy):
             (NormalForm(reparametrize=(alpha,)), _SPLIT, "alpha = u/(1+u); Z through M_A, M_U"),
             (NormalForm(), _without_z(FACTS), "Z kept as a positive number"),
         ]
+        claim = context.goal.claim
+        if claim.has(sp.Derivative):
+            plans.insert(0, (Differentiate(), FACTS, ""))
+        if claim.has(sp.Limit):
+            plans.insert(0, (LimitOf(), FACTS, ""))
         if context.goal.hypotheses:
             plans += [
                 (Implication(reparametrize=(alpha,)), _SPLIT, "alpha = u/(1+u); Z through M_A, M_U"),
                 (Implication(), FACTS, ""),
             ]
+        if claim.has(sp.log) or claim.has(sp.exp):
+            plans.append((Monotone("exp"), FACTS, "both sides exponentiated"))
+        plans.append((Lemmas(reparametrize=(alpha,)), _SPLIT, "alpha = u/(1+u); Z through M_A, M_U"))
         out = []
         for strategy, facts, note in plans:
             try:
@@ -85,9 +96,9 @@ class _Attempts(Strategy):
                                              hypotheses=step.hypotheses, conditions=step.conditions), context)
             except Exception:  # a proposal that fails is simply not made
                 continue
-            if cert is not None:
-                out.append(ProofCertificate(cert.rule, cert.facts, cert.instances, cert.data, cert.conclusion,
-                                            cert.hypotheses, proposer=f"{strategy.name}" + (f" ({note})" if note else "")))
+            for c in (cert if isinstance(cert, tuple) else (cert,) if cert is not None else ()):
+                out.append(ProofCertificate(c.rule, c.facts, c.instances, c.data, c.conclusion,
+                                            c.hypotheses, proposer=f"{c.proposer or strategy.name}" + (f" ({note})" if note else "")))
         return tuple(out)
 
 
@@ -125,6 +136,31 @@ class ClaimVerdict:
     def exit_code(self) -> int:
         """0 proved, 1 refuted, 3 undecided."""
         return {Verdict.PROVED: 0, Verdict.REFUTED: 1}.get(self.verdict, 3)
+
+
+def _for_every(rel: sp.Basic) -> sp.Basic:
+    """A hypothesis between vectors means "at every output": written with the support-wide
+    extremum of the difference, so that it is not read at one output only.
+
+    >>> from dpo_mixture.notation import r
+    >>> _for_every(sp.Gt(r[_y], 0))
+    SupportMin(r[k], k) > 0
+    """
+    from ..model import SupportMax, SupportMin
+    from ..notation import k
+
+    if isinstance(rel, sp.And):
+        return sp.And(*(_for_every(a) for a in rel.args), evaluate=False)
+    d = rel.lhs - rel.rhs
+    if _y not in d.free_symbols:
+        return rel
+    d = d.xreplace({_y: k})
+    low, high = SupportMin(d, k), SupportMax(d, k)
+    if isinstance(rel, sp.Eq):
+        return sp.And(sp.Le(high, 0, evaluate=False), sp.Ge(low, 0, evaluate=False), evaluate=False)
+    if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan)):
+        return rel.func(low, 0, evaluate=False)
+    return rel.func(high, 0, evaluate=False)
 
 
 def _confirmed(ce) -> str:
@@ -204,7 +240,7 @@ def check_claim(
     hyp_pieces: list[tuple[str, sp.Basic]] = []
     for text in hyp_texts:
         hyp_pieces += parse_with_conditions(text)[0]
-    hyps = tuple(rel for _, rel in hyp_pieces)
+    hyps = tuple(_for_every(rel) for _, rel in hyp_pieces)
     try:
         step = Step("claim", conclusion, claim, "checked on request", strategy=_Attempts(), hypotheses=hyps,
                     facts=FACTS, support=SUPPORT, conditions=conditions, search_samples=samples)

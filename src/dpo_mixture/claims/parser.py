@@ -29,7 +29,7 @@ import sympy as sp
 
 from ..model import SupportMax, SupportMin
 from ..notation import k as _k, n as _n, y as _y
-from .vocabulary import FUNCTIONS, SCALARS, VECTORS
+from .vocabulary import FUNCTIONS, SCALARS, VECTORS, Vocabulary
 
 __all__ = [
     "ClaimSyntaxError",
@@ -100,8 +100,9 @@ class _Problem:
         return ClaimSyntaxError(self.what, self.token, self.column + 1, self.hint)
 
 
-def _vocabulary_hint() -> str:
-    return "known names: " + ", ".join([*SCALARS, *VECTORS])
+def _vocabulary_hint(vocab: Vocabulary | None = None) -> str:
+    names = [*vocab.scalars, *vocab.vectors] if vocab is not None else [*SCALARS, *VECTORS]
+    return "known names: " + ", ".join(names) + " (declare your own with --let NAME:KIND)"
 
 
 def _functions_hint() -> str:
@@ -111,8 +112,9 @@ def _functions_hint() -> str:
 class _Checker:
     """First pass: every node must be on the whitelist.  Collects every problem."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, vocab: Vocabulary | None = None):
         self.text = text
+        self.vocab = vocab or Vocabulary()
         self.problems: list[_Problem] = []
 
     def flag(self, column: int, what: str, token: str, hint: str = "") -> None:
@@ -169,12 +171,12 @@ class _Checker:
             self.flag(node.col_offset, "number out of range", self.segment(node))
 
     def visit_Name(self, node: ast.Name) -> None:
-        if node.id in SCALARS or node.id in VECTORS:
+        if node.id in self.vocab.scalars or node.id in self.vocab.vectors:
             return
         if node.id in FUNCTIONS:
             self.flag(node.col_offset, "function used without arguments", node.id)
         else:
-            self.flag(node.col_offset, "unknown name", node.id, _vocabulary_hint())
+            self.flag(node.col_offset, "unknown name", node.id, _vocabulary_hint(self.vocab))
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         self.visit(node.value)
@@ -185,13 +187,15 @@ class _Checker:
         func = node.func
         if isinstance(func, ast.Name):
             if func.id not in FUNCTIONS:
-                what = "call of a name outside the vocabulary" if func.id in SCALARS or func.id in VECTORS else "unknown function"
+                what = "call of a name outside the vocabulary" if func.id in self.vocab.scalars or func.id in self.vocab.vectors else "unknown function"
                 self.flag(func.col_offset, what, func.id, _functions_hint())
         else:
             self.visit(func)
             if not isinstance(func, (ast.Attribute, ast.Lambda)):
                 self.flag(func.end_col_offset or func.col_offset, "call of an expression", "(")
-        for arg in node.args:
+        for i, arg in enumerate(node.args):
+            if isinstance(func, ast.Name) and func.id == "limit" and i == 2 and isinstance(arg, ast.Name) and arg.id == "oo":
+                continue  # infinity, allowed as a limit point only
             self.visit(arg)
         for kw in node.keywords:
             if kw.arg is None:
@@ -236,9 +240,10 @@ class _Checker:
 class _Builder:
     """Second pass: the checked tree to SymPy.  Vectors are expressions in ``y``."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, vocab: Vocabulary | None = None):
         self.text = text
-        self.checker = _Checker(text)
+        self.vocab = vocab or Vocabulary()
+        self.checker = _Checker(text, self.vocab)
         #: definedness conditions met while building, before SymPy may simplify them away
         self.conditions: list[sp.Basic] = []
 
@@ -278,7 +283,8 @@ class _Builder:
     # -- expressions
     def expr(self, node: ast.AST) -> sp.Expr:
         out = self._expr(node)
-        if out.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        bare = out.replace(lambda e: isinstance(e, sp.Limit), lambda e: sp.Dummy()) if out.has(sp.Limit) else out
+        if bare.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise self.fail(node, "undefined value (division by zero?)")
         if out.has(sp.I):
             raise self.fail(node, "not a real number")
@@ -290,9 +296,9 @@ class _Builder:
                 return sp.Integer(node.value)
             return sp.Rational(self.checker.segment(node, limit=10**6).replace("_", ""))
         if isinstance(node, ast.Name):
-            if node.id in SCALARS:
-                return SCALARS[node.id]
-            return VECTORS[node.id][_y]
+            if node.id in self.vocab.scalars:
+                return self.vocab.scalars[node.id]
+            return self.vocab.vectors[node.id][_y]
         if isinstance(node, ast.UnaryOp):
             value = self.expr(node.operand)
             return -value if isinstance(node.op, ast.USub) else value
@@ -320,12 +326,25 @@ class _Builder:
                 raise self.fail(node, "number too large")
             if a.is_Number and b.is_Number and abs(a) > 1 and not b.is_Integer:
                 return sp.Pow(a, b)
-            return a**b
+            if a.is_number:
+                return a**b
+            inner = max((abs(int(x.exp)) for x in sp.preorder_traversal(a) if isinstance(x, sp.Pow) and x.exp.is_Integer), default=1)
+            if b.is_Integer and inner * abs(int(b)) > _MAX_EXPONENT:
+                raise self.fail(node, "nested powers too large", hint=f"the exponents multiply past {_MAX_EXPONENT}")
+            if b.is_Integer and b < 0:
+                self.condition(a, "!=")
+            elif not b.is_Integer:
+                self.condition(a, ">=" if (b.is_number and b.is_positive) else ">")
+            # unevaluated: (p_A**-1)**-1 must not become p_A before its condition is recorded
+            return sp.Pow(a, b, evaluate=False)
         if isinstance(node, ast.Call):
             return self.call(node)
         if isinstance(node, (ast.Compare, ast.BoolOp)):
             raise self.fail(node, "relation inside an expression", hint="relations may only be joined by 'and' at the top")
         raise self.fail(node, "unsupported syntax")  # pragma: no cover - the checker rejects it first
+
+    def calculus(self, node: ast.Call, name: str) -> sp.Expr:
+        return _calculus(self, node, name)
 
     def call(self, node: ast.Call) -> sp.Expr:
         name = node.func.id  # the checker made sure of it
@@ -333,7 +352,21 @@ class _Builder:
         if (arity is not None and len(node.args) not in arity) or not node.args:
             expected = " or ".join(map(str, arity)) if arity else "at least 1"
             raise self.fail(node.func, f"wrong number of arguments ({len(node.args)}, expected {expected}) to", name)
+        if name in ("diff", "limit"):
+            return self.calculus(node, name)
         args = [self.expr(a) for a in node.args]
+        if name == "sigmoid":
+            from ..model import Sigmoid
+
+            return Sigmoid(args[0])
+        if name == "logsigmoid":
+            from ..model import LogSigmoid
+
+            return LogSigmoid(args[0])
+        if name == "Var":
+            from ..model import variance
+
+            return variance(args[0].xreplace({_y: _k}), args[1].xreplace({_y: _k}), _k)
         if name == "exp":
             return sp.exp(args[0], evaluate=False)
         if name == "log":
@@ -362,6 +395,30 @@ class _Builder:
         return (SupportMax if name == "max" else SupportMin)(f.xreplace({_y: _k}), _k)
 
 
+def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
+    """``diff(f, s)`` and ``limit(f, s, point)``: ``s`` must be a scalar name of the vocabulary."""
+    var_node = node.args[1]
+    if not (isinstance(var_node, ast.Name) and var_node.id in builder.vocab.scalars):
+        raise builder.fail(var_node, f"the variable of {name} must be a scalar name, not")
+    var = builder.vocab.scalars[var_node.id]
+    if var.is_integer:
+        raise builder.fail(var_node, f"{name} needs a real variable, not the integer")
+    f = builder.expr(node.args[0])
+    if name == "diff":
+        return sp.Derivative(f, var)
+    point_node = node.args[2]
+    if isinstance(point_node, ast.Name) and point_node.id == "oo":
+        point = sp.oo
+    else:
+        point = builder.expr(point_node)
+        if not point.is_number:
+            raise builder.fail(point_node, "the limit point must be a number or oo, not")
+    direction = "+" if (point == 0 and var.is_positive) else "+-" if point.is_finite else "-"
+    if direction == "+-":
+        direction = "+"  # a one-sided limit from above: the claim language has no two-sided limits
+    return sp.Limit(f, var, point, direction)
+
+
 def _sum(f: sp.Expr) -> sp.Expr:
     """The sum over the support of the vector ``f`` (in ``y``), over the bound index ``k``."""
     return sp.Sum(f.xreplace({_y: _k}), (_k, 1, _n))
@@ -388,7 +445,7 @@ def _tree(text: str) -> ast.Expression:
         raise ClaimSyntaxError("claim nested too deeply or malformed", text[:20], 1) from None
 
 
-def _build(text: str, what) -> object:
+def _build(text: str, what, vocab: Vocabulary | None = None) -> object:
     """Check ``text`` against the whitelist, then build it with ``what(builder, body)``."""
     if not isinstance(text, str):
         raise TypeError(f"a claim is text, not {type(text).__name__}")
@@ -398,7 +455,7 @@ def _build(text: str, what) -> object:
     lead = len(text) - len(body)
     try:
         tree = _tree(body)
-        builder = _Builder(body)
+        builder = _Builder(body, vocab)
         builder.checker.visit(tree)
         if builder.checker.problems:
             raise min(builder.checker.problems, key=lambda p: p.column).error()
@@ -411,7 +468,7 @@ def _build(text: str, what) -> object:
         raise ClaimSyntaxError("claim nested too deeply", text[:20], 1) from None
 
 
-def parse_with_conditions(text: str) -> tuple[tuple[tuple[str, sp.Basic], ...], tuple[sp.Basic, ...]]:
+def parse_with_conditions(text: str, vocab: Vocabulary | None = None) -> tuple[tuple[tuple[str, sp.Basic], ...], tuple[sp.Basic, ...]]:
     """The labelled relations of ``text`` and the definedness conditions met while building
     them (denominators nonzero, logarithms of positive arguments, ...), in the output ``y``.
 
@@ -423,42 +480,42 @@ def parse_with_conditions(text: str) -> tuple[tuple[tuple[str, sp.Basic], ...], 
         rels = tuple(builder.relations(body))
         return rels, tuple(builder.conditions)
 
-    return _build(text, both)
+    return _build(text, both, vocab)
 
 
-def parse_labelled(text: str) -> tuple[tuple[str, sp.Basic], ...]:
+def parse_labelled(text: str, vocab: Vocabulary | None = None) -> tuple[tuple[str, sp.Basic], ...]:
     """The relations of ``text`` (joined by ``and`` or chained), each with its own text.
 
     >>> parse_labelled("0 < TPM_U <= 1")
     (('0 < TPM_U', 0 < TPM_U), ('TPM_U <= 1', TPM_U <= 1))
     """
-    return tuple(_build(text, _Builder.relations))
+    return tuple(_build(text, _Builder.relations, vocab))
 
 
-def parse_relations(text: str) -> tuple[sp.Basic, ...]:
+def parse_relations(text: str, vocab: Vocabulary | None = None) -> tuple[sp.Basic, ...]:
     """The relations of ``text`` (one or more, joined by ``and`` or chained)."""
-    return tuple(rel for _, rel in parse_labelled(text))
+    return tuple(rel for _, rel in parse_labelled(text, vocab))
 
 
-def parse_claim(text: str) -> sp.Basic:
+def parse_claim(text: str, vocab: Vocabulary | None = None) -> sp.Basic:
     """A claim: one relation, or an ``And`` of several.
 
     >>> sorted(map(str, parse_claim("0 < TPM_U <= 1").args))
     ['0 < TPM_U', 'TPM_U <= 1']
     """
-    rels = parse_relations(text)
+    rels = parse_relations(text, vocab)
     return rels[0] if len(rels) == 1 else sp.And(*rels, evaluate=False)
 
 
-def parse_hypotheses(text: str) -> tuple[sp.Basic, ...]:
+def parse_hypotheses(text: str, vocab: Vocabulary | None = None) -> tuple[sp.Basic, ...]:
     """Hypotheses joined by ``and``, one relation each."""
-    return parse_relations(text)
+    return parse_relations(text, vocab)
 
 
-def parse_expression(text: str) -> sp.Expr:
+def parse_expression(text: str, vocab: Vocabulary | None = None) -> sp.Expr:
     """A single expression (no relation), for instance to evaluate it at a counterexample.
 
     >>> parse_expression("E(p_A, r)")
     Sum(p_A[k]*r[k], (k, 1, n))
     """
-    return _build(text, _Builder.expr)
+    return _build(text, _Builder.expr, vocab)

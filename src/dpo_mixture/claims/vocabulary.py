@@ -61,6 +61,9 @@ __all__ = [
     "DEF_TPM_A_CLAIM",
     "DEF_TPM_U_CLAIM",
     "describe",
+    "Vocabulary",
+    "KINDS",
+    "vocabulary",
 ]
 
 #: Scalar names and their symbols.
@@ -95,6 +98,11 @@ FUNCTIONS: dict[str, tuple[int, ...] | None] = {
     "max": None,
     "min": None,
     "KL": (2,),
+    "Var": (2,),
+    "sigmoid": (1,),
+    "logsigmoid": (1,),
+    "diff": (2,),
+    "limit": (3,),
 }
 
 # The seed's total masses, summed over the bound index ``k`` so that they never capture the
@@ -148,7 +156,67 @@ _FUNCTION_HELP = {
     "sum(f)": "sum of f over the support",
     "max(f), min(f)": "extremum of f over the support (with several arguments: elementwise)",
     "KL(p, q)": "sum_y p(y) log(p(y)/q(y))",
+    "Var(p, f)": "variance of f under p: sum_y p(y) (f(y) - E(p, f))^2",
+    "sigmoid(x), logsigmoid(x)": "1/(1 + exp(-x)) and its logarithm",
+    "diff(f, s)": "the derivative of f in the scalar s (beta, alpha, or a --let scalar)",
+    "limit(f, s, point)": "the limit of f as the scalar s tends to point (a number, or oo); from above at 0",
 }
+
+#: What ``--let NAME:KIND`` may declare, and what each kind means.
+KINDS: dict[str, str] = {
+    "distribution": "a distribution over the support, positive at every output",
+    "sparse": "a distribution over the support, zeros allowed",
+    "reward": "a real function over the support",
+    "positive-vector": "a positive function over the support",
+    "temperature": "a positive scalar",
+    "probability": "a scalar in (0, 1)",
+    "scalar": "a real scalar",
+    "integer": "an integer scalar",
+}
+
+
+class Vocabulary:
+    """The names a claim may use: the model's, plus the user's ``--let`` declarations.
+
+    >>> v = vocabulary({"pi": "distribution", "b": "temperature"})
+    >>> v.vectors["pi"].is_positive, v.scalars["b"].is_positive, "alpha" in v.scalars
+    (True, True, True)
+    """
+
+    def __init__(self, let: dict[str, str] | None = None):
+        from .. import declare
+
+        self.scalars: dict[str, sp.Basic] = dict(SCALARS)
+        self.vectors: dict[str, sp.IndexedBase] = dict(VECTORS)
+        self.functions = dict(FUNCTIONS)
+        self.let = dict(let or {})
+        makers = {
+            "distribution": lambda nm: declare.distribution(nm),
+            "sparse": lambda nm: declare.distribution(nm, zeros=True),
+            "reward": lambda nm: declare.reward(nm),
+            "positive-vector": lambda nm: declare.vector(nm, positive=True),
+            "temperature": lambda nm: declare.temperature(nm),
+            "probability": lambda nm: declare.probability(nm),
+            "scalar": lambda nm: declare.scalar(nm),
+            "integer": lambda nm: declare.scalar(nm, integer=True),
+        }
+        for name, kind in self.let.items():
+            if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+                raise ValueError(f"--let: {name!r} is not a name (letters, digits and '_')")
+            if name in self.scalars or name in self.vectors or name in self.functions or name == "oo":
+                raise ValueError(f"--let: {name!r} is already a name of the vocabulary")
+            if kind not in makers:
+                raise ValueError(f"--let {name}: unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+            obj = makers[kind](name)
+            if isinstance(obj, sp.IndexedBase):
+                self.vectors[name] = obj
+            else:
+                self.scalars[name] = obj
+
+
+def vocabulary(let: dict[str, str] | None = None) -> Vocabulary:
+    """The vocabulary with the user's declarations (``{name: kind}``, kinds as in :data:`KINDS`)."""
+    return Vocabulary(let)
 
 
 def describe() -> str:
@@ -161,6 +229,7 @@ def describe() -> str:
     lines = block("Scalars:", _SCALAR_HELP)
     lines += block("Vectors over the support (y ranges over it):", _VECTOR_HELP)
     lines += block("Functions:", _FUNCTION_HELP)
+    lines += block("Your own names, with --let NAME:KIND:", KINDS)
     lines += [
         "Arithmetic: + - * / ** and numbers (decimals are read exactly: 0.1 = 1/10).",
         "Relations: < <= > >= == ; between vectors they mean 'for every y in the support'.",

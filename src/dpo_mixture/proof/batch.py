@@ -50,9 +50,15 @@ def compile_batch(e: sp.Basic) -> Callable[[dict], Any]:
 
         def indexed(env):
             arr, i = env[base], index(env)
+            size = arr.shape[-1]
             if isinstance(i, np.ndarray):
-                return arr[:, i.astype(int) - 1]
+                idx = i.astype(int)
+                if idx.size and (idx.min() < 1 or idx.max() > size):
+                    raise EvaluationError(f"{base} is taken outside the support")
+                return arr[:, idx - 1]
             i = int(i)
+            if not 1 <= i <= size:
+                raise EvaluationError(f"{base} is taken outside the support")
             return arr[:, i - 1 : i]
 
         return indexed
@@ -95,6 +101,8 @@ def compile_batch(e: sp.Basic) -> Callable[[dict], Any]:
 
         def total(env):
             lo_v, hi_v = int(lo_f(env)), int(hi_f(env))
+            if hi_v < lo_v:
+                raise EvaluationError("a sum over an empty or reversed range")
             inner = dict(env)
             inner[index] = np.arange(lo_v, hi_v + 1)
             value = body(inner)

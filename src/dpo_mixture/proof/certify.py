@@ -51,8 +51,11 @@ def _walk(e: sp.Basic, env: dict) -> Any:
     if e is sp.E:
         return _iv.e
     if isinstance(e, sp.Indexed):
-        index = _walk(e.indices[0], env)
-        return env[e.base][int(index) - 1]
+        index = int(_walk(e.indices[0], env))
+        vector = env[e.base]
+        if not 1 <= index <= len(vector):
+            raise _Unknown
+        return vector[index - 1]
     if isinstance(e, sp.Add):
         out = _walk(e.args[0], env)
         for a in e.args[1:]:
@@ -90,7 +93,10 @@ def _walk(e: sp.Basic, env: dict) -> Any:
         return _iv.log(arg)
     if isinstance(e, sp.Sum):
         (index, lo, hi), = e.limits
-        terms = [_walk(e.function, {**env, index: i}) for i in range(int(_walk(lo, env)), int(_walk(hi, env)) + 1)]
+        lo_v, hi_v = int(_walk(lo, env)), int(_walk(hi, env))
+        if hi_v < lo_v:
+            raise _Unknown
+        terms = [_walk(e.function, {**env, index: i}) for i in range(lo_v, hi_v + 1)]
         total = _const(0)
         for t in terms:
             total = total + t
@@ -147,7 +153,7 @@ def _relation(rel: sp.Basic, env: dict) -> bool | None:
         return True if all(r is True for r in results) else None
     try:
         a, b = _walk(rel.lhs, env), _walk(rel.rhs, env)
-    except (_Unknown, ZeroDivisionError, ValueError, KeyError, TypeError, OverflowError):
+    except (_Unknown, ZeroDivisionError, ValueError, KeyError, TypeError, OverflowError, IndexError):
         return None
     if isinstance(rel, sp.Eq):
         if (a < b) is True or (a > b) is True:

@@ -192,6 +192,15 @@ def _propose(strategy: Strategy, step: Step, context: Context) -> tuple[tuple[Pr
     return proposals, ""
 
 
+def _all_instances(cert: ProofCertificate) -> list[Instance]:
+    """The certificate's lemma instances, those of nested certificates included."""
+    out = list(cert.instances)
+    for _, value in cert.data:
+        if isinstance(value, ProofCertificate):
+            out += _all_instances(value)
+    return out
+
+
 def _best(goal: Goal, proposals: tuple[ProofCertificate, ...], lemmas: dict) -> tuple[ProofCertificate | None, Judgment | None]:
     """The first proposal the kernel proves; else the first it accepts as assumed; else the
     first rejection (for its reason)."""
@@ -228,10 +237,20 @@ def _outcome(
     progress: Callable[[int, int], None] | None,
     auditor: Auditor | None = None,
     budget: float | None = None,
+    established: dict | None = None,
 ) -> Outcome:
     strategy: Strategy = step.strategy or NormalForm()
     goal = Goal(step.claim, hypotheses, theory, tuple(step.chain), tuple(step.conditions))
     proposals, why = _propose(strategy, step, Context(goal, lemmas, given, tuple(step.uses)))
+    cited = {i.lemma for p in proposals for i in _all_instances(p)} - set(lemmas)
+    if cited:
+        from ..lemmas import establish, is_library
+
+        library = [c for c in cited if is_library(c)]
+        if library:  # a strategy found a library lemma by itself: check it like a cited one
+            established = {} if established is None else established
+            establish(library, established)
+            lemmas = {**lemmas, **{k: v.lemma() for k, v in established.items() if k in set(library) | set(lemmas) or is_library(k)}}
     cert, judgment = _best(goal, proposals, lemmas)
     facts = _search_facts(step, theory)
     support = step.support if step.support is not None else theory.support()
@@ -330,7 +349,7 @@ def decide(
     try:
         with time_limit(budget):
             return _outcome(step, theory, hypotheses, lemmas, _instances(step, established), seed, count, audit,
-                            progress, auditor, budget)
+                            progress, auditor, budget, established)
     except TimeLimit as exc:
         return Outcome(Verdict.UNDECIDED, f"undecided: {exc} (set Step.seconds for a larger budget)")
 

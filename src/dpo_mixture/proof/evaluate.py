@@ -34,6 +34,22 @@ class EvaluationError(ValueError):
     """The expression has no (real, finite, computable) value at this instance."""
 
 
+#: Largest exact rational (in bits of numerator plus denominator) the evaluator will make.
+MAX_EXACT_BITS = 200_000
+
+
+def _guard_exact_power(base: Any, e: int) -> None:
+    """Refuse ``base**e`` in exact arithmetic when the result would be too large to compute
+    in reasonable time (one big-integer power cannot be interrupted)."""
+    values = base if isinstance(base, np.ndarray) else [base]
+    for b in values:
+        b = sp.sympify(b)
+        if b.is_Rational:
+            bits = int(b.p).bit_length() + int(b.q).bit_length()
+            if bits * abs(e) > MAX_EXACT_BITS:
+                raise EvaluationError("an exact power too large to compute")
+
+
 def _mp_exp(x):
     if abs(x) > MAX_EXP_ARGUMENT:
         raise EvaluationError(f"exp of an argument of size {mpmath.nstr(abs(x), 3)} is beyond the evaluator")
@@ -97,9 +113,16 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
     if isinstance(expr, sp.Indexed):
         vector = env[expr.base]
         index = _walk(expr.indices[0], numbers, env)
+        size = len(vector)
         if isinstance(index, np.ndarray):
-            return vector[index.astype(int) - 1]
-        return vector[int(index) - 1]
+            idx = index.astype(int)
+            if idx.size and (idx.min() < 1 or idx.max() > size):
+                raise EvaluationError(f"{expr.base} is taken outside the support 1..{size}")
+            return vector[idx - 1]
+        i = int(index)
+        if not 1 <= i <= size:
+            raise EvaluationError(f"{expr.base} is taken outside the support 1..{size}")
+        return vector[i - 1]
     if isinstance(expr, sp.Add):
         args = [_walk(a, numbers, env) for a in expr.args]
         out = args[0]
@@ -116,6 +139,8 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
         base = _walk(expr.base, numbers, env)
         if expr.exp.is_Integer:
             e = int(expr.exp)
+            if numbers.kind == "exact" and abs(e) > 1:
+                _guard_exact_power(base, e)
             return base**e if e >= 0 else (numbers.const(1) / base) ** (-e)
         if numbers.kind == "exact" and expr.exp.is_Rational is False:
             raise ValueError("exact evaluation needs a rational exponent")
@@ -133,6 +158,8 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
             for t in terms:
                 total = total + t
             return total
+        if hi_v < lo_v:
+            raise EvaluationError("a sum over an empty or reversed range")
         inner = dict(env)
         inner[index] = np.arange(lo_v, hi_v + 1)
         body = _walk(expr.function, numbers, inner)

@@ -173,6 +173,8 @@ class _Check:
         goal, cert = self.goal, self.cert
         if cert.rule not in RULES:
             raise KernelError(f"unknown rule {cert.rule!r}")
+        for e in (goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions, *(f.relation for f in self.facts)):
+            _check_nodes(e)
         if cert.conclusion != goal.claim or tuple(cert.hypotheses) != tuple(goal.hypotheses):
             raise KernelError("the certificate concludes another statement than the step's")
         if cert.rule == "cite":
@@ -503,12 +505,12 @@ class _Check:
         self._combine([pointwise_claim], hyps, mults, label="termwise")
 
     def _fully_unfolded(self, e: sp.Expr, what: str) -> sp.Expr:
-        from ..notation import DERIVED
-
         out = self.theory.unfold_all(standardize(e))
-        names = {str(s) for s in out.free_symbols if isinstance(s, sp.Symbol)}
-        names |= {str(x.base.label) for x in out.atoms(sp.Indexed)}
-        opaque = sorted(names & DERIVED)
+        rough = [type(x).__name__ for x in sp.preorder_traversal(out) if isinstance(x, _non_smooth())]
+        if rough:
+            raise KernelError(f"{what} needs a function differentiable everywhere; it has {rough[0]}")
+        quantities = {s for s in out.free_symbols if isinstance(s, sp.Symbol)} | {x.base for x in out.atoms(sp.Indexed)}
+        opaque = sorted(str(q) for q in quantities if self.theory.is_derived(q))
         if opaque:
             raise KernelError(f"{what} needs every derived quantity defined; {', '.join(opaque)} left opaque")
         return out
@@ -707,7 +709,11 @@ class _Check:
                     and isinstance(h.lhs, sp.Sum) and len(h.lhs.limits) == 1), None)
         if hyp is None:
             raise KernelError("vanishing needs a hypothesis sum = 0")
+        from ..notation import n as _n
+
         (idx, lo, hi), = hyp.lhs.limits
+        if not (lo == 1 and hi == _n):
+            raise KernelError("the vanishing sum must run over the whole support")
         summand = hyp.lhs.function.xreplace({idx: i})
         c = sp.sympify(self.cert.get("factor")).xreplace({at: i})
         self.need(difference_is_zero(unfold(summand, self.facts), unfold(c * g, self.facts), self.facts)[0],
@@ -797,37 +803,85 @@ def _variables(exprs: list, theory: Theory) -> set:
 
 
 def _apply(expr: sp.Basic, values: dict) -> sp.Basic:
-    """Substitute variables: scalars at free occurrences; an indexed variable by its value
-    (another base, or ``Lambda(i, expr)`` taken at each index).  Relations are rebuilt
-    unevaluated, so an instance stays a relation even where it became trivially true."""
+    """Substitute all variables at once: a scalar at its free occurrences, an indexed variable
+    by its value (another base, or ``Lambda(i, expr)`` taken at each index).  What is put in is
+    never substituted again, so ``{q: Lambda(i, a p(i)), a: 5}`` keeps the ``a`` inside ``q``'s
+    value.  Relations are rebuilt unevaluated, so an instance stays a relation."""
+    from .facts import _bound_indices, _rename_bound
+    from .normal_form import _bound_of, binders
+
     scalars = {k: v for k, v in values.items() if not isinstance(k, sp.IndexedBase)}
     bases = {k: v for k, v in values.items() if isinstance(k, sp.IndexedBase)}
-    out = expr
-    if bases:
-        def walk(e: sp.Basic) -> sp.Basic:
-            if isinstance(e, sp.Indexed) and e.base in bases:
-                value = bases[e.base]
-                index = walk(e.indices[0])
-                if isinstance(value, sp.IndexedBase):
-                    return value[index]
-                return value.expr.xreplace({value.variables[0]: index})
-            if not e.args:
-                return e
-            args = [walk(a) for a in e.args]
-            if all(a is b for a, b in zip(args, e.args)):
-                return e
-            return e.func(*args, evaluate=False) if isinstance(e, sp.Rel) else e.func(*args)
+    kinds = binders()
 
-        out = walk(out)
-    if scalars:
-        out = substitute(out, scalars)
-    return out
+    def walk(e: sp.Basic, hidden: frozenset) -> sp.Basic:
+        if e in scalars and e not in hidden:
+            return scalars[e]
+        if isinstance(e, sp.Indexed) and e.base in bases:
+            value = bases[e.base]
+            index = walk(e.indices[0], hidden)
+            if isinstance(value, sp.IndexedBase):
+                return value[index]
+            body = value.expr
+            if index.free_symbols & _bound_indices(body):  # never capture the index
+                body = _rename_bound(body, index.free_symbols)
+            return body.xreplace({value.variables[0]: index})
+        if not e.args:
+            return e
+        if isinstance(e, kinds):
+            hidden = hidden | frozenset(_bound_of(e) & set(scalars))
+        args = [walk(a, hidden) for a in e.args]
+        if all(a is b for a, b in zip(args, e.args)):
+            return e
+        return e.func(*args, evaluate=False) if isinstance(e, sp.Rel) else e.func(*args)
+
+    return walk(expr, frozenset())
 
 
 def _show_subs(values: dict) -> str:
     if not values:
         return "itself"
     return ", ".join(f"{k} := {sp.sstr(v)}" for k, v in values.items())
+
+
+#: Node types a goal may be made of: the kernel's rules know what each one means.
+def _allowed() -> tuple:
+    from ..model import CovUnif, LogSigmoid, MeanUnif, RelEntr, Sigmoid, SupportMax, SupportMin
+
+    return (
+        sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sp.Sum, sp.Indexed, sp.IndexedBase, sp.Symbol, sp.Number,
+        sp.Tuple, sp.Rel, sp.And, sp.Derivative, sp.Limit, sp.Subs, sp.Abs, sp.Max, sp.Min, sp.Heaviside,
+        sp.core.numbers.Pi, sp.core.numbers.Exp1, sp.Lambda,
+        SupportMax, SupportMin, MeanUnif, CovUnif, Sigmoid, LogSigmoid, RelEntr,
+    )
+
+
+#: Nodes that are not differentiable everywhere: the calculus rules refuse them.
+def _non_smooth() -> tuple:
+    from ..model import RelEntr, SupportMax, SupportMin
+
+    return (sp.Abs, sp.Max, sp.Min, sp.Heaviside, SupportMax, SupportMin, RelEntr)
+
+
+def _check_nodes(e: sp.Basic) -> None:
+    """Refuse a goal with a node the kernel has no rules for (``Piecewise``, ``floor``, a user's
+    own function class ...), and sums that do not run over the support ``1..n``."""
+    from ..notation import n as _n
+
+    allowed = _allowed()
+    for node in sp.preorder_traversal(e):
+        if not isinstance(node, allowed) and node not in (sp.true, sp.false):
+            raise KernelError(f"the kernel has no rules for {type(node).__name__} ({sp.sstr(node)[:60]})")
+        if isinstance(node, sp.Sum):
+            for _, lo, hi in node.limits:
+                if not (lo == 1 and hi == _n):
+                    raise KernelError(f"a sum must run over the support 1..n, not {lo}..{hi}")
+        if isinstance(node, sp.Symbol) and node.is_real is False:
+            raise KernelError(f"{node} is not real")
+        if isinstance(node, sp.Indexed):
+            (index,) = node.indices if len(node.indices) == 1 else (None,)
+            if not (isinstance(index, sp.Symbol) and index.is_integer and index.is_positive and index != _n):
+                raise KernelError(f"{node}: a function over the support is taken at an output, not at {index}")
 
 
 def check(goal: Goal, cert: ProofCertificate, lemmas: Mapping[str, Lemma] | None = None) -> Judgment:
@@ -842,6 +896,11 @@ def check(goal: Goal, cert: ProofCertificate, lemmas: Mapping[str, Lemma] | None
     "certificate rejected: the certificate concludes another statement than the step's"
     """
     lemmas = lemmas or {}
+    try:
+        # plain data only: a certificate (or a fact in it) of some subclass runs none of its code here
+        cert = ProofCertificate.from_json(cert.to_json())
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        return Judgment(Verdict.UNDECIDED, f"certificate rejected: not plain certificate data ({exc})", seal=_SEAL)
     try:
         with sign_context(goal.theory.sign_context()):
             return _Check(goal, cert, lemmas).run()

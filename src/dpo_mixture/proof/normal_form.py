@@ -164,11 +164,8 @@ def _split_one(s: sp.Sum) -> sp.Expr:
             total += const * (hi - lo + 1)
             continue
         rest[dep] = rest.get(dep, sp.Integer(0)) + const
-    for dep, const in rest.items():
-        name = index
-        if index != _y and _y not in dep.free_symbols and _y not in (lo.free_symbols | hi.free_symbols):
-            dep, name = dep.xreplace({index: _y}), _y
-        total += const * sp.Sum(dep, (name, lo, hi))
+    for dep, const in rest.items():  # indices are renamed canonically afterwards (standardize)
+        total += const * sp.Sum(dep, (index, lo, hi))
     return total
 
 
@@ -210,8 +207,8 @@ def split_sums(expr: sp.Expr) -> sp.Expr:
     """Split every sum by linearity and pull out factors free of its index.
 
     >>> from dpo_mixture.notation import p, r, beta, k, n, support_sum
-    >>> split_sums(support_sum(p[k] * (r[k] / beta + 2), k)) == 2 * sp.Sum(p[BOUND], (BOUND, 1, n)) + sp.Sum(p[BOUND] * r[BOUND], (BOUND, 1, n)) / beta
-    True
+    >>> split_sums(support_sum(p[k] * (r[k] / beta + 2), k))
+    2*Sum(p[k], (k, 1, n)) + Sum(p[k]*r[k], (k, 1, n))/beta
     """
     return expr.replace(lambda e: isinstance(e, sp.Sum), _split_one)
 
@@ -231,11 +228,11 @@ def normal_form(expr: sp.Expr, facts: tuple[Fact, ...] | list[Fact] = ()) -> sp.
 @functools.lru_cache(maxsize=8192)
 def _normal_form(expr: sp.Expr, facts: tuple) -> sp.Expr:
     identities = [
-        (split_sums(_expand(f.lhs)), sp.sympify(f.rhs)) for f in facts if isinstance(f, Identity)
+        (standardize(split_sums(_expand(standardize(f.lhs)))), sp.sympify(f.rhs)) for f in facts if isinstance(f, Identity)
     ]
-    expr = unfold(expr, facts)
+    expr = standardize(unfold(expr, facts))
     for _ in range(6):
-        new = _expand(_pull_extrema(split_sums(_expand(expr))))
+        new = standardize(_expand(_pull_extrema(split_sums(_expand(expr)))))
         for lhs, rhs in identities:
             new = new.xreplace({lhs: rhs}) if not isinstance(lhs, sp.Add) else new.subs(lhs, rhs)
         new = _expand(new)

@@ -274,7 +274,7 @@ class _Compiled:
             return values
         try:
             at = evaluate(self.support, {**values, _y: np.arange(1, values[_n] + 1)}, "exact")
-        except (EvaluationError, ValueError, ZeroDivisionError, TypeError, KeyError):
+        except (EvaluationError, ValueError, ZeroDivisionError, TypeError, KeyError, IndexError):
             return {}
         at = list(at) if isinstance(at, np.ndarray) else [at] * values[_n]
         keep = [i for i, val in enumerate(at) if val != 0]
@@ -321,7 +321,7 @@ class _Compiled:
                 scale = 1 + abs(a) + abs(b)
                 tol = mpmath.mpf(str(MARGIN)) * scale
                 return _compare(rel, a - b, tol, float_mode=False)
-        except (EvaluationError, ValueError, ZeroDivisionError, OverflowError, FloatingPointError, TypeError, KeyError) as exc:
+        except (EvaluationError, ValueError, ZeroDivisionError, OverflowError, FloatingPointError, TypeError, KeyError, IndexError) as exc:
             if len(self.errors) < 3:
                 self.errors.append(str(exc) or type(exc).__name__)
             return None

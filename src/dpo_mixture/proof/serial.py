@@ -139,7 +139,9 @@ def loads(text: str) -> sp.Basic:
 
 def _register_model_nodes() -> None:
     from ..model import CovUnif, LogSigmoid, MeanUnif, RelEntr, Sigmoid, SupportMax, SupportMin
+    from ..notation import DeclaredSymbol
 
+    register_constructor("DeclaredSymbol", DeclaredSymbol)
     for cls in (SupportMax, SupportMin, MeanUnif, CovUnif, Sigmoid, LogSigmoid, RelEntr):
         register_constructor(cls.__name__, cls)
     register_constructor("Heaviside", sp.Heaviside)

@@ -268,7 +268,7 @@ def sign(e: sp.Expr) -> str | None:
                 out = "pos" if sb in ("pos", "neg") else ("nonneg" if k > 0 and is_real(b) else None)
             else:
                 out = sb
-        elif sb == "pos":
+        elif sb == "pos" and is_real(x):
             out = "pos"
         elif sb in ("nonneg", "zero") and x.is_positive:
             out = "nonneg"
@@ -308,7 +308,7 @@ def is_real(e: sp.Expr) -> bool:
     if isinstance(e, (sp.Add, sp.Mul)):
         return all(is_real(a) for a in e.args)
     if isinstance(e, sp.Pow):
-        return is_real(e.base) and (e.exp.is_Integer or sign(e.base) in ("pos",))
+        return is_real(e.base) and (e.exp.is_Integer or sign(e.base) == "pos" and is_real(e.exp))
     if isinstance(e, sp.exp):
         return is_real(e.args[0])
     if isinstance(e, sp.log):

@@ -24,6 +24,7 @@ The strategies here and the rules they propose:
 ``Monotone``       ``monotone``: exp or log applied to both sides
 ``Cases``          ``cases``: a nonnegative variable is zero or positive
 ``Using``          a lemma at chosen values, then another strategy (``Implication``)
+``Lemmas``         ``combination`` with one or two library lemmas it finds by itself
 ``Cite``           ``cite``: an outside result, verdict *assumed*
 =================  =====================================================================
 """
@@ -59,6 +60,7 @@ __all__ = [
     "Monotone",
     "Cases",
     "Using",
+    "Lemmas",
     "relation_parts",
 ]
 
@@ -615,3 +617,248 @@ class Using(Strategy):
             cert = cert[0] if cert else None
         return cert
 
+
+
+#: Library lemmas the :class:`Lemmas` strategy tries, with the kind of each variable:
+#: ``pos`` a distribution positive on the support, ``dist`` any distribution, ``vec`` a real
+#: function, ``posvec`` a positive function.
+LIBRARY_PATTERNS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("lib.gibbs", (("w", "pos"), ("v", "pos"))),
+    ("lib.gibbs-zeros", (("u", "dist"), ("v", "pos"))),
+    ("lib.mean-below-max", (("u", "dist"), ("f", "vec"))),
+    ("lib.mean-above-min", (("u", "dist"), ("f", "vec"))),
+    ("lib.lse-below-max", (("u", "dist"), ("f", "vec"))),
+    ("lib.lse-above-min", (("u", "dist"), ("f", "vec"))),
+    ("lib.lse-above-mean", (("u", "dist"), ("f", "vec"))),
+    ("lib.jensen-exp", (("u", "dist"), ("f", "vec"))),
+    ("lib.jensen-log", (("u", "dist"), ("h", "posvec"))),
+    ("lib.variance-nonnegative", (("u", "dist"), ("f", "vec"))),
+)
+
+
+def _linear_form(e: sp.Expr, params: set) -> dict | None:
+    """``e`` as ``{monomial: coefficient}``: coefficients built from the parameters (the model's
+    free scalars) and numbers, monomials from everything else (sums, logs, extrema, ...)."""
+    out: dict = {}
+    for term in sp.Add.make_args(sp.expand(e)):
+        coeff, mono = sp.Integer(1), sp.Integer(1)
+        for factor in sp.Mul.make_args(term):
+            if factor.is_number or (factor.free_symbols <= params and not factor.has(sp.Sum, sp.Indexed)):
+                coeff *= factor
+            else:
+                mono *= factor
+        out[mono] = out.get(mono, sp.Integer(0)) + coeff
+    return {m: c for m, c in out.items() if c != 0}
+
+
+@dataclass(frozen=True, repr=False)
+class Lemmas(Strategy):
+    """Search the lemma library for one or two instances whose weighted sum gives the claim.
+
+    Variables are taken among the quantities the claim (with its scalar definitions unfolded)
+    speaks of: its distributions, its real functions (also scaled by its positive scalars, and
+    the bodies of its support-wide max and min), and exponentials of those.  Every relation is
+    brought to a linear form in its sums, logarithms and extrema, and the multipliers are
+    solved for exactly; the kernel then checks the resulting certificate like any other.
+    """
+
+    patterns: tuple = LIBRARY_PATTERNS
+    reparametrize: tuple = ()
+    name = "library lemmas"
+
+    def propose(self, step: Step, context: Context) -> tuple[ProofCertificate, ...] | None:
+        import itertools
+
+        from ..lemmas import catalogue, lemma_records
+        from ..model import SupportMax, SupportMin
+        from ..notation import y
+        from .facts import Definition, unfold
+        from .normal_form import normal_form
+        from .theory import DISTRIBUTIONS
+
+        goal = context.goal
+        if isinstance(goal.claim, sp.And):
+            return None
+        d, op = relation_parts(goal.claim)
+        theory = goal.theory
+        raw = [goal.claim, *goal.hypotheses]
+        # the surface: every definition unfolded but those that say where the support is
+        shallow = tuple(f for f in theory.definitions if f not in theory.support_definitions())
+        surface = [unfold(e, shallow) for e in raw]
+        symbols = {s for e in surface + raw for s in e.free_symbols if isinstance(s, sp.Symbol)}
+        instances = _triggered(raw, surface, theory, y)
+        lemmas = dict(context.lemmas)
+        wanted_ids = sorted({inst.lemma for inst in instances} - set(lemmas))
+        if wanted_ids:
+            lemmas.update(lemma_records(wanted_ids))
+        instances = [i for i in instances if i.lemma in lemmas and lemmas[i.lemma].verdict.value == "proved"]
+        facts = tuple(step.facts)
+        rep = {a: sp.Dummy("u", positive=True) for a in self.reparametrize}
+        forward = {a: uu / (1 + uu) for a, uu in rep.items()}
+        back = {uu: a / (1 - a) for a, uu in rep.items()}
+        params = {s for s in symbols if theory.definition(s) is None and s not in rep} | set(rep.values())
+
+        def prep(e: sp.Expr) -> sp.Expr:
+            e = unfold(standardize(e), facts)
+            return normal_form(e.xreplace(forward) if forward else e, facts)
+
+        target = prep(d)
+        target_atoms = _atoms(target, params)
+        known = []
+        for inst in instances:
+            lemma = lemmas[inst.lemma]
+            rel = _apply(standardize(lemma.claim), dict(inst.subs))
+            if rel in (sp.true, sp.false) or lemma.hypotheses:
+                continue
+            try:
+                hd, hop = relation_parts(rel)
+                h = prep(hd)
+            except Exception:
+                continue
+            atoms = _atoms(h, params)
+            if atoms & target_atoms:
+                known.append((inst, h, atoms, hop))
+        out = []
+        own = [p for h in goal.hypotheses for p in _parts(h)]
+        for size in (1, 2):
+            for group in itertools.combinations(known, size):
+                covered = set().union(*(g[2] for g in group))
+                if not target_atoms <= covered:
+                    continue
+                if size == 2 and not (group[0][2] - target_atoms) <= group[1][2] | set() and (group[1][2] - target_atoms) <= group[0][2]:
+                    pass
+                solved = _solve_multipliers(target, [g[1] for g in group], covered | target_atoms, op)
+                if solved is None:
+                    continue
+                mults = [sp.cancel(c.xreplace(back)) if back else c for c in solved]
+                ok = all(sign(c) in ("pos", "nonneg", "zero") or hop == "==" for c, (_, _, _, hop) in zip(mults, group))
+                if not ok:
+                    continue
+                data = [("multipliers", tuple([sp.Integer(0)] * len(own)) + tuple(mults))]
+                if self.reparametrize:
+                    data.append(("reparametrize", tuple(self.reparametrize)))
+                cert = ProofCertificate(
+                    "combination", tuple(step.facts), tuple(g[0] for g in group), tuple(data),
+                    goal.claim, tuple(goal.hypotheses), proposer=f"{self.name}: {', '.join(g[0].lemma for g in group)}",
+                )
+                out.append(cert)
+                if len(out) >= 3:
+                    return tuple(out)
+        return tuple(out) or None
+
+
+def _atoms(e: sp.Expr, params: set) -> set:
+    """What a linear combination cannot produce from numbers and the parameters: sums, extrema,
+    logarithms, exponentials and symbols other than the parameters (outermost only)."""
+    from ..model import SupportMax, SupportMin
+
+    out: set = set()
+
+    def walk(x: sp.Basic) -> None:
+        if isinstance(x, (sp.Sum, SupportMax, SupportMin, sp.log)) or isinstance(x, sp.exp) and not x.free_symbols <= params:
+            out.add(x)
+            return
+        if isinstance(x, sp.Symbol) and x not in params:
+            out.add(x)
+            return
+        for arg in x.args:
+            walk(arg)
+
+    walk(e)
+    return out
+
+
+def _names(lemma_id: str) -> dict:
+    from ..lemmas import catalogue
+
+    claim = next(s.claim for s in catalogue() if s.id == lemma_id)
+    bases = {i.base for i in claim.atoms(sp.Indexed)}
+    labels = {b.label for b in bases}
+    out = {str(q): q for q in claim.free_symbols if isinstance(q, sp.Symbol) and q not in labels}
+    out.update({str(b.label): b for b in bases})
+    return out
+
+
+def _triggered(raw: list, surface: list, theory, y: sp.Symbol) -> list[Instance]:
+    """Library instances suggested by the claim's shape:
+
+    * two distributions positive on the support: Gibbs both ways;
+    * a support-wide max or min of ``f`` and a distribution ``u``: the mean of ``f`` under ``u``
+      against it;
+    * a sum ``sum_i u(i) e^{F(i)}`` with ``u`` a distribution: the log-sum-exp bounds and Jensen.
+    """
+    from ..model import SupportMax, SupportMin
+    from ..notation import Domain
+    from .theory import DISTRIBUTIONS
+
+    bases = {i.base for e in raw for i in e.atoms(sp.Indexed)}
+    pos = sorted((b for b in bases if theory.domain(b) is Domain.DISTRIBUTION), key=str)
+    dists = sorted((b for b in bases if theory.domain(b) in DISTRIBUTIONS), key=str)
+    out: list[Instance] = []
+
+    def add(lemma_id: str, values: dict) -> None:
+        names = _names(lemma_id)
+        inst = Instance(lemma_id, tuple((names[k], v) for k, v in values.items() if k in names))
+        if inst not in out:
+            out.append(inst)
+
+    for a in pos:
+        for b in pos:
+            if a != b:
+                add("lib.gibbs", {"w": a, "v": b})
+    for a in dists:
+        if theory.domain(a) is Domain.SPARSE_DISTRIBUTION:
+            for b in pos:
+                add("lib.gibbs-zeros", {"u": a, "v": b})
+    for e in raw:
+        for node in e.atoms(SupportMax, SupportMin):
+            f = sp.Lambda(y, node.args[0].xreplace({node.args[1]: y}))
+            for u in dists:
+                add("lib.mean-below-max" if isinstance(node, SupportMax) else "lib.mean-above-min", {"u": u, "f": f})
+    for e in surface:
+        for s in e.atoms(sp.Sum):
+            (index, lo, hi), = s.limits
+            weights = [x for x in sp.Mul.make_args(s.function)
+                       if isinstance(x, sp.Indexed) and x.indices == (index,) and theory.domain(x.base) in DISTRIBUTIONS]
+            tilts = [x for x in sp.Mul.make_args(s.function) if isinstance(x, sp.exp)]
+            if len(weights) == 1 and len(tilts) == 1 and len(sp.Mul.make_args(s.function)) == 2:
+                u, f = weights[0].base, sp.Lambda(y, tilts[0].args[0].xreplace({index: y}))
+                for lemma_id in ("lib.lse-below-max", "lib.lse-above-min", "lib.lse-above-mean", "lib.jensen-exp"):
+                    add(lemma_id, {"u": u, "f": f})
+    return out
+
+
+def _solve_multipliers(target: sp.Expr, forms: list[sp.Expr], atoms: set, op: str) -> list | None:
+    """Multipliers ``c_j`` free of the atoms with ``target - sum_j c_j form_j`` equal to a
+    constant ``c_0`` (free of the atoms too) of the sign ``op`` needs.  The atoms are given
+    random rational values to get a square linear system; its solution is then checked at one
+    more point.  The kernel verifies the final certificate symbolically anyway."""
+    import random
+
+    rng = random.Random(1)
+    atoms = sorted(atoms, key=sp.default_sort_key)
+    unknowns = sp.symbols(f"c0:{len(forms) + 1}")
+
+    def equation():
+        point = {a: sp.Rational(rng.randint(2, 97), rng.randint(2, 53)) for a in atoms}
+        lhs = target.xreplace(point)
+        rhs = unknowns[0] + sum(c * f.xreplace(point) for c, f in zip(unknowns[1:], forms))
+        return sp.together(lhs - rhs)
+
+    try:
+        eqs = [equation() for _ in unknowns]
+        sol = sp.solve(eqs, unknowns, dict=True)
+        if not sol or any(u not in sol[0] for u in unknowns):
+            return None
+        values = [sp.cancel(sol[0][u]) for u in unknowns]
+        if any(v.has(*unknowns) for v in values):
+            return None
+        check = equation().xreplace(dict(zip(unknowns, values)))
+        if sp.cancel(check) != 0:
+            return None
+    except (NotImplementedError, ValueError, TypeError, ZeroDivisionError):
+        return None
+    rest = sign(values[0])
+    if op == "==" and values[0] != 0 or op in (">", ">=") and rest not in ("pos", "nonneg", "zero"):
+        return None
+    return values[1:]

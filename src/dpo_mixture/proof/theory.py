@@ -31,7 +31,7 @@ from typing import Iterable
 
 import sympy as sp
 
-from ..notation import DERIVED, DOMAINS, Domain, n as _n
+from ..notation import DOMAINS, Domain, n as _n
 from .facts import Definition, Fact, Identity, unfold
 from .sign import SignContext, is_real, sign
 
@@ -46,9 +46,17 @@ def key_of(target: sp.Expr) -> sp.Basic:
 
 
 def domain_of(q: sp.Basic, overrides: dict | None = None) -> Domain | None:
-    """The declared domain of a quantity: a step's override, the registry, else its assumptions."""
+    """The declared domain of a quantity: a step's override, the domain a declared symbol
+    carries, the registry, else its SymPy assumptions."""
+    from ..notation import declared_domain
+
     if overrides and q in overrides:
         return overrides[q]
+    carried = declared_domain(q)
+    if isinstance(carried, Domain):
+        return carried
+    if carried == "OUTPUT":
+        return Domain.POSITIVE_INTEGER
     if q in DOMAINS:
         return DOMAINS[q]
     label = q.label if isinstance(q, sp.IndexedBase) else q
@@ -110,9 +118,10 @@ class Theory:
         return self._by_key.get(q)
 
     def is_derived(self, q: sp.Basic) -> bool:
-        """Defined in this theory, or a quantity the notation declares derived."""
-        label = q.label if isinstance(q, sp.IndexedBase) else q
-        return q in self._by_key or str(label) in DERIVED
+        """Defined in this theory, or a quantity declared derived (defined from others)."""
+        from ..notation import declared_domain
+
+        return q in self._by_key or declared_domain(q) == "DERIVED"
 
     def unfold_all(self, expr: sp.Basic) -> sp.Basic:
         return unfold(expr, self.definitions)
@@ -127,7 +136,9 @@ class Theory:
         out = set(DOMAINS) | {q for q, _ in self.overrides}
         for d in self.definitions:
             out |= {i.base for i in d.expr.atoms(sp.Indexed)} | d.expr.free_symbols | {key_of(d.target)}
-        return {q for q in out if isinstance(q, (sp.Symbol, sp.IndexedBase))}
+        out = {q for q in out if isinstance(q, (sp.Symbol, sp.IndexedBase))}
+        labels = {q.label for q in out if isinstance(q, sp.IndexedBase)}
+        return {q for q in out if q not in labels and not (isinstance(q, sp.Symbol) and domain_of(q) in DISTRIBUTIONS)}
 
     # -- the support
     def support_definitions(self) -> tuple[Definition, ...]:
@@ -206,7 +217,7 @@ def _support_definitions(theory: Theory) -> tuple[Definition, ...]:
     return tuple(out)
 
 
-def _declaration_problem(theory: Theory, d: Definition) -> str | None:
+def _declaration_problem(theory: Theory, d: Definition, positive_by_support: bool = False) -> str | None:
     """Why ``d`` might break its target's declaration, or None when it provably respects it."""
     from .normal_form import difference_is_zero
 
@@ -219,7 +230,10 @@ def _declaration_problem(theory: Theory, d: Definition) -> str | None:
     if not is_real(expr):
         return f"{d.name}: the definition is not shown to be real"
     if label.is_positive or dom in (Domain.POSITIVE, Domain.DISTRIBUTION, Domain.POSITIVE_VECTOR, Domain.UNIT_INTERVAL):
-        if s != "pos":
+        if positive_by_support:
+            if s not in ("pos", "nonneg"):
+                return f"{d.name}: {k} is declared positive on the support, but its definition is not shown nonnegative"
+        elif s != "pos":
             return f"{d.name}: {k} is declared positive, but its definition is not shown positive"
     elif label.is_nonnegative or dom in (Domain.NONNEGATIVE, Domain.SPARSE_DISTRIBUTION, Domain.NONNEGATIVE_VECTOR):
         if s not in ("pos", "nonneg", "zero"):
@@ -246,9 +260,9 @@ def _unverified(theory: Theory) -> tuple[tuple[Definition, str], ...]:
     out = []
     with sign_context(theory.sign_context()):
         for d in theory.definitions:
-            if d in supp:  # positive on the support by the meaning of the support
-                continue
-            why = _declaration_problem(theory, d)
+            # a support-defining definition is positive on the support by the meaning of the
+            # support; everything else about its declaration is still checked
+            why = _declaration_problem(theory, d, positive_by_support=d in supp)
             if why:
                 out.append((d, why))
     return tuple(out)

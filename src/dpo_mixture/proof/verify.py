@@ -19,6 +19,7 @@ Expressions are read back by :func:`~dpo_mixture.proof.serial.loads`, which eval
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
@@ -84,9 +85,64 @@ def _goal(data: dict) -> tuple[Goal, tuple, Any]:
     return goal, facts, support
 
 
+#: Longest text of one value in a recorded counterexample.
+MAX_VALUE_TEXT = 400
+
+
+_RATIONAL = re.compile(r"^-?\d+(/\d+)?$")
+
+
+def _value(text: Any) -> sp.Rational:
+    """An exact value as the report writes it, ``-3/4``; nothing else (no exponents, whose
+    value could be astronomically long)."""
+    if not isinstance(text, str) or len(text) > MAX_VALUE_TEXT or not _RATIONAL.match(text):
+        raise ValueError("a counterexample value must be a short exact rational such as -3/4")
+    value = sp.Rational(text)
+    if not value.is_Rational:
+        raise ValueError(f"not an exact rational: {text!r}")
+    return value
+
+
+def _in_domain(q: sp.Basic, value: Any, theory: Theory) -> bool:
+    """The recorded value lies in the quantity's declared domain."""
+    from .theory import DISTRIBUTIONS
+
+    dom = theory.domain(q)
+    if isinstance(value, list):
+        if dom in DISTRIBUTIONS:
+            positive = dom is Domain.DISTRIBUTION
+            return sum(value) == 1 and all(v > 0 if positive else v >= 0 for v in value)
+        if dom is Domain.POSITIVE_VECTOR:
+            return all(v > 0 for v in value)
+        if dom is Domain.NONNEGATIVE_VECTOR:
+            return all(v >= 0 for v in value)
+        return True
+    checks = {
+        Domain.POSITIVE: value > 0,
+        Domain.UNIT_INTERVAL: 0 < value < 1,
+        Domain.NONNEGATIVE: value >= 0,
+        Domain.NEGATIVE: value < 0,
+        Domain.NONPOSITIVE: value <= 0,
+        Domain.INTEGER: value.q == 1,
+        Domain.POSITIVE_INTEGER: value.q == 1 and value > 0,
+    }
+    return bool(checks.get(dom, True))
+
+
 def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bool:
-    """The recorded instance satisfies the hypotheses and violates the claim, decided exactly
-    (rational claims) or by interval arithmetic."""
+    """The recorded instance lies in the declared domains and in the support, satisfies the
+    hypotheses and violates the claim, decided exactly (rational claims) or by interval
+    arithmetic.  Only the model's definitions (and abbreviations of symbols it leaves free) are
+    used, whatever the report says."""
+    theory = goal.theory
+    facts = theory.definitions + tuple(
+        f for f in facts
+        if isinstance(f, Definition) and theory.definition(f.target.base if isinstance(f.target, sp.Indexed) else f.target) is None
+        and not theory.is_derived(f.target.base if isinstance(f.target, sp.Indexed) else f.target)
+        and theory.domain(f.target.base if isinstance(f.target, sp.Indexed) else f.target) is None
+    )
+    if support is not None and theory.support() is not None and support != theory.support():
+        support = theory.support()
     conclusion = standardize(unfold(goal.claim, facts))
     hyps = tuple(standardize(unfold(h, facts)) for h in goal.hypotheses)
     names = {}
@@ -99,12 +155,22 @@ def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bo
             continue
         q = names[name]
         if isinstance(value, list):
-            instance[q] = [sp.Rational(v) for v in value]
-            instance[_n] = len(value)
+            if not value or len(value) > 1000:
+                return False
+            instance[q] = [_value(v) for v in value]
+            if instance.setdefault(_n, len(value)) != len(value):
+                return False
         else:
-            instance[q] = sp.Rational(value) if not getattr(q, "is_integer", False) else int(value)
+            instance[q] = _value(value)
+        if not _in_domain(q, instance[q], theory):
+            return False
     if _n not in instance:
         instance[_n] = 2
+    for q, v in list(instance.items()):
+        if q is not _n and isinstance(q, sp.Symbol) and q.is_integer:  # an output: inside the support
+            if v.q != 1 or not 1 <= v <= instance[_n]:
+                return False
+            instance[q] = int(v)
     if support is not None:
         supp = unfold(support, facts)
         from ..notation import y
@@ -118,8 +184,20 @@ def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bo
     return certify(conclusion, hyps, instance)
 
 
-def verify_report(data: dict) -> list[Verification]:
-    """Re-check every step of a report (the parsed ``report.json``)."""
+def _displayed(step: dict, goal: Goal) -> bool:
+    """What the report shows (statement and hypotheses in LaTeX) is what the kernel checks."""
+    from ..render.printer import latex
+
+    if step.get("statement") != latex(goal.claim):
+        return False
+    shown = step.get("hypotheses")
+    return shown is None or shown == [latex(h) for h in goal.hypotheses]
+
+
+def verify_report(data: dict, seconds: float = 30.0) -> list[Verification]:
+    """Re-check every step of a report (the parsed ``report.json``), each within ``seconds``."""
+    from .deadline import TimeLimit, time_limit
+
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
         raise ValueError("not a dpo-mixture report: expected an object with a list of 'steps'")
     out: list[Verification] = []
@@ -130,23 +208,36 @@ def verify_report(data: dict) -> list[Verification]:
             if "goal" not in step:
                 raise ValueError(f"step {sid!r}: no goal recorded (written by an older dpo-mixture?)")
             goal, facts, support = _goal(step)
-            if recorded in ("proved", "assumed"):
-                if step.get("certificate") is None:
-                    out.append(Verification(sid, recorded, False, "no certificate recorded"))
-                    continue
-                cert = ProofCertificate.from_json(step["certificate"])
-                judgment = check(goal, cert, lemmas)
-                ok = judgment.genuine and judgment.verdict.value == recorded
-                out.append(Verification(sid, recorded, ok, judgment.reason))
-                if ok:
-                    lemmas[sid] = Lemma(sid, goal.claim, goal.hypotheses, goal.theory, Verdict(recorded), judgment.assumed)
-            elif recorded == "refuted":
-                ce = step.get("counterexample")
-                if not isinstance(ce, dict):
-                    out.append(Verification(sid, recorded, False, "no counterexample recorded"))
-                    continue
-                ok = _counterexample_holds(goal, facts, support, ce)
-                out.append(Verification(sid, recorded, ok, "counterexample re-confirmed" if ok else "counterexample does not hold"))
-            else:
-                out.append(Verification(sid, recorded, True, "nothing to re-check"))
+            if not _displayed(step, goal):
+                out.append(Verification(sid, recorded, False, "the statement shown is not the one checked"))
+                continue
+            try:
+                with time_limit(seconds):
+                    result = _one(sid, recorded, step, goal, facts, support, lemmas)
+            except TimeLimit as exc:
+                result = Verification(sid, recorded, False, str(exc))
+            out.append(result)
     return out
+
+
+def _one(sid: str, recorded: str, step: dict, goal: Goal, facts: tuple, support, lemmas: dict) -> Verification:
+    """Re-check one step: its certificate through the kernel, or its counterexample exactly."""
+    if recorded in ("proved", "assumed"):
+        if step.get("certificate") is None:
+            return Verification(sid, recorded, False, "no certificate recorded")
+        cert = ProofCertificate.from_json(step["certificate"])
+        judgment = check(goal, cert, lemmas)
+        ok = judgment.genuine and judgment.verdict.value == recorded
+        if ok:
+            lemmas[sid] = Lemma(sid, goal.claim, goal.hypotheses, goal.theory, Verdict(recorded), judgment.assumed)
+        return Verification(sid, recorded, ok, judgment.reason)
+    if recorded == "refuted":
+        ce = step.get("counterexample")
+        if not isinstance(ce, dict):
+            return Verification(sid, recorded, False, "no counterexample recorded")
+        try:
+            ok = _counterexample_holds(goal, facts, support, ce)
+        except (ValueError, TypeError, ZeroDivisionError):
+            ok = False
+        return Verification(sid, recorded, ok, "counterexample re-confirmed" if ok else "counterexample does not hold")
+    return Verification(sid, recorded, True, "nothing to re-check")
