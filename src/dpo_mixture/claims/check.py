@@ -38,7 +38,7 @@ from ..proof.deadline import DEFAULT_SECONDS, TimeLimit, time_limit
 from ..proof.evaluate import evaluate
 from ..proof.strategies import Context
 from .parser import parse_with_conditions
-from .vocabulary import FACTS, SUPPORT
+from .vocabulary import FACTS, SUPPORT, vocabulary
 
 __all__ = ["ClaimVerdict", "check_claim", "DEFAULT_SAMPLES", "QUICK_SAMPLES"]
 
@@ -198,34 +198,58 @@ def _evidence(pieces: list[tuple[str, sp.Basic]], values: dict) -> dict[str, str
     return out
 
 
-def _texts(assume: str | Iterable[str]) -> list[str]:
-    if isinstance(assume, str):
+def _texts(assume) -> list:
+    if isinstance(assume, (str, sp.Basic)):
         return [assume]
     texts = list(assume)
     for t in texts:
-        if not isinstance(t, str):
-            raise TypeError(f"each hypothesis is text, not {type(t).__name__}")
+        if not isinstance(t, (str, sp.Basic)):
+            raise TypeError(f"each hypothesis is text or a SymPy relation, not {type(t).__name__}")
     return texts
 
 
+_RELATION_TYPES = (sp.Eq, sp.Le, sp.Lt, sp.Ge, sp.Gt, sp.And)
+
+
+def _pieces(item, vocab) -> tuple[list[tuple[str, sp.Basic]], tuple]:
+    """Parse text (recording where it is defined), or take a SymPy relation as it is."""
+    if isinstance(item, str):
+        pieces, conditions = parse_with_conditions(item, vocab)
+        return list(pieces), conditions
+    if item in (sp.true, sp.false):
+        raise ValueError(f"the relation evaluated to {item} when it was built; build it with evaluate=False")
+    if not isinstance(item, _RELATION_TYPES):
+        raise ValueError(f"a claim is a relation (Eq, Le, Lt, Ge, Gt, And), not {type(item).__name__}")
+    parts = list(item.args) if isinstance(item, sp.And) else [item]
+    return [(sp.sstr(p), p) for p in parts], ()
+
+
 def check_claim(
-    conclusion: str,
-    assume: str | Iterable[str] = (),
+    conclusion,
+    assume=(),
     *,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
     seconds: float = DEFAULT_SECONDS,
+    let: dict[str, str] | None = None,
 ) -> ClaimVerdict:
     """Prove ``conclusion`` from ``assume``, refute it with a certified counterexample, or say
     undecided after ``samples`` instances of the search (seeded by ``seed``), all within
     ``seconds``.
+
+    ``conclusion`` and each hypothesis are text in the claim language, or SymPy relations built
+    from :mod:`dpo_mixture.notation` and :mod:`dpo_mixture.declare`.  ``let`` declares names of
+    your own for the text, ``{"pi": "distribution", "b": "temperature"}`` (kinds as in
+    :data:`~dpo_mixture.claims.vocabulary.KINDS`).
 
     Raises :class:`~dpo_mixture.claims.ClaimSyntaxError` (a ``ValueError``) for text outside
     the claim language, naming the token and its column.
 
     >>> check_claim("TPM_A <= alpha", samples=200).verdict
     <Verdict.REFUTED: 'refuted'>
+    >>> check_claim("KL(pi, p_ref) >= 0", let={"pi": "distribution"}).verdict
+    <Verdict.PROVED: 'proved'>
     """
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 0:
         raise ValueError(f"samples must be a nonnegative integer, not {samples!r}")
@@ -233,16 +257,16 @@ def check_claim(
         raise ValueError(f"seed must be an integer, not {seed!r}")
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
         raise ValueError(f"seconds must be a positive number, not {seconds!r}")
-    pieces, conditions = parse_with_conditions(conclusion)
-    pieces = list(pieces)
+    vocab = vocabulary(let)
+    pieces, conditions = _pieces(conclusion, vocab)
     claim = pieces[0][1] if len(pieces) == 1 else sp.And(*(rel for _, rel in pieces), evaluate=False)
     hyp_texts = _texts(assume)
     hyp_pieces: list[tuple[str, sp.Basic]] = []
     for text in hyp_texts:
-        hyp_pieces += parse_with_conditions(text)[0]
+        hyp_pieces += _pieces(text, vocab)[0]
     hyps = tuple(_for_every(rel) for _, rel in hyp_pieces)
     try:
-        step = Step("claim", conclusion, claim, "checked on request", strategy=_Attempts(), hypotheses=hyps,
+        step = Step("claim", str(conclusion), claim, "checked on request", strategy=_Attempts(), hypotheses=hyps,
                     facts=FACTS, support=SUPPORT, conditions=conditions, search_samples=samples)
     except ValueError as exc:
         raise ValueError(str(exc).replace("step 'claim': ", "")) from None
@@ -269,7 +293,12 @@ def check_claim(
                     method = _confirmed(ce)
                 elif verdict is Verdict.UNDECIDED:
                     why = outcome.detail or "no proof was accepted"
-                    method = f"undecided: {why}; no counterexample among {tried} instances"
+                    none = "could evaluate none" in outcome.method or (samples == quick and "could evaluate none" in found.note)
+                    if none and found.evaluated == 0:
+                        cause = (outcome.method if "could evaluate none" in outcome.method else found.note).split("instances", 1)[-1].lstrip(": ")
+                        method = f"undecided: {why}; the search could evaluate none of {tried} instances" + (f": {cause}" if cause else "")
+                    else:
+                        method = f"undecided: {why}; no counterexample among {tried} instances"
     except TimeLimit as exc:
         verdict, ce, method = Verdict.UNDECIDED, None, f"undecided: {exc}"
     # vectors are shown at every output (the counterexample names the output where it fails)
@@ -279,8 +308,8 @@ def check_claim(
         counterexample=None if ce is None else ce.to_json(),
         method=method,
         samples=tried,
-        claim=conclusion,
-        assumptions=tuple(hyp_texts),
+        claim=str(conclusion),
+        assumptions=tuple(str(h) for h in hyp_texts),
         evidence=evidence,
     )
 

@@ -32,6 +32,9 @@ Examples:
   dpo-mixture claim "TPM_A >= alpha" --assume "Cov_unif(r, p_A) > 0 and Cov_unif(r, p_U) < 0"
   dpo-mixture claim "TPM_A >= alpha" --assume "E(p_A, exp(r/beta)) >= E(p_U, exp(r/beta))"
   dpo-mixture claim --json "TPM_U >= (1-alpha)*exp(-(max(r)-min(r))/beta)"
+  dpo-mixture claim "KL(pi, p_ref) >= 0" --let pi:distribution
+  dpo-mixture claim "-log(exp(a)/(exp(a)+exp(b))) == log(1+exp(b-a))" --let a:scalar --let b:scalar
+  dpo-mixture claim "diff(log(Z), beta) == -E(p_theta, r)/beta**2"
   A claim that starts with '-' goes after '--':  dpo-mixture claim -- "-alpha < 0"
 
 Exit status: 0 proved, 1 refuted, 3 undecided, 2 bad input (one line naming the problem).
@@ -61,6 +64,28 @@ def _seed(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
 
 
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive, not {text}")
+    return value
+
+
+def _lets(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, kind = item.partition(":")
+        if not sep or not name or not kind:
+            raise UsageError(f"claim: --let {item!r}: write NAME:KIND, for instance pi:distribution")
+        if name in out:
+            raise UsageError(f"claim: --let {name!r} is declared twice")
+        out[name.strip()] = kind.strip()
+    return out
+
+
 def add_parser(subparsers) -> argparse.ArgumentParser:
     from ..claims.check import DEFAULT_SAMPLES
 
@@ -82,6 +107,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help=f"instances the counterexample search tries (default {DEFAULT_SAMPLES})",
     )
     parser.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed of the search (default 0)")
+    parser.add_argument(
+        "--let", action="append", default=[], metavar="NAME:KIND",
+        help="declare a name of your own (repeatable), e.g. pi:distribution, b:temperature, a:probability",
+    )
+    parser.add_argument(
+        "--seconds", type=_positive, default=30.0, metavar="S",
+        help="time budget; past it the answer is undecided (default 30)",
+    )
     parser.set_defaults(handler=run)
     return parser
 
@@ -129,17 +162,24 @@ def _format(result) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from ..claims import ClaimSyntaxError, check_claim, parse_claim, parse_hypotheses
+    from ..claims.vocabulary import vocabulary
 
+    lets = _lets(args.let)
+    try:
+        vocab = vocabulary(lets)
+    except ValueError as exc:
+        raise UsageError(f"claim: {exc}") from None
     checks = [("CONCLUSION", parse_claim, args.conclusion)]
     checks += [(f"--assume #{i}", parse_hypotheses, hyp) for i, hyp in enumerate(args.assume, 1)]
     for where, parse, text in checks:
         try:
-            parse(text)
+            parse(text, vocab)
         except ClaimSyntaxError as exc:
             raise UsageError(f"claim: in {where}: {exc}") from None
     report, finish = _progress()
     try:
-        result = check_claim(args.conclusion, tuple(args.assume), samples=args.samples, seed=args.seed, progress=report)
+        result = check_claim(args.conclusion, tuple(args.assume), samples=args.samples, seed=args.seed,
+                             progress=report, seconds=args.seconds, let=lets)
     finally:
         finish()
     if args.json:

@@ -142,6 +142,10 @@ def compile_batch(e: sp.Basic) -> Callable[[dict], Any]:
     if isinstance(e, sp.Abs):
         arg = compile_batch(e.args[0])
         return lambda env: np.abs(arg(env))
+    if isinstance(e, sp.Derivative):
+        from .evaluate import carried_out
+
+        return compile_batch(carried_out(e))
     if isinstance(e, sp.Heaviside):
         arg = compile_batch(e.args[0])
         at0 = float(e.args[1]) if len(e.args) > 1 else 0.5
@@ -162,7 +166,7 @@ def compile_batch(e: sp.Basic) -> Callable[[dict], Any]:
             return np.where(x > 0, x * np.log(safe / c), np.where(x == 0, 0.0, np.nan))
 
         return relentr
-    raise EvaluationError(f"no batch rule for {type(e).__name__}")
+    raise EvaluationError(f"the search cannot evaluate {type(e).__name__}")
 
 
 def evaluate_batch(expr: sp.Expr, env: dict) -> np.ndarray:

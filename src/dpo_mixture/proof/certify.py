@@ -24,7 +24,7 @@ import sympy as sp
 
 from ..model import SupportMax, SupportMin
 from ..notation import n as _n
-from .evaluate import MAX_EXP_ARGUMENT
+from .evaluate import MAX_EXP_ARGUMENT, is_rational_expression
 
 __all__ = ["certify", "PRECISION_BITS"]
 
@@ -116,6 +116,13 @@ def _walk(e: sp.Basic, env: dict) -> Any:
         return _iv.mpf([lo_.a, hi_.b])
     from ..model import RelEntr
 
+    if isinstance(e, sp.Derivative):
+        from .evaluate import EvaluationError, carried_out
+
+        try:
+            return _walk(carried_out(e), env)
+        except EvaluationError:
+            raise _Unknown from None
     if isinstance(e, RelEntr):
         x, c = _walk(e.args[0], env), _walk(e.args[1], env)
         if x.a == 0 and x.b == 0:
@@ -151,6 +158,16 @@ def _relation(rel: sp.Basic, env: dict) -> bool | None:
         if any(r is False for r in results):
             return False
         return True if all(r is True for r in results) else None
+    if is_rational_expression(rel) and "__exact__" in env:
+        try:  # no transcendental function: decide it exactly
+            from .evaluate import evaluate
+
+            a, b = (sp.sympify(evaluate(side, env["__exact__"], "exact")) for side in (rel.lhs, rel.rhs))
+            if a.is_real and b.is_real:
+                return bool(rel.func(a, b))
+        except (ValueError, ZeroDivisionError, TypeError, KeyError, IndexError):
+            return None
+        return None
     try:
         a, b = _walk(rel.lhs, env), _walk(rel.rhs, env)
     except (_Unknown, ZeroDivisionError, ValueError, KeyError, TypeError, OverflowError, IndexError):
@@ -178,7 +195,7 @@ def certify(conclusion: sp.Basic, hypotheses: tuple, values: dict, bits: int = P
     previous = _iv.prec
     _iv.prec = bits
     try:
-        env: dict = {}
+        env: dict = {"__exact__": values}
         for key, value in values.items():
             if isinstance(key, sp.IndexedBase):
                 env[key] = [_const(v) for v in value]

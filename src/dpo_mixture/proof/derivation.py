@@ -201,12 +201,21 @@ def _all_instances(cert: ProofCertificate) -> list[Instance]:
     return out
 
 
+#: Time one kernel check may take when a strategy proposes several certificates.
+CHECK_SECONDS = 4.0
+
+
 def _best(goal: Goal, proposals: tuple[ProofCertificate, ...], lemmas: dict) -> tuple[ProofCertificate | None, Judgment | None]:
     """The first proposal the kernel proves; else the first it accepts as assumed; else the
-    first rejection (for its reason)."""
+    first rejection (for its reason).  With several proposals each check has a time limit, so
+    one slow dead end does not use up the step's budget."""
     assumed = rejected = None
     for cert in proposals:
-        judgment = check(goal, cert, lemmas)
+        try:
+            with time_limit(CHECK_SECONDS if len(proposals) > 1 else None):
+                judgment = check(goal, cert, lemmas)
+        except TimeLimit:
+            judgment = Judgment(Verdict.UNDECIDED, f"certificate not checked within {CHECK_SECONDS:g} s")
         if judgment.genuine and judgment.verdict is Verdict.PROVED:
             return cert, judgment
         if judgment.genuine and judgment.verdict is Verdict.ASSUMED and assumed is None:

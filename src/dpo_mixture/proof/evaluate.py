@@ -181,6 +181,8 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
         return pick(args)
     if isinstance(expr, sp.Abs):
         return abs(_walk(expr.args[0], numbers, env))
+    if isinstance(expr, sp.Derivative):
+        return _walk(carried_out(expr), numbers, env)
     if isinstance(expr, sp.Heaviside):
         x = _walk(expr.args[0], numbers, env)
         at0 = numbers.const(expr.args[1] if len(expr.args) > 1 else sp.S.Half)
@@ -222,6 +224,9 @@ class Evaluator:
     (1, 3/4)
     """
 
+    #: an exact evaluator of the same instance, for relations that need no transcendental function
+    exact_twin: "Evaluator | None" = None
+
     def __init__(self, values: dict, kind: str = "float", _env: dict | None = None):
         self.numbers = numbers_for(kind)
         if _env is not None:
@@ -247,7 +252,10 @@ class Evaluator:
         return Evaluator({}, self.numbers.kind, env)
 
     def __call__(self, expr: sp.Expr) -> Any:
-        with mpmath.workdps(MP_DIGITS):
+        # numpy reports floating-point flags after every array operation, also over Python
+        # objects, whose own arithmetic (mpmath's estimates inside SymPy) may set them: the
+        # values are checked for finiteness and exactness where they are used, not here
+        with mpmath.workdps(MP_DIGITS), np.errstate(all="ignore"):
             return _walk(expr, self.numbers, dict(self.env))
 
 
@@ -264,6 +272,15 @@ def is_rational_expression(expr: sp.Expr) -> bool:
         if isinstance(node, sp.Pow) and not node.exp.is_Integer:
             return False
     return True
+
+
+@functools.lru_cache(maxsize=1024)
+def carried_out(expr: sp.Derivative) -> sp.Expr:
+    """A derivative carried out symbolically (under finite sums), so that it can be evaluated."""
+    out = expr.doit(deep=True)
+    if out.has(sp.Derivative):
+        raise EvaluationError("the search cannot evaluate this Derivative")
+    return out
 
 
 @functools.lru_cache(maxsize=4096)

@@ -184,7 +184,9 @@ def _draw_weights(rng: random.Random, size: int, zeros: bool) -> list[int]:
 
 def _draw_vector(rng: random.Random, domain: Domain | None, size: int) -> list[sp.Rational]:
     if domain in (Domain.REAL_VECTOR, None):
-        mode = rng.choice(["small", "gap", "spread", "fractions", "large"])
+        mode = rng.choice(["small", "gap", "spread", "fractions", "large", "constant"])
+        if mode == "constant":  # every output alike: variances vanish, ties everywhere
+            return [R(rng.randint(-3, 3))] * size
         if mode == "small":
             return [R(rng.randint(-3, 3)) for _ in range(size)]
         if mode == "gap":
@@ -259,12 +261,19 @@ class _Compiled:
         self.overrides = problem.domains
         self.exact = all(is_rational_expression(r) for r in exprs)
         self.errors: list[str] = []
+        # a hypothesis "s == number" fixes the scalar s: random draws would never meet it
+        self.fixed: dict = {}
+        for h in self.hypotheses:
+            if isinstance(h, sp.Eq):
+                for a, b in ((h.lhs, h.rhs), (h.rhs, h.lhs)):
+                    if a in self.scalars and b.is_Rational and _in_domain(b, domain_of(a, self.overrides)):
+                        self.fixed[a] = b
 
     def draw(self, rng: random.Random) -> dict:
         size = rng.choice([2, 2, 3, 3, 3, 4, 4, 5, 6, 8])
         values: dict = {_n: size}
         for s in self.scalars:
-            values[s] = _draw_scalar(rng, domain_of(s, self.overrides))
+            values[s] = self.fixed[s] if s in self.fixed else _draw_scalar(rng, domain_of(s, self.overrides))
         for v in self.vectors:
             values[v] = _draw_vector(rng, domain_of(v, self.overrides), size)
         return self.fix_support(values)
@@ -291,6 +300,8 @@ class _Compiled:
             if any(r is False for r in results):
                 return False
             return None if any(r is None for r in results) else True
+        if kind == "mp" and ev.exact_twin is not None and is_rational_expression(rel):
+            return self._holds(rel, ev.exact_twin, "exact")  # decided exactly, not up to a margin
         try:
             a = ev(rel.lhs)
             b = ev(rel.rhs)
@@ -332,10 +343,17 @@ class _Compiled:
         undecided = False
         try:
             base = Evaluator(values, kind)
+            if kind == "mp":
+                base.exact_twin = Evaluator(values, "exact")
         except (EvaluationError, ValueError, TypeError, ZeroDivisionError):
             return None
         for assignment in _assignments(self.outputs, values[_n]):
-            verdict = self._one(base.at(assignment) if assignment else base, kind)
+            ev = base
+            if assignment:
+                ev = base.at(assignment)
+                if base.exact_twin is not None:
+                    ev.exact_twin = base.exact_twin.at(assignment)
+            verdict = self._one(ev, kind)
             if verdict is True:
                 return assignment
             if verdict is None:
@@ -401,13 +419,14 @@ class _Compiled:
     def confirm(self, values: dict) -> tuple[str, dict] | None:
         kind = "exact" if self.exact else "mp"
         found = self.counterexample_at(values, kind)
-        if not isinstance(found, dict):
-            return None
         if kind == "exact":
-            return "exact", found
-        env = {**values, **found}
-        if certify(self.conclusion, self.hypotheses, env):
+            return ("exact", found) if isinstance(found, dict) else None
+        if isinstance(found, dict) and certify(self.conclusion, self.hypotheses, {**values, **found}):
             return f"{MP_DIGITS} digits and certified by interval arithmetic", found
+        if found is None:  # a tie at 60 digits (a variance that is exactly 0, say): exact numbers decide it
+            tie = self.counterexample_at(values, "exact")
+            if isinstance(tie, dict):
+                return "exact numbers (SymPy)", tie
         return None
 
 
@@ -476,6 +495,8 @@ def _shrink_candidates(values: dict, comp: _Compiled):
             keep = [j for j in range(size) if j != i]
             yield _restrict(values, keep, comp.vectors, comp.overrides)
     for s in comp.scalars:
+        if s in comp.fixed:
+            continue
         d = domain_of(s, comp.overrides)
         for c in _simpler_rationals(sp.Rational(values[s])):
             if _in_domain(c, d):
@@ -591,6 +612,12 @@ def search(
             if screened is None and slow < SLOW_SCREENS:
                 slow += 1  # floats overflowed or sit on the boundary: decide this one exactly or at 60 digits
                 again = comp.counterexample_at(values, "exact" if comp.exact else "mp")
+                if again is None and not comp.exact:  # a tie at 60 digits too: exact numbers may decide it
+                    found = comp.confirm(values)
+                    if found:
+                        values, (how, assignment) = _shrink(values, comp, found)
+                        return SearchResult(_to_counterexample(values, comp, how, assignment), index, evaluated=evaluated + 1)
+                    continue
                 screened = None if again is None else isinstance(again, dict)
             if screened is None:
                 continue

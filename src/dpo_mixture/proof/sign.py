@@ -26,6 +26,7 @@ probabilities, which bases are distributions, which definitions define the suppo
 from __future__ import annotations
 
 import contextvars
+import functools
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -227,8 +228,12 @@ def sign(e: sp.Expr) -> str | None:
     >>> sign(sp.log(1 - 2 * sp.exp(-1 / beta))) is None  # log's argument may be negative: no sign
     True
     """
-    e = sp.sympify(e)
-    ctx = current_context()
+    return _sign(sp.sympify(e), current_context())
+
+
+@functools.lru_cache(maxsize=65536)
+def _sign(e: sp.Expr, ctx: SignContext) -> str | None:
+    """:func:`sign` in a given context (cached: the same question gets the same answer)."""
     known = _from_assumptions(e)
     if known in ("pos", "neg", "zero"):
         return known
