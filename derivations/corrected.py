@@ -42,7 +42,7 @@ CORRECTED = Derivation(
         sp.Eq(GAP_COV, (M_A - M_U) / n),
     ),
     statement_text=prose(
-        "For every ", sp.Gt(beta, 0, evaluate=False), " and ", sp.And(sp.Lt(0, alpha), sp.Lt(alpha, 1)),
+        "For every ", sp.Gt(beta, 0, evaluate=False), " and ", sp.And(sp.Lt(0, alpha, evaluate=False), sp.Lt(alpha, 1)),
         ", the aligned mass differs from its prior share by an exact amount, and the difference of the "
         "moments is a covariance of the tilt. Consequently ", sp.Ge(TPM_A, alpha), " if and only if ",
         sp.Ge(M_A, M_U), " (and strictly if and only if strictly), if and only if ", sp.Ge(GAP_COV, 0),

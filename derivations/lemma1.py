@@ -38,7 +38,7 @@ LEMMA1 = Derivation(
     statement_text=prose(
         "Let the reference model be a mixture ", sp.Eq(p_ref[y], model.mixture_reference(), evaluate=False),
         " of an aligned component ", p_A, " and an unaligned component ", p_U, ", with ",
-        sp.And(sp.Lt(0, alpha), sp.Lt(alpha, 1)), " and nothing else assumed about the components. "
+        sp.And(sp.Lt(0, alpha, evaluate=False), sp.Lt(alpha, 1)), " and nothing else assumed about the components. "
         "Then the tuned model is a mixture of the same two components, with weights that depend on the output:",
     ),
     intro=prose(

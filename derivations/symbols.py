@@ -70,7 +70,7 @@ class Objective(sp.Function):
         return model.objective(self.args[0][y])
 
     def _latex(self, printer) -> str:
-        return r"\mathcal{L}\left(%s\right)" % printer._print(self.args[0])
+        return r"\mathcal{L}(%s)" % printer._print(self.args[0])
 
 
 class ImplicitReward(sp.Function):

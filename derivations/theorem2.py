@@ -169,9 +169,10 @@ SEED_PROOF = Derivation(
             prose(
                 "Write ", *_listed(STAND_INS), "; all five are positive. With the weights' means above, the covariance "
                 "signs the seed claims say that ", u_A, " exceeds and ", u_U, " falls short of the product of the means. "
-                "Dividing the first inequality by the second cancels ", mu, " and ", Z, "; the claim's gap is ",
-                1 / u_U, " times the first hypothesis' gap plus ", alpha * m_A / ((1 - alpha) * m_U * u_U),
-                " times the second's.",
+                "Dividing the first inequality by the second cancels ", mu, " and ", Z, ", and is valid because ",
+                sp.Gt(u_U, 0, evaluate=False), ", ", sp.Gt(m_U, 0, evaluate=False), " and ",
+                sp.Gt(1 - alpha, 0, evaluate=False), ": the claim's gap is ", 1 / u_U,
+                " times the first hypothesis' gap plus ", alpha * m_A / ((1 - alpha) * m_U * u_U), " times the second's.",
             ),
             strategy=Certificate((1 / u_U, alpha * m_A / ((1 - alpha) * m_U * u_U))),
             hypotheses=(sp.Gt(u_A, alpha * mu * m_A / Z), sp.Lt(u_U, (1 - alpha) * mu * m_U / Z)),

@@ -101,7 +101,7 @@ TPM = Derivation(
             "Each mass lies strictly between 0 and 1",
             BOUNDS,
             prose("Both moments are positive, since each component is a distribution and the tilt is positive, and ",
-                  sp.And(sp.Lt(0, alpha), sp.Lt(alpha, 1)), "; so"),
+                  sp.And(sp.Lt(0, alpha, evaluate=False), sp.Lt(alpha, 1)), "; so"),
             strategy=Signs(),
             facts=(TPM_A_RATIO, TPM_U_RATIO),
         ),

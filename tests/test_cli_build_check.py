@@ -218,14 +218,22 @@ def test_a_paper_that_is_not_a_paper_is_bad_input(tmp_path, capsys):
     assert "PAPER must be a dpo_mixture.Paper, not str" in capsys.readouterr().err
 
 
-def test_asset_url_prefixes_the_figure_link(tmp_path, capsys):
-    pytest.importorskip("matplotlib")  # the figure needs the plot extra; tests/test_plot.py covers its absence
+def test_asset_url_prefixes_the_figure_link(monkeypatch, tmp_path, capsys):
+    from dpo_mixture.cli import build
+    from dpo_mixture.render import FigureFile, prose
+
+    def one_figure(staging, report):  # stands in for the plot extra, which tests/test_plot.py covers
+        (staging / "fig.png").write_bytes(b"png")
+        return (FigureFile("example", "fig.png", prose("A figure.")),)
+
+    monkeypatch.setattr(build, "figures_for", one_figure)
+    monkeypatch.setattr(build, "compile_pdf", lambda workdir, name: (False, build.TEX_HINT))
     out = tmp_path / "out"
     assert main(["build", "--out", str(out), "--asset-url", "/assets/img/"]) == 0
     capsys.readouterr()
-    md = (out / "dpo_mixture.md").read_text()
-    assert "](/assets/img/tpm_vs_beta.png)" in md
-    assert "{tpm_vs_beta.png}" in (out / "dpo_mixture.tex").read_text()  # the paper keeps the file beside it
+    assert "](/assets/img/fig.png)" in (out / "dpo_mixture.md").read_text()
+    assert "{fig.png}" in (out / "dpo_mixture.tex").read_text()  # the paper keeps the file beside it
+    assert (out / "fig.png").read_bytes() == b"png"
 
 
 def test_bad_asset_url_is_bad_input(tmp_path, capsys):

@@ -16,14 +16,11 @@ import numpy as np
 import sympy as sp
 
 from . import model
-from .render.printer import latex
 
 __all__ = ["Curves", "beta_grid", "tpm_curves", "tpm_figure", "instance_figure", "crossings", "document_figures", "FIGURE_NAME"]
 
 #: File name of the document's figure, relative to the output directory.
 FIGURE_NAME = "tpm_vs_beta.png"
-#: The residual-mass floor as the documents print it, from the model's expression.
-_BOUND_TEX = latex(model.residual_bound())
 
 
 @dataclass(frozen=True)
@@ -91,7 +88,7 @@ def tpm_figure(curves: Curves, *, beta_mark: float | None = None, title: str = "
         gids = ("TPM(A)", "TPM(U)", "alpha", "1 - alpha")
     ax.plot(
         b, curves.bound, color="tab:gray", ls=":", lw=1.8,
-        label=f"residual bound ${_BOUND_TEX}$",
+        label=r"residual bound under TPM($\mathcal{U}$)",
     )
     # Tag the lines with stable ids for tests and for anyone post-processing the figure.
     for line, gid in zip(ax.lines, gids + ("residual bound",)):
@@ -119,6 +116,13 @@ def tpm_figure(curves: Curves, *, beta_mark: float | None = None, title: str = "
         fig.suptitle(title, fontsize=11)
     if subtitle:
         ax.set_title(subtitle, fontsize=8.5, color="0.3")
+    # Computer Modern maths, as in the paper; its fonts ship with matplotlib and are found by path,
+    # whereas the default font set looks "cal" up by a bare name that a folder in the working
+    # directory can shadow
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        text.set_math_fontfamily("cm")
     return fig
 
 

@@ -232,7 +232,10 @@ class _Builder:
         ce = r.outcome.counterexample
         facts = tuple(d.context) + tuple(r.step.facts)
         out = []
+        listed = {str(name) for name in ce.values}  # the instance's own values are in the caption already
         for expr in r.step.show:
+            if isinstance(expr, sp.Symbol) and expr.name in listed:
+                continue
             value = sp.sympify(evaluate(unfold(expr, facts), ce.instance, "exact"))
             shown = f"= {_tex(value)}" if value.is_Rational else r"\approx " + _number(sp.N(value, 12), digits=6)
             out.append(f"{_tex(expr)} {shown}")
@@ -371,7 +374,7 @@ class _Builder:
             Heading((Text("Machine log"),), 1, "A", "appendix-log"),
             Para(intro),
             Table(((Text("Where"),), (Text("Step"),), (Text("Method"),), (Text("Verdict"),)), tuple(rows),
-                  (Text("The verdict of every step."),), number, label, align="lLLl", long=True),
+                  (Text("The verdict of every step."),), number, label, align="llLl", long=True),
         ]
 
 

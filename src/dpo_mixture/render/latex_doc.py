@@ -67,7 +67,7 @@ def _columns(block: Table) -> str:
     wraps = align.count("L")
     if not wraps:
         return align
-    share = 0.56 / wraps  # wrapped columns share what the narrow ones leave
+    share = 0.24 / wraps  # wrapped columns share what the narrow ones leave
     return "".join(f">{{\\raggedright\\arraybackslash}}p{{{share:.2f}\\linewidth}}" if a == "L" else a for a in align)
 
 

@@ -94,8 +94,8 @@ class _Writer:
             rule = "|" + "|".join({"c": ":---:", "r": "---:"}.get(a, "---") for a in align) + "|"
             rows = "\n".join("| " + " | ".join(inline(c, True) for c in row) + " |" for row in block.rows)
             anchor = f'<span id="{block.label}"></span>' if block.label else ""
-            number = f"Table {block.number}. " if block.number else ""
-            caption = f"\n\n{anchor}*{number}*{inline(block.caption)}" if (block.caption or anchor) else ""
+            number = f"*Table {block.number}.* " if block.number else ""
+            caption = f"\n\n{anchor}{number}{inline(block.caption)}" if (block.caption or anchor) else ""
             return f"{head}\n{rule}\n{rows}{caption}\n\n"
         if isinstance(block, Figure):
             number = f"Figure {block.number}" if block.number else "Figure"

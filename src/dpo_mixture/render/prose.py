@@ -115,6 +115,9 @@ def prose(*parts: Any) -> Prose:
             out.append(sp.Symbol(part.__name__))  # a named function, by its name: "g"
         elif isinstance(part, bool):
             raise TypeError(f"prose cannot hold the bool {part!r}")
+        elif part is sp.true or part is sp.false:
+            raise ValueError("a relation in the prose evaluated to True or False when it was built; "
+                             "build it with evaluate=False so that the reader sees it")
         elif isinstance(part, (int, float, sp.Basic)):
             out.append(sp.sympify(part))
         else:
