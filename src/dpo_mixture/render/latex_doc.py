@@ -84,19 +84,21 @@ def _table(block: Table) -> str:
             f"{anchor}\n\\begin{{longtable}}{{{_columns(block)}}}\n\\toprule\n{head}\n\\midrule\n\\endhead\n"
             f"{rows}\n\\bottomrule\n\\end{{longtable}}\n\\begin{{center}}{caption}\\end{{center}}\n"
         )
+    # a minipage keeps the table and its caption on one page
     return (
-        f"\\begin{{center}}\n{anchor}\\begin{{tabular}}{{{_columns(block)}}}\n\\toprule\n{head}\n\\midrule\n{rows}\n"
-        f"\\bottomrule\n\\end{{tabular}}\\par\\smallskip\n{caption}\n\\end{{center}}\n"
+        f"\\begin{{center}}\\begin{{minipage}}{{\\linewidth}}\\centering\n{anchor}"
+        f"\\begin{{tabular}}{{{_columns(block)}}}\n\\toprule\n{head}\n\\midrule\n{rows}\n"
+        f"\\bottomrule\n\\end{{tabular}}\\par\\smallskip\n{caption}\n\\end{{minipage}}\\end{{center}}\n"
     )
 
 
 def _figure(block: Figure) -> str:
-    anchor = f"\\refstepcounter{{figure}}\\label{{{block.label}}}" if block.label else ""
-    graphic = f"\\includegraphics[width=0.85\\linewidth]{{{block.path}}}\\par\\smallskip\n" if block.path else ""
+    # a float, placed by LaTeX near its first mention; \caption numbers it as the blocks did
+    graphic = f"\\includegraphics[width=0.85\\linewidth]{{{block.path}}}\n" if block.path else ""
+    label = f"\\label{{{block.label}}}" if block.label else ""
     return (
-        "\\begin{center}\n"
-        f"{graphic}"
-        f"{anchor}\\parbox{{0.92\\linewidth}}{{\\small Figure~\\thefigure. {inline(block.caption)}}}\n\\end{{center}}\n"
+        "\\begin{figure}[tbp]\n\\centering\n"
+        f"{graphic}\\caption{{{inline(block.caption)}}}{label}\n\\end{{figure}}\n"
     )
 
 
