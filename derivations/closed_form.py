@@ -174,11 +174,15 @@ MAXIMIZER = Derivation(
     kind="Proposition",
     context=CONTEXT,
     label="maximizer",
-    statement=(sp.Le(Objective(p), beta * sp.log(Z)), sp.Eq(Objective(p_star), beta * sp.log(Z))),
+    statement=(
+        sp.Le(Objective(p), beta * sp.log(Z)),
+        sp.Eq(Objective(p_star), beta * sp.log(Z)),
+        sp.Eq(p_theta[y], model.closed_form(), evaluate=False),
+    ),
     statement_text=prose(
         "For every distribution ", p, " that is positive on the support, the objective is at most ",
         beta * sp.log(Z), ", it attains this value at ", p_star, ", and at no other such distribution. "
-        "So the tuned model, the maximizer, is ", sp.Eq(p_theta[y], model.closed_form(), evaluate=False), ":",
+        "So the tuned model ", p_theta, ", the maximizer, is the tilted distribution:",
     ),
     intro=prose(
         "Distributions with zeros on the support, for which the objective needs the convention that "
@@ -220,20 +224,22 @@ MAXIMIZER = Derivation(
             prose("Each term of that sum is ", sp.Gt(p[y], 0, evaluate=False), " times the nonnegative gap ", g,
                   ", which vanishes only at 1, so every term vanishes."),
             strategy=TermsVanish(LOG_LEMMA, t, p_star[y] / p[y], 1),
-            given=("maximizer-gap-vanishes",),
+            hypotheses=(sp.Eq(GAP_SUM_STAR, 0),),
             uses=("log-bound", "log-bound-equality"),
         ),
         Step(
             "lagrange-stationarity",
             "Stationarity of the Lagrangian",
-            sp.Eq(p_theta[y], model.closed_form()),
+            sp.Eq(sp.Subs(sp.Derivative(SUMMAND, P), P, p_star[y]), beta * sp.log(Z) - beta),
             prose(
                 "As an independent check, the Lagrangian ", sp.Add(Objective(p), lam * (S(p[y]) - 1), evaluate=False),
-                " is stationary where its derivative in each ", p[y], " vanishes; solving for ", p[y],
-                " and fixing ", lam, " by normalization gives the same distribution:",
+                " is stationary at ", p_star, ": writing ", P, " for the value ", p[y], ", the derivative of each term "
+                "of the objective at ", sp.Eq(P, p_star[y], evaluate=False), " is the same at every output, so the "
+                "multiplier ", sp.Eq(lam, beta - beta * sp.log(Z), evaluate=False), " makes every partial derivative "
+                "vanish:",
             ),
             strategy=Stationarity(L, p[y], lam),
-            facts=(DEF_Z,),
+            facts=(DEF_P_STAR,),
         ),
         Step(
             "lagrange-hessian",

@@ -8,6 +8,7 @@ from dpo_mixture.notation import Z, beta, p_ref, p_theta, r, y
 from dpo_mixture.proof import Derivation, Step
 from dpo_mixture.render import Citation, prose
 
+from .closed_form import CONTEXT
 from .facts import DEF_P_THETA
 from .symbols import DataMean, ImplicitReward, Sigmoid, y_l, y_w
 
@@ -38,6 +39,7 @@ DPO = Derivation(
     title="From the closed form to the DPO loss",
     kind="Section",
     label="dpo",
+    context=CONTEXT,
     statement=(sp.Eq(sp.Symbol(r"\mathcal{L}_{\mathrm{DPO}}"), LOSS, evaluate=False),),
     intro=prose(
         "Direct preference optimization ", Citation("rafailov2023"), " fits the tuned model to comparisons without "

@@ -14,10 +14,11 @@ from dpo_mixture.proof import (
 )
 from dpo_mixture.render import Citation, Ref, prose
 
+from .closed_form import CONTEXT as CLOSED_FORM
 from .facts import (
     DEF_P_THETA, DEF_Z, FOLD_Z, MIXTURE_SUPPORT, NORM_A, NORM_REF, NORM_U,
 )
-from .symbols import KL as KL_OP, Mean, TiltedMean, j
+from .symbols import KL as KL_OP, Mass, Mean, Moment, TiltedMean, j
 from .tpm import CONTEXT
 
 S = support_sum
@@ -131,54 +132,50 @@ RESIDUAL = Derivation(
 )
 
 # --- sensitivity -----------------------------------------------------------------------------------
-M_A_T, M_U_T = model.component_moment(p_A, t), model.component_moment(p_U, t)
-TPM_A_T, TPM_U_T = model.tpm_A(M_A_T, M_U_T), model.tpm_U(M_A_T, M_U_T)
-#: The masses and the tilted moments as functions of t = 1/beta.
-TPM_A_OF_T = Definition("TPM(A) as a function of t = 1/beta", TPM_A, TPM_A_T)
-TPM_U_OF_T = Definition("TPM(U) as a function of t = 1/beta", TPM_U, TPM_U_T)
-M_A_OF_T = Definition("M_A as a function of t = 1/beta", M_A, M_A_T)
+#: The masses and the tilted moments as functions of the rate t = 1/beta.
+MASS_A_T, MASS_U_T = Mass(p_A, t), Mass(p_U, t)
+MOMENT_A_T = Moment(p_A, t)
 E_A_T, E_U_T = TiltedMean(p_A, t), TiltedMean(p_U, t)
-SENSITIVITY_RHS = TPM_A * TPM_U * (E_A_T - E_U_T)
+SENSITIVITY_RHS = MASS_A_T * MASS_U_T * (E_A_T - E_U_T)
 
 SENSITIVITY = Derivation(
     id="sensitivity",
     title="How the aligned mass responds to the temperature",
     kind="Proposition",
     label="sensitivity",
-    statement=(sp.Eq(sp.Derivative(TPM_A, t), SENSITIVITY_RHS),),
+    statement=(sp.Eq(sp.Derivative(MASS_A_T, t), SENSITIVITY_RHS),),
     statement_text=prose(
-        "Write ", sp.Eq(t, 1 / beta, evaluate=False), " for the inverse temperature, and ", E_A_T, " and ", E_U_T,
-        " for the mean reward under the tilted components ", p_A[y] * sp.exp(t * r[y]) / M_A, " and ",
-        p_U[y] * sp.exp(t * r[y]) / M_U, ", where now ", sp.Eq(M_A, M_A_T, evaluate=False),
-        " and likewise for ", M_U, ". Then",
+        "Write ", sp.Eq(t, 1 / beta, evaluate=False), " for the inverse temperature, ",
+        sp.Eq(MOMENT_A_T, model.component_moment(p_A, t), evaluate=False), " and ", Moment(p_U, t),
+        " for the tilted moments as functions of ", t, ", and ", E_A_T, " and ", E_U_T,
+        " for the mean reward under the tilted components ", p_A[y] * sp.exp(t * r[y]) / MOMENT_A_T, " and ",
+        p_U[y] * sp.exp(t * r[y]) / Moment(p_U, t), ". Then, with the masses as functions of ", t, ",",
     ),
     steps=(
         Step(
             "sensitivity-moment",
             "Derivative of a tilted moment",
-            sp.Eq(sp.Derivative(M_A, t), M_A * E_A_T),
+            sp.Eq(sp.Derivative(MOMENT_A_T, t), MOMENT_A_T * E_A_T),
             prose("Differentiating the finite sum term by term, the derivative of a tilted moment is the moment "
                   "times its tilted mean reward:"),
             strategy=Differentiate(),
-            facts=(M_A_OF_T,),
         ),
         Step(
             "sensitivity-derivative",
             "Derivative of the aligned mass in t = 1/beta",
-            sp.Eq(sp.Derivative(TPM_A, t), SENSITIVITY_RHS),
-            prose("With the quotient rule applied to ", sp.Eq(TPM_A, model.tpm_A(), evaluate=False), ","),
+            sp.Eq(sp.Derivative(MASS_A_T, t), SENSITIVITY_RHS),
+            prose("With the quotient rule applied to ",
+                  sp.Eq(MASS_A_T, model.tpm_A(MOMENT_A_T, Moment(p_U, t)), evaluate=False), ","),
             strategy=Differentiate(),
-            facts=(TPM_A_OF_T, TPM_U_OF_T),
         ),
         Step(
             "sensitivity-sign",
             "Sign of the derivative",
             sp.Ge(SENSITIVITY_RHS, 0),
-            prose("Since ", sp.Gt(TPM_A * TPM_U, 0, evaluate=False), " (", Ref("tpm"),
+            prose("Since ", sp.Gt(MASS_A_T * MASS_U_T, 0, evaluate=False), " (", Ref("tpm"),
                   "), the aligned mass grows with ", t, " exactly while the aligned tilted mean is the larger one."),
-            strategy=Certificate((TPM_A_T * TPM_U_T,)),
+            strategy=Certificate((MASS_A_T * MASS_U_T,)),
             hypotheses=(sp.Ge(E_A_T, E_U_T),),
-            facts=(TPM_A_OF_T, TPM_U_OF_T),
         ),
     ),
     outro=prose(
@@ -194,9 +191,10 @@ LIMITS = Derivation(
     title="The two extremes of the temperature",
     kind="Proposition",
     label="limits",
+    context=CLOSED_FORM,
     statement=(
         sp.Eq(sp.Limit(p_theta[y], beta, sp.oo), p_ref[y]),
-        sp.Eq(sp.Limit(TPM_A, beta, sp.oo), alpha),
+        sp.Eq(sp.Limit(Mass(p_A, 1 / beta), beta, sp.oo), alpha),
         sp.Eq(sp.Limit(p_theta[y] / p_theta[j], beta, 0, "+"), 0),
     ),
     statement_text=prose(
@@ -216,11 +214,10 @@ LIMITS = Derivation(
         Step(
             "limit-high-temperature-mass",
             "Infinite temperature: the prior share",
-            sp.Eq(sp.Limit(TPM_A, beta, sp.oo), alpha),
+            sp.Eq(sp.Limit(Mass(p_A, 1 / beta), beta, sp.oo), alpha),
             prose("Both moments tend to the total mass of their component, 1:"),
             strategy=LimitOf(),
-            facts=(Definition("TPM(A) as a ratio of moments", TPM_A,
-                              model.tpm_A(model.component_moment(p_A), model.component_moment(p_U))), NORM_A, NORM_U),
+            facts=(NORM_A, NORM_U),
         ),
         Step(
             "limit-low-temperature-ratio",
@@ -249,6 +246,12 @@ LIMITS = Derivation(
 )
 
 # --- dominance ------------------------------------------------------------------------------------------
+#: First-order stochastic dominance of the law of r under p_A over its law under p_U: for every
+#: output j, P_A(r >= r(j)) >= P_U(r >= r(j)).  The survival functions only change at the reward
+#: values of the support, so these thresholds are enough.
+DOMINATES = sp.Ge(
+    SupportMin(S((p_A[k] - p_U[k]) * sp.Heaviside(r[k] - r[j], 1), k), j), 0, evaluate=False
+)
 DOMINANCE = Derivation(
     id="dominance",
     title="A condition that holds at every temperature",
@@ -281,6 +284,7 @@ DOMINANCE = Derivation(
                   "Applied to the tilt,"),
             strategy=Cite("first-order stochastic dominance is equivalent to E_A[f] >= E_U[f] for every "
                           "nondecreasing f (Shaked and Shanthikumar, Stochastic Orders, 2007, Thm 1.A.3)"),
+            hypotheses=(DOMINATES,),
             expected=Verdict.ASSUMED,
         ),
         Step(
@@ -288,9 +292,10 @@ DOMINANCE = Derivation(
             "Dominance gives the aligned mass its share at every temperature",
             sp.Ge(TPM_A, alpha),
             prose("and by ", Ref("corrected"), ","),
-            strategy=Certificate((alpha * (1 - alpha) / (alpha * M_A + (1 - alpha) * M_U),)),
+            strategy=Certificate((0, alpha * (1 - alpha) / (alpha * M_A + (1 - alpha) * M_U),)),
             given=("dominance-moments",),
             facts=(Definition("TPM(A) = alpha M_A / Z, Z split", TPM_A, model.tpm_A()),),
+            expected=Verdict.ASSUMED,
         ),
     ),
 )
@@ -301,6 +306,7 @@ KL = Derivation(
     title="How far the tuned model moves",
     kind="Proposition",
     label="kl",
+    context=CLOSED_FORM,
     statement=(sp.Eq(KL_OP(p_theta[y], p_ref[y]), model.kl_to_reference(p_theta[y])),),
     statement_text=prose(
         "The divergence of the tuned model from the reference model is its expected reward over ", beta,
@@ -329,4 +335,4 @@ KL = Derivation(
     ),
 )
 
-__all__ = ["RESIDUAL", "SENSITIVITY", "LIMITS", "DOMINANCE", "KL", "TPM_A_OF_T", "E_A_T", "E_U_T"]
+__all__ = ["RESIDUAL", "SENSITIVITY", "LIMITS", "DOMINANCE", "KL", "E_A_T", "E_U_T"]

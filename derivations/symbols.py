@@ -14,7 +14,7 @@ from dpo_mixture import model
 from dpo_mixture.notation import p_A, p_ref, p_U, support_sum, y
 
 __all__ = [
-    "KL", "Objective", "ImplicitReward", "Sigmoid", "DataMean", "Mean", "TiltedMean", "CovRef", "TopMass", "AtInstance",
+    "KL", "Objective", "ImplicitReward", "Sigmoid", "Mass", "Moment", "DataMean", "Mean", "TiltedMean", "CovRef", "TopMass", "AtInstance",
     "COMPONENT_A", "COMPONENT_U", "S_STAR", "PROMPT", "OBJECTIVE_NAME", "y_w", "y_l", "j", "g",
 ]
 
@@ -88,6 +88,44 @@ class ImplicitReward(sp.Function):
         return r"\hat{r}(%s;x)" % printer._print(self.args[0])
 
 
+_COMPONENT_NAMES = {p_A: r"\mathcal{A}", p_U: r"\mathcal{U}"}
+
+
+class _AtRate(sp.Function):
+    """An operator of a component and a tilt rate, printed with ``template`` (component, rate)."""
+
+    nargs = 2
+    template = "%s(%s)"
+
+    def _latex(self, printer) -> str:
+        component, rate = self.args
+        return self.template % (_COMPONENT_NAMES.get(component, printer._print(component)), printer._print(rate))
+
+
+class Moment(_AtRate):
+    """``M(rate) = sum_y p(y) e^{rate r(y)}``, the tilted moment of a component at a given rate."""
+
+    template = r"M_{%s}(%s)"
+
+    def unfold(self) -> sp.Expr:
+        return model.component_moment(*self.args)
+
+
+class Mass(sp.Function):
+    """The total mass ``TPM`` of a component when the tilt has the given rate (``1/beta``, or ``t``)."""
+
+    nargs = 2
+
+    def unfold(self) -> sp.Expr:
+        component, rate = self.args
+        moments = (model.component_moment(p_A, rate), model.component_moment(p_U, rate))
+        return model.tpm_A(*moments) if component == p_A else model.tpm_U(*moments)
+
+    def _latex(self, printer) -> str:
+        name = r"\mathcal{A}" if self.args[0] == p_A else r"\mathcal{U}"
+        return r"\TPM(%s;x)" % name
+
+
 class Sigmoid(sp.Function):
     """The logistic function ``sigma(u) = 1/(1 + e^{-u})``."""
 
@@ -127,18 +165,13 @@ class Mean(sp.Function):
         return r"\mathbb{E}_{%s}\left[%s\right]" % (printer._print(component), _name(printer, f))
 
 
-class TiltedMean(sp.Function):
+class TiltedMean(_AtRate):
     """``E_{A,t}[r]``: the mean reward under the tilted component ``p_A e^{t r} / M_A(t)``."""
 
-    nargs = 2
+    template = r"\mathbb{E}_{%s,%s}\left[r\right]"
 
     def unfold(self) -> sp.Expr:
         return model.tilted_mean(*self.args)
-
-    def _latex(self, printer) -> str:
-        component, rate = self.args
-        name = {p_A: r"\mathcal{A}", p_U: r"\mathcal{U}"}.get(component, printer._print(component))
-        return r"\mathbb{E}_{%s,%s}\left[r\right]" % (name, printer._print(rate))
 
 
 class CovRef(sp.Function):
@@ -156,9 +189,16 @@ class CovRef(sp.Function):
 
 
 class TopMass(sp.Function):
-    """``p(S*)``: the mass a distribution puts on the outputs of largest reward.  A name only."""
+    """``p(S*)``: the mass a distribution puts on the outputs of largest reward.  A name only:
+    nonnegative, and positive for the reference model, which is positive on its support."""
 
     nargs = 1
+
+    def _eval_is_nonnegative(self):
+        return True
+
+    def _eval_is_positive(self):
+        return True if self.args[0] == p_ref else None
 
     def _latex(self, printer) -> str:
         return r"%s(S^{*})" % printer._print(self.args[0])
@@ -179,3 +219,14 @@ class AtInstance(sp.Function):
     def _latex(self, printer) -> str:
         return printer._print(self.args[0])
 
+
+def _register_for_reports() -> None:
+    """Let a report that mentions these operators be read back and re-checked (``dpo-mixture verify``)."""
+    from dpo_mixture.proof.serial import register_constructor
+
+    for cls in (KL, Objective, ImplicitReward, Moment, Mass, Sigmoid, DataMean, Mean, TiltedMean, CovRef, TopMass,
+                AtInstance):
+        register_constructor(cls.__name__, cls)
+
+
+_register_for_reports()

@@ -9,17 +9,17 @@ from dpo_mixture.notation import TPM_A, alpha, alpha_A, beta, n, p_A, p_ref, p_t
 from dpo_mixture.proof import Certificate, Derivation, Differentiate, Step
 from dpo_mixture.render import Ref, prose
 
-from .extensions import TPM_A_OF_T
 from .facts import DEF_ALPHA_A, DEF_P_THETA, DEF_TPM_A, NORM_A, NORM_U
-from .symbols import COMPONENT_A, S_STAR, Mean, TopMass, j
+from .symbols import COMPONENT_A, S_STAR, Mass, Mean, TopMass, j
 from .theorem2 import SEED_HYPOTHESES
+from .tpm import CONTEXT
 
 S = support_sum
 E = model.mean_unif
 COV = model.cov_unif
 E_A, E_U = Mean(p_A, r[y]), Mean(p_U, r[y])
 SLOPE = alpha * (1 - alpha) * (E_A - E_U)
-SLOPE_AT_ZERO = sp.Subs(sp.Derivative(TPM_A, t), t, 0)
+SLOPE_AT_ZERO = sp.Subs(sp.Derivative(Mass(p_A, t), t), t, 0)
 #: The posterior probability of the aligned component given the output y.
 POSTERIOR = alpha * p_A[y] / p_ref[y]
 
@@ -74,7 +74,7 @@ HIGH = Derivation(
             prose("At ", sp.Eq(t, 0, evaluate=False), " the tilted means of ", Ref("sensitivity"),
                   " are these plain means; differentiating the mass directly,"),
             strategy=Differentiate(),
-            facts=(TPM_A_OF_T, NORM_A, NORM_U),
+            facts=(NORM_A, NORM_U),
         ),
         Step(
             "high-slope-positive",
@@ -101,7 +101,7 @@ LOW = Derivation(
     title="The zero-temperature limit of the aligned mass",
     kind="Proposition",
     label="low-temperature",
-    context=(DEF_P_THETA, DEF_TPM_A, DEF_ALPHA_A),
+    context=CONTEXT,
     statement=(
         sp.Eq(TPM_A, S(p_theta[y] * POSTERIOR)),
         sp.Eq(p_theta[y] / p_theta[j], p_ref[y] / p_ref[j]),

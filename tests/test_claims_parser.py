@@ -17,7 +17,8 @@ from dpo_mixture.notation import TPM_A, Z, alpha, beta, k, n, p_A, p_ref, p_thet
 
 def test_scalars_and_vectors():
     assert parse_expression("alpha + beta * n") == alpha + beta * n
-    assert parse_expression("p_theta / p_ref") == p_theta[y] / p_ref[y]
+    # a quotient stays unevaluated (p_A / p_A must not become 1 before its condition is recorded)
+    assert parse_expression("p_theta / p_ref").doit() == p_theta[y] / p_ref[y]
     assert parse_expression("Z") == Z
 
 

@@ -33,7 +33,7 @@ def test_report_is_ok_and_lists_every_step(report):
     ids = [s["id"] for s in data["steps"]]
     assert "gibbs-rewrite" in ids and "lagrange-hessian" in ids and "mixture-substitution" in ids
     for entry in data["steps"]:
-        assert set(entry) == {"id", "title", "statement", "verdict", "expected", "method", "seconds", "counterexample"}
+        assert set(entry) == {"id", "title", "statement", "hypotheses", "verdict", "expected", "method", "assumed", "seconds", "counterexample", "soundness_error", "goal", "certificate"}
 
 
 def _step(derivation, step_id):
@@ -41,8 +41,10 @@ def _step(derivation, step_id):
 
 
 def test_wrong_closed_form_is_refuted_with_a_confirmed_counterexample():
-    wrong = Definition("wrong p*", p_star[y], p_ref[y] * sp.exp(r[y] / (2 * beta)) / Z)
-    step = dataclasses.replace(_step(OBJECTIVE, "gibbs-rewrite"), facts=(wrong, NORM_P))
+    """The Gibbs rewrite with the tilt at 2 beta instead of beta is false; the search shows it."""
+    wrong = p_ref[y] * sp.exp(r[y] / (2 * beta)) / model.partition_function()
+    claim = sp.Eq(model.objective(p[y]), -beta * support_sum(p[y] * sp.log(p[y] / wrong)) + beta * sp.log(Z))
+    step = dataclasses.replace(_step(OBJECTIVE, "gibbs-rewrite"), claim=claim, chain=(), facts=(NORM_P,))
     outcome = decide(step, context=CONTEXT)
     assert outcome.verdict is Verdict.REFUTED
     ce = outcome.counterexample
@@ -58,10 +60,16 @@ def test_wrong_closed_form_is_refuted_with_a_confirmed_counterexample():
     assert abs(a - b) > 1e-20
 
 
-def test_wrong_closed_form_does_not_sum_to_one():
+def test_a_wrong_fact_neither_proves_nor_redefines():
+    """A step that cites a wrong definition of p* is about the model's p*: the wrong fact does
+    not change what the search evaluates, and the kernel cannot prove the step from it."""
     wrong = Definition("wrong p*", p_star[y], p_ref[y] * sp.exp(r[y] / (2 * beta)) / Z)
-    step = dataclasses.replace(_step(OBJECTIVE, "pstar-normalized"), facts=(wrong, DEF_Z))
-    assert decide(step, context=CONTEXT).verdict is Verdict.REFUTED
+    step = dataclasses.replace(_step(OBJECTIVE, "pstar-normalized"), facts=(wrong, DEF_Z), search_samples=60)
+    out = decide(step, context=CONTEXT)
+    assert out.verdict is Verdict.UNDECIDED  # true in the model, not proved from a wrong fact
+    claim = sp.Eq(support_sum(p_ref[y] * sp.exp(r[y] / (2 * beta)) / model.partition_function()), 1)
+    bad = dataclasses.replace(step, claim=claim, facts=(), strategy=None)
+    assert decide(bad, context=CONTEXT).verdict is Verdict.REFUTED
 
 
 def test_dropped_normalization_is_never_proved():

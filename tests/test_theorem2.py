@@ -9,7 +9,7 @@ import sympy as sp
 
 from dpo_mixture.derivations.theorem2 import SEED_PROOF, THEOREM2
 from dpo_mixture.derivations.tpm import TPM
-from dpo_mixture.proof import Certificate, Report, Step, Verdict
+from dpo_mixture.proof import decide, Certificate, Report, Step, Verdict
 
 REFUTED = {"seed-theorem2", "seed-monotone-transfer-A", "seed-monotone-transfer-U", "seed-conclusion"}
 
@@ -51,7 +51,10 @@ def test_theorem_step_shows_covariances_and_masses():
 
 def test_certificate_refuses_wrong_multipliers():
     a, b = sp.symbols("a b", positive=True)
-    step = Step("wrong", "a > b implies a/b > 2", sp.Gt(a / b, 2), "", hypotheses=(sp.Gt(a, b),))
-    assert Certificate((1 / b,)).attempt(step) is None
-    negative = Step("neg", "negative multiplier", sp.Gt(b, a), "", hypotheses=(sp.Gt(a, b),))
-    assert Certificate((-1,)).attempt(negative) is None
+    step = Step("wrong", "a > b implies a/b > 2", sp.Gt(a / b, 2), "", hypotheses=(sp.Gt(a, b),),
+                strategy=Certificate((1 / b,)), search_samples=50)
+    assert decide(step).verdict is Verdict.REFUTED
+    negative = Step("neg", "negative multiplier", sp.Gt(b, a), "", hypotheses=(sp.Gt(a, b),),
+                    strategy=Certificate((-1,)), search_samples=50)
+    out = decide(negative)
+    assert out.verdict is not Verdict.PROVED and out.certificate is None

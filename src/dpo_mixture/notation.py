@@ -56,12 +56,18 @@ class Domain(enum.Enum):
     """Where a symbol's values live; the counterexample search draws from it."""
 
     POSITIVE = "positive real"
+    NONNEGATIVE = "nonnegative real"
+    NEGATIVE = "negative real"
+    NONPOSITIVE = "nonpositive real"
     UNIT_INTERVAL = "open interval (0, 1)"
     REAL = "real"
+    INTEGER = "integer"
+    POSITIVE_INTEGER = "positive integer"
     REAL_VECTOR = "real vector over the support"
     DISTRIBUTION = "distribution, positive on the support"
     SPARSE_DISTRIBUTION = "distribution, zeros allowed"
     POSITIVE_VECTOR = "positive vector over the support"
+    NONNEGATIVE_VECTOR = "nonnegative vector over the support"
 
 
 # --- the index and the size of the support -------------------------------------------------

@@ -1,118 +1,59 @@
-"""Decide a claim: a symbolic proof, an exact counterexample, or an honest "undecided".
+"""Decide a claim: a kernel-checked proof, a certified counterexample, or an honest "undecided".
 
-:func:`check_claim` parses the claim and its hypotheses (:mod:`.parser`), runs a short
-counterexample search (a false claim is refuted before any proof is attempted), then builds one
-:class:`~dpo_mixture.proof.Step` in the model of :mod:`.vocabulary` and hands it to the
-engine's :func:`~dpo_mixture.proof.decide` with the rest of the samples.  The proof attempts
-are sound by construction:
+:func:`check_claim` parses the claim and its hypotheses (:mod:`.parser`, which also records
+where the claim is defined), runs a short counterexample search (a false claim is refuted
+before any proof is attempted), then builds one :class:`~dpo_mixture.proof.Step` in the model
+of :mod:`.vocabulary` and hands it to the engine's :func:`~dpo_mixture.proof.decide`.  The
+proof attempts are proposals; the kernel checks each one:
 
 * the sum normal form with every definition unfolded;
-* the same with ``Z`` kept as an opaque positive number (a statement proved for *every*
-  positive ``Z`` holds for the model's ``Z``), which lets logarithms of ``Z`` expand;
-* with hypotheses, the engine's :class:`~dpo_mixture.proof.Implication`, both ways.
+* the sign of the difference read directly, with ``Z`` kept as an opaque positive number (a
+  statement proved for *every* positive ``Z`` holds for the model's ``Z``);
+* the normal form with ``alpha = u/(1 + u)``, ``u > 0`` (a bijection onto ``(0, 1)``) and ``Z``
+  split over the two components;
+* with hypotheses, multipliers for them found by :class:`~dpo_mixture.proof.Implication`.
 
-When none closes, the engine's structured counterexample search runs over instances of the
-model (every definition unfolded, the support restricted to ``p_ref > 0``).  A violation counts
-only when confirmed in exact rational arithmetic, or at 60 digits with a margin *and* then
-certified by outward-rounded interval arithmetic (:mod:`.certify`), so rounding never refutes a
-true statement.
+When none is accepted, the search looks for a counterexample over instances of the model
+(every definition unfolded, the support restricted to ``p_ref > 0``).  A violation counts
+only when confirmed in exact rational arithmetic, or at 60 digits and then certified by
+outward-rounded interval arithmetic, so rounding never refutes a true statement.  The whole
+claim runs under a time budget (``seconds``, default 30 s).
 """
 
 from __future__ import annotations
 
-import signal
-import threading
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 import mpmath
-import numpy as np
 import sympy as sp
 
-from ..model import SupportMax, SupportMin
-from ..notation import M_A, M_U, Z, alpha, beta, k as _k, n as _n, p_A, p_U, r, support_sum, y as _y
+from ..notation import M_A, M_U, Z, alpha, beta, n as _n, p_A, p_U, r, support_sum, y as _y
 from ..proof import Definition, Identity, Implication, NormalForm, Problem, Step, Strategy, Verdict, decide, search, unfold
-from ..proof.sign import sign
-from ..proof.strategies import relation_parts
-from ..proof.evaluate import evaluate, register
-from ..proof.verdict import Outcome
-from .certify import certify
-from .parser import parse_labelled
-from .vocabulary import FACTS, SCALARS, SUPPORT, VECTORS
+from ..proof.certificate import ProofCertificate
+from ..proof.deadline import DEFAULT_SECONDS, TimeLimit, time_limit
+from ..proof.evaluate import evaluate
+from ..proof.strategies import Context
+from .parser import parse_with_conditions
+from .vocabulary import FACTS, SUPPORT
 
-__all__ = ["ClaimVerdict", "check_claim", "DEFAULT_SAMPLES", "PROOF_SECONDS"]
+__all__ = ["ClaimVerdict", "check_claim", "DEFAULT_SAMPLES", "QUICK_SAMPLES"]
 
 #: Instances the counterexample search tries by default.
 DEFAULT_SAMPLES = 400
 #: Instances searched before any proof attempt, so that false claims are refuted at once.
 QUICK_SAMPLES = 60
-#: Wall-clock limit of each symbolic proof attempt (where the platform allows one).
-PROOF_SECONDS = 4.0
-
-
-# --- evaluation of support-wide extrema ------------------------------------------------------
-def _extremum_rule(node: sp.Basic, walk: Callable, numbers: Any, env: dict) -> Any:
-    """``max``/``min`` over the support: bind the index to every output, then reduce."""
-    body, index = node.args
-    missing = object()
-    saved = env.get(index, missing)
-    env[index] = np.arange(1, int(env[_n]) + 1)
-    try:
-        values = walk(body)
-    finally:
-        if saved is missing:
-            del env[index]
-        else:
-            env[index] = saved
-    if not isinstance(values, np.ndarray):
-        return values
-    if numbers.kind == "float":
-        return float(np.max(values) if isinstance(node, SupportMax) else np.min(values))
-    pick = max if isinstance(node, SupportMax) else min
-    return pick(values)
-
-
-register(SupportMax, _extremum_rule)
-register(SupportMin, _extremum_rule)
-
-
-# --- proof attempts --------------------------------------------------------------------------
-class _Timeout(Exception):
-    pass
-
-
-@contextmanager
-def _time_limit(seconds: float):
-    """Interrupt the block after ``seconds`` (main thread on POSIX only; elsewhere no limit)."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or seconds <= 0:
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise _Timeout
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _without_z(facts: tuple) -> tuple:
-    return tuple(f for f in facts if not (isinstance(f, Definition) and f.target == Z))
+    """The facts with ``Z``, ``M_A``, ``M_U`` left opaque (positive numbers)."""
+    return tuple(f for f in facts if not (isinstance(f, Definition) and f.target in (Z, M_A, M_U)))
 
 
-#: ``alpha = a / (1 + a)`` with ``a > 0`` runs over exactly ``(0, 1)``: a statement proved for
-#: every ``a > 0`` holds for every ``alpha``, and the sign analysis sees ``1 - alpha > 0``
-#: through positive coefficients instead of a cancellation.
-_A = sp.Symbol("a_alpha", positive=True)
-_REPARAMETRIZED = (
+#: Z split over the components, and the moments folded back into their names: facts the kernel
+#: proves from the model's definitions, so they cost no trust.
+_SPLIT = (
     *_without_z(FACTS),
-    Definition("alpha = a/(1 + a), a > 0", alpha, _A / (1 + _A)),
     Definition("Z = alpha M_A + (1 - alpha) M_U (Lemma 1)", Z, alpha * M_A + (1 - alpha) * M_U),
     Identity("M_A = E_{p_A}[exp(r/beta)] > 0", support_sum(p_A[_y] * sp.exp(r[_y] / beta)), M_A),
     Identity("M_U = E_{p_U}[exp(r/beta)] > 0", support_sum(p_U[_y] * sp.exp(r[_y] / beta)), M_U),
@@ -120,88 +61,34 @@ _REPARAMETRIZED = (
 
 
 @dataclass(frozen=True, repr=False)
-class _DirectSign(Strategy):
-    """Unfold the definitions without expanding and read the sign of the difference directly:
-    expansion would turn ``(1 - alpha) p_U`` into a difference of nonnegative terms."""
-
-    name = "sign analysis"
-
-    def attempt(self, step: Step) -> Outcome | None:
-        parts = [relation_parts(r) for r in (step.claim.args if isinstance(step.claim, sp.And) else (step.claim,))]
-        for d, op in parts:
-            if op == "==":
-                return None
-            e = unfold(d, step.facts)
-            if not any(_meets(sign(form), op) for form in (e, sp.factor_terms(e))):
-                return None
-        return Outcome(Verdict.PROVED, "the sign of the difference follows from the declared signs")
-
-
-def _meets(s: str | None, op: str) -> bool:
-    return s == "pos" if op == ">" else s in ("pos", "nonneg", "zero")
-
-
-#: Proof attempts in order: (strategy, facts, what the facts assume beyond the definitions).
-#: Keeping ``Z`` opaque is sound: a statement proved for every positive ``Z`` holds for ``Z``.
-_PLANS: tuple[tuple[Strategy, tuple, str], ...] = (
-    (NormalForm(), FACTS, ""),
-    (_DirectSign(), _without_z(FACTS), " (Z kept as a positive number)"),
-    (NormalForm(), _REPARAMETRIZED, " (alpha = a/(1+a); Z through M_A, M_U)"),
-    (NormalForm(), _without_z(FACTS), " (Z kept as a positive number)"),
-)
-_IMPLICATIONS: tuple[tuple[Strategy, tuple, str], ...] = (
-    (Implication(), _REPARAMETRIZED, " (alpha = a/(1+a); Z through M_A, M_U)"),
-    (Implication(), FACTS, ""),
-)
-
-
-@dataclass(frozen=True, repr=False)
 class _Attempts(Strategy):
-    """Try several sound proof attempts in turn; the first that closes wins."""
+    """Several sound proof attempts, proposed in turn; the kernel accepts or rejects each."""
 
-    claim: sp.Basic | None = None
-    hypotheses: tuple = ()
-    seconds: float = PROOF_SECONDS
     name = "normal form and implication"
 
-    def attempt(self, step: Step) -> Outcome | None:
-        if self.claim is not None:  # the step carries the search's form; prove the original
-            step = replace(step, claim=self.claim, hypotheses=self.hypotheses)
-        plans = _PLANS + (_IMPLICATIONS if step.hypotheses else ())
+    def propose(self, step: Step, context: Context) -> tuple[ProofCertificate, ...]:
+        plans: list[tuple[Strategy, tuple, str]] = [
+            (NormalForm(), FACTS, ""),
+            (NormalForm(expand=False), _without_z(FACTS), "Z kept as a positive number"),
+            (NormalForm(reparametrize=(alpha,)), _SPLIT, "alpha = u/(1+u); Z through M_A, M_U"),
+            (NormalForm(), _without_z(FACTS), "Z kept as a positive number"),
+        ]
+        if context.goal.hypotheses:
+            plans += [
+                (Implication(reparametrize=(alpha,)), _SPLIT, "alpha = u/(1+u); Z through M_A, M_U"),
+                (Implication(), FACTS, ""),
+            ]
+        out = []
         for strategy, facts, note in plans:
             try:
-                with _time_limit(self.seconds):
-                    outcome = strategy.attempt(replace(step, facts=facts, strategy=strategy))
-            except (_Timeout, NotImplementedError, ValueError, TypeError, AttributeError,
-                    ZeroDivisionError, RecursionError, sp.PolynomialError, sp.GeneratorsNeeded):
+                cert = strategy.propose(Step(step.id, step.title, step.claim, "", facts=facts,
+                                             hypotheses=step.hypotheses, conditions=step.conditions), context)
+            except Exception:  # a proposal that fails is simply not made
                 continue
-            if outcome is not None and outcome.verdict is Verdict.PROVED:
-                what = outcome.method.split(" using ")[0]  # the engine lists every fact offered
-                return replace(outcome, method=f"{strategy.name}: {what}, using the model's definitions{note}")
-        return None
-
-
-def _for_search(rel: sp.Basic) -> sp.Basic:
-    """A relation between vectors ("for every y") as one scalar relation on its extreme output.
-
-    ``f(y) <= g(y)`` for every ``y`` iff ``max_y d(y) <= 0`` with
-    ``d = (f - g) / (1 + |f| + |g|)``: the scaling keeps the sign and lets the search's margin
-    stay relative to the size of the two sides, and one array evaluation replaces a loop over
-    the outputs.  Only the search reads this form: proofs and certificates use the original.
-    """
-    if isinstance(rel, sp.And):
-        return sp.And(*(_for_search(a) for a in rel.args), evaluate=False)
-    f, g = rel.lhs, rel.rhs
-    if _y not in (f - g).free_symbols:
-        return rel
-    size = 1 + sp.Max(f, -f, evaluate=False) + sp.Max(g, -g, evaluate=False)  # Abs(exp(x)) makes re(x)
-    d = ((f - g) / size).xreplace({_y: _k})
-    high, low = SupportMax(d, _k), SupportMin(d, _k)
-    if isinstance(rel, sp.Eq):
-        return sp.And(sp.Le(high, 0, evaluate=False), sp.Ge(low, 0, evaluate=False), evaluate=False)
-    if isinstance(rel, (sp.StrictLessThan, sp.LessThan)):
-        return rel.func(high, 0, evaluate=False)
-    return rel.func(low, 0, evaluate=False)
+            if cert is not None:
+                out.append(ProofCertificate(cert.rule, cert.facts, cert.instances, cert.data, cert.conclusion,
+                                            cert.hypotheses, proposer=f"{strategy.name}" + (f" ({note})" if note else "")))
+        return tuple(out)
 
 
 # --- the verdict -----------------------------------------------------------------------------
@@ -212,8 +99,9 @@ class ClaimVerdict:
     ``verdict`` is ``Verdict.PROVED``, ``REFUTED`` or ``UNDECIDED``; ``counterexample`` is the
     instance in the report's schema (name -> exact value as a string, vectors as lists), or
     ``None``; ``method`` says what decided it; ``samples`` how many instances the search tried
-    (the short search that precedes the proof attempts counts too).  ``evidence`` holds, for a counterexample, the values of the
-    sides of the conclusion and of the hypotheses there (as short decimal strings).
+    (the short search that precedes the proof attempts counts too).  ``evidence`` holds, for a
+    counterexample, the values of the sides of the conclusion and of the hypotheses there (as
+    short decimal strings).
     """
 
     verdict: Verdict
@@ -239,20 +127,14 @@ class ClaimVerdict:
         return {Verdict.PROVED: 0, Verdict.REFUTED: 1}.get(self.verdict, 3)
 
 
-def _instance(values: dict[str, Any]) -> dict:
-    """The search's named values back as the evaluator's symbol -> value mapping."""
-    out: dict = {}
-    for name, value in values.items():
-        if name in VECTORS:
-            out[VECTORS[name]] = list(value)
-            out[_n] = len(value)
-        elif name in SCALARS:
-            out[SCALARS[name]] = value
-    return out
+def _confirmed(ce) -> str:
+    if ce.confirmation == "exact":
+        return "counterexample search, violation confirmed exactly (rational arithmetic)"
+    return f"counterexample search, violation confirmed at {ce.confirmation}"
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, sp.Rational) or isinstance(value, int):
+    if isinstance(value, (sp.Rational, int)):
         return str(value)
     return mpmath.nstr(mpmath.mpf(value), 12)
 
@@ -262,7 +144,7 @@ def _side_values(rel: sp.Basic, values: dict) -> str:
     parts = []
     for label, side in (("lhs", rel.lhs), ("rhs", rel.rhs)):
         side = unfold(side, FACTS)
-        if _y in side.free_symbols:
+        if _y in side.free_symbols and _y not in values:
             vals = [evaluate(side.xreplace({_y: i}), values, "mp") for i in range(1, values[_n] + 1)]
             parts.append(f"{label} = [" + ", ".join(_show(v) for v in vals) + "]")
         else:
@@ -297,9 +179,11 @@ def check_claim(
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    seconds: float = DEFAULT_SECONDS,
 ) -> ClaimVerdict:
-    """Prove ``conclusion`` from ``assume``, refute it with an exact counterexample, or say
-    undecided after ``samples`` instances of the search (seeded by ``seed``).
+    """Prove ``conclusion`` from ``assume``, refute it with a certified counterexample, or say
+    undecided after ``samples`` instances of the search (seeded by ``seed``), all within
+    ``seconds``.
 
     Raises :class:`~dpo_mixture.claims.ClaimSyntaxError` (a ``ValueError``) for text outside
     the claim language, naming the token and its column.
@@ -311,53 +195,49 @@ def check_claim(
         raise ValueError(f"samples must be a nonnegative integer, not {samples!r}")
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ValueError(f"seed must be an integer, not {seed!r}")
-    pieces = list(parse_labelled(conclusion))
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
+        raise ValueError(f"seconds must be a positive number, not {seconds!r}")
+    pieces, conditions = parse_with_conditions(conclusion)
+    pieces = list(pieces)
     claim = pieces[0][1] if len(pieces) == 1 else sp.And(*(rel for _, rel in pieces), evaluate=False)
     hyp_texts = _texts(assume)
     hyp_pieces: list[tuple[str, sp.Basic]] = []
     for text in hyp_texts:
-        hyp_pieces += parse_labelled(text)
+        hyp_pieces += parse_with_conditions(text)[0]
     hyps = tuple(rel for _, rel in hyp_pieces)
-    search_claim, search_hyps = _for_search(claim), tuple(_for_search(h) for h in hyps)
-    unfolded = (unfold(claim, FACTS), tuple(unfold(h, FACTS) for h in hyps))
-
-    def certified(ce) -> str | None:
-        """How the violation is confirmed, or None when rounding could have faked it."""
-        if ce.confirmation == "exact":
-            return "counterexample search, violation confirmed exactly (rational arithmetic)"
-        if certify(*unfolded, _instance(ce.values)):
-            return f"counterexample search, violation confirmed at {ce.confirmation} and certified by interval arithmetic"
-        return None
-
-    # A short search first: a false claim is refuted before any proof attempt is paid for.
+    try:
+        step = Step("claim", conclusion, claim, "checked on request", strategy=_Attempts(), hypotheses=hyps,
+                    facts=FACTS, support=SUPPORT, conditions=conditions, search_samples=samples)
+    except ValueError as exc:
+        raise ValueError(str(exc).replace("step 'claim': ", "")) from None
     quick = min(samples, QUICK_SAMPLES)
-    first = None if progress is None else (lambda i, _total: progress(i, samples))
-    found = search(Problem(search_claim, search_hyps, FACTS, SUPPORT), samples=quick, seed=seed, progress=first)
-    ce, tried = found.counterexample, found.samples
-    method = certified(ce) if ce is not None else None
-    if method is not None:
-        verdict = Verdict.REFUTED
-    else:
-        step = Step(
-            "claim", conclusion, search_claim, "checked on request",
-            strategy=_Attempts(claim, hyps), hypotheses=search_hyps, facts=FACTS, support=SUPPORT,
-        )
-        rest = samples - quick
-        shifted = None if progress is None else (lambda i, total: progress(quick + i, quick + total))
-        outcome = decide(step, seed=seed + 1, samples=rest, progress=shifted)
-        verdict, ce, tried = outcome.verdict, outcome.counterexample, quick + outcome.samples
-        method = outcome.method
-        if ce is not None:
-            method = certified(ce)
-            if method is None:
-                verdict, ce = Verdict.UNDECIDED, None
-                method = (
-                    f"undecided: no proof closed; a candidate counterexample after {tried} instances "
-                    "could not be certified by interval arithmetic"
-                )
-        elif verdict is Verdict.UNDECIDED:
-            method = f"undecided: no proof closed and no counterexample among {tried} instances"
-    evidence = {} if ce is None else _evidence(pieces + hyp_pieces, _instance(ce.values))
+    verdict, ce, tried = Verdict.UNDECIDED, None, 0
+    try:
+        with time_limit(seconds):
+            # a short search first: a false claim is refuted before any proof is paid for
+            first = None if progress is None else (lambda i, _total: progress(i, samples))
+            found = search(Problem(claim, hyps, FACTS, SUPPORT), samples=quick, seed=seed, progress=first)
+            tried = found.samples
+            if found.counterexample is not None:
+                verdict, ce = Verdict.REFUTED, found.counterexample
+                method = _confirmed(ce)
+            else:
+                shifted = None if progress is None else (lambda i, total: progress(quick + i, quick + total))
+                outcome = decide(step, seed=seed + 1, samples=samples - quick, progress=shifted, context=FACTS,
+                                 seconds=seconds, audit=0)
+                verdict, ce, tried = outcome.verdict, outcome.counterexample, quick + outcome.samples
+                method = outcome.method
+                if verdict is Verdict.ASSUMED:  # a claim assumes only what it says it assumes
+                    verdict, method = Verdict.UNDECIDED, f"no proof without trusting: {'; '.join(outcome.assumed)}"
+                if ce is not None:
+                    method = _confirmed(ce)
+                elif verdict is Verdict.UNDECIDED:
+                    why = outcome.detail or "no proof was accepted"
+                    method = f"undecided: {why}; no counterexample among {tried} instances"
+    except TimeLimit as exc:
+        verdict, ce, method = Verdict.UNDECIDED, None, f"undecided: {exc}"
+    # vectors are shown at every output (the counterexample names the output where it fails)
+    evidence = {} if ce is None else _evidence(pieces + hyp_pieces, {k: v for k, v in ce.instance.items() if k != _y})
     return ClaimVerdict(
         verdict=verdict,
         counterexample=None if ce is None else ce.to_json(),
@@ -367,3 +247,4 @@ def check_claim(
         assumptions=tuple(hyp_texts),
         evidence=evidence,
     )
+

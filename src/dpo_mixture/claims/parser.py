@@ -38,6 +38,7 @@ __all__ = [
     "parse_expression",
     "parse_labelled",
     "parse_relations",
+    "parse_with_conditions",
     "MAX_LENGTH",
 ]
 
@@ -238,6 +239,18 @@ class _Builder:
     def __init__(self, text: str):
         self.text = text
         self.checker = _Checker(text)
+        #: definedness conditions met while building, before SymPy may simplify them away
+        self.conditions: list[sp.Basic] = []
+
+    def condition(self, expr: sp.Expr, op: str, node: ast.AST | None = None) -> None:
+        if expr.is_number:
+            ok = expr.is_real and (expr > 0 if op == ">" else expr >= 0 if op == ">=" else expr != 0)
+            if not ok and node is not None:
+                raise self.fail(node, "undefined value", hint="a logarithm needs a positive argument, a denominator a nonzero one")
+            return
+        rel = {">": sp.Gt, ">=": sp.Ge}.get(op, sp.Ne)(expr, 0, evaluate=False)
+        if rel not in self.conditions:
+            self.conditions.append(rel)
 
     def fail(self, node: ast.AST, what: str, token: str | None = None, hint: str = "") -> ClaimSyntaxError:
         return ClaimSyntaxError(what, token if token is not None else self.checker.segment(node), node.col_offset + 1, hint)
@@ -296,7 +309,11 @@ class _Builder:
                 if b == 0:
                     at = self.checker.between(node.left, node.right, "/")
                     raise ClaimSyntaxError("division by zero", "/", at + 1)
-                return a / b
+                if a.is_number and b.is_number:
+                    return a / b
+                self.condition(b, "!=")
+                # unevaluated: p_A/p_A must not become 1 before its condition is recorded
+                return sp.Mul(a, sp.Pow(b, -1, evaluate=False), evaluate=False)
             if b.is_Number and abs(b) > _MAX_EXPONENT:
                 raise self.fail(node.right, "exponent too large")
             if a.is_Rational and b.is_Integer and max(int(a.p).bit_length(), int(a.q).bit_length()) * abs(int(b)) > _MAX_BITS:
@@ -318,9 +335,10 @@ class _Builder:
             raise self.fail(node.func, f"wrong number of arguments ({len(node.args)}, expected {expected}) to", name)
         args = [self.expr(a) for a in node.args]
         if name == "exp":
-            return sp.exp(args[0])
+            return sp.exp(args[0], evaluate=False)
         if name == "log":
-            return sp.log(args[0])
+            self.condition(args[0], ">", node)
+            return sp.log(args[0], evaluate=False)
         if name == "E":
             return _sum(args[0] * args[1])
         if name == "sum":
@@ -332,6 +350,8 @@ class _Builder:
             return _sum(f * g) / _n - _sum(f) * _sum(g) / _n**2
         if name == "KL":
             p, q = args
+            self.condition(q, ">")
+            self.condition(p / q, ">")
             return _sum(p * sp.log(p / q))
         # max / min
         if len(args) > 1:
@@ -389,6 +409,21 @@ def _build(text: str, what) -> object:
         raise
     except RecursionError:
         raise ClaimSyntaxError("claim nested too deeply", text[:20], 1) from None
+
+
+def parse_with_conditions(text: str) -> tuple[tuple[tuple[str, sp.Basic], ...], tuple[sp.Basic, ...]]:
+    """The labelled relations of ``text`` and the definedness conditions met while building
+    them (denominators nonzero, logarithms of positive arguments, ...), in the output ``y``.
+
+    >>> parse_with_conditions("p_A/p_A == 1")[1]
+    (Ne(p_A[y], 0),)
+    """
+
+    def both(builder: _Builder, body: ast.AST):
+        rels = tuple(builder.relations(body))
+        return rels, tuple(builder.conditions)
+
+    return _build(text, both)
 
 
 def parse_labelled(text: str) -> tuple[tuple[str, sp.Basic], ...]:

@@ -22,6 +22,8 @@ import sympy as sp
 from ..derivations.facts import (
     DEF_ALPHA_A,
     DEF_ALPHA_U,
+    DEF_M_A,
+    DEF_M_U,
     DEF_MIXTURE,
     DEF_P_THETA,
     DEF_Z,
@@ -109,6 +111,8 @@ DEFINITIONS: tuple[Definition, ...] = (
     DEF_TPM_U_CLAIM,
     DEF_Z,
     DEF_MIXTURE,
+    DEF_M_A,
+    DEF_M_U,
 )
 
 #: The normalizations of the two components (``p_ref`` is unfolded into them).

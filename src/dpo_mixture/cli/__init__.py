@@ -3,7 +3,8 @@
 Each subcommand lives in a module of this package that exposes ``add_parser(subparsers)``;
 the parser it adds sets ``handler``, a function ``(args) -> int`` that returns the exit code.
 Any :class:`UsageError` (or ``ValueError`` from bad input) ends in exit status 2 with one line
-on stderr and no traceback.
+on stderr and no traceback.  ``check`` and ``build`` exit 4 when the audit caught the kernel
+accepting a false step (an internal soundness error).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 __all__ = ["main", "UsageError", "SUBCOMMANDS"]
 
 #: Subcommand modules, in the order ``--help`` lists them.
-SUBCOMMANDS = ("build", "check", "claim", "export", "eval", "plot")
+SUBCOMMANDS = ("build", "check", "verify", "claim", "export", "eval", "plot")
 
 
 class UsageError(Exception):

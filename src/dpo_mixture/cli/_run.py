@@ -87,7 +87,7 @@ def run_report(derivations, seed: int, examples=()) -> Report:
         def progress(step_id: str) -> None:
             print(f"\r\033[Kchecking {step_id} ...", end="", file=sys.stderr, flush=True)
     try:
-        report = Report.run(derivations, seed=seed, progress=progress)
+        report = Report.run(derivations, seed=seed, progress=progress, parallel=True)
         return _with_examples(report, tuple(examples), seed, progress)
     finally:
         if progress is not None:

@@ -120,4 +120,8 @@ def run(args) -> int:
     bad = [r.step.id for r in report.all_results if not r.ok]
     if bad:
         print(f"verdicts differ from expectations at: {', '.join(bad)}")
+    if report.soundness_errors:
+        print(f"SOUNDNESS ERROR at {', '.join(r.step.id for r in report.soundness_errors)}: "
+              "the kernel accepted a step the audit refuted", file=sys.stderr)
+        return 4
     return 0 if report.ok else 1

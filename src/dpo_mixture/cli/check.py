@@ -30,19 +30,38 @@ def add_parser(subparsers) -> None:
     p.set_defaults(handler=run)
 
 
+HYPOTHESIS_WIDTH = 100
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def format_table(report) -> str:
+    """One row per step; under a step that holds only under hypotheses, one line for each."""
+    import sympy as sp
+
     rows = [("step", "verdict", "expected", "method", "seconds")]
+    extra: dict[int, list[str]] = {}
     for r in report.all_results:
         mark = "" if r.ok else "  <-- MISMATCH"
-        method = r.outcome.method
-        if len(method) > METHOD_WIDTH:  # the full text is in --json
-            method = method[: METHOD_WIDTH - 3] + "..."
+        if r.outcome.soundness_error:
+            mark = "  <-- SOUNDNESS ERROR"
+        method = _short(r.outcome.method, METHOD_WIDTH)  # the full text is in --json
         rows.append((r.step.id, r.outcome.verdict.value, r.step.expected.value, method, f"{r.seconds:.3f}{mark}"))
+        extra[len(rows) - 1] = ["    assuming " + _short(sp.sstr(h), HYPOTHESIS_WIDTH) for h in r.assumptions]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths)) + "  " + row[4] for row in rows]
+    lines = []
+    for i, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths)) + "  " + row[4])
+        lines.extend(extra.get(i, []))
     total = sum(r.seconds for r in report.all_results)
     bad = sum(not r.ok for r in report.all_results)
-    lines.append(f"{len(report.all_results)} steps, {bad} mismatched, {total:.2f} s in the engine")
+    assumed = sum(r.outcome.verdict.value == "assumed" for r in report.all_results)
+    lines.append(f"{len(report.all_results)} steps, {bad} mismatched, {assumed} assumed, {total:.2f} s in the engine")
+    if report.soundness_errors:
+        ids = ", ".join(r.step.id for r in report.soundness_errors)
+        lines.append(f"SOUNDNESS ERROR at {ids}: the kernel accepted a step the audit refuted; please report it")
     return "\n".join(lines)
 
 
@@ -53,4 +72,6 @@ def run(args) -> int:
         print(json.dumps(report.to_json(), indent=2))
     else:
         print(format_table(report))
+    if report.soundness_errors:
+        return 4
     return 0 if report.ok else 1

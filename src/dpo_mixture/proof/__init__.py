@@ -1,50 +1,75 @@
-"""The derivation engine: steps, strategies, verdicts, counterexample search."""
+"""The derivation engine: steps, strategies that propose, the kernel that checks, the search.
 
+Only :func:`kernel.check` can make a verdict ``PROVED``: strategies propose certificates
+(:class:`ProofCertificate`), the kernel re-derives and closes every obligation, and the
+certified counterexample search audits each accepted step.
+"""
+
+from .certificate import Instance, ProofCertificate, RULES
+from .deadline import TimeLimit, time_limit
 from .derivation import Derivation, Report, StepResult, decide
 from .facts import Definition, Identity, unfold
+from .kernel import Goal, Judgment, Lemma, check
 from .normal_form import separable_summand
 from .search import Problem, SearchResult, search
 from .step import Step
 from .strategies import (
+    Certificate,
     Cite,
+    Context,
     ConvexMinimum,
+    Differentiate,
+    ExtremumBound,
     Implication,
+    LimitOf,
     NormalForm,
+    Signs,
     Stationarity,
     Strategy,
     TermsVanish,
     Termwise,
 )
+from .theory import Theory
 from .verdict import Counterexample, Outcome, Verdict
-from .analysis import Certificate, Differentiate, ExtremumBound, LimitOf, Signs
 
 __all__ = [
+    "Certificate",
     "Cite",
+    "Context",
     "ConvexMinimum",
     "Counterexample",
     "Definition",
     "Derivation",
+    "Differentiate",
+    "ExtremumBound",
+    "Goal",
     "Identity",
     "Implication",
+    "Instance",
+    "Judgment",
+    "Lemma",
+    "LimitOf",
     "NormalForm",
     "Outcome",
     "Problem",
+    "ProofCertificate",
+    "RULES",
     "Report",
     "SearchResult",
+    "Signs",
     "Stationarity",
     "Step",
     "StepResult",
     "Strategy",
     "TermsVanish",
     "Termwise",
+    "Theory",
+    "TimeLimit",
     "Verdict",
+    "check",
     "decide",
     "search",
     "separable_summand",
+    "time_limit",
     "unfold",
-    "Certificate",
-    "Differentiate",
-    "ExtremumBound",
-    "LimitOf",
-    "Signs",
 ]

@@ -1,4 +1,20 @@
-"""Derivations: ordered steps, each decided by machine, and the report they produce."""
+"""Derivations: ordered steps, each decided by machine, and the report they produce.
+
+Deciding a step (:func:`decide`):
+
+1. its strategy *proposes* a certificate (strategies are never trusted);
+2. the kernel (:mod:`.kernel`) checks the certificate against the step as written; only the
+   kernel's judgment can make a verdict ``PROVED`` or ``ASSUMED``;
+3. a proved or assumed step is *audited*: the certified counterexample search runs on it too.
+   A counterexample to a step the kernel accepted is an internal soundness error: the step is
+   reported refuted with the strategy named, and the command line exits 4.  A counterexample
+   to an assumed step means what was assumed is false: the step is refuted;
+4. otherwise the search looks for a counterexample; a violation counts only when certified in
+   exact or interval arithmetic.  Failing that, the verdict is ``UNDECIDED`` with the reasons.
+
+Every step runs under a time budget (``Step.seconds``, default 30 s); past it the verdict is
+undecided with "time limit" as the reason.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +24,21 @@ from typing import Any, Callable, Iterable
 
 import sympy as sp
 
+from .audit import Auditor
+from .certificate import Instance, ProofCertificate
+from .deadline import DEFAULT_SECONDS, TimeLimit, time_limit
 from .facts import Definition, Fact
-from .search import Problem, search
+from .kernel import Goal, Judgment, Lemma, _apply, check
+from .search import Problem, SearchResult, search
 from .step import Step
-from .strategies import NormalForm, Strategy
+from .strategies import Context, NormalForm, Strategy
+from .theory import Theory, key_of
 from .verdict import Outcome, Verdict
 
-__all__ = ["Derivation", "StepResult", "Report", "decide"]
+__all__ = ["Derivation", "StepResult", "Report", "decide", "AUDIT_SAMPLES"]
+
+#: Instances the audit search tries on every step the kernel accepted.
+AUDIT_SAMPLES = 60
 
 
 @dataclass(frozen=True)
@@ -26,40 +50,219 @@ class StepResult:
     seconds: float
     #: the hypotheses the step's statement holds under: its own and those inherited via ``given``
     assumptions: tuple = ()
+    theory: Theory = field(default_factory=Theory)
 
     @property
     def ok(self) -> bool:
-        return self.outcome.verdict is self.step.expected
+        return self.outcome.verdict is self.step.expected and not self.outcome.soundness_error
+
+    @property
+    def support(self) -> sp.Expr | None:
+        """Where the step's outputs live: its own ``support``, else the model's."""
+        return self.step.support if self.step.support is not None else self.theory.support()
+
+    def lemma(self) -> Lemma:
+        return Lemma(self.step.id, self.step.claim, tuple(self.assumptions), self.theory,
+                     self.outcome.verdict, tuple(self.outcome.assumed))
 
     def to_json(self) -> dict[str, Any]:
         from ..render.printer import latex
+        from .serial import dumps
 
         ce = self.outcome.counterexample
+        cert = self.outcome.certificate
         return {
             "id": self.step.id,
             "title": self.step.title,
             "statement": latex(self.step.claim),
+            "hypotheses": [latex(h) for h in self.assumptions],
             "verdict": self.outcome.verdict.value,
             "expected": self.step.expected.value,
             "method": self.outcome.method,
+            "assumed": list(self.outcome.assumed),
             "seconds": round(self.seconds, 4),
             "counterexample": None if ce is None else ce.to_json(),
+            "soundness_error": self.outcome.soundness_error or None,
+            "goal": {
+                "claim": dumps(self.step.claim),
+                "hypotheses": [dumps(h) for h in self.assumptions],
+                "chain": [dumps(c) for c in self.step.chain],
+                "conditions": [dumps(c) for c in self.step.conditions],
+                "theory": [_fact_json(d) for d in self.theory.definitions],
+                "domains": [[dumps(q), d.name] for q, d in self.theory.overrides],
+                "facts": [_fact_json(f) for f in _search_facts(self.step, self.theory)],
+                "support": None if self.support is None else dumps(self.support),
+            },
+            "certificate": None if cert is None else cert.to_json(),
         }
 
 
-def _search_facts(step: Step, context: tuple[Fact, ...]) -> tuple[Fact, ...]:
-    """The step's facts, then every context definition of something the step does not define.
+def _fact_json(f: Fact) -> dict:
+    from .certificate import fact_to_json
 
-    The prover may use only the step's facts, but truth is judged in the whole model: an
-    instance must satisfy every definition, or a counterexample could be an artefact of
-    leaving, say, ``Z`` free.
+    return fact_to_json(f)
+
+
+def _search_facts(step: Step, theory: Theory) -> tuple[Fact, ...]:
+    """The model's definitions, then the step's definitions of symbols the model leaves free.
+
+    Truth is judged in the model: a step cannot redefine a quantity the model defines.
     """
-    defined = {f.target.base if isinstance(f.target, sp.Indexed) else f.target for f in step.facts if isinstance(f, Definition)}
     extra = tuple(
-        f for f in context
-        if isinstance(f, Definition) and (f.target.base if isinstance(f.target, sp.Indexed) else f.target) not in defined
+        f for f in step.facts
+        if isinstance(f, Definition) and theory.definition(key_of(f.target)) is None
+        and not theory.is_derived(key_of(f.target)) and theory.domain(key_of(f.target)) is None
     )
-    return tuple(step.facts) + extra
+    return theory.definitions + extra
+
+
+def _instances(step: Step, established: dict[str, "StepResult"]) -> tuple[Instance, ...]:
+    """The step's ``given`` citations as lemma instances (``instantiate`` applied to each)."""
+    out = []
+    for ref in step.given:
+        lemma = established[ref]
+        free = lemma.step.claim.free_symbols | {i.base for i in lemma.step.claim.atoms(sp.Indexed)}
+        for h in lemma.assumptions:
+            free |= h.free_symbols | {i.base for i in h.atoms(sp.Indexed)}
+        subs = []
+        for k, v in _as_substitution(step.instantiate).items():
+            if k in free:
+                subs.append((k, v))
+        out.append(Instance(ref, tuple(subs)))
+    return tuple(out)
+
+
+def _as_substitution(mapping: dict) -> dict:
+    """``instantiate`` with indexed keys (``q[y]: 2*q[y]``) written as ``q: Lambda(y, 2*q[y])``."""
+    out = {}
+    for k, v in mapping.items():
+        if isinstance(k, sp.Indexed) and len(k.indices) == 1 and isinstance(k.indices[0], sp.Symbol):
+            out[k.base] = sp.Lambda(k.indices[0], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _inherited(step: Step, established: dict[str, "StepResult"]) -> tuple[sp.Basic, ...]:
+    """What the step's statement assumes: its own hypotheses and those its citations pass on."""
+    out = list(step.hypotheses)
+    subs = _as_substitution(step.instantiate)
+    for ref in step.given:
+        if ref in established:
+            out.extend(_apply(h, subs) for h in established[ref].assumptions)
+    return tuple(dict.fromkeys(out))
+
+
+def _propose(strategy: Strategy, step: Step, context: Context) -> tuple[tuple[ProofCertificate, ...], str]:
+    """The strategy's proposals (one certificate or several alternatives), or why there are none.
+    Anything but a certificate is ignored: only the kernel decides."""
+    try:
+        proposal = strategy.propose(step, context)
+        if proposal is None and type(strategy).propose is Strategy.propose and hasattr(strategy, "attempt"):
+            proposal = strategy.attempt(step)  # a strategy written against the old interface
+    except TimeLimit:
+        raise
+    except Exception as exc:  # a strategy is untrusted code: its failure is not ours
+        return (), f"{strategy.name} failed: {type(exc).__name__}"
+    if proposal is None:
+        return (), f"{strategy.name} proposed nothing"
+    proposals = tuple(proposal) if isinstance(proposal, (tuple, list)) else (proposal,)
+    bad = [p for p in proposals if not isinstance(p, ProofCertificate)]
+    if bad:
+        return (), f"{strategy.name} returned {type(bad[0]).__name__}, not a certificate; only the kernel decides"
+    if not proposals:
+        return (), f"{strategy.name} proposed nothing"
+    return proposals, ""
+
+
+def _best(goal: Goal, proposals: tuple[ProofCertificate, ...], lemmas: dict) -> tuple[ProofCertificate | None, Judgment | None]:
+    """The first proposal the kernel proves; else the first it accepts as assumed; else the
+    first rejection (for its reason)."""
+    assumed = rejected = None
+    for cert in proposals:
+        judgment = check(goal, cert, lemmas)
+        if judgment.genuine and judgment.verdict is Verdict.PROVED:
+            return cert, judgment
+        if judgment.genuine and judgment.verdict is Verdict.ASSUMED and assumed is None:
+            assumed = (cert, judgment)
+        elif rejected is None:
+            rejected = (cert, judgment)
+    return assumed or rejected or (None, None)
+
+
+def _method(strategy: Strategy, cert: ProofCertificate, judgment: Judgment) -> str:
+    what = f"{cert.proposer or strategy.name} (kernel: {cert.rule})"
+    if cert.facts:
+        what += " using " + ", ".join(f.name for f in cert.facts)
+    if cert.instances:
+        what += "; cites " + ", ".join(dict.fromkeys(i.lemma for i in cert.instances))
+    return what
+
+
+def _outcome(
+    step: Step,
+    theory: Theory,
+    hypotheses: tuple,
+    lemmas: dict[str, Lemma],
+    given: tuple[Instance, ...],
+    seed: int,
+    samples: int,
+    audit: int,
+    progress: Callable[[int, int], None] | None,
+    auditor: Auditor | None = None,
+    budget: float | None = None,
+) -> Outcome:
+    strategy: Strategy = step.strategy or NormalForm()
+    goal = Goal(step.claim, hypotheses, theory, tuple(step.chain), tuple(step.conditions))
+    proposals, why = _propose(strategy, step, Context(goal, lemmas, given, tuple(step.uses)))
+    cert, judgment = _best(goal, proposals, lemmas)
+    problem = Problem(step.claim, hypotheses, _search_facts(step, theory), step.support if step.support is not None else theory.support(), step.domains)
+
+    def searched(count: int):
+        try:
+            return search(problem, samples=count, seed=seed, progress=progress), ""
+        except (ValueError, TypeError) as exc:
+            return None, f"search impossible: {exc}"
+
+    if judgment is not None and judgment.genuine and judgment.verdict in (Verdict.PROVED, Verdict.ASSUMED):
+        method = _method(strategy, cert, judgment) if judgment.verdict is Verdict.PROVED else "assumed: " + judgment.reason
+        accepted = Outcome(judgment.verdict, method, certificate=cert, assumed=judgment.assumed,
+                           obligations=judgment.obligations)
+        if audit <= 0:
+            return accepted
+        if auditor is not None:
+            return replace(accepted, audit=auditor.submit(problem, audit, seed, budget))
+        found, _ = searched(audit)
+        return audited(accepted, found, strategy.name)
+    reason = why or (judgment.reason if judgment is not None else "")
+    found, impossible = searched(samples)
+    if found is not None and found.counterexample is not None:
+        ce = found.counterexample
+        return Outcome(Verdict.REFUTED, f"counterexample search ({ce.confirmation})", counterexample=ce, samples=found.samples)
+    note = impossible or found.note
+    return Outcome(Verdict.UNDECIDED, f"{reason}; {note}" if reason else note, detail=reason,
+                   samples=0 if found is None else found.samples)
+
+
+def audited(outcome: Outcome, found: SearchResult | None, proposer: str) -> Outcome:
+    """An accepted outcome after its audit: unchanged, or refuted if the audit found a
+    certified counterexample (a soundness error if the kernel had said proved)."""
+    ce = None if found is None else found.counterexample
+    if ce is None:
+        return replace(outcome, audit=None, samples=0 if found is None else found.samples)
+    if outcome.verdict is Verdict.PROVED:
+        rule = outcome.certificate.rule if outcome.certificate is not None else "?"
+        return Outcome(
+            Verdict.REFUTED,
+            f"SOUNDNESS ERROR: the kernel accepted {proposer}'s certificate (rule {rule}), "
+            f"but the audit found a certified counterexample ({ce.confirmation})",
+            counterexample=ce, samples=found.samples, soundness_error=proposer or "?",
+        )
+    return Outcome(
+        Verdict.REFUTED,
+        f"counterexample search ({ce.confirmation}); the proof assumed: {'; '.join(outcome.assumed)}",
+        counterexample=ce, samples=found.samples, assumed=outcome.assumed,
+    )
 
 
 def decide(
@@ -68,66 +271,39 @@ def decide(
     samples: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     context: tuple[Fact, ...] = (),
+    established: dict[str, "StepResult"] | None = None,
+    seconds: float | None = None,
+    audit: int | None = None,
+    auditor: Auditor | None = None,
 ) -> Outcome:
-    """Compute a step's verdict: try its strategy; failing that, search for a counterexample.
+    """Decide one step: proposal, kernel check, audit, else counterexample search.
 
-    ``context`` holds the definitions of the surrounding model; the search unfolds them too.
+    ``context`` holds the definitions of the model the step lives in; ``established`` the
+    results the step may cite; ``seconds`` its budget (default: the step's, else 30 s).
 
     >>> from dpo_mixture.notation import beta
     >>> decide(Step("b", "beta > 1", sp.Gt(beta, 1), "wishful")).verdict
     <Verdict.REFUTED: 'refuted'>
     """
-    strategy: Strategy = step.strategy or NormalForm()
-    try:
-        outcome = strategy.attempt(step)
-    except (NotImplementedError, ValueError, TypeError, sp.PolynomialError) as exc:
-        outcome = None
-        failure = f"{strategy.name} failed: {type(exc).__name__}"
-    else:
-        failure = f"{strategy.name} did not close"
-    if outcome is not None:
-        return outcome
-    problem = Problem(step.claim, step.hypotheses, _search_facts(step, context), step.support, step.domains)
+    established = {} if established is None else established
+    theory = Theory.of(context, step.domains)
+    budget = seconds if seconds is not None else (step.seconds or DEFAULT_SECONDS)
     count = step.search_samples if samples is None else samples
-    try:
-        found = search(problem, samples=count, seed=seed, progress=progress)
-    except ValueError as exc:
-        return Outcome(Verdict.UNDECIDED, f"{failure}; search impossible: {exc}")
-    if found.counterexample is not None:
-        return Outcome(
-            Verdict.REFUTED,
-            f"counterexample search ({found.counterexample.confirmation})",
-            counterexample=found.counterexample,
-            samples=found.samples,
-        )
-    return Outcome(Verdict.UNDECIDED, f"{failure}; {found.note}", samples=found.samples)
-
-
-def _with_citations(step: Step, established: dict[str, StepResult], assumptions: tuple) -> tuple[Step, str | None]:
-    """The step with what it cites filled in, or a reason why it cannot be decided.
-
-    ``assumptions`` are the step's own hypotheses and those its ``given`` citations pass on
-    (see :func:`_inherited`); the cited claims follow them.
-    """
+    audit = AUDIT_SAMPLES if audit is None else audit
     for ref in (*step.given, *step.uses):
         if ref not in established:
             raise ValueError(f"step {step.id!r} cites {ref!r}, which is not an earlier step")
         verdict = established[ref].outcome.verdict
         if verdict not in (Verdict.PROVED, Verdict.ASSUMED):
-            return step, f"depends on step {ref!r}, which is {verdict.value}"
-    claims = [established[ref].step.claim.xreplace(step.instantiate) for ref in step.given]
-    lemmas = [(tuple(established[ref].assumptions), established[ref].step.claim) for ref in step.uses]
-    hypotheses = tuple(dict.fromkeys((*assumptions, *claims)))
-    return replace(step, hypotheses=hypotheses, lemmas=tuple(step.lemmas) + tuple(lemmas)), None
-
-
-def _inherited(step: Step, established: dict[str, StepResult]) -> tuple[sp.Basic, ...]:
-    """What the step's statement assumes: its own hypotheses and those its citations pass on."""
-    out = list(step.hypotheses)
-    for ref in step.given:
-        if ref in established:
-            out.extend(h.xreplace(step.instantiate) for h in established[ref].assumptions)
-    return tuple(dict.fromkeys(out))
+            return Outcome(Verdict.UNDECIDED, f"depends on step {ref!r}, which is {verdict.value}")
+    hypotheses = _inherited(step, established)
+    lemmas = {k: v.lemma() for k, v in established.items()}
+    try:
+        with time_limit(budget):
+            return _outcome(step, theory, hypotheses, lemmas, _instances(step, established), seed, count, audit,
+                            progress, auditor, budget)
+    except TimeLimit as exc:
+        return Outcome(Verdict.UNDECIDED, f"undecided: {exc} (set Step.seconds for a larger budget)")
 
 
 @dataclass(frozen=True)
@@ -138,7 +314,7 @@ class Derivation:
     ``"Section"``); ``statement`` are the relations the result asserts, displayed in its
     statement; ``intro`` and ``outro`` are prose for the documents (plain text with inline
     ``$...$`` LaTeX).  ``context`` holds the definitions of the model the derivation lives in:
-    the counterexample search respects them even where a step does not cite them.
+    the kernel and the counterexample search respect them even where a step does not cite them.
     """
 
     id: str
@@ -158,17 +334,20 @@ class Derivation:
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"derivation {self.id!r}: duplicate step ids {dupes}")
+        Theory.of(self.context)  # a context that defines one quantity twice is refused here
 
     def check(
         self,
         seed: int = 0,
         progress: Callable[[str], None] | None = None,
         established: dict[str, StepResult] | None = None,
+        seconds: float | None = None,
+        auditor: Auditor | None = None,
     ) -> list[StepResult]:
         """Decide every step in order.
 
         ``established`` maps ids of steps decided before (possibly in other derivations) to
-        their results; a step's ``given`` may only cite those that were proved or cited.
+        their results; a step may only cite those that were proved or assumed.
         """
         established = {} if established is None else established
         results = []
@@ -176,13 +355,10 @@ class Derivation:
             if progress is not None:
                 progress(step.id)
             start = time.perf_counter()
-            assumptions = _inherited(step, established)
-            cited, blocked = _with_citations(step, established, assumptions)
-            if blocked:
-                outcome = Outcome(Verdict.UNDECIDED, blocked)
-            else:
-                outcome = decide(cited, seed=seed, context=self.context)
-            result = StepResult(step, outcome, time.perf_counter() - start, assumptions)
+            outcome = decide(step, seed=seed, context=self.context, established=established, seconds=seconds,
+                             auditor=auditor)
+            theory = Theory.of(self.context, step.domains)
+            result = StepResult(step, outcome, time.perf_counter() - start, _inherited(step, established), theory)
             established[step.id] = result
             results.append(result)
         return results
@@ -196,7 +372,16 @@ class Report:
     results: dict[str, list[StepResult]]
 
     @classmethod
-    def run(cls, derivations: Iterable[Derivation], seed: int = 0, progress: Callable[[str], None] | None = None) -> "Report":
+    def run(
+        cls,
+        derivations: Iterable[Derivation],
+        seed: int = 0,
+        progress: Callable[[str], None] | None = None,
+        seconds: float | None = None,
+        parallel: bool = False,
+    ) -> "Report":
+        """Decide every step of ``derivations`` in order.  With ``parallel``, the audits run in
+        a second process when one is available (the verdicts are the same either way)."""
         derivations = tuple(derivations)
         seen: set[str] = set()
         for d in derivations:
@@ -205,7 +390,13 @@ class Report:
                     raise ValueError(f"step id {s.id!r} appears in more than one derivation")
                 seen.add(s.id)
         established: dict[str, StepResult] = {}
-        return cls(derivations, {d.id: d.check(seed=seed, progress=progress, established=established) for d in derivations})
+        with Auditor(parallel=parallel) as auditor:
+            results = {
+                d.id: d.check(seed=seed, progress=progress, established=established, seconds=seconds, auditor=auditor)
+                for d in derivations
+            }
+            results = _collect_audits(derivations, results, auditor)
+        return cls(derivations, results)
 
     @property
     def all_results(self) -> list[StepResult]:
@@ -215,11 +406,55 @@ class Report:
     def ok(self) -> bool:
         return all(r.ok for r in self.all_results)
 
+    @property
+    def soundness_errors(self) -> list[StepResult]:
+        return [r for r in self.all_results if r.outcome.soundness_error]
+
     def to_json(self) -> dict[str, Any]:
-        return {"steps": [r.to_json() for r in self.all_results], "ok": self.ok}
+        return {
+            "format": "dpo-mixture report 2",
+            "steps": [r.to_json() for r in self.all_results],
+            "ok": self.ok,
+            "declarations": _declarations(self.all_results),
+        }
 
     def result(self, step_id: str) -> StepResult:
         for r in self.all_results:
             if r.step.id == step_id:
                 return r
         raise KeyError(step_id)
+
+
+def _collect_audits(derivations, results: dict[str, list[StepResult]], auditor: Auditor) -> dict[str, list[StepResult]]:
+    """Wait for the audits; a step whose audit refuted it turns refuted, and every step that
+    cites it (directly or not) turns undecided."""
+    fallen: dict[str, str] = {}
+    out: dict[str, list[StepResult]] = {}
+    for d in derivations:
+        new = []
+        for r in results[d.id]:
+            outcome = r.outcome
+            if outcome.audit is not None:
+                outcome = audited(outcome, auditor.result(outcome.audit), outcome.certificate.proposer if outcome.certificate else "")
+            cited = [ref for ref in (*r.step.given, *r.step.uses) if ref in fallen]
+            if cited and outcome.verdict in (Verdict.PROVED, Verdict.ASSUMED):
+                outcome = Outcome(Verdict.UNDECIDED, f"depends on step {cited[0]!r}, which is {fallen[cited[0]]}")
+            if outcome.verdict not in (Verdict.PROVED, Verdict.ASSUMED) and r.outcome.verdict in (Verdict.PROVED, Verdict.ASSUMED):
+                fallen[r.step.id] = outcome.verdict.value
+            new.append(replace(r, outcome=outcome) if outcome is not r.outcome else r)
+        out[d.id] = new
+    return out
+
+
+def _declarations(results: list[StepResult]) -> list[list[str]]:
+    """The declared domain of every quantity the report mentions (for ``verify``)."""
+    from ..notation import DOMAINS
+    from .serial import dumps
+
+    mentioned: set = set()
+    for r in results:
+        stuff = [r.step.claim, *r.assumptions, *r.step.chain] + [d.expr for d in r.theory.definitions]
+        for e in stuff:
+            mentioned |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
+            mentioned |= {i.base for i in e.atoms(sp.Indexed)}
+    return sorted([dumps(q), DOMAINS[q].name] for q in mentioned if q in DOMAINS)

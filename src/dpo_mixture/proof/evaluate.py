@@ -15,15 +15,35 @@ evaluation rule with :func:`register`.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 import mpmath
 import numpy as np
 import sympy as sp
 
-__all__ = ["Numbers", "evaluate", "register", "is_rational_expression", "MP_DIGITS"]
+__all__ = ["Numbers", "Evaluator", "evaluate", "register", "is_rational_expression", "MP_DIGITS", "EvaluationError", "MAX_EXP_ARGUMENT"]
 
 MP_DIGITS = 60
+#: Largest |x| for which ``exp(x)`` is evaluated at high precision: beyond it the value has
+#: more than ~40 million digits and one multiplication could run for minutes.
+MAX_EXP_ARGUMENT = 10**7
+
+
+class EvaluationError(ValueError):
+    """The expression has no (real, finite, computable) value at this instance."""
+
+
+def _mp_exp(x):
+    if abs(x) > MAX_EXP_ARGUMENT:
+        raise EvaluationError(f"exp of an argument of size {mpmath.nstr(abs(x), 3)} is beyond the evaluator")
+    return mpmath.exp(x)
+
+
+def _exact_exp(x):
+    if x.is_number and x.is_real and abs(x) > MAX_EXP_ARGUMENT:
+        raise EvaluationError("exp argument too large")
+    return sp.exp(x)
 
 
 class Numbers:
@@ -36,10 +56,10 @@ class Numbers:
         if kind == "float":
             self.exp, self.log = np.exp, np.log
         elif kind == "mp":
-            self.exp = np.frompyfunc(mpmath.exp, 1, 1)
+            self.exp = np.frompyfunc(_mp_exp, 1, 1)
             self.log = np.frompyfunc(mpmath.log, 1, 1)
         else:
-            self.exp = np.frompyfunc(sp.exp, 1, 1)
+            self.exp = np.frompyfunc(_exact_exp, 1, 1)
             self.log = np.frompyfunc(sp.log, 1, 1)
 
     def const(self, value: Any) -> Any:
@@ -107,6 +127,12 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
     if isinstance(expr, sp.Sum):
         (index, lo, hi), = expr.limits
         lo_v, hi_v = int(_walk(lo, numbers, env)), int(_walk(hi, numbers, env))
+        if nested_dependence(expr.function, index):  # an inner binder uses this index: one output at a time
+            terms = [_walk(expr.function, numbers, {**env, index: i}) for i in range(lo_v, hi_v + 1)]
+            total = numbers.const(0)
+            for t in terms:
+                total = total + t
+            return total
         inner = dict(env)
         inner[index] = np.arange(lo_v, hi_v + 1)
         body = _walk(expr.function, numbers, inner)
@@ -128,7 +154,13 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
         return pick(args)
     if isinstance(expr, sp.Abs):
         return abs(_walk(expr.args[0], numbers, env))
-    raise ValueError(f"cannot evaluate {type(expr).__name__} node {expr}")
+    if isinstance(expr, sp.Heaviside):
+        x = _walk(expr.args[0], numbers, env)
+        at0 = numbers.const(expr.args[1] if len(expr.args) > 1 else sp.S.Half)
+        if isinstance(x, np.ndarray):
+            return np.array([numbers.const(1) if v > 0 else numbers.const(0) if v < 0 else at0 for v in x], dtype=object if numbers.kind != "float" else float)
+        return numbers.const(1) if x > 0 else numbers.const(0) if x < 0 else at0
+    raise EvaluationError(f"the search cannot evaluate {type(expr).__name__}")
 
 
 def evaluate(expr: sp.Expr, values: dict, kind: str = "float") -> Any:
@@ -141,17 +173,55 @@ def evaluate(expr: sp.Expr, values: dict, kind: str = "float") -> Any:
     >>> round(evaluate(support_sum(p[y] * sp.exp(r[y])), vals), 6)
     2.288711
     """
-    numbers = Numbers(kind)
-    with mpmath.workdps(MP_DIGITS):
+    return Evaluator(values, kind)(expr)
+
+
+_NUMBERS: dict[str, Numbers] = {}
+
+
+def numbers_for(kind: str) -> Numbers:
+    """One :class:`Numbers` per number system (they hold no state)."""
+    if kind not in _NUMBERS:
+        _NUMBERS[kind] = Numbers(kind)
+    return _NUMBERS[kind]
+
+
+class Evaluator:
+    """An instance converted once into one number system; call it on expressions.
+
+    >>> from dpo_mixture.notation import p, n, y, support_sum
+    >>> ev = Evaluator({n: 2, p: [sp.Rational(1, 4), sp.Rational(3, 4)]}, "exact")
+    >>> ev(support_sum(p[y])), ev.at({y: 2})(p[y])
+    (1, 3/4)
+    """
+
+    def __init__(self, values: dict, kind: str = "float", _env: dict | None = None):
+        self.numbers = numbers_for(kind)
+        if _env is not None:
+            self.env = _env
+            return
         env: dict = {}
-        for key, value in values.items():
-            if isinstance(key, sp.IndexedBase):
-                env[key] = numbers.array(value)
-            elif key.is_integer:
-                env[key] = int(value)
-            else:
-                env[key] = numbers.const(value)
-        return _walk(expr, numbers, env)
+        with mpmath.workdps(MP_DIGITS):
+            for key, value in values.items():
+                if isinstance(key, sp.IndexedBase):
+                    env[key] = self.numbers.array(value)
+                elif isinstance(value, np.ndarray):
+                    env[key] = value
+                elif key.is_integer:
+                    env[key] = int(value)
+                else:
+                    env[key] = self.numbers.const(value)
+        self.env = env
+
+    def at(self, extra: dict) -> "Evaluator":
+        """The same instance with some integer symbols (outputs) bound as well."""
+        env = dict(self.env)
+        env.update({k: (v if isinstance(v, np.ndarray) else int(v)) for k, v in extra.items()})
+        return Evaluator({}, self.numbers.kind, env)
+
+    def __call__(self, expr: sp.Expr) -> Any:
+        with mpmath.workdps(MP_DIGITS):
+            return _walk(expr, self.numbers, dict(self.env))
 
 
 def is_rational_expression(expr: sp.Expr) -> bool:
@@ -167,3 +237,59 @@ def is_rational_expression(expr: sp.Expr) -> bool:
         if isinstance(node, sp.Pow) and not node.exp.is_Integer:
             return False
     return True
+
+
+@functools.lru_cache(maxsize=4096)
+def nested_dependence(body: sp.Basic, index: sp.Symbol) -> bool:
+    """Whether ``body`` holds a sum or extremum whose own body uses ``index``: then ``index``
+    cannot be bound to the vector of all outputs at once (the inner binder would pair outputs
+    elementwise)."""
+    from ..model import SupportMax, SupportMin
+
+    for node in sp.preorder_traversal(body):
+        if isinstance(node, (sp.Sum, SupportMax, SupportMin)) and index in node.free_symbols:
+            return True
+    return False
+
+
+def _extremum_rule(node: sp.Basic, walk: Callable, numbers: Numbers, env: dict) -> Any:
+    """``max``/``min`` over the support: bind the index to every output, then reduce."""
+    from ..notation import n
+
+    body, index = node.args
+    missing = object()
+    saved = env.get(index, missing)
+    try:
+        if nested_dependence(body, index):
+            values = []
+            for i in range(1, int(env[n]) + 1):
+                env[index] = i
+                values.append(walk(body))
+            values = np.array(values, dtype=float if numbers.kind == "float" else object)
+        else:
+            env[index] = np.arange(1, int(env[n]) + 1)
+            values = walk(body)
+    finally:
+        if saved is missing:
+            env.pop(index, None)
+        else:
+            env[index] = saved
+    if not isinstance(values, np.ndarray):
+        return values
+    from ..model import SupportMax
+
+    if numbers.kind == "float":
+        return float(np.max(values) if isinstance(node, SupportMax) else np.min(values))
+    pick = max if isinstance(node, SupportMax) else min
+    return pick(values)
+
+
+def _register_model_nodes() -> None:
+    from ..model import SupportMax, SupportMin
+
+    register(SupportMax, _extremum_rule)
+    register(SupportMin, _extremum_rule)
+
+
+_register_model_nodes()
+

@@ -6,6 +6,7 @@ fact makes the proof fail instead of passing silently.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy as sp
@@ -44,10 +45,19 @@ class Definition:
                 return isinstance(e, sp.Indexed) and e.base == base
 
             def value(e: sp.Indexed) -> sp.Expr:
-                return self.expr.xreplace({index: e.indices[0]})
+                return self.at(e.indices[0])
 
             return expr.replace(query, value)
         return expr.xreplace({target: self.expr})
+
+    def at(self, index: sp.Expr) -> sp.Expr:
+        """The definition of an indexed target at ``index``, with the bound indices of the
+        definition renamed first if ``index`` is one of them (so it is never captured)."""
+        (var,) = self.target.indices
+        expr = self.expr
+        if index.free_symbols & _bound_indices(expr):
+            expr = _rename_bound(expr, index.free_symbols)
+        return expr.xreplace({var: index})
 
 
 @dataclass(frozen=True)
@@ -77,13 +87,64 @@ def unfold(expr: sp.Expr, facts: tuple[Fact, ...] | list[Fact], rounds: int = 8)
     >>> unfold(2 * Z, [dz])
     2*Sum(exp(r[k]/beta)*p_ref[k], (k, 1, n))
     """
-    definitions = [f for f in facts if isinstance(f, Definition)]
-    # named operators (uniform means and covariances) stand for sums: open them first
-    expr = expr.replace(lambda e: hasattr(e, "unfold") and isinstance(e, sp.Function), lambda e: e.unfold())
+    return _unfold(sp.sympify(expr), tuple(f for f in facts if isinstance(f, Definition)), rounds)
+
+
+@functools.lru_cache(maxsize=512)
+def _bound_indices(expr: sp.Expr) -> frozenset:
+    from ..model import SupportMax, SupportMin
+
+    out = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Sum):
+            out |= {lim[0] for lim in node.limits}
+        elif isinstance(node, (SupportMax, SupportMin)):
+            out.add(node.args[1])
+    return frozenset(out)
+
+
+def _rename_bound(expr: sp.Expr, avoid: set) -> sp.Expr:
+    """Rename the bound indices of ``expr`` that are in ``avoid`` to fresh symbols."""
+    from ..model import SupportMax, SupportMin
+
+    def walk(e: sp.Basic) -> sp.Basic:
+        if not e.args:
+            return e
+        if isinstance(e, sp.Sum) and len(e.limits) == 1 and e.limits[0][0] in avoid:
+            (index, lo, hi), = e.limits
+            new = sp.Dummy(str(index), integer=True, positive=True)
+            return sp.Sum(walk(e.function.xreplace({index: new})), (new, lo, hi))
+        if isinstance(e, (SupportMax, SupportMin)) and e.args[1] in avoid:
+            new = sp.Dummy(str(e.args[1]), integer=True, positive=True)
+            return type(e)(walk(e.args[0].xreplace({e.args[1]: new})), new)
+        args = [walk(a) for a in e.args]
+        return e if all(a is b for a, b in zip(args, e.args)) else e.func(*args)
+
+    return walk(expr)
+
+
+@functools.lru_cache(maxsize=8192)
+def _unfold(expr: sp.Expr, definitions: tuple, rounds: int) -> sp.Expr:
+    """One traversal per round replaces every defined symbol and entry at once."""
+    scalars = {d.target: d.expr for d in definitions if not isinstance(d.target, sp.Indexed)}
+    indexed = {d.target.base: d for d in definitions if isinstance(d.target, sp.Indexed)}
+
+    def walk(e: sp.Basic) -> sp.Basic:
+        if e in scalars:
+            return scalars[e]
+        if isinstance(e, sp.Indexed) and e.base in indexed:
+            return indexed[e.base].at(walk(e.indices[0]))
+        if isinstance(e, sp.Function) and hasattr(e, "unfold"):  # named operators stand for sums
+            return walk(e.unfold())
+        if not e.args:
+            return e
+        args = [walk(a) for a in e.args]
+        if all(a is b for a, b in zip(args, e.args)):
+            return e
+        return e.func(*args, evaluate=False) if isinstance(e, sp.Rel) else e.func(*args)
+
     for _ in range(rounds):
-        new = expr
-        for d in definitions:
-            new = d.apply(new)
+        new = walk(expr)
         if new == expr:
             return expr
         expr = new

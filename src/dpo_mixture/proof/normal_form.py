@@ -6,19 +6,143 @@ equal expressions become identical:
 1. logarithms are expanded, which is sound because every probability is declared positive;
 2. every sum is split over the terms of its summand, and factors free of the index are pulled
    out (linearity);
-3. summation indices are renamed to the canonical ``y``, so ``sum_k f(k)`` and ``sum_y f(y)``
-   coincide;
+3. summation indices are renamed to one canonical bound index (a symbol no statement can
+   contain), so ``sum_k f(k)`` and ``sum_y f(y)`` coincide and a bound index never meets a free
+   one of the same name;
 4. cited identities (such as ``sum_y p(y) = 1``) are applied to the split sums.
+
+:func:`standardize` renames every bound index to a fresh symbol and :func:`substitute` replaces
+only free occurrences, so a hypothesis about the output ``y`` is never applied inside a sum
+over ``y`` (where ``y`` means every output).
 """
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
-from ..notation import y as _y
 from .facts import Fact, Identity, unfold
 
-__all__ = ["split_sums", "normal_form", "difference_is_zero", "separable_summand"]
+__all__ = [
+    "split_sums",
+    "normal_form",
+    "difference_is_zero",
+    "separable_summand",
+    "standardize",
+    "substitute",
+    "BOUND",
+    "fresh_output",
+    "binders",
+]
+
+#: The canonical bound index of normal forms.  A ``Dummy``: no user expression contains it.
+BOUND = sp.Dummy("i", integer=True, positive=True)
+_y = BOUND
+
+
+def fresh_output(name: str = "i") -> sp.Dummy:
+    """A fresh symbol for "an arbitrary output of the support"."""
+    return sp.Dummy(name, integer=True, positive=True)
+
+
+def binders() -> tuple[type, ...]:
+    """Node types that bind an index: sums, support-wide extrema and uniform operators."""
+    from ..model import SupportMax, SupportMin, _UniformOperator
+
+    return (sp.Sum, SupportMax, SupportMin, _UniformOperator)
+
+
+#: Bound indices of standardized expressions.  They are ``Dummy`` symbols, so no statement can
+#: contain them free.
+_POOL = tuple(sp.Dummy(f"b{d}", integer=True, positive=True) for d in range(16))
+
+
+def standardize(expr: sp.Basic) -> sp.Basic:
+    """Open the uniform operators into sums and rename every bound index canonically.
+
+    A binder whose body holds no other binder binds ``b0``; one whose body holds binders of
+    height at most ``h`` binds ``b(h+1)``.  So a closed sub-expression gets the same names
+    wherever it stands, expressions that differ only in the names of bound indices become
+    identical, an inner binder never reuses an outer one's name, and a bound index can never
+    be taken for a free one.
+
+    >>> from dpo_mixture.notation import p, y, k, support_sum
+    >>> e = standardize(support_sum(p[y]) + p[y])
+    >>> y in e.free_symbols, standardize(support_sum(p[k], k)) == standardize(support_sum(p[y]))
+    (True, True)
+    """
+    return _standardize(sp.sympify(expr))
+
+
+@functools.lru_cache(maxsize=8192)
+def _standardize(expr: sp.Basic) -> sp.Basic:
+    from ..model import SupportMax, SupportMin, _UniformOperator
+
+    expr = expr.replace(lambda e: isinstance(e, _UniformOperator), lambda e: e.unfold())
+
+    def rename(e: sp.Basic) -> tuple[sp.Basic, int]:
+        if not e.args:
+            return e, -1
+        if isinstance(e, sp.Sum) and len(e.limits) == 1:
+            (index, lo, hi), = e.limits
+            body, h = rename(e.function)
+            new = _POOL[h + 1]
+            return sp.Sum(body.xreplace({index: new}), (new, rename(lo)[0], rename(hi)[0])), h + 1
+        if isinstance(e, (SupportMax, SupportMin)):
+            body, index = e.args
+            body, h = rename(body)
+            new = _POOL[h + 1]
+            return type(e)(body.xreplace({index: new}), new), h + 1
+        pairs = [rename(a) for a in e.args]
+        args = [a for a, _ in pairs]
+        height = max((h for _, h in pairs), default=-1)
+        if all(a is b for a, b in zip(args, e.args)):
+            return e, height
+        return (e.func(*args, evaluate=False) if isinstance(e, sp.Rel) else e.func(*args)), height
+
+    return rename(expr)[0]
+
+
+def substitute(expr: sp.Basic, mapping: dict) -> sp.Basic:
+    """Replace free occurrences only: inside a binder whose index occurs in a key, nothing is
+    replaced (the key means something else there).
+
+    >>> from dpo_mixture.notation import r, y, support_sum
+    >>> substitute(r[y] + support_sum(r[y]), {r[y]: 0})
+    Sum(r[y], (y, 1, n))
+    """
+    if not mapping:
+        return expr
+    keys_free = set().union(*(sp.sympify(k).free_symbols for k in mapping))
+    kinds = binders()
+
+    def walk(e: sp.Basic) -> sp.Basic:
+        if e in mapping:
+            return mapping[e]
+        if not e.args:
+            return e
+        if isinstance(e, kinds):
+            bound = _bound_of(e)
+            if bound & keys_free:
+                return e
+        args = [walk(a) for a in e.args]
+        if all(a is b for a, b in zip(args, e.args)):
+            return e
+        return e.func(*args, evaluate=False) if isinstance(e, sp.Rel) else e.func(*args)
+
+    return walk(sp.sympify(expr))
+
+
+def _bound_of(e: sp.Basic) -> set:
+    from ..model import SupportMax, SupportMin
+    from ..notation import y
+
+    if isinstance(e, sp.Sum):
+        return {lim[0] for lim in e.limits}
+    if isinstance(e, (SupportMax, SupportMin)):
+        return {e.args[1]}
+    return {y}  # the uniform operators bind the output y
 
 
 def _expand(expr: sp.Expr) -> sp.Expr:
@@ -49,9 +173,9 @@ def _split_one(s: sp.Sum) -> sp.Expr:
 def split_sums(expr: sp.Expr) -> sp.Expr:
     """Split every sum by linearity and pull out factors free of its index.
 
-    >>> from dpo_mixture.notation import p, r, beta, k, support_sum
-    >>> split_sums(support_sum(p[k] * (r[k] / beta + 2), k))
-    2*Sum(p[y], (y, 1, n)) + Sum(p[y]*r[y], (y, 1, n))/beta
+    >>> from dpo_mixture.notation import p, r, beta, k, n, support_sum
+    >>> split_sums(support_sum(p[k] * (r[k] / beta + 2), k)) == 2 * sp.Sum(p[BOUND], (BOUND, 1, n)) + sp.Sum(p[BOUND] * r[BOUND], (BOUND, 1, n)) / beta
+    True
     """
     return expr.replace(lambda e: isinstance(e, sp.Sum), _split_one)
 
@@ -59,16 +183,21 @@ def split_sums(expr: sp.Expr) -> sp.Expr:
 def normal_form(expr: sp.Expr, facts: tuple[Fact, ...] | list[Fact] = ()) -> sp.Expr:
     """Unfold definitions, split sums, apply identities; repeat to a fixed point.
 
-    >>> from dpo_mixture.notation import p, support_sum
+    >>> from dpo_mixture.notation import p, y, support_sum
     >>> from dpo_mixture.proof.facts import Identity
-    >>> norm = Identity("normalization", support_sum(p[_y]), 1)
-    >>> normal_form(support_sum(3 * p[_y] + 1), [norm])
+    >>> norm = Identity("normalization", support_sum(p[y]), 1)
+    >>> normal_form(support_sum(3 * p[y] + 1), [norm])
     n + 3
     """
+    return _normal_form(sp.sympify(expr), tuple(facts))
+
+
+@functools.lru_cache(maxsize=8192)
+def _normal_form(expr: sp.Expr, facts: tuple) -> sp.Expr:
     identities = [
         (split_sums(_expand(f.lhs)), sp.sympify(f.rhs)) for f in facts if isinstance(f, Identity)
     ]
-    expr = unfold(sp.sympify(expr), facts)
+    expr = unfold(expr, facts)
     for _ in range(6):
         new = _expand(split_sums(_expand(expr)))
         for lhs, rhs in identities:
@@ -83,9 +212,9 @@ def normal_form(expr: sp.Expr, facts: tuple[Fact, ...] | list[Fact] = ()) -> sp.
 def difference_is_zero(lhs: sp.Expr, rhs: sp.Expr, facts=()) -> tuple[bool, sp.Expr]:
     """Whether ``lhs - rhs`` has normal form 0; also returns the normal form of the difference.
 
-    >>> from dpo_mixture.notation import p, r, beta, support_sum
-    >>> difference_is_zero(support_sum(p[_y] * sp.log(sp.exp(r[_y] / beta))),
-    ...                    support_sum(p[_y] * r[_y]) / beta)[0]
+    >>> from dpo_mixture.notation import p, r, beta, y, support_sum
+    >>> difference_is_zero(support_sum(p[y] * sp.log(sp.exp(r[y] / beta))),
+    ...                    support_sum(p[y] * r[y]) / beta)[0]
     True
     """
     diff = normal_form(sp.sympify(lhs) - sp.sympify(rhs), facts)
@@ -98,14 +227,16 @@ def difference_is_zero(lhs: sp.Expr, rhs: sp.Expr, facts=()) -> tuple[bool, sp.E
     return False, diff
 
 
-def separable_summand(expr: sp.Expr, index: sp.Symbol = _y) -> sp.Expr:
+def separable_summand(expr: sp.Expr, index: sp.Symbol | None = None) -> sp.Expr:
     """``f`` such that ``expr = sum_index f``, for an expression made of constant multiples of
     sums over the same index and range.
 
-    >>> from dpo_mixture.notation import p, r, beta, support_sum
-    >>> separable_summand(support_sum(p[_y] * r[_y]) - beta * support_sum(p[_y] ** 2))
+    >>> from dpo_mixture.notation import p, r, beta, y, support_sum
+    >>> separable_summand(support_sum(p[y] * r[y]) - beta * support_sum(p[y] ** 2))
     -beta*p[y]**2 + p[y]*r[y]
     """
+    if index is None:
+        from ..notation import y as index
     total = sp.Integer(0)
     limits = None
     for term in sp.Add.make_args(expr):

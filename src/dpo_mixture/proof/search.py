@@ -1,19 +1,24 @@
 """Counterexample search over concrete instances with exact rational values.
 
 A :class:`Problem` is a conclusion, optional hypotheses and the definitions needed to
-evaluate them.  The search draws instances from the domains of the free quantities
-(:data:`dpo_mixture.notation.DOMAINS`) with *structured* generators (large reward gaps, small
-``beta``, ``alpha`` near 0 or 1, mass concentrated on few outputs, sparse components, support
-sizes up to 8), screens each in float64, confirms a candidate in exact arithmetic or at 60
-digits with a margin, and shrinks it toward a small support and simple rationals.
+evaluate them.  The search draws instances from the declared domains of the free quantities
+(:func:`dpo_mixture.proof.theory.domain_of`: the registry, a step's overrides, else the SymPy
+assumptions, so ``nonnegative=True`` draws only nonnegative values) with *structured*
+generators (large reward gaps, ``beta`` from ``10^-3`` to ``10^6``, ``alpha`` near 0 or 1,
+mass concentrated on few outputs, sparse components, support sizes up to 8).  Free outputs
+(``y``, ``j``, ...) range over the support: an instance fails when *some* choice of them makes
+the hypotheses hold and the conclusion fail.  Outputs outside the support (where a
+support-defining quantity vanishes) are dropped.
 
-Floats only ever *screen*: a candidate that is not confirmed is discarded, so rounding cannot
-refute a true statement.
+Each instance is screened in float64; a candidate is confirmed in exact arithmetic or at 60
+digits with a margin, and then certified by outward-rounded interval arithmetic
+(:mod:`.certify`), so rounding can never refute a true statement.  Values that are complex,
+undefined or too large to evaluate make an instance undecidable, never a counterexample.
 """
 
 from __future__ import annotations
 
-import math
+import itertools
 import random
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -23,12 +28,19 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ..notation import DOMAINS, Domain, n as _n, y as _y
-from .evaluate import MP_DIGITS, evaluate, is_rational_expression
+from ..notation import Domain, n as _n, y as _y
+from .certify import certify
+from .evaluate import MP_DIGITS, EvaluationError, Evaluator, evaluate, is_rational_expression
 from .facts import Fact, unfold
+from .theory import domain_of
 from .verdict import Counterexample
 
-__all__ = ["Problem", "SearchResult", "search", "free_quantities", "MARGIN"]
+__all__ = ["Problem", "SearchResult", "search", "free_quantities", "MARGIN", "output_symbols"]
+
+#: Instances drawn, then screened together, at a time.
+BATCH = 20
+#: Instances per search that floats cannot screen (overflow) and that are screened at 60 digits.
+SLOW_SCREENS = 25
 
 #: Relative size a violation must exceed at 60 digits to count as confirmed.
 MARGIN = sp.Float("1e-40", MP_DIGITS)
@@ -38,12 +50,9 @@ R = sp.Rational
 
 @dataclass(frozen=True)
 class Problem:
-    """``hypotheses => conclusion``, for every instance of the free quantities.
-
-    A relation whose sides still contain the output ``y`` (outside any sum) is read as
-    "for every ``y`` in the support".  ``support`` is an expression in ``y``; outputs where
-    it vanishes are dropped from a drawn instance (the support is where ``p_ref > 0``).
-    """
+    """``hypotheses => conclusion``, for every instance of the free quantities and every choice
+    of the free outputs.  ``support`` is an expression in ``y``; outputs where it vanishes are
+    dropped from a drawn instance."""
 
     conclusion: sp.Basic
     hypotheses: tuple[sp.Basic, ...] = ()
@@ -52,8 +61,10 @@ class Problem:
     domains: dict = field(default_factory=dict)
 
     def unfolded(self) -> tuple[sp.Basic, tuple[sp.Basic, ...], sp.Expr | None]:
-        c = unfold(self.conclusion, self.facts)
-        h = tuple(unfold(x, self.facts) for x in self.hypotheses)
+        from .normal_form import standardize
+
+        c = standardize(unfold(self.conclusion, self.facts))
+        h = tuple(standardize(unfold(x, self.facts)) for x in self.hypotheses)
         s = None if self.support is None else unfold(self.support, self.facts)
         return c, h, s
 
@@ -63,6 +74,23 @@ class SearchResult:
     counterexample: Counterexample | None
     samples: int
     note: str = ""
+    #: instances on which every relation could be evaluated
+    evaluated: int = 0
+
+
+def _is_output(s: sp.Basic) -> bool:
+    return isinstance(s, sp.Symbol) and bool(s.is_integer) and bool(s.is_positive) and s != _n
+
+
+def output_symbols(exprs) -> list[sp.Symbol]:
+    """Free outputs of the support: integer symbols used as indices, and ``y``."""
+    out: set = set()
+    for e in exprs:
+        indices = {i for x in e.atoms(sp.Indexed) for i in x.indices}
+        for s in e.free_symbols:
+            if _is_output(s) and (s in indices or s == _y):
+                out.add(s)
+    return sorted(out, key=str)
 
 
 def free_quantities(exprs) -> tuple[list[sp.Symbol], list[sp.IndexedBase]]:
@@ -72,6 +100,8 @@ def free_quantities(exprs) -> tuple[list[sp.Symbol], list[sp.IndexedBase]]:
     >>> free_quantities([support_sum(p[y] * r[y]) / beta])
     ([beta], [p, r])
     """
+    exprs = list(exprs)
+    outputs = set(output_symbols(exprs))
     scalars: set = set()
     vectors: set = set()
     for e in exprs:
@@ -79,7 +109,9 @@ def free_quantities(exprs) -> tuple[list[sp.Symbol], list[sp.IndexedBase]]:
             if isinstance(node, sp.Indexed):
                 vectors.add(node.base)
         for s in e.free_symbols:
-            if isinstance(s, sp.Symbol) and s not in (_n, _y) and not s.is_integer:
+            if isinstance(s, sp.Symbol) and s != _n and s not in outputs and not isinstance(s, sp.Dummy):
+                scalars.add(s)
+            elif isinstance(s, sp.Dummy) and not _is_output(s):
                 scalars.add(s)
     vector_labels = {v.label for v in vectors}
     scalars -= vector_labels
@@ -87,34 +119,40 @@ def free_quantities(exprs) -> tuple[list[sp.Symbol], list[sp.IndexedBase]]:
     return sorted(scalars, key=key), sorted(vectors, key=key)
 
 
-def _domain(q: sp.Basic, overrides: dict) -> Domain:
-    if q in overrides:
-        return overrides[q]
-    if q in DOMAINS:
-        return DOMAINS[q]
-    if isinstance(q, sp.IndexedBase):
-        if q.label.is_positive:
-            return Domain.POSITIVE_VECTOR
-        return Domain.REAL_VECTOR
-    if q.is_positive:
-        return Domain.POSITIVE
-    return Domain.REAL
-
-
 # --- drawing ------------------------------------------------------------------------------
 _POSITIVE_POOL = [R(1, 100), R(1, 20), R(1, 10), R(1, 4), R(1, 3), R(1, 2), R(1), R(2), R(3), R(5), R(10)]
+_WIDE_POOL = [R(1, 1000), R(1, 10**4), R(100), R(1000), R(10**4), R(10**5), R(10**6)]
 _UNIT_POOL = [R(1, 2), R(1, 3), R(2, 3), R(1, 10), R(9, 10), R(1, 100), R(99, 100), R(1, 1000), R(999, 1000)]
 
 
-def _draw_scalar(rng: random.Random, domain: Domain) -> sp.Rational:
+def _positive(rng: random.Random) -> sp.Rational:
+    roll = rng.random()
+    if roll < 0.6:
+        return rng.choice(_POSITIVE_POOL)
+    if roll < 0.8:
+        return rng.choice(_WIDE_POOL)
+    return R(rng.randint(1, 40), rng.randint(1, 20))
+
+
+def _draw_scalar(rng: random.Random, domain: Domain | None) -> sp.Rational:
     if domain is Domain.POSITIVE:
-        if rng.random() < 0.7:
-            return rng.choice(_POSITIVE_POOL)
-        return R(rng.randint(1, 40), rng.randint(1, 20))
+        return _positive(rng)
+    if domain is Domain.NONNEGATIVE:
+        return R(0) if rng.random() < 0.2 else _positive(rng)
+    if domain is Domain.NEGATIVE:
+        return -_positive(rng)
+    if domain is Domain.NONPOSITIVE:
+        return R(0) if rng.random() < 0.2 else -_positive(rng)
     if domain is Domain.UNIT_INTERVAL:
         if rng.random() < 0.7:
             return rng.choice(_UNIT_POOL)
         return R(rng.randint(1, 19), 20)
+    if domain is Domain.INTEGER:
+        return R(rng.randint(-10, 10))
+    if domain is Domain.POSITIVE_INTEGER:
+        return R(rng.randint(1, 10))
+    if rng.random() < 0.15:
+        return R(rng.choice([-1, 1]) * rng.choice([100, 1000, 10**4]))
     return R(rng.randint(-10, 10), rng.choice([1, 1, 2, 4]))
 
 
@@ -131,7 +169,6 @@ def _draw_weights(rng: random.Random, size: int, zeros: bool) -> list[int]:
         w = [1] * size
         w[rng.randrange(size)] = rng.choice([10, 100, 1000])
     elif mode == "tail":
-        # most mass on one output, a small but real amount on one other, (near) nothing elsewhere
         w = [0 if zeros else 1] * size
         i, j = rng.sample(range(size), 2)
         w[i], w[j] = rng.choice([9, 19, 99]), 1
@@ -145,9 +182,9 @@ def _draw_weights(rng: random.Random, size: int, zeros: bool) -> list[int]:
     return w
 
 
-def _draw_vector(rng: random.Random, domain: Domain, size: int) -> list[sp.Rational]:
-    if domain is Domain.REAL_VECTOR:
-        mode = rng.choice(["small", "gap", "spread", "fractions"])
+def _draw_vector(rng: random.Random, domain: Domain | None, size: int) -> list[sp.Rational]:
+    if domain in (Domain.REAL_VECTOR, None):
+        mode = rng.choice(["small", "gap", "spread", "fractions", "large"])
         if mode == "small":
             return [R(rng.randint(-3, 3)) for _ in range(size)]
         if mode == "gap":
@@ -156,17 +193,24 @@ def _draw_vector(rng: random.Random, domain: Domain, size: int) -> list[sp.Ratio
             return v
         if mode == "spread":
             return [R(rng.randint(-10, 10)) for _ in range(size)]
+        if mode == "large":
+            return [R(rng.randint(-10**4, 10**4)) for _ in range(size)]
         return [R(rng.randint(-8, 8), 4) for _ in range(size)]
     if domain is Domain.POSITIVE_VECTOR:
         return [R(rng.randint(1, 10), rng.choice([1, 2, 4])) for _ in range(size)]
+    if domain is Domain.NONNEGATIVE_VECTOR:
+        return [R(0) if rng.random() < 0.3 else R(rng.randint(1, 10), rng.choice([1, 2, 4])) for _ in range(size)]
     zeros = domain is Domain.SPARSE_DISTRIBUTION
     return _weights_to_distribution(_draw_weights(rng, size, zeros))
+
+
+_DISTRIBUTIONS = (Domain.DISTRIBUTION, Domain.SPARSE_DISTRIBUTION)
 
 
 def _renormalize(values: dict, vectors, overrides) -> dict:
     out = dict(values)
     for v in vectors:
-        if _domain(v, overrides) in (Domain.DISTRIBUTION, Domain.SPARSE_DISTRIBUTION):
+        if domain_of(v, overrides) in _DISTRIBUTIONS:
             total = sum(out[v])
             if total == 0:
                 return {}
@@ -186,10 +230,21 @@ def _valid(values: dict, vectors, overrides) -> bool:
     if not values or values[_n] < 2:
         return False
     for v in vectors:
-        d = _domain(v, overrides)
-        if d is Domain.DISTRIBUTION and any(x <= 0 for x in values[v]):
+        d = domain_of(v, overrides)
+        if d in (Domain.DISTRIBUTION, Domain.POSITIVE_VECTOR) and any(x <= 0 for x in values[v]):
             return False
     return True
+
+
+def _assignments(outputs: list, size: int, cap: int = 64):
+    """Every choice of the free outputs (at most ``cap`` of them)."""
+    if not outputs:
+        yield {}
+        return
+    for count, combo in enumerate(itertools.product(range(1, size + 1), repeat=len(outputs))):
+        if count >= cap:
+            return
+        yield dict(zip(outputs, combo))
 
 
 class _Compiled:
@@ -198,90 +253,161 @@ class _Compiled:
     def __init__(self, problem: Problem):
         self.problem = problem
         self.conclusion, self.hypotheses, self.support = problem.unfolded()
-        self.scalars, self.vectors = free_quantities([self.conclusion, *self.hypotheses] + ([self.support] if self.support is not None else []))
+        exprs = [self.conclusion, *self.hypotheses]
+        self.outputs = output_symbols(exprs)
+        self.scalars, self.vectors = free_quantities(exprs + ([self.support] if self.support is not None else []))
         self.overrides = problem.domains
-        relations = [self.conclusion, *self.hypotheses]
-        self.exact = all(is_rational_expression(r) for r in relations)
+        self.exact = all(is_rational_expression(r) for r in exprs)
+        self.errors: list[str] = []
 
-    # -- instance handling
     def draw(self, rng: random.Random) -> dict:
         size = rng.choice([2, 2, 3, 3, 3, 4, 4, 5, 6, 8])
         values: dict = {_n: size}
         for s in self.scalars:
-            values[s] = _draw_scalar(rng, _domain(s, self.overrides))
+            values[s] = _draw_scalar(rng, domain_of(s, self.overrides))
         for v in self.vectors:
-            values[v] = _draw_vector(rng, _domain(v, self.overrides), size)
+            values[v] = _draw_vector(rng, domain_of(v, self.overrides), size)
         return self.fix_support(values)
 
     def fix_support(self, values: dict) -> dict:
         if self.support is None:
             return values
-        keep = []
-        for i in range(values[_n]):
-            env = dict(values)
-            val = evaluate(self.support.xreplace({_y: i + 1}), env, "exact")
-            if val != 0:
-                keep.append(i)
+        try:
+            at = evaluate(self.support, {**values, _y: np.arange(1, values[_n] + 1)}, "exact")
+        except (EvaluationError, ValueError, ZeroDivisionError, TypeError, KeyError):
+            return {}
+        at = list(at) if isinstance(at, np.ndarray) else [at] * values[_n]
+        keep = [i for i, val in enumerate(at) if val != 0]
         if len(keep) == values[_n]:
             return values
         return _restrict(values, keep, self.vectors, self.overrides)
 
-    # -- relations
-    def _holds(self, rel: sp.Basic, values: dict, kind: str) -> bool | None:
+    def _holds(self, rel: sp.Basic, ev: Evaluator, kind: str) -> bool | None:
         """True / False when decided in this number system, None when it cannot tell."""
         if rel in (sp.true, sp.false):
             return bool(rel)
         if isinstance(rel, sp.And):
-            results = [self._holds(a, values, kind) for a in rel.args]
+            results = [self._holds(a, ev, kind) for a in rel.args]
             if any(r is False for r in results):
                 return False
             return None if any(r is None for r in results) else True
-        lhs, rhs = rel.lhs, rel.rhs
-        if _y in (lhs - rhs).free_symbols:  # "for every output y": decide it at each one
-            outcomes = []
-            for i in range(1, values[_n] + 1):
-                outcomes.append(self._holds(rel.xreplace({_y: i}), values, kind))
-            if any(o is False for o in outcomes):
-                return False
-            return None if any(o is None for o in outcomes) else True
         try:
-            a = evaluate(lhs, values, kind)
-            b = evaluate(rhs, values, kind)
-        except (ValueError, ZeroDivisionError, OverflowError, FloatingPointError):
-            return None
-        if kind == "float":
-            with np.errstate(all="ignore"):
-                if not (np.isfinite(a) and np.isfinite(b)):
+            a = ev(rel.lhs)
+            b = ev(rel.rhs)
+            if kind == "float":
+                with np.errstate(all="ignore"):
+                    a, b = complex(a), complex(b)
+                    if a.imag or b.imag:
+                        return None
+                    a, b = a.real, b.real
+                    if not (np.isfinite(a) and np.isfinite(b)):
+                        return None
+                    tol = 1e-9 * (1 + abs(a) + abs(b))
+                return _compare(rel, a - b, tol, float_mode=True)
+            if kind == "exact":
+                a, b = sp.sympify(a), sp.sympify(b)
+                if not (a.is_real and b.is_real) or a.has(sp.zoo, sp.nan) or b.has(sp.zoo, sp.nan):
                     return None
-                tol = 1e-9 * (1 + abs(a) + abs(b))
-            return _compare(rel, a - b, tol, float_mode=True)
-        if kind == "exact":
-            return bool(rel.func(a, b))
-        with mpmath.workdps(MP_DIGITS):
-            scale = 1 + abs(a) + abs(b)
-            tol = mpmath.mpf(str(MARGIN)) * scale
-            return _compare(rel, a - b, tol, float_mode=False)
+                return bool(rel.func(a, b))
+            with mpmath.workdps(MP_DIGITS):
+                if not (isinstance(a, mpmath.mpf) or isinstance(b, mpmath.mpf)) and (
+                    isinstance(a, mpmath.mpc) or isinstance(b, mpmath.mpc)
+                ):
+                    return None
+                if isinstance(a, mpmath.mpc) or isinstance(b, mpmath.mpc):
+                    return None
+                if not (mpmath.isfinite(a) and mpmath.isfinite(b)):
+                    return None
+                scale = 1 + abs(a) + abs(b)
+                tol = mpmath.mpf(str(MARGIN)) * scale
+                return _compare(rel, a - b, tol, float_mode=False)
+        except (EvaluationError, ValueError, ZeroDivisionError, OverflowError, FloatingPointError, TypeError, KeyError) as exc:
+            if len(self.errors) < 3:
+                self.errors.append(str(exc) or type(exc).__name__)
+            return None
 
-    def counterexample_at(self, values: dict, kind: str) -> bool | None:
-        """True when the hypotheses hold and the conclusion fails, decided in ``kind``."""
+    def counterexample_at(self, values: dict, kind: str) -> dict | None | bool:
+        """The choice of outputs where the hypotheses hold and the conclusion fails (a dict),
+        ``False`` when there is none, ``None`` when some choice could not be decided."""
+        undecided = False
+        try:
+            base = Evaluator(values, kind)
+        except (EvaluationError, ValueError, TypeError, ZeroDivisionError):
+            return None
+        for assignment in _assignments(self.outputs, values[_n]):
+            verdict = self._one(base.at(assignment) if assignment else base, kind)
+            if verdict is True:
+                return assignment
+            if verdict is None:
+                undecided = True
+        return None if undecided else False
+
+    def _one(self, ev: Evaluator, kind: str) -> bool | None:
         for h in self.hypotheses:
-            res = self._holds(h, values, kind)
+            res = self._holds(h, ev, kind)
             if res is not True:
                 return False if res is False else None
-        res = self._holds(self.conclusion, values, kind)
-        if res is None:
-            return None
-        return not res
+        res = self._holds(self.conclusion, ev, kind)
+        return None if res is None else not res
 
-    def screen(self, values: dict) -> bool:
+    def screen_many(self, batch: list[dict]) -> list[bool | None]:
+        """:meth:`screen` for many instances, in float64 arrays, one group per support size."""
+        out: list[bool | None] = [None] * len(batch)
+        groups: dict[int, list[int]] = {}
+        for i, values in enumerate(batch):
+            groups.setdefault(values[_n], []).append(i)
+        for size, members in groups.items():
+            try:
+                result = self._screen_group(size, [batch[i] for i in members])
+            except (EvaluationError, ValueError, TypeError, KeyError, ZeroDivisionError, IndexError) as exc:
+                if len(self.errors) < 3 and isinstance(exc, EvaluationError):
+                    self.errors.append(str(exc))
+                result = [self.screen(batch[i]) for i in members]
+            for i, r in zip(members, result):
+                out[i] = r
+        return out
+
+    def _screen_group(self, size: int, group: list[dict]) -> list[bool | None]:
+        from .batch import three_valued
+
+        count = len(group)
+        env: dict = {_n: size}
+        for s in self.scalars:
+            env[s] = np.array([[float(v[s])] for v in group])
+        for vec in self.vectors:
+            env[vec] = np.array([[float(x) for x in v[vec]] for v in group])
+        found = np.zeros(count, bool)
+        undecided = np.zeros(count, bool)
+        for assignment in _assignments(self.outputs, size):
+            local = {**env, **assignment}
+            ok = np.ones(count, bool)   # hypotheses all true so far
+            unknown = np.zeros(count, bool)
+            for h in self.hypotheses:
+                t, f = three_valued(h, local, count)
+                unknown |= ok & ~t & ~f
+                ok &= t
+            t, f = three_valued(self.conclusion, local, count)
+            found |= ok & f
+            undecided |= unknown | (ok & ~t & ~f)
+        return [True if found[i] else (None if undecided[i] else False) for i in range(count)]
+
+    def screen(self, values: dict) -> bool | None:
         with np.errstate(all="ignore"):
             res = self.counterexample_at(values, "float")
+        if res is None:
+            return None
         return res is not False
 
-    def confirm(self, values: dict) -> str | None:
+    def confirm(self, values: dict) -> tuple[str, dict] | None:
         kind = "exact" if self.exact else "mp"
-        if self.counterexample_at(values, kind) is True:
-            return "exact" if kind == "exact" else f"{MP_DIGITS} digits, margin {MARGIN:.0e}"
+        found = self.counterexample_at(values, kind)
+        if not isinstance(found, dict):
+            return None
+        if kind == "exact":
+            return "exact", found
+        env = {**values, **found}
+        if certify(self.conclusion, self.hypotheses, env):
+            return f"{MP_DIGITS} digits and certified by interval arithmetic", found
         return None
 
 
@@ -295,12 +421,10 @@ def _compare(rel: sp.Basic, diff: Any, tol: Any, float_mode: bool) -> bool | Non
         if abs(diff) > tol:
             return True
         return None
-    # lhs - rhs = diff
     if isinstance(rel, (sp.StrictLessThan, sp.LessThan)):
         d = diff
     else:  # > or >=
         d = -diff
-    # now the relation reads d < 0 (strict) or d <= 0
     if d > tol:
         return False
     if d < -tol:
@@ -329,6 +453,22 @@ def _simpler_rationals(x: sp.Rational) -> list[sp.Rational]:
     return [c for c in dict.fromkeys(out) if c != x]
 
 
+def _in_domain(c: sp.Rational, d: Domain | None) -> bool:
+    if d is Domain.UNIT_INTERVAL:
+        return 0 < c < 1
+    if d in (Domain.POSITIVE, Domain.POSITIVE_INTEGER):
+        return c > 0
+    if d is Domain.NONNEGATIVE:
+        return c >= 0
+    if d is Domain.NEGATIVE:
+        return c < 0
+    if d is Domain.NONPOSITIVE:
+        return c <= 0
+    if d in (Domain.INTEGER, Domain.POSITIVE_INTEGER):
+        return c.q == 1
+    return True
+
+
 def _shrink_candidates(values: dict, comp: _Compiled):
     size = values[_n]
     if size > 2:
@@ -336,15 +476,14 @@ def _shrink_candidates(values: dict, comp: _Compiled):
             keep = [j for j in range(size) if j != i]
             yield _restrict(values, keep, comp.vectors, comp.overrides)
     for s in comp.scalars:
-        d = _domain(s, comp.overrides)
+        d = domain_of(s, comp.overrides)
         for c in _simpler_rationals(sp.Rational(values[s])):
-            if d is Domain.UNIT_INTERVAL and not 0 < c < 1 or d is Domain.POSITIVE and not c > 0:
-                continue  # a simpler value must stay in the quantity's domain
-            yield {**values, s: c}
+            if _in_domain(c, d):
+                yield {**values, s: c}
     for v in comp.vectors:
-        d = _domain(v, comp.overrides)
+        d = domain_of(v, comp.overrides)
         vec = [sp.Rational(x) for x in values[v]]
-        if d in (Domain.DISTRIBUTION, Domain.SPARSE_DISTRIBUTION):
+        if d in _DISTRIBUTIONS:
             for denom in (2, 4, 10, 100):
                 w = [Fraction(int(x.p), int(x.q)).limit_denominator(denom) for x in vec]
                 if d is Domain.DISTRIBUTION and any(f <= 0 for f in w):
@@ -357,15 +496,22 @@ def _shrink_candidates(values: dict, comp: _Compiled):
                 if cand != vec:
                     yield {**values, v: cand}
         else:
+            big = max(abs(x) for x in vec)
+            for scale in (1000, 100, 10, 2):  # the whole vector scaled down, rounded
+                if big >= scale:
+                    cand = [R(round(x / scale)) if x.q == 1 else R(Fraction(int(x.p), int(x.q) * scale).limit_denominator(4)) for x in vec]
+                    if cand != vec and not (d is Domain.POSITIVE_VECTOR and any(c <= 0 for c in cand)):
+                        yield {**values, v: cand}
             for i, x in enumerate(vec):
                 for c in _simpler_rationals(x) + ([x / 2] if x.q == 1 and abs(x) > 1 else []):
+                    if d is Domain.POSITIVE_VECTOR and c <= 0 or d is Domain.NONNEGATIVE_VECTOR and c < 0:
+                        continue
                     new = list(vec)
                     new[i] = c
                     yield {**values, v: new}
 
 
-def _shrink(values: dict, comp: _Compiled, budget: int = 400) -> tuple[dict, str]:
-    confirmation = comp.confirm(values) or ""
+def _shrink(values: dict, comp: _Compiled, found: tuple[str, dict], budget: int = 400) -> tuple[dict, tuple[str, dict]]:
     tries = 0
     improved = True
     while improved and tries < budget:
@@ -381,27 +527,33 @@ def _shrink(values: dict, comp: _Compiled, budget: int = 400) -> tuple[dict, str
                 continue
             if not comp.screen(cand):
                 continue
-            how = comp.confirm(cand)
-            if how:
-                values, confirmation, improved = cand, how, True
+            again = comp.confirm(cand)
+            if again:
+                values, found, improved = cand, again, True
                 break
-    return values, confirmation
+    return values, found
 
 
-def _to_counterexample(values: dict, comp: _Compiled, how: str) -> Counterexample:
+def _to_counterexample(values: dict, comp: _Compiled, how: str, assignment: dict) -> Counterexample:
     named: dict[str, Any] = {}
     for s in comp.scalars:
-        named[s.name] = sp.Rational(values[s])
+        named[str(s)] = sp.Rational(values[s])
     for v in comp.vectors:
         named[str(v.label)] = tuple(sp.Rational(x) for x in values[v])
+    for o, i in assignment.items():
+        named[str(o)] = sp.Integer(i)
     evidence: dict[str, Any] = {}
     rel = comp.conclusion
-    if hasattr(rel, "lhs") and _y not in (rel.lhs - rel.rhs).free_symbols:
+    env = {**values, **assignment}
+    if hasattr(rel, "lhs"):
         kind = "exact" if comp.exact else "mp"
-        for label, side in (("lhs", rel.lhs), ("rhs", rel.rhs)):
-            val = evaluate(side, values, kind)
-            evidence[label] = val if kind == "exact" else sp.Float(mpmath.nstr(val, 30), 30)
-    return Counterexample(named, evidence, how, instance=dict(values))
+        try:
+            for label, side in (("lhs", rel.lhs), ("rhs", rel.rhs)):
+                val = evaluate(side, env, kind)
+                evidence[label] = val if kind == "exact" else sp.Float(mpmath.nstr(val, 30), 30)
+        except (EvaluationError, ValueError, ZeroDivisionError, TypeError):
+            evidence = {}
+    return Counterexample(named, evidence, how, instance=dict(env))
 
 
 def search(
@@ -412,8 +564,8 @@ def search(
 ) -> SearchResult:
     """Look for an instance where the hypotheses hold and the conclusion fails.
 
-    Returns the shrunk, confirmed counterexample (or ``None``) and how many instances were
-    tried.
+    Returns the shrunk, certified counterexample (or ``None``), how many instances were tried,
+    and how many could be evaluated at all.
 
     >>> from dpo_mixture.notation import r, y, n, support_sum
     >>> bad = sp.Gt(support_sum(r[y]), 0)           # "rewards always sum to a positive"
@@ -423,16 +575,36 @@ def search(
     """
     comp = _Compiled(problem)
     rng = random.Random(seed)
-    for i in range(1, samples + 1):
-        if progress is not None:
-            progress(i, samples)
-        values = comp.draw(rng)
-        if not _valid(values, comp.vectors, comp.overrides):
-            continue
-        if not comp.screen(values):
-            continue
-        how = comp.confirm(values)
-        if how:
-            values, how = _shrink(values, comp)
-            return SearchResult(_to_counterexample(values, comp, how), i)
-    return SearchResult(None, samples, f"no counterexample among {samples} instances")
+    evaluated = 0
+    slow = 0
+    i = 0
+    while i < samples:
+        drawn = []
+        for _ in range(min(BATCH, samples - i)):
+            i += 1
+            if progress is not None:
+                progress(i, samples)
+            values = comp.draw(rng)
+            if _valid(values, comp.vectors, comp.overrides):
+                drawn.append((i, values))
+        for (index, values), screened in zip(drawn, comp.screen_many([v for _, v in drawn])):
+            if screened is None and slow < SLOW_SCREENS:
+                slow += 1  # floats overflowed or sit on the boundary: decide this one exactly or at 60 digits
+                again = comp.counterexample_at(values, "exact" if comp.exact else "mp")
+                screened = None if again is None else isinstance(again, dict)
+            if screened is None:
+                continue
+            evaluated += 1
+            if not screened:
+                continue
+            found = comp.confirm(values)
+            if found:
+                values, (how, assignment) = _shrink(values, comp, found)
+                return SearchResult(_to_counterexample(values, comp, how, assignment), index, evaluated=evaluated)
+    if evaluated == 0 and samples > 0:
+        why = f": {comp.errors[0]}" if comp.errors else ""
+        return SearchResult(None, samples, f"the search could evaluate none of {samples} instances{why}", 0)
+    note = f"no counterexample among {samples} instances"
+    if evaluated < samples:
+        note += f" ({evaluated} of them could be evaluated)"
+    return SearchResult(None, samples, note, evaluated)

@@ -1,24 +1,95 @@
-"""Sign analysis from declared assumptions: is an expression positive, nonnegative, ...?
+"""Sign analysis: is an expression positive, nonnegative, ...?  Every rule checks its premises.
 
-SymPy's own assumptions do not look inside sums, and ``1 - alpha`` is positive only because
-``alpha`` lies in ``(0, 1)``, which a symbol cannot declare.  :func:`sign` walks the tree with
-both rules and answers ``"pos"``, ``"nonneg"``, ``"neg"``, ``"nonpos"``, ``"zero"`` or ``None``
-(unknown).  An unknown sign is never taken for a known one.
+:func:`sign` walks the tree and answers ``"pos"``, ``"nonneg"``, ``"neg"``, ``"nonpos"``,
+``"zero"`` or ``None`` (unknown).  An unknown sign is never taken for a known one.  The rules,
+each with the premise it checks (this list is part of the kernel's trusted base):
+
+* a symbol's sign comes from its SymPy assumptions (``positive=True``, ...);
+* sums and products combine signs in the usual way; ``x**k`` for an even integer ``k`` is
+  nonnegative, a negative power has the sign of its base *only if the base is strictly signed*
+  (a base that may vanish makes it undefined); a non-integer power of a positive base is positive;
+* ``exp(x)`` is positive; ``log(x)`` has the sign of ``x - 1`` *only if* ``x > 0`` is shown;
+* ``c (e^x - e^z)`` has the sign of ``c (x - z)`` (exp is increasing);
+* an expression affine in a probability ``a`` (a symbol declared in ``(0, 1)``) is a convex
+  combination of its values at ``a = 0`` and ``a = 1``;
+* a sum over the whole support of ``w(i) f(i)``, with ``w`` a declared distribution and ``f > 0``,
+  is positive (a distribution sums to one, so some ``w(i) > 0``);
+* an entry of a *support-defining* definition (a quantity declared positive on the support and
+  defined by a nonnegative expression, such as ``p_ref = alpha p_A + (1 - alpha) p_U``) is
+  positive, because the support is by definition where that quantity is positive;
+* ``max_k f(k)`` and ``min_k f(k)`` have the sign ``f`` has at every output.
+
+What the analysis may rely on is set per theory with :func:`sign_context` (which symbols are
+probabilities, which bases are distributions, which definitions define the support).
 """
 
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
+from dataclasses import dataclass
+
 import sympy as sp
 
-from ..notation import alpha, n
 from ..model import SupportMax, SupportMin
+from ..notation import n
 
-__all__ = ["sign", "is_positive", "is_nonnegative", "defined_everywhere", "KNOWN_POSITIVE"]
-
-#: Expressions positive by a domain that SymPy assumptions cannot express.
-KNOWN_POSITIVE: set[sp.Expr] = {1 - alpha}
+__all__ = [
+    "sign",
+    "is_positive",
+    "is_nonnegative",
+    "is_real",
+    "defined_everywhere",
+    "SignContext",
+    "sign_context",
+    "current_context",
+    "sign_meets",
+]
 
 _FLIP = {"pos": "neg", "neg": "pos", "nonneg": "nonpos", "nonpos": "nonneg", "zero": "zero", None: None}
+
+
+@dataclass(frozen=True)
+class SignContext:
+    """What the sign rules may assume: probabilities, distributions, support-defining entries.
+
+    ``support`` holds ``(base, index, expr)``: ``base[index] := expr`` defines a quantity that is
+    positive exactly on the support.
+    """
+
+    probabilities: frozenset = frozenset()
+    distributions: frozenset = frozenset()
+    support: tuple = ()
+
+
+def _default_context() -> SignContext:
+    from ..notation import DOMAINS, Domain
+
+    return SignContext(
+        probabilities=frozenset(q for q, d in DOMAINS.items() if d is Domain.UNIT_INTERVAL),
+        distributions=frozenset(
+            q for q, d in DOMAINS.items() if d in (Domain.DISTRIBUTION, Domain.SPARSE_DISTRIBUTION)
+        ),
+    )
+
+
+_ACTIVE: contextvars.ContextVar[SignContext | None] = contextvars.ContextVar("sign_context", default=None)
+
+
+def current_context() -> SignContext:
+    """The context in force: the innermost :func:`sign_context`, else the declared domains."""
+    ctx = _ACTIVE.get()
+    return ctx if ctx is not None else _default_context()
+
+
+@contextmanager
+def sign_context(ctx: SignContext):
+    """Use ``ctx`` for every :func:`sign` call inside the block."""
+    token = _ACTIVE.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _ACTIVE.reset(token)
 
 
 def _from_assumptions(e: sp.Expr) -> str | None:
@@ -60,14 +131,27 @@ def _add(signs: list[str | None]) -> str | None:
     return None
 
 
-def _is_reference_entry(e: sp.Expr) -> bool:
-    """``alpha p_A(i) + (1 - alpha) p_U(i)``: the reference model at an output of its support,
-    positive because the support is where the reference model is positive."""
-    from ..model import mixture_reference
-    from ..notation import p_A, p_U
+def sign_meets(s: str | None, op: str) -> bool:
+    """Whether the sign ``s`` shows ``d op 0`` for ``op`` in ``> >= ==``."""
+    if op == ">":
+        return s == "pos"
+    if op == ">=":
+        return s in ("pos", "nonneg", "zero")
+    return s == "zero"
 
-    indices = {i.indices[0] for i in e.atoms(sp.Indexed) if i.base in (p_A, p_U)}
-    return len(indices) == 1 and sp.expand(e - mixture_reference(indices.pop())) == 0
+
+def _is_support_entry(e: sp.Expr, ctx: SignContext) -> bool:
+    """``e`` is a support-defining expression at one output, e.g. ``alpha p_A(i) + (1 - alpha) p_U(i)``."""
+    if not ctx.support:
+        return False
+    indices = {i.indices[0] for i in e.atoms(sp.Indexed)}
+    if len(indices) != 1:
+        return False
+    (i,) = indices
+    for _base, index, expr in ctx.support:
+        if sp.expand(e - expr.xreplace({index: i})) == 0:
+            return True
+    return False
 
 
 def _merge_sums(e: sp.Expr) -> sp.Expr | None:
@@ -85,77 +169,155 @@ def _merge_sums(e: sp.Expr) -> sp.Expr | None:
     return sp.Sum(sp.factor(body), (index, lo, hi))
 
 
-def sign(e: sp.Expr) -> str | None:
-    """The sign of ``e`` as far as the declared assumptions decide it.
+def _exp_parts(term: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """``(c, x)`` with ``term = c * exp(x)``; ``x = 0`` for a term without exponential."""
+    term = sp.powsimp(term, combine="exp")
+    coeff, arg = sp.Integer(1), sp.Integer(0)
+    for f in sp.Mul.make_args(term):
+        if isinstance(f, sp.exp):
+            arg += f.args[0]
+        else:
+            coeff *= f
+    return coeff, arg
 
-    >>> from dpo_mixture.notation import p_A, r, beta, y, support_sum
+
+def _exp_difference(e: sp.Expr) -> str | None:
+    """``c e^x - c e^z`` has the sign of ``c (x - z)``."""
+    if not (isinstance(e, sp.Add) and len(e.args) == 2 and e.has(sp.exp)):
+        return None
+    (c1, x1), (c2, x2) = (_exp_parts(a) for a in e.args)
+    if sp.expand(c1 + c2) != 0:
+        return None
+    return _mul(sign(c1), sign(sp.expand(x1 - x2)))
+
+
+def _affine_in_probability(e: sp.Expr, ctx: SignContext) -> str | None:
+    """An expression affine in a probability ``a`` is ``(1 - a) e(0) + a e(1)`` with ``0 < a < 1``."""
+    for a in sorted(ctx.probabilities & e.free_symbols, key=str):
+        if not e.is_polynomial(a) or sp.degree(e, a) != 1:
+            continue
+        at0, at1 = sp.expand(e.xreplace({a: 0})), sp.expand(e.xreplace({a: 1}))
+        out = _add([sign(at0), sign(at1)])
+        if out is not None:
+            return out
+    return None
+
+
+def _distribution_weighted(s: sp.Sum, ctx: SignContext) -> bool:
+    """``sum_{i=1}^n w(i) f(i)`` with ``w`` a declared distribution and ``f(i) > 0``."""
+    (index, lo, hi), = s.limits
+    if not (lo == 1 and hi == n):
+        return False
+    factors = sp.Mul.make_args(s.function)
+    for j, f in enumerate(factors):
+        if isinstance(f, sp.Indexed) and f.base in ctx.distributions and f.indices == (index,):
+            rest = sp.Mul(*(factors[:j] + factors[j + 1 :]))
+            return sign(rest) == "pos"
+    return False
+
+
+def sign(e: sp.Expr) -> str | None:
+    """The sign of ``e`` as far as the rules above decide it.
+
+    >>> from dpo_mixture.notation import p_A, r, beta, y, support_sum, alpha
     >>> sign((1 - alpha) * support_sum(p_A[y] * sp.exp(r[y] / beta)))
-    'nonneg'
-    >>> sign(-beta / 2), sign(r[y]) is None
-    ('neg', True)
+    'pos'
+    >>> sign(-beta / 2), sign(r[y]) is None, sign(sp.log(1 - sp.exp(-1 / beta)))
+    ('neg', True, 'neg')
+    >>> sign(sp.log(1 - 2 * sp.exp(-1 / beta))) is None  # log's argument may be negative: no sign
+    True
     """
     e = sp.sympify(e)
-    if e in KNOWN_POSITIVE:
-        return "pos"
-    if -e in KNOWN_POSITIVE:
-        return "neg"
+    ctx = current_context()
     known = _from_assumptions(e)
     if known in ("pos", "neg", "zero"):
         return known
+    out: str | None = None
     if isinstance(e, sp.Add):
         out = _add([sign(a) for a in e.args])
         if out is None:
-            # try grouping: factor_terms may expose a product of known signs
-            grouped = sp.factor_terms(e)
+            grouped = sp.factor_terms(e)  # may expose a product of known signs
             if grouped != e and not isinstance(grouped, sp.Add):
                 out = sign(grouped)
+        if out is None:
+            out = _exp_difference(e)
+        if out in (None, "nonneg", "nonpos"):
+            out = _affine_in_probability(e, ctx) or out
         if out is None:
             factored = sp.factor(e)
             if factored != e and not isinstance(factored, sp.Add):
                 out = sign(factored)
-        if out in (None, "nonneg") and _is_reference_entry(e):
+        if out in (None, "nonneg") and _is_support_entry(e, ctx):
             out = "pos"
         if out in (None, "nonneg", "nonpos"):
             merged = _merge_sums(e)
             if merged is not None:
                 out = sign(merged) or out
-        return out if out is not None else known
-    if isinstance(e, sp.Mul):
+    elif isinstance(e, sp.Mul):
         out = "pos"
         for a in e.args:
             out = _mul(out, sign(a))
-        return out if out is not None else known
-    if isinstance(e, sp.Pow):
+    elif isinstance(e, sp.Pow):
         b, x = e.base, e.exp
         sb = sign(b)
-        if sb == "pos":
-            return "pos"
-        if x.is_Integer and int(x) < 0 and sb not in ("pos", "neg"):
-            return known  # a negative power is undefined where the base may vanish
-        if x.is_Integer and int(x) % 2 == 0:
-            return "nonneg" if sb is None or sb in ("nonneg", "nonpos") else "pos"
-        if x.is_Integer and sb is not None:
-            return sb
-        return known
-    if isinstance(e, sp.exp):
-        return "pos"
-    if isinstance(e, sp.Sum):
+        if x.is_Integer:
+            k = int(x)
+            if k < 0 and sb not in ("pos", "neg"):
+                out = None  # undefined where the base vanishes
+            elif k % 2 == 0:
+                out = "pos" if sb in ("pos", "neg") else ("nonneg" if k > 0 and is_real(b) else None)
+            else:
+                out = sb
+        elif sb == "pos":
+            out = "pos"
+        elif sb in ("nonneg", "zero") and x.is_positive:
+            out = "nonneg"
+    elif isinstance(e, sp.exp):
+        out = "pos" if is_real(e.args[0]) else None
+    elif isinstance(e, sp.log):
+        if sign(e.args[0]) == "pos":  # the premise: log is defined and real
+            out = sign(e.args[0] - 1)
+    elif isinstance(e, sp.Sum):
         s = sign(e.function)
         (_, lo, hi), = e.limits
         nonempty = (hi - lo + 1).is_positive or (hi == n and lo == 1)
-        if s in ("pos",) and nonempty:
-            return "pos"
-        if s in ("pos", "nonneg", "zero"):
-            return "nonneg" if s != "zero" else "zero"
-        if s in ("neg", "nonpos"):
-            return "neg" if (s == "neg" and nonempty) else "nonpos"
-        return None
+        if s == "pos" and nonempty:
+            out = "pos"
+        elif s in ("pos", "nonneg", "zero"):
+            out = "zero" if s == "zero" else "nonneg"
+            if out == "nonneg" and _distribution_weighted(e, ctx):
+                out = "pos"
+        elif s in ("neg", "nonpos"):
+            out = "neg" if (s == "neg" and nonempty) else "nonpos"
+    elif isinstance(e, (SupportMax, SupportMin)):
+        out = sign(e.args[0].xreplace({e.args[1]: sp.Dummy(positive=True, integer=True)}))
+    return out if out is not None else known
+
+
+def is_real(e: sp.Expr) -> bool:
+    """True when ``e`` is real wherever it is defined: its sign is known, or SymPy says so, or
+    it is built from real parts by ``+ * exp`` and integer powers.
+
+    >>> from dpo_mixture.notation import r, y, beta
+    >>> is_real(sp.exp(r[y] / beta) - r[y]), is_real(sp.sqrt(r[y]))
+    (True, False)
+    """
+    e = sp.sympify(e)
+    if e.is_real:
+        return True
+    if isinstance(e, (sp.Add, sp.Mul)):
+        return all(is_real(a) for a in e.args)
+    if isinstance(e, sp.Pow):
+        return is_real(e.base) and (e.exp.is_Integer or sign(e.base) in ("pos",))
+    if isinstance(e, sp.exp):
+        return is_real(e.args[0])
     if isinstance(e, sp.log):
-        s = sign(e.args[0] - 1)
-        return {"pos": "pos", "zero": "zero", "neg": "neg", "nonneg": "nonneg", "nonpos": "nonpos"}.get(s) if s else known
-    if isinstance(e, (SupportMax, SupportMin)):
-        return sign(e.args[0].xreplace({e.args[1]: sp.Dummy(positive=True, integer=True)})) or known
-    return known
+        return sign(e.args[0]) == "pos"
+    if isinstance(e, sp.Sum):
+        return is_real(e.function)
+    if isinstance(e, (SupportMax, SupportMin, sp.Max, sp.Min)):
+        return all(is_real(a) for a in e.args if not a.is_Symbol or not a.is_integer)
+    return sign(e) is not None
 
 
 def is_positive(e: sp.Expr) -> bool:
@@ -171,9 +333,6 @@ def is_nonnegative(e: sp.Expr) -> bool:
 def defined_everywhere(e: sp.Expr) -> bool:
     """True when ``e`` is finite wherever its symbols are defined: no infinity in it, and a
     denominator whose sign is known to be strict (so it never vanishes).
-
-    A multiplier in a proof must pass this test, or it could be undefined exactly where the
-    hypothesis it multiplies holds.
 
     >>> from dpo_mixture.notation import beta, r, y
     >>> defined_everywhere(1 / beta), defined_everywhere(1 / (beta - 1)), defined_everywhere(r[y] ** -2)

@@ -42,8 +42,11 @@ class Step:
     ``show`` lists expressions the documents evaluate at a counterexample, beside the values
     of the instance (for instance the covariances a hypothesis speaks of).
 
-    ``lemmas`` is filled by the engine from ``uses``, not by authors: each arrives as
-    ``(hypotheses, claim)``.
+    ``conditions`` are definedness conditions recorded before SymPy simplified the claim (the
+    claim language fills them); ``seconds`` is the step's time budget (default 30 s; past it
+    the verdict is undecided, with the time limit as the reason).
+
+    A claim whose two sides are identical is refused: it proves nothing.
 
     >>> from dpo_mixture.notation import beta
     >>> Step("beta-small", "beta below one", sp.Lt(beta, 1), "hoped for").id
@@ -66,7 +69,8 @@ class Step:
     instantiate: dict = field(default_factory=dict)
     search_samples: int = 400
     show: tuple[sp.Expr, ...] = ()
-    lemmas: tuple[tuple[tuple[sp.Basic, ...], sp.Basic], ...] = ()
+    conditions: tuple[sp.Basic, ...] = ()
+    seconds: float | None = None
 
     def __post_init__(self) -> None:
         if not self.id or not all(c.isalnum() or c in "-_." for c in self.id):
@@ -78,8 +82,27 @@ class Step:
             )
         if not isinstance(self.claim, _RELATIONS):
             raise ValueError(f"step {self.id!r}: claim must be a SymPy relation (Eq, Le, Lt, Ge, Gt, And), not {type(self.claim).__name__}")
+        for part in _relations(self.claim):
+            if isinstance(part, (sp.Eq, sp.Le, sp.Ge, sp.Lt, sp.Gt)) and sp.sympify(part.lhs) == sp.sympify(part.rhs):
+                raise ValueError(
+                    f"step {self.id!r}: both sides of {part} are identical, so the step proves nothing; "
+                    "build the sides unevaluated (evaluate=False, UnevaluatedExpr) if SymPy simplified them"
+                )
+        if self.chain and hasattr(self.claim, "lhs"):
+            points = [self.claim.lhs, *self.chain, self.claim.rhs]
+            for a, b in zip(points, points[1:]):
+                if sp.sympify(a) == sp.sympify(b):
+                    raise ValueError(f"step {self.id!r}: two neighbouring expressions of the display chain are identical ({a})")
         if not isinstance(self.expected, Verdict):
             object.__setattr__(self, "expected", Verdict(self.expected))
+        if self.seconds is not None and (isinstance(self.seconds, bool) or not self.seconds > 0):
+            raise ValueError(f"step {self.id!r}: seconds must be a positive number, not {self.seconds!r}")
 
     def __repr__(self) -> str:
         return f"Step({self.id!r}, {self.claim}, expected={self.expected.value})"
+
+
+def _relations(claim: sp.Basic) -> list[sp.Basic]:
+    if isinstance(claim, sp.And):
+        return [p for a in claim.args for p in _relations(a)]
+    return [claim]

@@ -1,205 +1,144 @@
-"""Symbolic strategies: small immutable objects that try to prove one step.
+"""Strategies: small immutable objects that *propose* a proof; only the kernel checks it.
 
-Each strategy's :meth:`Strategy.attempt` returns an :class:`Outcome` with verdict ``PROVED``
-when it closes the step, or ``None`` when it cannot; it never returns a refutation (that is the
-search's job) and never guesses.  ``method`` names what closed the step, for the report.
+A strategy's :meth:`Strategy.propose` returns a
+:class:`~dpo_mixture.proof.certificate.ProofCertificate` (which kernel rule, with which facts,
+lemma instances and parameters) or ``None``.  It may search, guess, call ``solve`` or
+``simplify``: none of that is trusted, because :func:`dpo_mixture.proof.kernel.check` re-derives
+every obligation from the original step.  A strategy written by a user is treated the same
+way: it can propose, and a wrong proposal is rejected.
+
+The strategies here and the rules they propose:
+
+=================  =====================================================================
+``NormalForm``     ``normal-form``: sum normal form and sign rules on each link (default)
+``Signs``          ``normal-form`` (kept for old modules; the sign rules are one set now)
+``Implication``    ``combination``: finds multipliers for the hypotheses and cited claims
+``Certificate``    ``combination`` with the author's multipliers
+``ConvexMinimum``  ``convex``: the critical point from ``solve``
+``Termwise``       ``termwise``: a cited lemma at every output of a sum
+``TermsVanish``    ``vanishing``: a zero sum of nonnegative terms
+``Stationarity``   ``derivative``: the Lagrangian's derivative at the candidate
+``ExtremumBound``  ``extremum``
+``Differentiate``  ``derivative``
+``LimitOf``        ``limit``
+``Cite``           ``cite``: an outside result, verdict *assumed*
+=================  =====================================================================
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
 import sympy as sp
 
-from .facts import Fact, unfold
-from .normal_form import difference_is_zero, normal_form, separable_summand
-from .sign import defined_everywhere, is_nonnegative, is_positive, sign
+from .certificate import Instance, ProofCertificate
+from .kernel import Goal, Lemma, _apply, _parts, relation_parts
+from .normal_form import separable_summand, standardize
+from .sign import defined_everywhere, is_nonnegative, sign
 from .step import Step
-from .verdict import Outcome, Verdict
 
 __all__ = [
     "Strategy",
+    "Context",
     "NormalForm",
+    "Signs",
     "Implication",
+    "Certificate",
     "ConvexMinimum",
     "Termwise",
-    "Stationarity",
     "TermsVanish",
+    "Stationarity",
+    "ExtremumBound",
+    "Differentiate",
+    "LimitOf",
     "Cite",
     "relation_parts",
 ]
 
 
-def relation_parts(rel: sp.Basic) -> tuple[sp.Expr, str]:
-    """``(d, op)`` with the relation equivalent to ``d op 0``, ``op`` in ``== > >=``.
+@dataclass(frozen=True)
+class Context:
+    """What a strategy may look at: the goal (with every hypothesis it holds under), the
+    established lemmas, and the step's citations as lemma instances."""
 
-    >>> from dpo_mixture.notation import beta
-    >>> relation_parts(sp.Le(beta, 2))
-    (2 - beta, '>=')
-    """
-    if isinstance(rel, sp.Eq):
-        return rel.lhs - rel.rhs, "=="
-    if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan)):
-        return rel.lhs - rel.rhs, ">" if rel.rel_op == ">" else ">="
-    if isinstance(rel, (sp.StrictLessThan, sp.LessThan)):
-        return rel.rhs - rel.lhs, ">" if rel.rel_op == "<" else ">="
-    raise ValueError(f"not a relation this engine decides: {rel}")
+    goal: Goal
+    lemmas: Mapping[str, Lemma] = field(default_factory=dict)
+    given: tuple[Instance, ...] = ()
+    uses: tuple[str, ...] = ()
 
+    def certificate(self, step: Step, rule: str, proposer: str, instances=None, **data) -> ProofCertificate:
+        return ProofCertificate(
+            rule=rule,
+            facts=tuple(step.facts),
+            instances=tuple(self.given if instances is None else instances),
+            data=tuple(data.items()),
+            conclusion=self.goal.claim,
+            hypotheses=tuple(self.goal.hypotheses),
+            proposer=proposer,
+        )
 
-def _sign_meets(s: str | None, op: str) -> bool:
-    if op == ">":
-        return s == "pos"
-    if op == ">=":
-        return s in ("pos", "nonneg", "zero")
-    return s == "zero"
+    def cited_claims(self) -> list[sp.Basic]:
+        """The claims of the ``given`` citations at their instances (not checked: a preview)."""
+        out = []
+        for inst in self.given:
+            lemma = self.lemmas.get(inst.lemma)
+            if lemma is None:
+                continue
+            out.extend(_parts(_apply(standardize(lemma.claim), inst.mapping())))
+        return out
 
 
 class Strategy:
-    """Base class: ``attempt(step)`` returns a ``PROVED`` outcome or ``None``."""
+    """Base class.  Subclasses implement ``propose(step, context)``."""
 
     name = "strategy"
 
-    def attempt(self, step: Step) -> Outcome | None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:  # pragma: no cover
+        return None
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
         return f"{type(self).__name__}({fields})"
 
 
-def _links(step: Step) -> list[sp.Basic]:
-    """The claim, or each link of its display chain, as separate relations."""
-    claim = step.claim
-    if not step.chain or not hasattr(claim, "lhs"):
-        return list(claim.args) if isinstance(claim, sp.And) else [claim]
-    # every link is an equality but the last, which carries the claim's own relation
-    points = [claim.lhs, *step.chain, claim.rhs]
-    links = [sp.Eq(a, b) for a, b in zip(points[:-2], points[1:-1])]
-    links.append(claim.func(points[-2], points[-1]))
-    return links
-
-
-def _decide_sign(d: sp.Expr, op: str, facts: tuple[Fact, ...], sign_of=sign) -> bool:
-    """Whether ``d op 0`` follows from the signs of its parts, as ``sign_of`` reads them:
-    first of the normal form, then of its numerator over a positive denominator."""
-    if op == "==":
-        return difference_is_zero(d, 0, facts)[0]
-    nf = normal_form(d, facts)
-    if _sign_meets(sign_of(nf), op):
-        return True
-    num, den = sp.fraction(sp.together(nf))
-    if sign_of(den) == "pos" or sign_of(sp.expand(den)) == "pos":
-        return _sign_meets(sign_of(sp.expand(num)), op) or _sign_meets(sign_of(sp.factor(num)), op)
-    return False
-
-
 @dataclass(frozen=True, repr=False)
 class NormalForm(Strategy):
     """Bring ``lhs - rhs`` to the sum normal form; an equality holds when it is 0, an
-    inequality when the sign analysis decides the sign of the difference.
+    inequality when the sign rules decide the sign of the difference.
 
     >>> from dpo_mixture.notation import p, r, beta, y, support_sum
+    >>> from dpo_mixture.proof import decide
     >>> s = Step("lin", "linearity", sp.Eq(support_sum(p[y] * (r[y] + beta)),
     ...          support_sum(p[y] * r[y]) + beta * support_sum(p[y])), "split")
-    >>> NormalForm().attempt(s).verdict
+    >>> decide(s).verdict
     <Verdict.PROVED: 'proved'>
     """
 
+    expand: bool = True
+    reparametrize: tuple = ()
     name = "normal form"
 
-    def attempt(self, step: Step) -> Outcome | None:
-        # hypotheses of the form ``entry = value`` act as substitutions after unfolding
-        subs = {
-            h.lhs: h.rhs for h in step.hypotheses
-            if isinstance(h, sp.Eq) and isinstance(h.lhs, (sp.Symbol, sp.Indexed))
-        }
-        for link in _links(step):
-            d, op = relation_parts(link)
-            if subs:
-                d = unfold(d, step.facts).xreplace(subs)
-            if not _decide_sign(d, op, step.facts):
-                return None
-        what = "sum normal form" if any(step.claim.atoms(sp.Sum)) else "normal form"
-        if step.facts:
-            what += " using " + ", ".join(f.name for f in step.facts)
-        return Outcome(Verdict.PROVED, what)
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:
+        data = {"expand": self.expand}
+        if self.reparametrize:
+            data["reparametrize"] = tuple(self.reparametrize)
+        return context.certificate(step, "normal-form", self.name, instances=(), **data)
 
 
 @dataclass(frozen=True, repr=False)
-class Implication(Strategy):
-    """Prove ``hypotheses => claim`` for inequalities: write the claim's difference over a
-    positive denominator and its numerator as a combination of the hypotheses' differences
-    with coefficients of known sign.
+class Signs(NormalForm):
+    """The normal form and the sign rules (the same rule as :class:`NormalForm`)."""
 
-    >>> a, b, c, d = sp.symbols("a b c d", positive=True)
-    >>> s = Step("reciprocate", "add one", sp.Gt(a / (a + b), c / (c + d)), "algebra",
-    ...          hypotheses=(sp.Gt(a / b, c / d),))
-    >>> Implication().attempt(s).method
-    'numerator is a positive combination of the hypotheses'
-    """
-
-    name = "implication"
-
-    def attempt(self, step: Step) -> Outcome | None:
-        d, op = relation_parts(step.claim)
-        d = normal_form(d, step.facts)
-        num, den = sp.fraction(sp.together(d))
-        num, den = sp.expand(num), sp.expand(den)
-        s_den = sign(den)
-        if s_den != "pos":
-            if sign(-den) == "pos":
-                num, den = -num, -den
-            else:
-                return None
-        hyps = []
-        for h in step.hypotheses:
-            hd, hop = relation_parts(h)
-            hn, hden = sp.fraction(sp.together(normal_form(hd, step.facts)))
-            hn = sp.expand(hn)
-            if hn == 0 or sign(hden) != "pos":
-                continue  # a trivial hypothesis says nothing; one of unknown denominator is unusable
-            hyps.append((hn, hop))
-        if not hyps:
-            return None
-        # one hypothesis: numerator = positive factor * hypothesis numerator
-        for hn, hop in hyps:
-            if _combination_ok([(sp.cancel(num / hn), hop)], op):
-                return Outcome(Verdict.PROVED, "numerator is a positive combination of the hypotheses")
-        # two hypotheses: divide by the first, the remainder must be a multiple of the second
-        for i, (h1, op1) in enumerate(hyps):
-            for j, (h2, op2) in enumerate(hyps):
-                if i == j:
-                    continue
-                gens = sorted(num.free_symbols | h1.free_symbols | h2.free_symbols, key=str)
-                if not gens:
-                    continue
-                for order in (gens, list(reversed(gens))):
-                    try:
-                        q1, rem = sp.div(num, h1, *order)
-                    except (sp.PolynomialError, sp.GeneratorsNeeded):
-                        continue
-                    q2 = sp.cancel(rem / h2)
-                    if sp.fraction(q2)[1].is_number is False and sign(sp.fraction(q2)[1]) != "pos":
-                        continue
-                    if _combination_ok([(q1, op1), (q2, op2)], op):
-                        return Outcome(Verdict.PROVED, "numerator is a positive combination of the hypotheses")
-        return None
+    name = "signs"
 
 
 def _combination_ok(terms: list[tuple[sp.Expr, str]], op: str) -> bool:
-    """Whether ``sum_i c_i h_i`` satisfies ``op`` (``== > >=`` against 0) given ``h_i op_i 0``.
-
-    An equality hypothesis contributes zero whatever its (finite) coefficient; an inequality
-    hypothesis needs a nonnegative coefficient and can never yield an equality.
-
-    >>> x = sp.Symbol("x", positive=True)
-    >>> _combination_ok([(x, ">")], ">"), _combination_ok([(x, ">")], "=="), _combination_ok([(x, ">=")], ">")
-    (True, False, False)
-    """
+    """A quick screen of multipliers (the kernel decides): finite, signed as the hypotheses need."""
     strict = False
     for c, hop in terms:
         if not defined_everywhere(c):
-            return False  # a coefficient with a pole could blow up exactly where h_i = 0
+            return False
         s = sign(c)
         if s == "zero" or hop == "==":
             continue
@@ -211,77 +150,181 @@ def _combination_ok(terms: list[tuple[sp.Expr, str]], op: str) -> bool:
 
 
 @dataclass(frozen=True, repr=False)
-class ConvexMinimum(Strategy):
-    """Prove ``g(x) >= 0`` (as ``lhs <= rhs`` with ``g = rhs - lhs``) for all positive ``x`` by
-    calculus: ``g'`` has one positive root ``x0``, ``g'' > 0`` and ``g(x0) = 0``.  With
-    ``equality=True`` it proves the equality case instead: ``g(x) = 0`` forces ``x = x0``.
+class Implication(Strategy):
+    """Find multipliers that write the claim's difference (over a positive denominator) as a
+    combination of the hypotheses' and cited claims' differences.
 
+    >>> from dpo_mixture.proof import decide
+    >>> a, b, c, d = sp.symbols("a b c d", positive=True)
+    >>> s = Step("reciprocate", "add one", sp.Gt(a / (a + b), c / (c + d)), "algebra",
+    ...          hypotheses=(sp.Gt(a / b, c / d),), strategy=Implication())
+    >>> decide(s).verdict
+    <Verdict.PROVED: 'proved'>
+    """
+
+    reparametrize: tuple = ()
+    name = "implication"
+
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:
+        from .facts import unfold
+        from .normal_form import normal_form
+
+        goal = context.goal
+        known = [p for h in goal.hypotheses for p in _parts(h)] + context.cited_claims()
+        if not known or isinstance(goal.claim, sp.And):
+            return None
+        # alpha = u/(1 + u): the kernel makes the same change of variable (see its combination rule)
+        rep = {a: sp.Dummy("u", positive=True) for a in self.reparametrize}
+        forward = {a: u / (1 + u) for a, u in rep.items()}
+        back = {u: a / (1 - a) for a, u in rep.items()}
+
+        def prep(e: sp.Expr) -> sp.Expr:
+            e = unfold(standardize(e), step.facts)
+            return normal_form(e.xreplace(forward) if forward else e, step.facts)
+
+        d, op = relation_parts(goal.claim)
+        d = prep(d)
+        num, den = sp.fraction(sp.together(d))
+        num, den = sp.expand(num), sp.expand(den)
+        if sign(den) != "pos":
+            if sign(-den) != "pos":
+                return None
+            num, den = -num, -den
+        prepared = []
+        for h in known:
+            try:
+                hd, hop = relation_parts(h)
+            except Exception:
+                prepared.append(None)
+                continue
+            hn, hden = sp.fraction(sp.together(prep(hd)))
+            hn = sp.expand(hn)
+            if hn == 0 or sign(hden) != "pos":
+                prepared.append(None)
+                continue
+            prepared.append((hn, hden, hop))
+
+        def certificate(coeffs: dict[int, sp.Expr]) -> ProofCertificate:
+            mults = [sp.Integer(0)] * len(known)
+            for i, q in coeffs.items():
+                _, hden, _ = prepared[i]
+                c = sp.cancel(q * hden / den)
+                mults[i] = sp.cancel(c.xreplace(back)) if back else c
+            data = {"multipliers": tuple(mults)}
+            if self.reparametrize:
+                data["reparametrize"] = tuple(self.reparametrize)
+            return context.certificate(step, "combination", self.name, **data)
+
+        usable = [i for i, p in enumerate(prepared) if p is not None]
+        for i in usable:
+            hn, _, hop = prepared[i]
+            q = sp.cancel(num / hn)
+            if _combination_ok([(q, hop)], op):
+                return certificate({i: q})
+        for i in usable:
+            for j in usable:
+                if i == j:
+                    continue
+                (h1, _, op1), (h2, _, op2) = prepared[i], prepared[j]
+                gens = sorted(num.free_symbols | h1.free_symbols | h2.free_symbols, key=str)
+                for order in (gens, list(reversed(gens))):
+                    if not order:
+                        continue
+                    try:
+                        q1, rem = sp.div(num, h1, *order)
+                    except (sp.PolynomialError, sp.GeneratorsNeeded):
+                        continue
+                    q2 = sp.cancel(rem / h2)
+                    if _combination_ok([(q1, op1), (q2, op2)], op):
+                        return certificate({i: q1, j: q2})
+        return None
+
+
+@dataclass(frozen=True, repr=False)
+class Certificate(Strategy):
+    """The author's multipliers, one per hypothesis (the step's own, then those its citations
+    pass on, then the cited claims; a conjunction counts as its parts): the kernel checks that
+    every multiplier is finite and signed as needed and that the rest has the right sign.
+
+    >>> from dpo_mixture.proof import decide
+    >>> a, b = sp.symbols("a b", positive=True)
+    >>> s = Step("half", "a > b implies a/b > 1", sp.Gt(a / b, 1), "divide by b",
+    ...          hypotheses=(sp.Gt(a, b),), strategy=Certificate((1 / b,)))
+    >>> decide(s).verdict
+    <Verdict.PROVED: 'proved'>
+    """
+
+    multipliers: tuple[sp.Expr, ...]
+    name = "certificate"
+
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:
+        return context.certificate(step, "combination", self.name, multipliers=tuple(self.multipliers))
+
+
+@dataclass(frozen=True, repr=False)
+class ConvexMinimum(Strategy):
+    """``g(x) >= 0`` (the claim ``lhs <= rhs`` with ``g = rhs - lhs``) by calculus: ``g'`` has
+    a root ``x0`` in the domain, ``g'' > 0`` there and ``g(x0) >= 0``.  With ``equality=True``:
+    the hypothesis ``g(x) = 0`` forces ``x = x0``.
+
+    >>> from dpo_mixture.proof import decide
     >>> x = sp.Symbol("x", positive=True)
-    >>> s = Step("log-bound", "log x <= x - 1", sp.Le(sp.log(x), x - 1), "calculus")
-    >>> ConvexMinimum(x).attempt(s).method
-    "g' = 0 only at x = 1, g'' > 0, g(1) = 0"
+    >>> decide(Step("log-bound", "log x <= x - 1", sp.Le(sp.log(x), x - 1), "calculus",
+    ...             strategy=ConvexMinimum(x))).verdict
+    <Verdict.PROVED: 'proved'>
     """
 
     variable: sp.Symbol
     equality: bool = False
     name = "calculus"
 
-    def attempt(self, step: Step) -> Outcome | None:
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:
         x = self.variable
+        goal = context.goal
         if self.equality:
-            if not step.hypotheses:
+            if not goal.hypotheses or not isinstance(goal.claim, sp.Eq):
                 return None
-            g, _ = relation_parts(step.hypotheses[0])
-            if not is_positive(sp.simplify(sp.diff(g, x, 2))):
-                g = -g  # an equality reads the same either way round
+            g, _ = relation_parts(goal.hypotheses[0])
         else:
-            g, op = relation_parts(step.claim)
+            if isinstance(goal.claim, sp.And):
+                return None
+            g, op = relation_parts(goal.claim)
             if op == "==":
                 return None
-        g1 = sp.diff(g, x)
-        g2 = sp.diff(g, x, 2)
-        roots = [s for s in sp.solve(sp.Eq(g1, 0), x) if sp.sympify(s).is_positive]
+        try:
+            roots = [s for s in sp.solve(sp.Eq(sp.diff(g, x), 0), x) if sp.sympify(s).is_real]
+        except (NotImplementedError, ValueError, TypeError):
+            return None
+        if x.is_positive:
+            roots = [s for s in roots if sp.sympify(s).is_positive]
         if len(roots) != 1:
             return None
-        x0 = roots[0]
-        if not is_positive(sp.simplify(g2)):
-            return None
-        if sp.simplify(g.subs(x, x0)) != 0:
-            return None
-        if self.equality:
-            target = step.claim
-            if not (isinstance(target, sp.Eq) and {target.lhs, target.rhs} == {x, x0}):
-                return None
-        return Outcome(Verdict.PROVED, f"g' = 0 only at {x} = {x0}, g'' > 0, g({x0}) = 0")
+        return context.certificate(step, "convex", self.name, instances=(), variable=x, point=roots[0], equality=self.equality)
 
 
-def _states(rel: sp.Basic, expr: sp.Expr, op: str) -> bool:
-    """Whether the relation ``rel`` says ``expr op 0`` (or something stronger)."""
-    if not isinstance(rel, (sp.Eq, sp.Lt, sp.Le, sp.Gt, sp.Ge)):
-        return False
-    d, hop = relation_parts(rel)
-    strong_enough = hop == op or (op == ">=" and hop == ">")
-    return strong_enough and sp.simplify(d - expr) == 0
+def _lemma_parts(context: Context, ref: str) -> list[sp.Basic]:
+    lemma = context.lemmas.get(ref)
+    return [] if lemma is None else _parts(standardize(lemma.claim))
 
 
-def _known(step: Step) -> list[sp.Basic]:
-    """The step's hypotheses and its unconditional lemmas, with conjunctions split."""
-    out = list(step.hypotheses) + [claim for hyps, claim in step.lemmas if not hyps]
-    return [part for rel in out for part in (rel.args if isinstance(rel, sp.And) else (rel,))]
-
-
-def _has_lemma(step: Step, expr: sp.Expr, op: str) -> bool:
-    """Whether the step knows ``expr op 0``: a hypothesis (from ``given``) or a lemma (``uses``)."""
-    return any(_states(h, expr, op) for h in _known(step))
+def _factor(gap: sp.Expr, g: sp.Expr) -> sp.Expr | None:
+    try:
+        factor = sp.simplify(sp.expand_log(gap) / sp.expand_log(g))
+    except (ZeroDivisionError, ValueError, TypeError):
+        return None
+    if factor.has(sp.log) or factor.has(sp.zoo, sp.nan):
+        return None
+    return factor
 
 
 @dataclass(frozen=True, repr=False)
 class Termwise(Strategy):
-    """Prove ``sum_y a(y) <= sum_y b(y)`` from a lemma ``g(x) >= 0``: ``b - a`` is a
-    nonnegative multiple of ``g`` evaluated at ``x = value(y)``.
+    """``sum_y a(y) <= sum_y b(y)`` from a lemma ``g(x) >= 0`` taken at ``x = value(y)`` at every
+    output: ``b - a`` is a nonnegative multiple of it.
 
-    The lemma must be among the step's hypotheses (cite the step that proves it with
-    ``given``); the strategy never takes it on trust.
+    The lemma must be a proved step cited with ``uses`` (for a lemma in a variable such as
+    ``log t <= t - 1``) or ``given`` (for a statement about every output, such as a bound on
+    ``r(y)``).
     """
 
     lemma: sp.Expr
@@ -289,34 +332,50 @@ class Termwise(Strategy):
     value: sp.Expr
     name = "termwise"
 
-    def attempt(self, step: Step) -> Outcome | None:
-        claim = step.claim
-        if not isinstance(claim, (sp.LessThan, sp.GreaterThan)):
-            return None  # only a non-strict inequality follows from nonnegative terms
-        g = self.lemma.xreplace({self.variable: self.value})
-        if not (_has_lemma(step, self.lemma, ">=") or _has_lemma(step, g, ">=")):
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:
+        from ..notation import y
+
+        claim = standardize(context.goal.claim)
+        if not isinstance(claim, (sp.LessThan, sp.GreaterThan, sp.StrictLessThan, sp.StrictGreaterThan)):
             return None
         sums = [s for s in (claim.lhs, claim.rhs) if isinstance(s, sp.Sum)]
-        if len(sums) != 2 or sums[0].limits != sums[1].limits:
+        if len(sums) != 2 or sums[0].limits[0][1:] != sums[1].limits[0][1:]:
             return None
-        big = claim.rhs if isinstance(claim, sp.LessThan) else claim.lhs
-        small = claim.lhs if big is claim.rhs else claim.rhs
-        diff = big.function - small.function
-        factor = sp.simplify(sp.expand_log(diff) / sp.expand_log(g))
-        if factor.has(sp.log) or not is_nonnegative(factor):
-            return None
-        return Outcome(Verdict.PROVED, "termwise: the summand gap is a nonnegative multiple of the lemma")
+        at = sp.Dummy("at", integer=True, positive=True)
+        a, b = (s.function.xreplace({s.limits[0][0]: at}) for s in sums)
+        d, _ = relation_parts(claim.func(a, b, evaluate=False))
+        candidates = []
+        for ref in step.uses:
+            for part in _lemma_parts(context, ref):
+                hd, _ = relation_parts(part)
+                if sp.expand(hd - self.lemma) == 0:
+                    candidates.append(Instance(ref, ((self.variable, self.value.xreplace({y: at})),), at))
+        for ref in step.given:
+            lemma = context.lemmas.get(ref)
+            if lemma is not None and y in lemma.claim.free_symbols:
+                candidates.append(Instance(ref, ((y, at),), at))
+        fixed = [i for i in context.given if i.lemma not in {c.lemma for c in candidates}]
+        hyps = [p for h in context.goal.hypotheses for p in _parts(h)]
+        fixed_parts = Context(context.goal, context.lemmas, tuple(fixed)).cited_claims()
+        for inst in candidates:
+            parts = _parts(_apply(standardize(context.lemmas[inst.lemma].claim), {k: v for k, v in inst.subs}))
+            for j, part in enumerate(parts):
+                g, _ = relation_parts(part)
+                factor = _factor(d, g)
+                if factor is None or not is_nonnegative(factor):
+                    continue
+                mults = [sp.Integer(0)] * (len(hyps) + len(fixed_parts) + len(parts))
+                mults[len(hyps) + len(fixed_parts) + j] = factor
+                return context.certificate(step, "termwise", self.name, instances=(*fixed, inst),
+                                           index=at, multipliers=tuple(mults))
+        return None
 
 
 @dataclass(frozen=True, repr=False)
 class TermsVanish(Strategy):
-    """From a hypothesis ``sum_y c(y) g(value(y)) = 0`` with ``c > 0`` and ``g >= 0`` (a lemma
-    whose only zero is ``x0``), conclude ``value(y) = x0`` at every output, then check that
-    this is the claim.
-
-    Both facts about ``g`` must be established and cited with ``uses``: ``g >= 0``, and the
-    conditional lemma ``g(x) = 0 => x = x0``.
-    """
+    """From a hypothesis ``sum_y c(y) g(value(y)) = 0`` with ``c > 0``, the lemma ``g >= 0`` and
+    the lemma ``g(x) = 0 => x = zero`` (both cited with ``uses``), conclude the claim at every
+    output."""
 
     lemma: sp.Expr
     variable: sp.Symbol
@@ -324,43 +383,43 @@ class TermsVanish(Strategy):
     zero: sp.Expr
     name = "vanishing terms"
 
-    def _zero_is_unique(self, step: Step) -> bool:
-        x, x0 = self.variable, self.zero
-        for hyps, claim in step.lemmas:
-            if not (isinstance(claim, sp.Eq) and {claim.lhs, claim.rhs} == {x, x0} and len(hyps) == 1):
-                continue
-            if _states(hyps[0], self.lemma, "==") or _states(hyps[0], -self.lemma, "=="):
-                return True
-        return False
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:
+        from ..notation import y
 
-    def attempt(self, step: Step) -> Outcome | None:
-        if not (_has_lemma(step, self.lemma, ">=") and self._zero_is_unique(step)):
+        at = sp.Dummy("at", integer=True, positive=True)
+        value = self.value.xreplace({y: at})
+        nonneg = equality = None
+        for ref in step.uses:
+            lemma = context.lemmas.get(ref)
+            if lemma is None:
+                continue
+            if lemma.hypotheses:
+                if isinstance(lemma.claim, sp.Eq) and {lemma.claim.lhs, lemma.claim.rhs} == {self.variable, self.zero}:
+                    equality = Instance(ref, ((self.variable, value),), at)
+            else:
+                for part in _lemma_parts(context, ref):
+                    hd, hop = relation_parts(part)
+                    if hop == ">=" and sp.expand(hd - self.lemma) == 0:
+                        nonneg = Instance(ref, ((self.variable, value),), at)
+        hyp = next((h for h in context.goal.hypotheses if isinstance(h, sp.Eq) and isinstance(h.lhs, sp.Sum)), None)
+        if nonneg is None or equality is None or hyp is None:
             return None
-        g = self.lemma.xreplace({self.variable: self.value})
-        for h in step.hypotheses:
-            if not (isinstance(h, sp.Eq) and h.rhs == 0 and isinstance(h.lhs, sp.Sum)):
-                continue
-            factor = sp.simplify(sp.expand_log(h.lhs.function) / sp.expand_log(g))
-            if factor.has(sp.log) or not is_positive(factor):
-                continue
-            d, op = relation_parts(step.claim)
-            if op != "==":
-                return None
-            consequence = sp.together(self.value - self.zero)
-            num, den = sp.fraction(consequence)
-            if is_positive(den) and (sp.expand(num + d) == 0 or sp.expand(num - d) == 0):
-                return Outcome(Verdict.PROVED, "a zero sum of nonnegative terms: every term vanishes")
-        return None
+        idx = hyp.lhs.limits[0][0]
+        factor = _factor(hyp.lhs.function.xreplace({idx: at}), self.lemma.xreplace({self.variable: value}))
+        if factor is None:
+            return None
+        return context.certificate(step, "vanishing", self.name, instances=(nonneg, equality), index=at, factor=factor)
 
 
 @dataclass(frozen=True, repr=False)
 class Stationarity(Strategy):
-    """Solve the stationarity condition of a separable objective under ``sum_y p(y) = 1``.
+    """A stationarity condition of a separable objective, checked as a derivative identity:
+    the claim ``Eq(Subs(Derivative(summand, V), V, candidate), value)`` says that the objective's
+    derivative in the entry, at the candidate, takes the same value at every output, so the
+    Lagrangian with multiplier ``-value`` is stationary there (the kernel's ``derivative`` rule).
 
-    ``objective`` is a sum over the support of terms in the entry ``p(y)``; the Lagrangian adds
-    ``multiplier * (sum_y p(y) - 1)``.  The strategy takes the summand from the objective itself,
-    solves ``d summand / d p(y) + multiplier = 0`` for ``p(y)``, fixes the multiplier by the
-    normalization and compares the result with the claim's right side.
+    ``objective`` and ``entry`` say where the summand comes from; the claim itself is what the
+    kernel checks, so nothing here is trusted.
     """
 
     objective: sp.Expr
@@ -368,34 +427,78 @@ class Stationarity(Strategy):
     multiplier: sp.Symbol
     name = "stationarity"
 
-    def attempt(self, step: Step) -> Outcome | None:
-        from ..notation import n
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:
+        if not context.goal.claim.has(sp.Derivative):
+            return None
+        return context.certificate(step, "derivative", self.name, instances=())
 
-        index = self.entry.indices[0]
-        value = sp.Dummy("P", positive=True)
-        summand = separable_summand(self.objective, index).xreplace({self.entry: value})
-        sols = sp.solve(sp.Eq(sp.diff(summand, value) + self.multiplier, 0), value)
-        if len(sols) != 1:
-            return None
-        factors = sp.Mul.make_args(sp.expand_power_exp(sp.powsimp(sp.expand(sols[0]), combine="exp")))
-        # the multiplier enters only through a factor free of the index; normalization fixes it
-        scale = sp.Mul(*[f for f in factors if not f.has(index)])
-        shape = sp.Mul(*[f for f in factors if f.has(index)])
-        if shape.has(self.multiplier) or not scale.has(self.multiplier):
-            return None
-        candidate = shape / sp.Sum(shape, (index, 1, n))
-        ok, _ = difference_is_zero(candidate, step.claim.rhs, step.facts)
-        if not ok:
-            return None
-        return Outcome(Verdict.PROVED, "stationarity solved, multiplier fixed by normalization")
+
+@dataclass(frozen=True, repr=False)
+class ExtremumBound(Strategy):
+    """A claim about the support-wide max and min of a function, at an output ``index``: the
+    kernel writes ``max f = f(index) + u`` and ``min f = f(index) - w`` with ``u, w >= 0``.
+
+    >>> from dpo_mixture.model import SupportMax
+    >>> from dpo_mixture.notation import r, y, k, beta
+    >>> from dpo_mixture.proof import decide
+    >>> s = Step("tilt-top", "the largest tilt", sp.Le(sp.exp(r[y] / beta), sp.exp(SupportMax(r[k], k) / beta)),
+    ...          "max", strategy=ExtremumBound(y))
+    >>> decide(s).verdict
+    <Verdict.PROVED: 'proved'>
+    """
+
+    index: sp.Symbol
+    name = "extremum"
+
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:
+        return context.certificate(step, "extremum", self.name, instances=(), index=self.index)
+
+
+@dataclass(frozen=True, repr=False)
+class Differentiate(Strategy):
+    """``Derivative(F, x) = G``: the kernel unfolds every definition, differentiates under the
+    finite sums and compares normal forms.
+
+    >>> from dpo_mixture.notation import p, r, t, k, support_sum
+    >>> from dpo_mixture.proof import decide
+    >>> F = support_sum(p[k] * sp.exp(t * r[k]), k)
+    >>> s = Step("d", "derivative of a moment", sp.Eq(sp.Derivative(F, t), support_sum(p[k] * r[k] * sp.exp(t * r[k]), k)), "",
+    ...          strategy=Differentiate())
+    >>> decide(s).verdict
+    <Verdict.PROVED: 'proved'>
+    """
+
+    name = "differentiation"
+
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:
+        return context.certificate(step, "derivative", self.name, instances=())
+
+
+@dataclass(frozen=True, repr=False)
+class LimitOf(Strategy):
+    """``Limit(F, x, x0) = L``: the kernel unfolds every definition, may use hypotheses
+    ``a < b`` as ``a = b - g`` with ``g > 0``, then takes the limit by continuity or SymPy.
+
+    >>> from dpo_mixture.notation import beta
+    >>> from dpo_mixture.proof import decide
+    >>> g = sp.Symbol("g", positive=True)
+    >>> decide(Step("l", "decay", sp.Eq(sp.Limit(sp.exp(-g / beta), beta, 0, "+"), 0), "", strategy=LimitOf())).verdict
+    <Verdict.PROVED: 'proved'>
+    """
+
+    name = "limit"
+
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:
+        return context.certificate(step, "limit", self.name, instances=())
 
 
 @dataclass(frozen=True, repr=False)
 class Cite(Strategy):
-    """An outside fact, cited and not proved: the verdict is ``ASSUMED``."""
+    """An outside result, cited and not proved: the verdict is *assumed*, naming ``reference``."""
 
     reference: str
     name = "cited"
 
-    def attempt(self, step: Step) -> Outcome | None:
-        return Outcome(Verdict.ASSUMED, f"cited: {self.reference}")
+    def propose(self, step: Step, context: Context) -> ProofCertificate | None:
+        return context.certificate(step, "cite", self.name, instances=(), reference=self.reference)
+

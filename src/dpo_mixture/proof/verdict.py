@@ -67,10 +67,23 @@ class Counterexample:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a strategy (or the whole engine) returned for one step."""
+    """What the engine concluded for one step.
+
+    ``certificate`` is the certificate the kernel checked (``None`` when none was accepted);
+    ``assumed`` lists what a verdict ``ASSUMED`` rests on; ``obligations`` the kernel's checks as
+    ``(kind, text)``; ``soundness_error`` names the strategy whose certificate the kernel accepted
+    although the audit search then found a certified counterexample (an internal error: the
+    step is never reported proved, and the command line exits 4).
+    """
 
     verdict: Verdict
     method: str
     detail: str = ""
     counterexample: Counterexample | None = None
     samples: int = 0
+    certificate: Any = None
+    assumed: tuple[str, ...] = ()
+    obligations: tuple[tuple[str, str], ...] = ()
+    soundness_error: str = ""
+    #: a ticket of the audit still running beside the engine (see :mod:`.audit`); internal
+    audit: Any = field(default=None, compare=False, repr=False)

@@ -8,7 +8,7 @@ the conclusion *certainly* fails, so a true identity can never be refuted by rou
 
 >>> import sympy as sp
 >>> from dpo_mixture.notation import beta, r, n, y
->>> certify(sp.Gt(sp.exp(r[y] / beta), 1), (), {beta: 1, r: [sp.Integer(-1), sp.Integer(2)], n: 2})
+>>> certify(sp.Gt(sp.exp(r[y] / beta), 1), (), {beta: 1, r: [sp.Integer(-1), sp.Integer(2)], n: 2, y: 1})
 True
 >>> same = sp.Eq(sp.exp(2 * beta), sp.exp(beta) ** 2, evaluate=False)  # no interval proves "=="
 >>> certify(sp.Gt(beta, 1), (same,), {beta: sp.Rational(1, 3), n: 2})
@@ -23,7 +23,8 @@ import mpmath
 import sympy as sp
 
 from ..model import SupportMax, SupportMin
-from ..notation import n as _n, y as _y
+from ..notation import n as _n
+from .evaluate import MAX_EXP_ARGUMENT
 
 __all__ = ["certify", "PRECISION_BITS"]
 
@@ -73,9 +74,15 @@ def _walk(e: sp.Basic, env: dict) -> Any:
             return base**k
         if (base > 0) is not True:
             raise _Unknown
-        return _iv.exp(_walk(e.exp, env) * _iv.log(base))
+        x = _walk(e.exp, env) * _iv.log(base)
+        if (abs(x) < MAX_EXP_ARGUMENT) is not True:
+            raise _Unknown
+        return _iv.exp(x)
     if isinstance(e, sp.exp):
-        return _iv.exp(_walk(e.args[0], env))
+        x = _walk(e.args[0], env)
+        if (abs(x) < MAX_EXP_ARGUMENT) is not True:
+            raise _Unknown
+        return _iv.exp(x)
     if isinstance(e, sp.log):
         arg = _walk(e.args[0], env)
         if (arg > 0) is not True:
@@ -101,6 +108,15 @@ def _walk(e: sp.Basic, env: dict) -> Any:
         pick = max if biggest else min
         lo_, hi_ = pick(lows, key=lambda v: v.a), pick(highs, key=lambda v: v.b)
         return _iv.mpf([lo_.a, hi_.b])
+    if isinstance(e, sp.Heaviside):
+        x = _walk(e.args[0], env)
+        if (x > 0) is True:
+            return _const(1)
+        if (x < 0) is True:
+            return _const(0)
+        if len(e.args) > 1 and x.a == 0 and x.b == 0:
+            return _const(e.args[1])
+        raise _Unknown
     if isinstance(e, sp.Abs):
         v = _walk(e.args[0], env)
         if (v >= 0) is True:
@@ -120,14 +136,9 @@ def _relation(rel: sp.Basic, env: dict) -> bool | None:
         if any(r is False for r in results):
             return False
         return True if all(r is True for r in results) else None
-    if _y in (rel.lhs - rel.rhs).free_symbols:
-        results = [_relation(rel.xreplace({_y: i}), env) for i in range(1, env[_n] + 1)]
-        if any(r is False for r in results):
-            return False
-        return True if all(r is True for r in results) else None
     try:
         a, b = _walk(rel.lhs, env), _walk(rel.rhs, env)
-    except (_Unknown, ZeroDivisionError, ValueError, KeyError, TypeError):
+    except (_Unknown, ZeroDivisionError, ValueError, KeyError, TypeError, OverflowError):
         return None
     if isinstance(rel, sp.Eq):
         if (a < b) is True or (a > b) is True:
@@ -147,7 +158,8 @@ def _relation(rel: sp.Basic, env: dict) -> bool | None:
 
 def certify(conclusion: sp.Basic, hypotheses: tuple, values: dict, bits: int = PRECISION_BITS) -> bool:
     """Whether interval arithmetic proves that ``values`` satisfies every hypothesis and
-    violates ``conclusion`` (all given with the definitions already unfolded)."""
+    violates ``conclusion`` (all given with the definitions already unfolded, every free
+    output bound in ``values`` to an integer)."""
     previous = _iv.prec
     _iv.prec = bits
     try:
@@ -155,7 +167,7 @@ def certify(conclusion: sp.Basic, hypotheses: tuple, values: dict, bits: int = P
         for key, value in values.items():
             if isinstance(key, sp.IndexedBase):
                 env[key] = [_const(v) for v in value]
-            elif key == _n:
+            elif key == _n or getattr(key, "is_integer", False):
                 env[key] = int(value)
             else:
                 env[key] = _const(value)

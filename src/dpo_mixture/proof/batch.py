@@ -1,0 +1,187 @@
+"""Screen many instances at once in float64: one array operation per node for the whole batch.
+
+The counterexample search draws instances one by one, but screens them together: instances
+with the same support size ``n`` become one batch, in which a scalar is an array of shape
+``(B, 1)`` and a function over the support one of shape ``(B, n)``.  A sum binds its index to
+all outputs and reduces the last axis.  Floats only *screen*: a candidate is confirmed exactly
+or at 60 digits and certified before it counts (:mod:`.search`).
+
+Expressions the batch cannot handle (a sum nested in another sum that uses its index, a node
+without a rule) raise :class:`~.evaluate.EvaluationError`; the search then screens those
+instances one at a time.
+
+>>> import sympy as sp
+>>> from dpo_mixture.notation import p, r, n, beta, y, support_sum
+>>> env = {n: 2, beta: np.array([[1.0], [2.0]]), p: np.array([[0.5, 0.5], [0.25, 0.75]]), r: np.array([[0.0, 2.0], [0.0, 2.0]])}
+>>> evaluate_batch(support_sum(p[y] * r[y]) / beta, env).ravel().tolist()
+[1.0, 0.75]
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+import numpy as np
+import sympy as sp
+
+from ..model import SupportMax, SupportMin
+from .evaluate import EvaluationError, nested_dependence
+
+__all__ = ["evaluate_batch", "three_valued"]
+
+
+@functools.lru_cache(maxsize=4096)
+def compile_batch(e: sp.Basic) -> Callable[[dict], Any]:
+    """``e`` as a function of a batch environment, built once per expression: a tree of
+    closures, so evaluating a batch costs no dispatch on node types."""
+    if e.is_Number:
+        if not e.is_real:
+            raise EvaluationError("a complex constant")
+        value = float(e)
+        return lambda env: value
+    if e is sp.pi or e is sp.E:
+        value = float(e)
+        return lambda env: value
+    if isinstance(e, (sp.Symbol, sp.IndexedBase)):
+        return lambda env: env[e]
+    if isinstance(e, sp.Indexed):
+        base, index = e.base, compile_batch(e.indices[0])
+
+        def indexed(env):
+            arr, i = env[base], index(env)
+            if isinstance(i, np.ndarray):
+                return arr[:, i.astype(int) - 1]
+            i = int(i)
+            return arr[:, i - 1 : i]
+
+        return indexed
+    if isinstance(e, (sp.Add, sp.Mul)):
+        parts = [compile_batch(a) for a in e.args]
+        if isinstance(e, sp.Add):
+            def add(env):
+                out = parts[0](env)
+                for f in parts[1:]:
+                    out = out + f(env)
+                return out
+            return add
+
+        def mul(env):
+            out = parts[0](env)
+            for f in parts[1:]:
+                out = out * f(env)
+            return out
+        return mul
+    if isinstance(e, sp.Pow):
+        base = compile_batch(e.base)
+        if e.exp.is_Integer:
+            k = int(e.exp)
+            if k >= 0:
+                return lambda env: base(env) ** k
+            return lambda env: (1.0 / base(env)) ** (-k)
+        exponent = compile_batch(e.exp)
+        return lambda env: np.power(base(env), exponent(env))
+    if isinstance(e, sp.exp):
+        arg = compile_batch(e.args[0])
+        return lambda env: np.exp(np.minimum(arg(env), 800.0))
+    if isinstance(e, sp.log):
+        arg = compile_batch(e.args[0])
+        return lambda env: np.log(arg(env))
+    if isinstance(e, sp.Sum):
+        (index, lo, hi), = e.limits
+        if nested_dependence(e.function, index):
+            raise EvaluationError("a sum nested in a sum that uses its index")
+        body, lo_f, hi_f = compile_batch(e.function), compile_batch(lo), compile_batch(hi)
+
+        def total(env):
+            lo_v, hi_v = int(lo_f(env)), int(hi_f(env))
+            inner = dict(env)
+            inner[index] = np.arange(lo_v, hi_v + 1)
+            value = body(inner)
+            if not isinstance(value, np.ndarray) or value.shape[-1] == 1:
+                return value * (hi_v - lo_v + 1)
+            return value.sum(axis=-1, keepdims=True)
+
+        return total
+    if isinstance(e, (SupportMax, SupportMin)):
+        from ..notation import n
+
+        inner_body, index = e.args
+        if nested_dependence(inner_body, index):
+            raise EvaluationError("an extremum nested in a binder that uses its index")
+        body, biggest = compile_batch(inner_body), isinstance(e, SupportMax)
+
+        def extremum(env):
+            inner = dict(env)
+            inner[index] = np.arange(1, int(env[n]) + 1)
+            values = body(inner)
+            if not isinstance(values, np.ndarray):
+                return values
+            return values.max(axis=-1, keepdims=True) if biggest else values.min(axis=-1, keepdims=True)
+
+        return extremum
+    if isinstance(e, (sp.Max, sp.Min)):
+        parts = [compile_batch(a) for a in e.args]
+        fn = np.maximum if isinstance(e, sp.Max) else np.minimum
+
+        def pick(env):
+            out = parts[0](env)
+            for f in parts[1:]:
+                out = fn(out, f(env))
+            return out
+
+        return pick
+    if isinstance(e, sp.Abs):
+        arg = compile_batch(e.args[0])
+        return lambda env: np.abs(arg(env))
+    if isinstance(e, sp.Heaviside):
+        arg = compile_batch(e.args[0])
+        at0 = float(e.args[1]) if len(e.args) > 1 else 0.5
+
+        def step(env):
+            x = arg(env)
+            return np.where(x > 0, 1.0, np.where(x < 0, 0.0, at0))
+
+        return step
+    raise EvaluationError(f"no batch rule for {type(e).__name__}")
+
+
+def evaluate_batch(expr: sp.Expr, env: dict) -> np.ndarray:
+    """Evaluate ``expr`` on a batch: an array of shape ``(B, 1)`` (or ``(B, n)``)."""
+    fn = compile_batch(expr)
+    with np.errstate(all="ignore"):
+        out = fn(env)
+    return np.asarray(out, dtype=float)
+
+
+def three_valued(rel: sp.Basic, env: dict, batch: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(true, false)`` masks of shape ``(B,)`` for a relation on a batch; an instance in
+    neither could not be decided in floats (non-finite values, or a strict relation inside the
+    rounding band)."""
+    if rel is sp.true or rel is sp.false:
+        full = np.full(batch, bool(rel))
+        return full, ~full
+    if isinstance(rel, sp.And):
+        t, f = np.ones(batch, bool), np.zeros(batch, bool)
+        for a in rel.args:
+            ta, fa = three_valued(a, env, batch)
+            t &= ta
+            f |= fa
+        return t & ~f, f
+    with np.errstate(all="ignore"):
+        a = np.broadcast_to(evaluate_batch(rel.lhs, env), (batch, 1)).reshape(batch, -1)[:, 0]
+        b = np.broadcast_to(evaluate_batch(rel.rhs, env), (batch, 1)).reshape(batch, -1)[:, 0]
+        finite = np.isfinite(a) & np.isfinite(b)
+        tol = 1e-9 * (1 + np.abs(a) + np.abs(b))
+        diff = a - b
+        if isinstance(rel, sp.Eq):
+            true = np.abs(diff) <= tol
+            false = ~true
+        else:
+            d = diff if isinstance(rel, (sp.StrictLessThan, sp.LessThan)) else -diff
+            strict = isinstance(rel, (sp.StrictLessThan, sp.StrictGreaterThan))
+            false = d > tol
+            true = d < -tol
+            if not strict:
+                true = true | (~false)
+    return true & finite, false & finite

@@ -1,0 +1,90 @@
+"""Time limits that work on any thread.
+
+:func:`time_limit` runs a block under a wall-clock budget.  A watchdog thread raises an
+exception *inside the thread that runs the block* when the budget is spent (CPython's
+``PyThreadState_SetAsyncExc``), so the limit works off the main thread too, where ``SIGALRM``
+cannot be used.  Like a signal, the exception is delivered between bytecodes: a single C call
+that never returns to Python is not interrupted, which is why the numeric evaluators also
+refuse arguments whose size would make one such call run for long (see :mod:`.evaluate`).
+
+Limits nest: an inner block with a shorter budget ends first, and an outer budget that runs
+out while an inner block is running ends both.
+
+>>> import time
+>>> try:
+...     with time_limit(0.05):
+...         while True:
+...             time.sleep(0.001)
+... except TimeLimit as exc:
+...     print(exc)
+time limit of 0.05 s reached
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from contextlib import contextmanager
+
+__all__ = ["TimeLimit", "time_limit", "DEFAULT_SECONDS"]
+
+#: Budget of one step or one claim when nobody says otherwise.
+DEFAULT_SECONDS = 30.0
+
+
+class TimeLimit(Exception):
+    """A block ran past its budget."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(f"time limit of {seconds:g} s reached")
+
+
+class _Expired(BaseException):
+    """Delivered into the limited thread; a subclass is made per block so limits nest.
+
+    A ``BaseException``, so that ``except Exception`` clauses inside the block (SymPy has
+    many) do not swallow it."""
+
+
+def _set_async_exc(thread_id: int, exc: type | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc else None)
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Raise :class:`TimeLimit` in this thread if the block runs longer than ``seconds``.
+
+    ``None`` or a nonpositive budget means no limit.
+    """
+    if seconds is None or seconds <= 0:
+        yield
+        return
+    expired = type("_ExpiredHere", (_Expired,), {})
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                _set_async_exc(target, expired)
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        try:
+            yield
+        finally:
+            with lock:
+                state["done"] = True
+                fired = state["fired"]
+            timer.cancel()
+            if fired:
+                _set_async_exc(target, None)  # drop the exception if it is still pending
+    except expired:
+        raise TimeLimit(seconds) from None
+    if fired:
+        raise TimeLimit(seconds)

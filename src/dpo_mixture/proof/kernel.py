@@ -1,0 +1,780 @@
+"""The kernel: the only code that may conclude "proved".
+
+:func:`check` takes a :class:`Goal` (a step's statement, exactly as written, with every
+hypothesis it holds under and the theory it lives in), a :class:`~.certificate.ProofCertificate`
+proposed by some strategy, and the lemmas established so far.  It re-derives every obligation
+the certificate's rule needs and closes each one with two procedures only: the sum normal form
+(an expression is identically zero) and the sign rules of :mod:`.sign` (an expression has a
+sign).  Strategies only propose; a wrong proposal is rejected, never believed.
+
+Checked on every certificate, before its rule:
+
+1. it concludes the goal's claim under the goal's hypotheses, not another statement;
+2. every fact it cites is free (a definition of the model, a fresh abbreviation, a declared
+   distribution's normalization, or a consequence of the definitions) or else is recorded as
+   an *assumption*; so is a definition whose declared domain could not be checked;
+3. every lemma instance cites a proved lemma (an assumed one is recorded as an assumption),
+   replaces only the lemma's variables, and puts each in its declared domain; the lemma's
+   hypotheses at the instance are hypotheses of the goal or are shown by the sign rules;
+4. the claim is defined: denominators nonzero, logarithms of positive numbers, fractional
+   powers of nonnegative numbers (:mod:`.definedness`).
+
+The rules (the ``rule`` field) are listed in :data:`~.certificate.RULES` and documented in the
+README's "Trusted base" section.  The verdict is :class:`Judgment`: ``PROVED`` when every
+obligation closed and nothing was assumed, ``ASSUMED`` when something was taken on trust (and
+what), otherwise ``UNDECIDED`` with the first obligation that failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import sympy as sp
+
+from .certificate import RULES, Instance, ProofCertificate
+from .definedness import Condition, conditions
+from .facts import Definition, Fact, unfold
+from .normal_form import difference_is_zero, fresh_output, normal_form, separable_summand, standardize, substitute
+from .sign import defined_everywhere, is_real, sign, sign_context, sign_meets
+from .theory import DISTRIBUTIONS, Theory, key_of
+from .verdict import Verdict
+
+__all__ = ["Goal", "Lemma", "Judgment", "check", "relation_parts", "decide_sign", "KernelError"]
+
+
+class KernelError(Exception):
+    """An obligation failed; the message says which."""
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What is to be proved: ``hypotheses => claim`` (and each link of ``chain``) in ``theory``.
+
+    ``conditions`` are extra definedness conditions recorded before SymPy simplified the claim
+    (the claim language records them while it parses).
+    """
+
+    claim: sp.Basic
+    hypotheses: tuple[sp.Basic, ...] = ()
+    theory: Theory = field(default_factory=Theory)
+    chain: tuple[sp.Expr, ...] = ()
+    conditions: tuple[sp.Basic, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lemma:
+    """An established step, as the kernel may cite it."""
+
+    id: str
+    claim: sp.Basic
+    hypotheses: tuple[sp.Basic, ...]
+    theory: Theory
+    verdict: Verdict
+    assumed: tuple[str, ...] = ()
+
+
+_SEAL = object()
+
+
+@dataclass(frozen=True)
+class Judgment:
+    """The kernel's verdict on one certificate.  Only :func:`check` makes one that counts."""
+
+    verdict: Verdict
+    reason: str
+    obligations: tuple[tuple[str, str], ...] = ()
+    assumed: tuple[str, ...] = ()
+    seal: object = field(default=None, compare=False, repr=False)
+
+    @property
+    def genuine(self) -> bool:
+        """Made by :func:`check` (a strategy cannot forge one that passes this test)."""
+        return self.seal is _SEAL
+
+
+# --- relations and signs ---------------------------------------------------------------------
+def relation_parts(rel: sp.Basic) -> tuple[sp.Expr, str]:
+    """``(d, op)`` with the relation equivalent to ``d op 0``, ``op`` in ``== > >=``.
+
+    >>> from dpo_mixture.notation import beta
+    >>> relation_parts(sp.Le(beta, 2))
+    (2 - beta, '>=')
+    """
+    if isinstance(rel, sp.Eq):
+        return rel.lhs - rel.rhs, "=="
+    if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan)):
+        return rel.lhs - rel.rhs, ">" if rel.rel_op == ">" else ">="
+    if isinstance(rel, (sp.StrictLessThan, sp.LessThan)):
+        return rel.rhs - rel.lhs, ">" if rel.rel_op == "<" else ">="
+    raise KernelError(f"not a relation this kernel decides: {rel}")
+
+
+def _parts(rel: sp.Basic) -> list[sp.Basic]:
+    """The relations of a conjunction (or the relation itself)."""
+    if isinstance(rel, sp.And):
+        return [p for a in rel.args for p in _parts(a)]
+    return [rel]
+
+
+def decide_sign(d: sp.Expr, op: str, facts=()) -> bool:
+    """Whether ``d op 0`` follows: for ``==`` the normal form is zero; otherwise the sign of
+    the normal form, or of its numerator over a strictly signed denominator, meets ``op``."""
+    if op == "==":
+        return difference_is_zero(d, 0, facts)[0]
+    nf = normal_form(d, facts)
+    if sign_meets(sign(nf), op):
+        return True
+    num, den = sp.fraction(sp.together(nf))
+    for form in (den, sp.expand(den)):
+        s_den = sign(form)
+        if s_den in ("pos", "neg"):
+            flip = -1 if s_den == "neg" else 1
+            for n_form in (sp.expand(num), sp.factor(num)):
+                if sign_meets(sign(flip * n_form), op):
+                    return True
+            return False
+    return False
+
+
+def _sign_of(c: sp.Expr, facts) -> str | None:
+    s = sign(c)
+    if s is not None:
+        return s
+    c2 = unfold(c, facts)
+    s = sign(c2)
+    if s is not None:
+        return s
+    num, den = sp.fraction(sp.together(normal_form(c, facts)))
+    s_den = sign(sp.expand(den))
+    if s_den not in ("pos", "neg"):
+        return None
+    from .sign import _mul
+
+    return _mul(sign(sp.expand(num)) or sign(sp.factor(num)), s_den)
+
+
+# --- the kernel ----------------------------------------------------------------------------------
+class _Check:
+    def __init__(self, goal: Goal, cert: ProofCertificate, lemmas: Mapping[str, Lemma]):
+        self.goal, self.cert, self.lemmas = goal, cert, lemmas
+        self.theory = goal.theory
+        self.assumed: list[str] = []
+        self.log: list[tuple[str, str]] = []
+        self.facts: tuple[Fact, ...] = tuple(cert.facts)
+
+    # -- bookkeeping
+    def need(self, ok: bool, kind: str, text: str) -> None:
+        if not ok:
+            raise KernelError(f"{kind} not shown: {text}")
+        self.log.append((kind, text))
+
+    def run(self) -> Judgment:
+        goal, cert = self.goal, self.cert
+        if cert.rule not in RULES:
+            raise KernelError(f"unknown rule {cert.rule!r}")
+        if cert.conclusion != goal.claim or tuple(cert.hypotheses) != tuple(goal.hypotheses):
+            raise KernelError("the certificate concludes another statement than the step's")
+        if cert.rule == "cite":
+            ref = cert.get("reference")
+            if not isinstance(ref, str) or not ref.strip():
+                raise KernelError("a citation needs a reference")
+            return Judgment(Verdict.ASSUMED, f"cited: {ref}", (), (f"cited: {ref}",), _SEAL)
+        self.trust()
+        known = [r for inst in cert.instances if inst.at is None for r in _parts(self.instance(inst)) if r is not sp.true]
+        self.defined()
+        getattr(self, "rule_" + cert.rule.replace("-", "_"))(known)
+        if self.assumed:
+            return Judgment(Verdict.ASSUMED, "; ".join(self.assumed), tuple(self.log), tuple(self.assumed), _SEAL)
+        return Judgment(Verdict.PROVED, f"kernel: {cert.rule}", tuple(self.log), (), _SEAL)
+
+    # -- trust: facts and definitions
+    def trust(self) -> None:
+        for f in self.facts:
+            if not isinstance(f, (Definition,)) and not hasattr(f, "lhs"):
+                raise KernelError(f"not a fact: {f!r}")
+            free, why = self.theory.justify(f)
+            if free:
+                self.log.append(("fact", f"{f.name}: {why}"))
+            else:
+                self.assumed.append(why)
+        mentioned = self._mentioned()
+        for d, why in self.theory.unverified():
+            if key_of(d.target) in mentioned:
+                self.assumed.append(why)
+
+    def _mentioned(self) -> set:
+        out: set = set()
+        stuff = [self.goal.claim, *self.goal.hypotheses, *self.goal.chain]
+        stuff += [f.relation for f in self.facts]
+        for e in stuff:
+            out |= e.free_symbols | {i.base for i in e.atoms(sp.Indexed)}
+        # a derived quantity brings the quantities its definition mentions
+        for _ in range(4):
+            extra = set()
+            for q in list(out):
+                d = self.theory.definition(q)
+                if d is not None:
+                    extra |= d.expr.free_symbols | {i.base for i in d.expr.atoms(sp.Indexed)}
+            if extra <= out:
+                break
+            out |= extra
+        return out
+
+    # -- definedness
+    def defined(self) -> None:
+        conds = list(conditions(self.goal.claim))
+        for c in self.goal.chain:
+            conds += conditions(c)
+        conds += [Condition(*_cond_parts(c)) for c in self.goal.conditions]
+        for c in dict.fromkeys(conds):
+            self.need(self.discharge(c), "definedness", str(c))
+
+    def discharge(self, c: Condition) -> bool:
+        forms = [c.expr, self.theory.unfold_all(c.expr)]
+        for e in forms:
+            s = sign(e)
+            if c.op == ">" and s == "pos" or c.op == ">=" and s in ("pos", "nonneg", "zero") or c.op == "!=" and s in ("pos", "neg"):
+                return True
+        for h in self.goal.hypotheses:
+            for part in _parts(h):
+                try:
+                    d, op = relation_parts(part)
+                except KernelError:
+                    continue
+                for sgn in (1, -1):
+                    same = sp.expand(d - sgn * c.expr) == 0 or difference_is_zero(d, sgn * c.expr)[0]
+                    if not same:
+                        continue
+                    if sgn == 1 and (op == ">" or op == ">=" and c.op == ">="):
+                        return True
+                    if c.op == "!=" and op == ">":
+                        return True
+        return False
+
+    # -- lemma instances
+    def _instantiate(self, inst: Instance, point: sp.Symbol | None = None) -> tuple[list, sp.Basic, dict]:
+        """The lemma's hypotheses and claim at the instance, after every domain check."""
+        lemma = self.lemmas.get(inst.lemma)
+        if lemma is None:
+            raise KernelError(f"cites {inst.lemma!r}, which is not an established step")
+        if lemma.verdict is Verdict.ASSUMED:
+            self.assumed.append(f"rests on {inst.lemma}, which is assumed ({'; '.join(lemma.assumed) or 'cited'})")
+        elif lemma.verdict is not Verdict.PROVED:
+            raise KernelError(f"cites {inst.lemma!r}, which is {lemma.verdict.value}")
+        claim = standardize(lemma.claim)
+        hyps = [standardize(h) for h in lemma.hypotheses]
+        # definitions of the lemma's model that this model does not share are unfolded
+        foreign = [d for d in lemma.theory.definitions if self.theory.definition(key_of(d.target)) != d]
+        if foreign:
+            claim = unfold(claim, foreign)
+            hyps = [unfold(h, foreign) for h in hyps]
+        variables = _variables([claim, *hyps], lemma.theory)
+        mapping = inst.mapping()
+        if inst.at is not None:
+            point = point if point is not None else fresh_output("i")
+            mapping = {k: sp.sympify(v).xreplace({inst.at: point}) for k, v in mapping.items()}
+        for k in mapping:
+            if k not in variables:
+                raise KernelError(f"{k} is not a variable of {inst.lemma}")
+        # a variable whose declared domain differs here is checked too, as if replaced by itself
+        for v in variables:
+            if v not in mapping and self.theory.domain(v) != lemma.theory.domain(v):
+                mapping[v] = v
+        values = {}
+        for v, value in mapping.items():
+            value = sp.sympify(value)
+            self.in_domain(v, value, lemma.theory, inst.lemma)
+            values[v] = value
+        # the lemma's support must be a support here too
+        mine = self.theory.support_definitions()
+        for d in lemma.theory.support_definitions():
+            if d in mine and key_of(d.target) not in values and not (d.expr.free_symbols & set(values)):
+                continue
+            i = fresh_output("i")
+            entry = _apply(d.expr.xreplace({d.target.indices[0]: i}), values)
+            self.need(self._sign(entry) == "pos", "support", f"{inst.lemma}'s support: {sp.sstr(entry)} > 0")
+        self.log.append(("instance", f"{inst.lemma} at {_show_subs(values)}"))
+        return [_apply(h, values) for h in hyps], _apply(claim, values), values
+
+    def instance(self, inst: Instance, point: sp.Symbol | None = None) -> sp.Basic:
+        """The lemma's claim at the instance; its hypotheses there must hold."""
+        hyps, claim, _ = self._instantiate(inst, point)
+        for h in hyps:
+            self.need(self._holds(h), "lemma hypothesis", f"{inst.lemma} needs {sp.sstr(h)}")
+        return claim
+
+    def in_domain(self, v: sp.Basic, value: sp.Basic, theory: Theory, lemma_id: str) -> None:
+        from ..notation import Domain, n as _n
+
+        dom = theory.domain(v)
+        what = f"{lemma_id}: {v} := {sp.sstr(value)}"
+        if v == _n:
+            raise KernelError(f"{what}: the size of the support cannot be replaced")
+        if isinstance(v, sp.Symbol) and v.is_integer:
+            ok = isinstance(value, sp.Symbol) and value.is_integer and (value.is_positive or not v.is_positive)
+            self.need(ok, "domain", f"{what} is an output of the support")
+            return
+        if isinstance(v, sp.IndexedBase):
+            if isinstance(value, sp.IndexedBase):
+                body_at = lambda i: value[i]  # noqa: E731
+            elif isinstance(value, sp.Lambda) and len(value.variables) == 1:
+                body_at = lambda i: value.expr.xreplace({value.variables[0]: i})  # noqa: E731
+            else:
+                raise KernelError(f"{what}: an indexed variable takes an indexed base or Lambda(i, expr)")
+            i = fresh_output("i")
+            entry = body_at(i)
+            if dom in (Domain.DISTRIBUTION, Domain.POSITIVE_VECTOR):
+                self.need(self._sign(entry) == "pos", "domain", f"{what}: entries positive")
+            elif dom in (Domain.SPARSE_DISTRIBUTION, Domain.NONNEGATIVE_VECTOR):
+                self.need(self._sign(entry) in ("pos", "nonneg", "zero"), "domain", f"{what}: entries nonnegative")
+            else:
+                self.need(is_real(entry), "domain", f"{what}: entries real")
+            if dom in DISTRIBUTIONS:
+                j = fresh_output("j")
+                total = sp.Sum(body_at(j), (j, 1, _n))
+                facts = self.theory.definitions + self.theory.normalizations()
+                self.need(difference_is_zero(total, 1, facts)[0], "domain", f"{what}: sums to one")
+            return
+        s = self._sign(value)
+        if dom in (Domain.POSITIVE,):
+            self.need(s == "pos", "domain", f"{what} > 0")
+        elif dom is Domain.UNIT_INTERVAL:
+            self.need(s == "pos" and self._sign(1 - value) == "pos", "domain", f"{what} in (0, 1)")
+        elif dom is Domain.NONNEGATIVE:
+            self.need(s in ("pos", "nonneg", "zero"), "domain", f"{what} >= 0")
+        elif dom is Domain.NEGATIVE:
+            self.need(s == "neg", "domain", f"{what} < 0")
+        elif dom is Domain.NONPOSITIVE:
+            self.need(s in ("neg", "nonpos", "zero"), "domain", f"{what} <= 0")
+        else:
+            self.need(is_real(value), "domain", f"{what} real")
+
+    def _sign(self, e: sp.Expr) -> str | None:
+        s = sign(e)
+        return s if s is not None else sign(self.theory.unfold_all(e))
+
+    def _holds(self, rel: sp.Basic) -> bool:
+        """A relation is a hypothesis of the goal, or follows from the sign rules."""
+        for part in _parts(rel):
+            if not self._holds_one(part):
+                return False
+        return True
+
+    def _holds_one(self, rel: sp.Basic) -> bool:
+        d, op = relation_parts(rel)
+        for h in self.goal.hypotheses:
+            for part in _parts(standardize(h)):
+                try:
+                    hd, hop = relation_parts(part)
+                except KernelError:
+                    continue
+                strong = hop == op or (op == ">=" and hop == ">")
+                if strong and (sp.expand(hd - d) == 0 or difference_is_zero(hd, d, self.facts)[0]):
+                    return True
+                if op == "==" and hop == "==" and difference_is_zero(hd, -d, self.facts)[0]:
+                    return True
+        return decide_sign(unfold(d, self.facts), op, self.facts) or decide_sign(self.theory.unfold_all(d), op, self.theory.definitions)
+
+    # -- the rules ------------------------------------------------------------------------------
+    def _links(self) -> list[sp.Basic]:
+        claim = self.goal.claim
+        if not self.goal.chain or not hasattr(claim, "lhs"):
+            return _parts(claim)
+        points = [claim.lhs, *self.goal.chain, claim.rhs]
+        links = [sp.Eq(a, b, evaluate=False) for a, b in zip(points[:-2], points[1:-1])]
+        links.append(claim.func(points[-2], points[-1], evaluate=False))
+        return links
+
+    def _reparametrized(self) -> dict:
+        """``a := u / (1 + u)`` with a fresh ``u > 0`` for each listed probability: a bijection
+        of ``(0, inf)`` onto ``(0, 1)``, so a statement for every ``u`` is one for every ``a``."""
+        out = {}
+        for a in self.cert.get("reparametrize", ()) or ():
+            if a not in self.theory.probabilities():
+                raise KernelError(f"only a probability (declared in (0, 1)) can be reparametrized, not {a}")
+            u = sp.Dummy(f"u_{a}", positive=True)
+            out[a] = u / (1 + u)
+        return out
+
+    def _hypothesis_substitutions(self) -> dict:
+        subs = {}
+        for h in self.goal.hypotheses:
+            for part in _parts(h):
+                if isinstance(part, sp.Eq) and isinstance(part.lhs, (sp.Symbol, sp.Indexed)) and not part.rhs.has(part.lhs):
+                    subs.setdefault(part.lhs, part.rhs)
+        return subs
+
+    def rule_normal_form(self, known: list) -> None:
+        """Each link ``d op 0``: the normal form of ``d`` (definitions among the facts unfolded,
+        equality hypotheses ``atom = value`` substituted at free occurrences) has the sign."""
+        subs = self._hypothesis_substitutions() if self.cert.get("substitute", True) else {}
+        rep = self._reparametrized()
+        expand = self.cert.get("expand", True)
+        for link in self._links():
+            d, op = relation_parts(link)
+            d = standardize(d)
+            if subs:
+                d = substitute(unfold(d, self.facts), subs)
+            if rep:
+                d = unfold(d, self.facts).xreplace(rep)
+            if expand:
+                ok = decide_sign(d, op, self.facts)
+            else:
+                e = unfold(d, self.facts)
+                ok = op != "==" and any(sign_meets(sign(form), op) for form in (e, sp.factor_terms(e)))
+            self.need(ok, "sign" if op != "==" else "identity", f"{sp.sstr(link)}")
+
+    def rule_combination(self, known: list) -> None:
+        """Hypotheses and lemma instances ``h_i op_i 0`` with multipliers ``c_i``: each ``c_i``
+        is finite and (for an inequality) nonnegative, and ``d - sum c_i h_i`` has a sign that
+        gives ``d op 0``."""
+        hyps = [p for h in self.goal.hypotheses for p in _parts(h)] + known
+        mults = tuple(self.cert.get("multipliers", ()) or ())
+        rep = self._reparametrized()
+        self._combine(_parts(self.goal.claim), hyps, mults, rep)
+
+    def _combine(self, parts: list, hyps: list, mults: tuple, rep: dict | None = None, label: str = "combination") -> None:
+        if len(mults) != len(hyps):
+            raise KernelError(f"{len(mults)} multipliers for {len(hyps)} hypotheses")
+        rep = rep or {}
+
+        def prep(e: sp.Expr) -> sp.Expr:
+            e = unfold(standardize(e), self.facts)
+            return e.xreplace(rep) if rep else e
+
+        hparts = [relation_parts(h) for h in hyps]
+        cs = [prep(sp.sympify(c)) for c in mults]
+        for rel in parts:
+            d, op = relation_parts(rel)
+            rest = prep(d)
+            strict = False
+            for c, (hd, hop) in zip(cs, hparts):
+                if c == 0:
+                    continue
+                self.need(defined_everywhere(c) or defined_everywhere(normal_form(c, self.facts)),
+                          "finite multiplier", sp.sstr(c))
+                sc = _sign_of(c, self.facts)
+                if hop != "==":
+                    self.need(op != "==", label, "an equality does not follow from an inequality")
+                    self.need(sc in ("pos", "nonneg", "zero"), "nonnegative multiplier", sp.sstr(c))
+                    if hop == ">" and sc == "pos":
+                        strict = True
+                rest = rest - c * prep(hd)
+            if decide_sign(rest, "==", self.facts):
+                ok = op != ">" or strict
+            elif op == "==":
+                ok = False
+            elif decide_sign(rest, ">", self.facts):
+                ok = True
+            else:
+                ok = decide_sign(rest, ">=", self.facts) and (op != ">" or strict)
+            self.need(ok, label, f"{sp.sstr(rel)} from the weighted hypotheses")
+
+    def rule_termwise(self, known: list) -> None:
+        """``sum_i a(i) op sum_i b(i)`` over one range: at a fresh output ``i``, ``b(i) - a(i)``
+        is a combination (multipliers may depend on ``i``) of the hypotheses and of lemma
+        instances at ``i``; a sum of nonnegative terms is nonnegative."""
+        claim = self.goal.claim
+        if not isinstance(claim, (sp.LessThan, sp.GreaterThan, sp.StrictLessThan, sp.StrictGreaterThan)):
+            raise KernelError("termwise needs an inequality between two sums")
+        d_sides = [claim.lhs, claim.rhs]
+        sums = [s for s in d_sides if isinstance(s, sp.Sum)]
+        if len(sums) != 2 or any(len(s.limits) != 1 for s in sums):
+            raise KernelError("termwise needs a sum on each side")
+        (i1, lo1, hi1), (i2, lo2, hi2) = sums[0].limits[0], sums[1].limits[0]
+        if (lo1, hi1) != (lo2, hi2):
+            raise KernelError("the two sums run over different ranges")
+        at = self.cert.get("index")
+        i = fresh_output("i")
+        a, b = (s.function.xreplace({idx: i}) for s, idx in ((sums[0], i1), (sums[1], i2)))
+        d, op = relation_parts(claim.func(a, b, evaluate=False))
+        if op == ">" and not (lo1 == 1 and hi1.is_Symbol):
+            raise KernelError("a strict termwise bound needs a nonempty range")
+        if at is None or any(x.at not in (None, at) for x in self.cert.instances):
+            raise KernelError("every pointwise instance must use the rule's output placeholder")
+        pointwise = [r for x in self.cert.instances if x.at is not None for r in _parts(self.instance(x, i))]
+        hyps = [p for h in self.goal.hypotheses for p in _parts(h)] + known + pointwise
+        mults = tuple(sp.sympify(c).xreplace({at: i}) for c in (self.cert.get("multipliers", ()) or ()))
+        pointwise_claim = sp.Gt(d, 0, evaluate=False) if op == ">" else sp.Ge(d, 0, evaluate=False)
+        self._combine([pointwise_claim], hyps, mults, label="termwise")
+
+    def _fully_unfolded(self, e: sp.Expr, what: str) -> sp.Expr:
+        from ..notation import DERIVED
+
+        out = self.theory.unfold_all(standardize(e))
+        names = {str(s) for s in out.free_symbols if isinstance(s, sp.Symbol)}
+        names |= {str(x.base.label) for x in out.atoms(sp.Indexed)}
+        opaque = sorted(names & DERIVED)
+        if opaque:
+            raise KernelError(f"{what} needs every derived quantity defined; {', '.join(opaque)} left opaque")
+        return out
+
+    def _primitive(self, x: sp.Basic, what: str) -> None:
+        if not isinstance(x, sp.Symbol) or self.theory.is_derived(x):
+            raise KernelError(f"{what}: {x} must be a free variable of the model, not a derived quantity")
+
+    def rule_convex(self, known: list) -> None:
+        """``g(x) >= 0`` on the domain of ``x`` (an interval): ``g'(x0) = 0``, ``g'' > 0`` on the
+        domain, ``g(x0) >= 0``.  With ``equality``: a hypothesis ``g(x) = 0`` forces ``x = x0``."""
+        from ..notation import Domain
+
+        x, x0 = self.cert.get("variable"), self.cert.get("point")
+        self._primitive(x, "convexity")
+        dom = self.theory.domain(x)
+        if dom not in (Domain.POSITIVE, Domain.REAL):
+            raise KernelError(f"convexity needs {x} to range over an interval (positive or real)")
+        x0 = sp.sympify(x0)
+        self.need((sign(x0) == "pos") if dom is Domain.POSITIVE else is_real(x0), "domain", f"{x0} in the domain of {x}")
+        claim = self.goal.claim
+        if self.cert.get("equality", False):
+            if not (isinstance(claim, sp.Eq) and {claim.lhs, claim.rhs} == {x, x0}):
+                raise KernelError(f"the equality case concludes {x} = {x0}")
+            found = None
+            for h in self.goal.hypotheses:
+                if isinstance(h, sp.Eq):
+                    for g in (h.lhs - h.rhs, h.rhs - h.lhs):
+                        g = self._fully_unfolded(g, "convexity")
+                        if sign(sp.simplify(sp.diff(g, x, 2))) == "pos":
+                            found = g
+                            break
+                if found is not None:
+                    break
+            if found is None:
+                raise KernelError("no hypothesis g(x) = 0 with g strictly convex")
+            g = found
+            for c in conditions(g):
+                self.need(self.discharge(c), "definedness", str(c))
+        else:
+            if not isinstance(claim, (sp.LessThan, sp.GreaterThan)):
+                raise KernelError("convexity proves a non-strict inequality")
+            d, _ = relation_parts(claim)
+            g = self._fully_unfolded(d, "convexity")
+        g1 = sp.diff(g, x)
+        self.need(difference_is_zero(g1.xreplace({x: x0}), 0)[0], "critical point", f"g'({x0}) = 0")
+        self.need(sign(sp.simplify(sp.diff(g, x, 2))) == "pos" or sign(sp.diff(g, x, 2)) == "pos", "convexity", "g'' > 0")
+        at = g.xreplace({x: x0})
+        if self.cert.get("equality", False):
+            self.need(difference_is_zero(at, 0)[0], "minimum", f"g({x0}) = 0")
+        else:
+            self.need(decide_sign(at, ">="), "minimum", f"g({x0}) >= 0")
+
+    def rule_derivative(self, known: list) -> None:
+        """``Derivative(F, x) = G``: with every definition unfolded (so nothing that depends on
+        ``x`` stays opaque), differentiate and compare normal forms."""
+        claim = self.goal.claim
+        if not isinstance(claim, sp.Eq) or not claim.has(sp.Derivative):
+            raise KernelError("differentiation proves an equality with a derivative")
+        for der in claim.atoms(sp.Derivative):
+            for v in der.variables:
+                self._primitive(v, "differentiation")
+        lhs = self._fully_unfolded(claim.lhs, "differentiation").doit(deep=True)
+        rhs = self._fully_unfolded(claim.rhs, "differentiation").doit(deep=True)
+        if lhs.has(sp.Derivative) or rhs.has(sp.Derivative):
+            raise KernelError("a derivative could not be carried out")
+        self.need(difference_is_zero(lhs, rhs, self.facts + self.theory.normalizations())[0], "identity", "the derivative")
+
+    def rule_limit(self, known: list) -> None:
+        """``Limit(F, x, x0) = L`` with every definition unfolded.  A hypothesis ``a < b`` on an
+        atom ``a`` that does not involve ``x`` may be used as ``a = b - g`` with ``g > 0``
+        (free occurrences only).  Then continuity at the point (finite sums of continuous
+        terms, positive denominator) or SymPy's ``limit`` on a function with no sums left."""
+        claim = self.goal.claim
+        if not (isinstance(claim, sp.Eq) and isinstance(claim.lhs, sp.Limit)):
+            raise KernelError("a limit rule proves Limit(F, x, x0) = L")
+        expr, var, point, direction = claim.lhs.args
+        self._primitive(var, "limit")
+        e = self._fully_unfolded(expr, "the limit")
+        value_claimed = self._fully_unfolded(claim.rhs, "the limit")
+        if value_claimed.has(var):
+            raise KernelError("the claimed limit depends on the variable")
+        if self.cert.get("use_hypotheses", True):
+            subs = {}
+            for h in self.goal.hypotheses:
+                if var in h.free_symbols:
+                    continue
+                if isinstance(h, sp.StrictLessThan) and isinstance(h.lhs, (sp.Indexed, sp.Symbol)) and not h.rhs.has(h.lhs):
+                    subs[h.lhs] = h.rhs - sp.Dummy("g", positive=True)
+            e = substitute(e, subs)
+        facts = self.facts + self.theory.normalizations()
+        e = sp.powsimp(sp.expand(normal_form(e, facts)), combine="exp")
+        if point in (sp.oo, -sp.oo):
+            s = sp.Dummy("s", positive=True)
+            e, var, point, direction = e.xreplace({var: (1 if point == sp.oo else -1) / s}), s, sp.Integer(0), "+"
+        num, den = sp.fraction(sp.together(e))
+        at_den = normal_form(sp.sympify(den).xreplace({var: point}), facts)
+        if continuous(num) and continuous(den) and not at_den.has(sp.zoo, sp.nan, sp.oo) and sign(at_den) == "pos":
+            value = normal_form(sp.sympify(num).xreplace({var: point}), facts) / at_den
+            if not value.has(sp.zoo, sp.nan) and difference_is_zero(value, value_claimed, facts)[0]:
+                self.log.append(("limit", "continuity at the point"))
+                return
+        if e.has(sp.Sum):
+            raise KernelError("the limit keeps a sum and is not continuous at the point")
+        value = sp.limit(e, var, point, direction)
+        self.need(not value.has(sp.Limit) and difference_is_zero(value, value_claimed, facts)[0], "limit", f"the limit is {value}")
+
+    def rule_extremum(self, known: list) -> None:
+        """At an output ``i``: ``max_k f(k) = f(i) + u`` and ``min_k f(k) = f(i) - w`` with
+        ``u, w >= 0``; every link's sign follows for all ``u, w``."""
+        from ..model import SupportMax, SupportMin
+
+        index = self.cert.get("index")
+        if not (isinstance(index, sp.Symbol) and index.is_integer and index.is_positive):
+            raise KernelError("the extremum rule takes an output of the support")
+
+        def sub(e: sp.Expr) -> sp.Expr:
+            def value(node):
+                gap = sp.Dummy("gap", nonnegative=True)
+                body = node.args[0].xreplace({node.args[1]: index})
+                return body + gap if isinstance(node, SupportMax) else body - gap
+
+            return e.replace(lambda x: isinstance(x, (SupportMax, SupportMin)), value)
+
+        for rel in _parts(self.goal.claim):
+            d, op = relation_parts(rel)
+            if not d.has(SupportMax, SupportMin):
+                raise KernelError("the extremum rule needs a max or min over the support")
+            self.need(decide_sign(sub(unfold(d, self.facts)), op, self.facts), "sign", sp.sstr(rel))
+
+    def rule_vanishing(self, known: list) -> None:
+        """A hypothesis ``sum_i c(i) g(i) = 0`` with ``c(i) > 0`` and ``g(i) >= 0`` (the first
+        lemma instance, at an arbitrary output ``i``) forces ``g(i) = 0`` everywhere; the second
+        lemma, ``g = 0 => u = u0`` at ``i``, then gives ``u(i) = u0``; the claim at its output is
+        a nonzero multiple of ``u - u0``."""
+        at = self.cert.get("index")
+        insts = self.cert.instances
+        if at is None or len(insts) != 2 or any(x.at != at for x in insts):
+            raise KernelError("vanishing needs two lemma instances at the output placeholder")
+        i = fresh_output("i")
+        g, gop = relation_parts(self.instance(insts[0], i))
+        if gop != ">=":
+            raise KernelError("the first lemma must say g >= 0")
+        hyp = next((h for h in self.goal.hypotheses if isinstance(h, sp.Eq) and h.rhs == 0
+                    and isinstance(h.lhs, sp.Sum) and len(h.lhs.limits) == 1), None)
+        if hyp is None:
+            raise KernelError("vanishing needs a hypothesis sum = 0")
+        (idx, lo, hi), = hyp.lhs.limits
+        summand = hyp.lhs.function.xreplace({idx: i})
+        c = sp.sympify(self.cert.get("factor")).xreplace({at: i})
+        self.need(difference_is_zero(unfold(summand, self.facts), unfold(c * g, self.facts), self.facts)[0],
+                  "identity", "the summand is c(i) g(i)")
+        self.need(_sign_of(c, self.facts) == "pos", "sign", "c(i) > 0")
+        hyps2, concl, _ = self._instantiate(insts[1], i)
+        if len(hyps2) != 1 or not isinstance(concl, sp.Eq):
+            raise KernelError("the second lemma must be a conditional equality with one hypothesis")
+        hd, hop = relation_parts(hyps2[0])
+        self.need(hop == "==" and (difference_is_zero(hd, g)[0] or difference_is_zero(hd, -g)[0]),
+                  "lemma hypothesis", f"{insts[1].lemma} applies where g = 0")
+        claim = self.goal.claim
+        if not isinstance(claim, sp.Eq):
+            raise KernelError("vanishing concludes an equality")
+        d_claim = claim.lhs - claim.rhs
+        outputs = [s for s in d_claim.free_symbols if isinstance(s, sp.Symbol) and s.is_integer and s.is_positive
+                   and not isinstance(s, sp.Dummy) and str(s) != "n"]
+        if len(outputs) != 1:
+            raise KernelError("the claim must be about one output")
+        d_claim = d_claim.xreplace({outputs[0]: i})
+        diff_concl = concl.lhs - concl.rhs
+        ratio = sp.cancel(sp.together(d_claim / diff_concl))
+        self.need(defined_everywhere(ratio) and sign(ratio) in ("pos", "neg"), "nonzero multiple", sp.sstr(ratio))
+        self.need(difference_is_zero(d_claim, ratio * diff_concl)[0], "identity", "the claim is a multiple of the conclusion")
+
+
+def continuous(e: sp.Expr) -> bool:
+    """Whether every node of ``e`` is a function continuous wherever it is defined and finite:
+    sums, products, ``exp``, max/min, integer powers, powers and logarithms of positive bases."""
+    from ..model import SupportMax, SupportMin
+
+    ok = (sp.Add, sp.Mul, sp.exp, sp.Sum, sp.Symbol, sp.Indexed, sp.IndexedBase, sp.Number, sp.Tuple, sp.Abs,
+          sp.Max, sp.Min, SupportMax, SupportMin)
+    for node in sp.preorder_traversal(e):
+        if isinstance(node, sp.Pow):
+            if not (node.exp.is_Integer or sign(node.base) == "pos"):
+                return False
+        elif isinstance(node, sp.log):
+            if sign(node.args[0]) != "pos":
+                return False
+        elif not isinstance(node, ok) and node not in (sp.pi, sp.E):
+            return False
+    return True
+
+
+def _cond_parts(rel: sp.Basic) -> tuple[sp.Expr, str]:
+    if isinstance(rel, sp.Ne):
+        return rel.lhs - rel.rhs, "!="
+    d, op = relation_parts(rel)
+    if op == "==":
+        raise KernelError("a definedness condition is an inequality")
+    return d, op
+
+
+def _variables(exprs: list, theory: Theory) -> set:
+    """The free quantities of a lemma that it holds for every value of: symbols and bases not
+    defined in its theory, and free outputs."""
+    out = set()
+    for e in exprs:
+        for s in e.free_symbols:
+            if isinstance(s, sp.Symbol) and not isinstance(s, sp.Dummy) and theory.definition(s) is None:
+                out.add(s)
+        for x in e.atoms(sp.Indexed):
+            if theory.definition(x.base) is None:
+                out.add(x.base)
+    labels = {b.label for b in out if isinstance(b, sp.IndexedBase)}
+    return {v for v in out if v not in labels}
+
+
+def _apply(expr: sp.Basic, values: dict) -> sp.Basic:
+    """Substitute variables: scalars at free occurrences; an indexed variable by its value
+    (another base, or ``Lambda(i, expr)`` taken at each index).  Relations are rebuilt
+    unevaluated, so an instance stays a relation even where it became trivially true."""
+    scalars = {k: v for k, v in values.items() if not isinstance(k, sp.IndexedBase)}
+    bases = {k: v for k, v in values.items() if isinstance(k, sp.IndexedBase)}
+    out = expr
+    if bases:
+        def walk(e: sp.Basic) -> sp.Basic:
+            if isinstance(e, sp.Indexed) and e.base in bases:
+                value = bases[e.base]
+                index = walk(e.indices[0])
+                if isinstance(value, sp.IndexedBase):
+                    return value[index]
+                return value.expr.xreplace({value.variables[0]: index})
+            if not e.args:
+                return e
+            args = [walk(a) for a in e.args]
+            if all(a is b for a, b in zip(args, e.args)):
+                return e
+            return e.func(*args, evaluate=False) if isinstance(e, sp.Rel) else e.func(*args)
+
+        out = walk(out)
+    if scalars:
+        out = substitute(out, scalars)
+    return out
+
+
+def _show_subs(values: dict) -> str:
+    if not values:
+        return "itself"
+    return ", ".join(f"{k} := {sp.sstr(v)}" for k, v in values.items())
+
+
+def check(goal: Goal, cert: ProofCertificate, lemmas: Mapping[str, Lemma] | None = None) -> Judgment:
+    """Check ``cert`` against ``goal``.  Never raises for a bad certificate: the judgment says
+    ``UNDECIDED`` and why.
+
+    >>> from dpo_mixture.notation import beta
+    >>> g = Goal(sp.Gt(beta, 0, evaluate=False))
+    >>> check(g, ProofCertificate("normal-form", conclusion=g.claim)).verdict
+    <Verdict.PROVED: 'proved'>
+    >>> check(g, ProofCertificate("normal-form", conclusion=sp.Gt(beta + 1, 0))).reason
+    "certificate rejected: the certificate concludes another statement than the step's"
+    """
+    lemmas = lemmas or {}
+    try:
+        with sign_context(goal.theory.sign_context()):
+            return _Check(goal, cert, lemmas).run()
+    except KernelError as exc:
+        return Judgment(Verdict.UNDECIDED, f"certificate rejected: {exc}", seal=_SEAL)
+    except (ValueError, TypeError, AttributeError, NotImplementedError, ZeroDivisionError,
+            RecursionError, sp.PolynomialError, sp.GeneratorsNeeded, IndexError, KeyError) as exc:
+        return Judgment(Verdict.UNDECIDED, f"certificate rejected: {type(exc).__name__}: {exc}", seal=_SEAL)
+

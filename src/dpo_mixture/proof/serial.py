@@ -1,0 +1,148 @@
+"""Expressions to text and back, for ``report.json``, without ``eval``.
+
+:func:`dumps` writes SymPy's ``srepr``.  :func:`loads` reads it back through a whitelist: the
+text is parsed with :mod:`ast` and only calls of known SymPy (and dpo-mixture) constructors
+with literal arguments are accepted, so a report file can never run code.
+
+>>> import sympy as sp
+>>> from dpo_mixture.notation import beta, r, y
+>>> text = dumps(sp.Le(sp.exp(r[y] / beta), 2))
+>>> loads(text) == sp.Le(sp.exp(r[y] / beta), 2)
+True
+>>> loads("__import__('os')")
+Traceback (most recent call last):
+...
+ValueError: not a serialized expression: call of '__import__' is not allowed
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+import sympy as sp
+
+__all__ = ["dumps", "loads", "register_constructor"]
+
+#: Longest text :func:`loads` accepts.
+MAX_TEXT = 2_000_000
+
+_CONSTRUCTORS: dict[str, Any] = {}
+
+
+def register_constructor(name: str, constructor: Any) -> None:
+    """Allow ``name(...)`` in serialized text (for a package's own SymPy classes)."""
+    _CONSTRUCTORS[name] = constructor
+
+
+for _name in (
+    "Symbol", "Dummy", "Integer", "Rational", "Float", "Add", "Mul", "Pow", "exp", "log", "Abs",
+    "Max", "Min", "Sum", "Tuple", "Indexed", "IndexedBase", "Derivative", "Limit", "Lambda", "Subs",
+    "Equality", "Unequality", "StrictLessThan", "LessThan", "StrictGreaterThan", "GreaterThan",
+    "And", "Or", "Not", "Piecewise", "sign", "floor", "ceiling", "sqrt", "KroneckerDelta",
+):
+    _CONSTRUCTORS[_name] = getattr(sp, _name)
+_CONSTRUCTORS.update(
+    {
+        "Half": lambda: sp.S.Half,
+        "One": lambda: sp.S.One,
+        "Zero": lambda: sp.S.Zero,
+        "NegativeOne": lambda: sp.S.NegativeOne,
+        "Infinity": lambda: sp.oo,
+        "NegativeInfinity": lambda: -sp.oo,
+        "ComplexInfinity": lambda: sp.zoo,
+        "NaN": lambda: sp.nan,
+        "Exp1": lambda: sp.E,
+        "Pi": lambda: sp.pi,
+        "pi": sp.pi,
+        "E": sp.E,
+        "oo": sp.oo,
+        "true": sp.true,
+        "false": sp.false,
+        "BooleanTrue": lambda: sp.true,
+        "BooleanFalse": lambda: sp.false,
+        "UnevaluatedExpr": sp.UnevaluatedExpr,
+        "Str": lambda s: sp.Symbol(s),
+    }
+)
+
+
+#: Constructors that would simplify (or decide) what they are given unless told not to.
+_UNEVALUATED = frozenset(
+    {"Pow", "Equality", "Unequality", "StrictLessThan", "LessThan", "StrictGreaterThan", "GreaterThan", "And", "Or", "Not"}
+)
+
+
+def dumps(expr: sp.Basic) -> str:
+    """The ``srepr`` of ``expr``, with every argument in its stored order."""
+    return sp.srepr(expr, order="none")
+
+
+def _value(node: ast.AST) -> Any:
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, (int, str, bool)) and not isinstance(node.value, bytes):
+            return node.value
+        raise ValueError(f"constant {node.value!r} is not allowed")
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        value = _value(node.operand)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return -value
+        raise ValueError("only integers can be negated")
+    if isinstance(node, ast.Name):
+        if node.id in _CONSTRUCTORS and not callable(_CONSTRUCTORS[node.id]) or node.id in ("pi", "E", "oo"):
+            return _CONSTRUCTORS[node.id]
+        raise ValueError(f"name {node.id!r} is not allowed")
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name):
+            raise ValueError("only calls of plain names are allowed")
+        name = node.func.id
+        if name not in _CONSTRUCTORS:
+            raise ValueError(f"call of {name!r} is not allowed")
+        args = [_value(a) for a in node.args]
+        kwargs = {}
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise ValueError("keyword unpacking is not allowed")
+            kwargs[kw.arg] = _value(kw.value)
+        constructor = _CONSTRUCTORS[name]
+        if name == "Integer":
+            return sp.Integer(*args)
+        if name == "Rational":
+            return sp.Rational(*args)
+        if name in ("Add", "Mul"):  # exactly the stored arguments, in the stored order
+            return constructor._from_args(tuple(sp.sympify(a) for a in args))
+        if name in _UNEVALUATED:
+            return constructor(*args, evaluate=False, **kwargs)
+        return constructor(*args, **kwargs)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return tuple(_value(e) for e in node.elts)
+    raise ValueError(f"syntax {type(node).__name__} is not allowed")
+
+
+def loads(text: str) -> sp.Basic:
+    """Read an expression written by :func:`dumps`; raises ``ValueError`` for anything else."""
+    if not isinstance(text, str):
+        raise ValueError(f"not a serialized expression: expected text, not {type(text).__name__}")
+    if len(text) > MAX_TEXT:
+        raise ValueError("not a serialized expression: too long")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
+        raise ValueError(f"not a serialized expression: {type(exc).__name__}") from None
+    try:
+        return _value(tree.body)
+    except ValueError as exc:
+        raise ValueError(f"not a serialized expression: {exc}") from None
+    except (TypeError, AttributeError, RecursionError, sp.SympifyError) as exc:
+        raise ValueError(f"not a serialized expression: {type(exc).__name__}: {exc}") from None
+
+
+def _register_model_nodes() -> None:
+    from ..model import CovUnif, MeanUnif, SupportMax, SupportMin
+
+    for cls in (SupportMax, SupportMin, MeanUnif, CovUnif):
+        register_constructor(cls.__name__, cls)
+    register_constructor("Heaviside", sp.Heaviside)
+
+
+_register_model_nodes()

@@ -1,0 +1,289 @@
+"""The model a step lives in: declared domains and the definitions of derived quantities.
+
+A :class:`Theory` is what the kernel knows besides a step's own hypotheses:
+
+* *declarations*: the domain of every free quantity (a probability in ``(0, 1)``, a positive
+  temperature, a distribution over the support, ...), from :data:`dpo_mixture.notation.DOMAINS`
+  (and its user-declared additions), a step's ``domains`` overrides, or else the symbol's SymPy
+  assumptions;
+* *definitions* ``target := expr`` of derived quantities (the derivation's ``context``).
+
+The theory checks that each definition respects its target's declaration (a quantity declared
+positive must be defined by a positive expression, a declared distribution by a positive
+expression that sums to one).  A quantity declared positive on the support but defined by an
+expression that is only nonnegative *defines the support*: the support is where it is positive
+(``p_ref = alpha p_A + (1 - alpha) p_U``).  What cannot be checked is reported by
+:meth:`Theory.unverified`, and a step that relies on it is marked *assumed*, never proved.
+
+:meth:`Theory.justify` decides what a step's cited fact costs in trust:
+
+* a definition that is the theory's own, or that defines a fresh symbol, is free;
+* an identity ``sum_i p(i) = 1`` for a declared distribution ``p`` is free (it is the declaration);
+* any other fact is free if the kernel proves it from the theory's definitions;
+* anything else is an *assumption*, named in the verdict.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import sympy as sp
+
+from ..notation import DERIVED, DOMAINS, Domain, n as _n
+from .facts import Definition, Fact, Identity, unfold
+from .sign import SignContext, is_real, sign
+
+__all__ = ["Theory", "key_of", "domain_of", "DISTRIBUTIONS"]
+
+DISTRIBUTIONS = (Domain.DISTRIBUTION, Domain.SPARSE_DISTRIBUTION)
+
+
+def key_of(target: sp.Expr) -> sp.Basic:
+    """What a definition defines: the base of an indexed target, else the symbol."""
+    return target.base if isinstance(target, sp.Indexed) else target
+
+
+def domain_of(q: sp.Basic, overrides: dict | None = None) -> Domain | None:
+    """The declared domain of a quantity: a step's override, the registry, else its assumptions."""
+    if overrides and q in overrides:
+        return overrides[q]
+    if q in DOMAINS:
+        return DOMAINS[q]
+    label = q.label if isinstance(q, sp.IndexedBase) else q
+    if isinstance(q, sp.IndexedBase):
+        if label.is_positive:
+            return Domain.POSITIVE_VECTOR
+        if label.is_nonnegative:
+            return Domain.NONNEGATIVE_VECTOR
+        return Domain.REAL_VECTOR if label.is_real else None
+    if getattr(q, "is_integer", False):
+        return Domain.POSITIVE_INTEGER if q.is_positive else Domain.INTEGER
+    if q.is_positive:
+        return Domain.POSITIVE
+    if q.is_negative:
+        return Domain.NEGATIVE
+    if q.is_nonnegative:
+        return Domain.NONNEGATIVE
+    if q.is_nonpositive:
+        return Domain.NONPOSITIVE
+    return Domain.REAL if q.is_real else None
+
+
+@dataclass(frozen=True)
+class Theory:
+    """Definitions of derived quantities plus per-step domain overrides.
+
+    >>> from dpo_mixture.derivations.facts import DEF_Z
+    >>> from dpo_mixture.notation import Z
+    >>> Theory((DEF_Z,)).definition(Z).name
+    'definition of Z'
+    """
+
+    definitions: tuple[Definition, ...] = ()
+    overrides: tuple[tuple[sp.Basic, Domain], ...] = ()
+    _by_key: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for d in self.definitions:
+            if not isinstance(d, Definition):
+                raise TypeError(f"a theory holds definitions, not {type(d).__name__}")
+            k = key_of(d.target)
+            other = self._by_key.get(k)
+            if other is not None and other.expr != d.expr:
+                raise ValueError(f"the context defines {k} twice: {other.name!r} and {d.name!r}")
+            self._by_key[k] = d
+
+    @classmethod
+    def of(cls, definitions: Iterable[Fact] = (), domains: dict | None = None) -> "Theory":
+        """A theory from a derivation's context (identities in it are ignored) and overrides."""
+        defs = tuple(dict.fromkeys(f for f in definitions if isinstance(f, Definition)))
+        items = tuple(sorted((domains or {}).items(), key=lambda kv: str(kv[0])))
+        return cls(defs, items)
+
+    # -- lookups
+    def domain(self, q: sp.Basic) -> Domain | None:
+        return domain_of(q, dict(self.overrides))
+
+    def definition(self, q: sp.Basic) -> Definition | None:
+        return self._by_key.get(q)
+
+    def is_derived(self, q: sp.Basic) -> bool:
+        """Defined in this theory, or a quantity the notation declares derived."""
+        label = q.label if isinstance(q, sp.IndexedBase) else q
+        return q in self._by_key or str(label) in DERIVED
+
+    def unfold_all(self, expr: sp.Basic) -> sp.Basic:
+        return unfold(expr, self.definitions)
+
+    def probabilities(self) -> frozenset:
+        return _by_domain(self, (Domain.UNIT_INTERVAL,), len(DOMAINS))
+
+    def distributions(self) -> frozenset:
+        return _by_domain(self, DISTRIBUTIONS, len(DOMAINS))
+
+    def _symbols(self) -> set:
+        out = set(DOMAINS) | {q for q, _ in self.overrides}
+        for d in self.definitions:
+            out |= {i.base for i in d.expr.atoms(sp.Indexed)} | d.expr.free_symbols | {key_of(d.target)}
+        return {q for q in out if isinstance(q, (sp.Symbol, sp.IndexedBase))}
+
+    # -- the support
+    def support_definitions(self) -> tuple[Definition, ...]:
+        """Definitions of quantities declared positive on the support by expressions that are
+        only nonnegative: they say where the support is."""
+        return _support_definitions(self)
+
+    def support(self) -> sp.Expr | None:
+        """An expression in the output ``y`` that is positive exactly on the support (or None)."""
+        from ..notation import y
+
+        defs = self.support_definitions()
+        if not defs:
+            return None
+        parts = [d.expr.xreplace({d.target.indices[0]: y}) for d in defs]
+        return sp.Mul(*parts)
+
+    def sign_context(self) -> SignContext:
+        return _sign_context(self, len(DOMAINS))
+
+    def _make_sign_context(self) -> SignContext:
+        return SignContext(
+            probabilities=self.probabilities(),
+            distributions=self.distributions(),
+            support=tuple((key_of(d.target), d.target.indices[0], d.expr) for d in self.support_definitions()),
+        )
+
+    # -- trust
+    def unverified(self) -> tuple[tuple[Definition, str], ...]:
+        """Definitions whose target's declaration the kernel could not check, with why."""
+        return _unverified(self)
+
+    def justify(self, fact: Fact) -> tuple[bool, str]:
+        """``(free, why)``: whether citing ``fact`` costs no trust, and the reason."""
+        return _justify(self, fact)
+
+    def normalizations(self) -> tuple[Identity, ...]:
+        """``sum_i p(i) = 1`` for every declared distribution the definitions mention."""
+        i = sp.Symbol("i", integer=True, positive=True)
+        return tuple(
+            Identity(f"{q} is a distribution", sp.Sum(q[i], (i, 1, _n)), 1)
+            for q in sorted(self.distributions(), key=str)
+        )
+
+
+# --- checks, cached per theory (and per size of the registry, which users may extend) ---------
+@functools.lru_cache(maxsize=256)
+def _by_domain(theory: Theory, domains: tuple, _registry_size: int) -> frozenset:
+    return frozenset(q for q in theory._symbols() if theory.domain(q) in domains)
+
+
+@functools.lru_cache(maxsize=256)
+def _sign_context(theory: Theory, _registry_size: int) -> SignContext:
+    return theory._make_sign_context()
+
+
+@functools.lru_cache(maxsize=256)
+def _support_definitions(theory: Theory) -> tuple[Definition, ...]:
+    from .sign import sign_context
+
+    out = []
+    base_ctx = SignContext(theory.probabilities(), theory.distributions(), ())
+    with sign_context(base_ctx):
+        for d in theory.definitions:
+            if not isinstance(d.target, sp.Indexed):
+                continue
+            if theory.domain(d.target.base) not in (Domain.DISTRIBUTION, Domain.POSITIVE_VECTOR):
+                continue
+            s = sign(d.expr)
+            if s == "nonneg":
+                out.append(d)
+    return tuple(out)
+
+
+def _declaration_problem(theory: Theory, d: Definition) -> str | None:
+    """Why ``d`` might break its target's declaration, or None when it provably respects it."""
+    from .normal_form import difference_is_zero
+
+    target = d.target
+    k = key_of(target)
+    label = k.label if isinstance(k, sp.IndexedBase) else k
+    dom = theory.domain(k)
+    expr = d.expr
+    s = sign(expr)
+    if not is_real(expr):
+        return f"{d.name}: the definition is not shown to be real"
+    if label.is_positive or dom in (Domain.POSITIVE, Domain.DISTRIBUTION, Domain.POSITIVE_VECTOR, Domain.UNIT_INTERVAL):
+        if s != "pos":
+            return f"{d.name}: {k} is declared positive, but its definition is not shown positive"
+    elif label.is_nonnegative or dom in (Domain.NONNEGATIVE, Domain.SPARSE_DISTRIBUTION, Domain.NONNEGATIVE_VECTOR):
+        if s not in ("pos", "nonneg", "zero"):
+            return f"{d.name}: {k} is declared nonnegative, but its definition is not shown nonnegative"
+    elif label.is_negative or dom is Domain.NEGATIVE:
+        if s != "neg":
+            return f"{d.name}: {k} is declared negative, but its definition is not shown negative"
+    if dom is Domain.UNIT_INTERVAL and sign(1 - expr) != "pos":
+        return f"{d.name}: {k} is declared below 1, but its definition is not shown below 1"
+    if dom in DISTRIBUTIONS:
+        i = sp.Dummy("i", integer=True, positive=True)
+        total = sp.Sum(expr.xreplace({target.indices[0]: i}), (i, 1, _n))
+        facts = theory.definitions + theory.normalizations()
+        if not difference_is_zero(total, 1, facts)[0]:
+            return f"{d.name}: {k} is declared a distribution, but its definition is not shown to sum to one"
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _unverified(theory: Theory) -> tuple[tuple[Definition, str], ...]:
+    from .sign import sign_context
+
+    supp = set(_support_definitions(theory))
+    out = []
+    with sign_context(theory.sign_context()):
+        for d in theory.definitions:
+            if d in supp:  # positive on the support by the meaning of the support
+                continue
+            why = _declaration_problem(theory, d)
+            if why:
+                out.append((d, why))
+    return tuple(out)
+
+
+def _is_normalization(theory: Theory, lhs: sp.Expr, rhs: sp.Expr) -> bool:
+    if rhs != 1 or not isinstance(lhs, sp.Sum) or len(lhs.limits) != 1:
+        return False
+    (index, lo, hi), = lhs.limits
+    f = lhs.function
+    return (
+        lo == 1 and hi == _n and isinstance(f, sp.Indexed) and f.indices == (index,)
+        and theory.domain(f.base) in DISTRIBUTIONS
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _justify(theory: Theory, fact: Fact) -> tuple[bool, str]:
+    from .normal_form import difference_is_zero
+    from .sign import sign_context
+
+    if isinstance(fact, Definition):
+        k = key_of(fact.target)
+        mine = theory.definition(k)
+        if mine is not None and mine.expr == fact.expr and mine.target == fact.target:
+            return True, "a definition of the model"
+        if mine is None and not theory.is_derived(k) and theory.domain(k) is None:
+            return True, "defines a fresh symbol"
+        lhs, rhs = fact.target, fact.expr
+    else:
+        lhs, rhs = fact.lhs, fact.rhs
+        if _is_normalization(theory, lhs, rhs) or _is_normalization(theory, rhs, lhs):
+            return True, "a declared distribution sums to one"
+    facts = theory.definitions + theory.normalizations()
+    with sign_context(theory.sign_context()):
+        try:
+            ok = difference_is_zero(theory.unfold_all(lhs), theory.unfold_all(rhs), facts)[0]
+        except (ValueError, TypeError, NotImplementedError, sp.PolynomialError):
+            ok = False
+    if ok:
+        return True, "follows from the model's definitions"
+    return False, f"{fact.name}: {sp.sstr(lhs)} = {sp.sstr(rhs)} is taken on trust"

@@ -1,0 +1,53 @@
+"""The audit: a step the kernel accepted is searched too; a counterexample is a soundness error."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from dpo_mixture.cli import main
+from dpo_mixture.notation import beta
+from dpo_mixture.proof import Derivation, Report, Step, Verdict, decide
+from dpo_mixture.proof import kernel
+
+
+def _broken_kernel(monkeypatch):
+    """Simulate a bug in the kernel: it accepts every certificate."""
+    def accept(self):
+        return kernel.Judgment(Verdict.PROVED, "a broken kernel", (), (), kernel._SEAL)
+
+    monkeypatch.setattr(kernel._Check, "run", accept)
+
+
+def test_a_wrongly_accepted_step_is_caught_by_the_audit(monkeypatch):
+    _broken_kernel(monkeypatch)
+    out = decide(Step("wrong", "", sp.Gt(beta, 1), ""))
+    assert out.verdict is Verdict.REFUTED and out.soundness_error == "normal form"
+    assert "SOUNDNESS ERROR" in out.method and out.counterexample is not None
+
+
+def test_steps_resting_on_a_caught_step_are_not_proved(monkeypatch):
+    _broken_kernel(monkeypatch)
+    wrong = Step("wrong", "", sp.Gt(beta, 1), "")
+    after = Step("after", "", sp.Gt(beta + 1, 1, evaluate=False), "", given=("wrong",))  # true, but cites it
+    report = Report.run([Derivation("d", "d", (wrong, after))], parallel=True)
+    verdicts = {r.step.id: r.outcome.verdict for r in report.all_results}
+    assert verdicts == {"wrong": Verdict.REFUTED, "after": Verdict.UNDECIDED}
+    assert [r.step.id for r in report.soundness_errors] == ["wrong"]
+
+
+def test_check_exits_4_on_a_soundness_error(monkeypatch, tmp_path, capsys):
+    _broken_kernel(monkeypatch)
+    module = tmp_path / "mine.py"
+    module.write_text(
+        "import sympy as sp\n"
+        "from dpo_mixture.notation import beta\n"
+        "from dpo_mixture.proof import Derivation, Step\n"
+        "D = Derivation('d', 'd', (Step('wrong', '', sp.Gt(beta, 1), ''),))\n"
+    )
+    assert main(["check", str(module)]) == 4
+    assert "SOUNDNESS ERROR at wrong" in capsys.readouterr().out
+
+
+def test_a_correct_kernel_passes_the_audit():
+    out = decide(Step("right", "", sp.Gt(beta + 1, 1, evaluate=False), ""))
+    assert out.verdict is Verdict.PROVED and not out.soundness_error and out.samples > 0
