@@ -266,7 +266,8 @@ DOMINANCE = Derivation(
     intro=prose(
         "A condition on the reward that gives the seed's conclusion at every temperature at once is stochastic "
         "dominance: the aligned component must be at least as likely as the unaligned one to exceed every "
-        "reward level.",
+        "reward level. On a finite support it suffices to check the levels ", r[j], " of the outputs ", j,
+        " themselves, which is the form the steps below assume.",
     ),
     steps=(
         Step(
@@ -280,8 +281,8 @@ DOMINANCE = Derivation(
             "Dominance orders the moments",
             sp.Ge(M_A, M_U),
             prose("Dominance is equivalent to ordered expectations of every nondecreasing function ",
-                  Citation("shaked2007", detail="Thm. 1.A.3"), "; the engine cites this fact and does not prove it. "
-                  "Applied to the tilt,"),
+                  Citation("shaked2007", detail="Thm. 1.A.3"), "; the engine cites this fact, applied to the tilt, "
+                  "and does not prove it."),
             strategy=Cite("first-order stochastic dominance is equivalent to E_A[f] >= E_U[f] for every "
                           "nondecreasing f (Shaked and Shanthikumar, Stochastic Orders, 2007, Thm 1.A.3)"),
             hypotheses=(DOMINATES,),
@@ -291,7 +292,7 @@ DOMINANCE = Derivation(
             "dominance-mass",
             "Dominance gives the aligned mass its share at every temperature",
             sp.Ge(TPM_A, alpha),
-            prose("and by ", Ref("corrected"), ","),
+            prose("By ", Ref("corrected"), " the aligned mass then keeps at least its prior share."),
             strategy=Certificate((0, alpha * (1 - alpha) / (alpha * M_A + (1 - alpha) * M_U),)),
             given=("dominance-moments",),
             facts=(Definition("TPM(A) = alpha M_A / Z, Z split", TPM_A, model.tpm_A()),),

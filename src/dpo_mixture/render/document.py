@@ -41,7 +41,9 @@ __all__ = ["FigureFile", "document_blocks", "THEOREM_KINDS"]
 THEOREM_KINDS = ("Lemma", "Theorem", "Proposition", "Corollary")
 #: Kinds printed as an unnumbered environment, named by the derivation's ``extras["name"]``.
 CLAIM_KINDS = ("Claim",)
-#: Hypotheses wider than this (em) are displayed instead of written inline.
+#: Hypotheses are written inline when each is at most the first width (em) and all together at
+#: most the second; otherwise they are displayed.  Inline maths cannot break inside a formula.
+_INLINE_HYPOTHESIS_EM = 20.0
 _INLINE_HYPOTHESES_EM = 30.0
 
 
@@ -176,7 +178,8 @@ class _Builder:
         # a step the engine accepted reads "Assume ... . Then"; any other "If ..., then", which asserts nothing
         accepted = outcome.verdict in (Verdict.PROVED, Verdict.ASSUMED)
         opening, closing = ("Assume ", ". Then") if accepted else ("If ", ", then")
-        if hyps and sum(width(latex(h)) for h in hyps) <= _INLINE_HYPOTHESES_EM:
+        widths = [width(latex(h)) for h in hyps]
+        if hyps and max(widths) <= _INLINE_HYPOTHESIS_EM and sum(widths) <= _INLINE_HYPOTHESES_EM:
             text += [Text(" " + opening)] if text else [Text(opening)]
             for i, h in enumerate(hyps):
                 if i:

@@ -128,6 +128,21 @@ class NotationPrinter(LatexPrinter):
         first = next((i for i, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
         return terms[first:first + 1] + terms[:first] + terms[first + 1:]
 
+    def _print_Heaviside(self, expr: sp.Heaviside, exp: str | None = None) -> str:
+        # the indicator 1[a >= b] for Heaviside(a - b, 1), which is 1 exactly where a >= b
+        arg = expr.args[0]
+        at_zero = expr.args[1] if len(expr.args) > 1 else None
+        rel = r"\geq" if at_zero == 1 else ">" if at_zero == 0 else None
+        if rel is None:
+            return super()._print_Heaviside(expr, exp)
+        terms = self._as_ordered_terms(arg) if isinstance(arg, sp.Add) else [arg]
+        if len(terms) == 2 and terms[1].could_extract_minus_sign():
+            inside = f"{self._print(terms[0])} {rel} {self._print(-terms[1])}"
+        else:
+            inside = f"{self._print(arg)} {rel} 0"
+        tex = r"\mathbf{1}\left[%s\right]" % inside
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
     def _print_Subs(self, expr: sp.Subs) -> str:
         # "evaluated at" as \right\vert: no bare bar, which Markdown would read as a table cell
         body, variables, points = expr.args
