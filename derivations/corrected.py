@@ -5,8 +5,9 @@ from __future__ import annotations
 import sympy as sp
 
 from dpo_mixture import model
-from dpo_mixture.notation import M_A, M_U, TPM_A, TPM_U, Z, alpha, n, p_A, p_U, y
+from dpo_mixture.notation import M_A, M_U, TPM_A, TPM_U, Z, alpha, beta, n, p_A, p_U, r, y
 from dpo_mixture.proof import Certificate, Derivation, Step
+from dpo_mixture.render import Ref, prose
 
 from .facts import (
     DEF_ALPHA_A,
@@ -38,27 +39,27 @@ CORRECTED = Derivation(
     context=CONTEXT,
     statement=(
         sp.Eq(TPM_A - alpha, model.tpm_gap()),
-        sp.Ge(GAP_COV, 0),
+        sp.Eq(GAP_COV, (M_A - M_U) / n),
     ),
-    statement_text=(
-        "For every $\\beta > 0$ and $0 < \\alpha(x) < 1$, the aligned mass exceeds its prior share by an exact amount, "
-        "$\\TPM(\\mathcal{A};x) - \\alpha(x) = \\alpha(x)(1 - \\alpha(x))(M_{\\mathcal{A}} - M_{\\mathcal{U}})/Z(x)$. "
-        "Hence $\\TPM(\\mathcal{A};x) \\geq \\alpha(x)$ if and only if $M_{\\mathcal{A}} \\geq M_{\\mathcal{U}}$, "
-        "and equivalently if and only if the tilt $e^{r/\\beta}$ has nonnegative uniform covariance with "
-        "$p_{\\mathcal{A}} - p_{\\mathcal{U}}$. Since this condition is equivalent to the conclusion, no weaker "
-        "hypothesis of this kind exists."
+    statement_text=prose(
+        "For every ", sp.Gt(beta, 0, evaluate=False), " and ", sp.And(sp.Lt(0, alpha, evaluate=False), sp.Lt(alpha, 1)),
+        ", the aligned mass differs from its prior share by an exact amount, and the difference of the "
+        "moments is a covariance of the tilt. Consequently ", sp.Ge(TPM_A, alpha), " if and only if ",
+        sp.Ge(M_A, M_U), " (and strictly if and only if strictly), if and only if ", sp.Ge(GAP_COV, 0),
+        "; since the last condition follows from the conclusion, no weaker hypothesis of this form suffices:",
     ),
-    intro=(
-        "The seed's proof fails only at the transfer from $r$ to $e^{r/\\beta}$. Putting the "
-        "correlation hypothesis on the tilt itself, and on the difference of the components, repairs it, "
-        "and the repaired hypothesis is exactly the one the masses need."
+    extras={"name": "exact gap"},
+    intro=prose(
+        "The seed's proof fails only where it moves the correlation from ", r, " to the tilt. Stating the "
+        "hypothesis on the tilt, and on the difference of the two components, repairs it, and the repaired "
+        "hypothesis turns out to be exactly the one the masses need.",
     ),
     steps=(
         Step(
             "corrected-gap-identity",
             "The exact gap between the aligned mass and alpha",
             sp.Eq(TPM_A - alpha, model.tpm_gap()),
-            "Put both sides over Z and split Z over the components.",
+            prose("Put both sides over ", Z, " and split ", Z, " over the components:"),
             chain=(alpha * M_A / Z - alpha * Z / Z,),
             facts=(DEF_TPM_A, DEF_ALPHA_A, DEF_Z, DEF_MIXTURE, DEF_M_A, DEF_M_U),
             support=MIXTURE_SUPPORT,
@@ -67,14 +68,16 @@ CORRECTED = Derivation(
             "corrected-gap-identity-U",
             "The unaligned mass has the opposite gap",
             sp.Eq(TPM_U - (1 - alpha), -(model.tpm_A() - alpha)),
-            "The masses add up to one, and so do alpha and 1 - alpha.",
+            prose("The masses add up to one, and so do ", alpha, " and ", 1 - alpha, "; so the unaligned mass has "
+                  "the opposite gap:"),
             facts=RATIO,
         ),
         Step(
             "corrected-iff-forward",
             "A larger tilted moment gives a larger aligned mass",
             sp.Ge(TPM_A, alpha),
-            "The gap is alpha (1 - alpha)/Z > 0 times M_A - M_U.",
+            prose("Since the factor ", alpha * (1 - alpha) / Z, " is positive, the sign of the gap is that of ",
+                  M_A - M_U, "."),
             strategy=Certificate((alpha * (1 - alpha) / (alpha * M_A + (1 - alpha) * M_U),)),
             hypotheses=(sp.Ge(M_A, M_U),),
             facts=RATIO,
@@ -83,7 +86,7 @@ CORRECTED = Derivation(
             "corrected-iff-backward",
             "A larger aligned mass needs a larger tilted moment",
             sp.Ge(M_A, M_U),
-            "Divide the gap identity by alpha (1 - alpha)/Z > 0.",
+            prose("Conversely, a larger aligned mass needs a larger tilted moment."),
             strategy=Certificate(((alpha * M_A + (1 - alpha) * M_U) / (alpha * (1 - alpha)),)),
             hypotheses=(sp.Ge(TPM_A, alpha),),
             facts=RATIO,
@@ -92,7 +95,7 @@ CORRECTED = Derivation(
             "corrected-iff-strict",
             "Strictly larger, strictly larger",
             sp.Gt(TPM_A, alpha),
-            "The same identity with a strict inequality.",
+            prose("The same holds with strict inequalities."),
             strategy=Certificate((alpha * (1 - alpha) / (alpha * M_A + (1 - alpha) * M_U),)),
             hypotheses=(sp.Gt(M_A, M_U),),
             facts=RATIO,
@@ -101,14 +104,17 @@ CORRECTED = Derivation(
             "corrected-covariance-gap",
             "Covariance of the tilt with p_A - p_U",
             sp.Eq(GAP_COV, (M_A - M_U) / n),
-            "p_A - p_U sums to zero, so the product of the means drops out.",
+            prose("In the seed's language of correlations: ", p_A[y] - p_U[y], " sums to zero over the support, so "
+                  "the product of the means drops out of its uniform covariance with the tilt:"),
             facts=(NORM_A, NORM_U, FOLD_M_A, FOLD_M_U),
         ),
         Step(
             "corrected-theorem",
             "Corrected Theorem 2",
             sp.And(sp.Ge(TPM_A, alpha), sp.Le(TPM_U, 1 - alpha)),
-            "The gap is n alpha (1 - alpha)/Z times the covariance.",
+            prose("Hence the seed's conclusion holds exactly when the tilt, not the reward, co-varies "
+                  "nonnegatively with ", p_A[y] - p_U[y], ": the gap is ", n * alpha * (1 - alpha) / Z,
+                  " times that covariance.",),
             strategy=Certificate((n * alpha * (1 - alpha) / (alpha * M_A + (1 - alpha) * M_U),)),
             hypotheses=(sp.Ge(GAP_COV, 0),),
             facts=(NORM_A, NORM_U, FOLD_M_A, FOLD_M_U, *RATIO),
@@ -118,7 +124,7 @@ CORRECTED = Derivation(
             "corrected-weakest",
             "The hypothesis cannot be weakened",
             sp.Ge(GAP_COV, 0),
-            "Conversely the covariance is Z/(n alpha (1 - alpha)) times the gap.",
+            prose("The hypothesis cannot be weakened, since it follows from the conclusion."),
             strategy=Certificate(((alpha * M_A + (1 - alpha) * M_U) / (n * alpha * (1 - alpha)),)),
             hypotheses=(sp.Ge(TPM_A, alpha),),
             facts=(NORM_A, NORM_U, FOLD_M_A, FOLD_M_U, *RATIO),
@@ -128,18 +134,18 @@ CORRECTED = Derivation(
             "corrected-tilt-correlations",
             "The seed's hypotheses, placed on the tilt",
             sp.Gt(TPM_A, alpha),
-            "If e^{r/beta} (not r) correlates positively with p_A and negatively with p_U, the moment gap is positive.",
+            prose("In particular the seed's two hypotheses, stated for the tilt instead of the reward, give its "
+                  "conclusion with a strict inequality."),
             strategy=Certificate((n * alpha * (1 - alpha) / (alpha * M_A + (1 - alpha) * M_U),) * 2),
             hypotheses=(sp.Gt(COV(TILT, p_A[y]), 0), sp.Lt(COV(TILT, p_U[y]), 0)),
             facts=(NORM_A, NORM_U, FOLD_M_A, FOLD_M_U, *RATIO),
             support=MIXTURE_SUPPORT,
         ),
     ),
-    outro=(
-        "The identity uses no uniform distribution: it holds on any countable support on which $Z$ is "
-        "finite, since only the two moments enter. The uniform covariance appears only to connect with "
-        "the seed's wording, and because $p_{\\mathcal{A}} - p_{\\mathcal{U}}$ sums to zero its value does "
-        "not depend on the reference measure used for the mean."
+    outro=prose(
+        "Only the two moments enter the gap. The tilt ", TILT, " depends on ", beta, ", so whether its covariance "
+        "has the right sign can change with the temperature; ", Ref("high-temperature"), " and ",
+        Ref("low-temperature"), " describe the two ends.",
     ),
 )
 

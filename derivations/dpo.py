@@ -4,35 +4,35 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dpo_mixture import model
 from dpo_mixture.notation import Z, beta, p_ref, p_theta, r, y
 from dpo_mixture.proof import Derivation, Step
+from dpo_mixture.render import Citation, prose
 
 from .closed_form import CONTEXT
 from .facts import DEF_P_THETA
+from .symbols import DataMean, ImplicitReward, Sigmoid, y_l, y_w
 
-#: The preferred and the rejected output of a comparison.
-y_w = sp.Symbol("y_w", integer=True, positive=True)
-y_l = sp.Symbol("y_l", integer=True, positive=True)
+u = sp.Symbol("u", real=True)
+
+
+def log_ratio(index: sp.Symbol) -> sp.Expr:
+    """``beta log(p_theta/p_ref)`` at ``index``: DPO's implicit reward."""
+    return beta * sp.log(p_theta[index] / p_ref[index])
 
 
 def reparametrized(index: sp.Symbol) -> sp.Expr:
-    """``beta log(p_theta/p_ref) + beta log Z`` at ``index``: the reward recovered from the model."""
-    return model.implicit_reward(sp.log(p_theta[index]), sp.log(p_ref[index])) + beta * sp.log(Z)
+    """``beta log(p_theta/p_ref) + beta log Z`` at ``index``, built unevaluated so it prints in this order."""
+    return sp.Add(log_ratio(index), beta * sp.log(Z), evaluate=False)
 
 
-def bradley_terry_shown(reward_w: sp.Expr, reward_l: sp.Expr) -> sp.Expr:
-    """``sigmoid(r_w - r_l)`` built unevaluated, so that a shared ``beta log Z`` stays visible."""
-    margin = sp.Add(reward_w, sp.Mul(-1, reward_l, evaluate=False), evaluate=False)
-    return sp.Pow(sp.Add(1, sp.exp(sp.Mul(-1, margin, evaluate=False), evaluate=False), evaluate=False), -1, evaluate=False)
-
-
-def reparametrized_shown(index: sp.Symbol) -> sp.Expr:
-    """``beta log(p_theta/p_ref) + beta log Z``, unevaluated."""
-    return sp.Add(model.implicit_reward(sp.log(p_theta[index]), sp.log(p_ref[index])), beta * sp.log(Z), evaluate=False)
-
-
-LOSS = model.dpo_loss(sp.log(p_theta[y_w]), sp.log(p_theta[y_l]), sp.log(p_ref[y_w]), sp.log(p_ref[y_l]))
+#: The difference of the two reparametrized rewards, with beta log Z still in both (unevaluated).
+REWARD_GAP = sp.Add(reparametrized(y_w), sp.Mul(-1, reparametrized(y_l), evaluate=False), evaluate=False)
+#: DPO's margin: the difference of the implicit rewards.
+MARGIN = sp.Add(log_ratio(y_w), -log_ratio(y_l), evaluate=False)
+LOSS = -DataMean(sp.log(Sigmoid(MARGIN)))
+#: The Bradley-Terry probability of a preference under the reward written through the tuned model.
+PREFERENCE = Sigmoid(ImplicitReward(y_w) - ImplicitReward(y_l))
+LIKELIHOOD = -DataMean(sp.log(PREFERENCE))
 
 DPO = Derivation(
     id="dpo",
@@ -40,55 +40,55 @@ DPO = Derivation(
     kind="Section",
     label="dpo",
     context=CONTEXT,
-    statement=(
-        sp.Eq(r[y], reparametrized(y)),
-        sp.Eq(-sp.log(model.bradley_terry(reparametrized(y_w), reparametrized(y_l))), LOSS, evaluate=False),
-    ),
-    intro=(
-        "Solving the closed form for the reward expresses it through the tuned and the reference model, up to "
-        "the prompt-dependent constant $\\beta \\log Z(x)$. Preference data only ever compare two outputs for "
-        "the same prompt, so that constant drops out, and the likelihood of the data becomes a function of "
-        "the model alone."
+    statement=(sp.Eq(sp.Symbol(r"\mathcal{L}_{\mathrm{DPO}}"), LOSS, evaluate=False),),
+    intro=prose(
+        "Direct preference optimization ", Citation("rafailov2023"), " fits the tuned model to comparisons without "
+        "learning a reward. A comparison is a prompt ", sp.Symbol("x"), " with a preferred output ", y_w,
+        " and a rejected output ", y_l, ", drawn from a preference data set ", sp.Symbol(r"\mathcal{D}"),
+        ". The Bradley-Terry model ", Citation("bradley1952"), " gives the probability of such a preference as ",
+        Sigmoid(r[y_w] - r[y_l]), ", with the logistic function ", sp.Eq(Sigmoid(u), 1 / (1 + sp.exp(-u)), evaluate=False),
+        ". The DPO loss is the negative log-likelihood of the data with the reward replaced by the implicit reward "
+        "of the tuned model:",
     ),
     steps=(
         Step(
             "dpo-reparametrization",
             "The reward in terms of the tuned model",
             sp.Eq(r[y], reparametrized(y)),
-            "Take logarithms in p_theta = p_ref e^{r/beta} / Z and solve for r.",
+            prose("Taking logarithms in ", sp.Eq(p_theta[y], p_ref[y] * sp.exp(r[y] / beta) / Z, evaluate=False),
+                  " and solving for the reward writes it through the two models, up to the constant ",
+                  beta * sp.log(Z), " that depends on the prompt only. Call the right-hand side ",
+                  ImplicitReward(y), ":"),
             facts=(DEF_P_THETA,),
         ),
         Step(
             "dpo-partition-cancels",
             "Bradley-Terry sees only reward differences",
-            sp.Eq(
-                bradley_terry_shown(reparametrized_shown(y_w), reparametrized_shown(y_l)),
-                model.bradley_terry(
-                    model.implicit_reward(sp.log(p_theta[y_w]), sp.log(p_ref[y_w])),
-                    model.implicit_reward(sp.log(p_theta[y_l]), sp.log(p_ref[y_l])),
-                ),
-                evaluate=False,
-            ),
-            "beta log Z is the same for both outputs of a comparison and cancels in the difference.",
+            sp.Eq(REWARD_GAP, MARGIN, evaluate=False),
+            prose("The Bradley-Terry probability ", PREFERENCE, " depends only on the difference of the two "
+                  "rewards. Both outputs of a comparison share the prompt, so the constant cancels in it:"),
         ),
         Step(
             "dpo-loss",
-            "The DPO loss is the negative log-likelihood of a preference",
-            sp.Eq(-sp.log(bradley_terry_shown(reparametrized_shown(y_w), reparametrized_shown(y_l)), evaluate=False), LOSS, evaluate=False),
-            "Insert the reparametrized reward into -log sigmoid(r(y_w) - r(y_l)).",
+            "The DPO loss is the negative log-likelihood of the preferences",
+            sp.Eq(LIKELIHOOD, LOSS, evaluate=False),
+            prose("Averaged over the data, the negative log-likelihood of the preferences under the reparametrized "
+                  "reward is therefore the DPO loss, which involves the tuned model alone:"),
         ),
         Step(
             "dpo-loss-from-reward",
-            "At the tuned model the loss is the Bradley-Terry loss of the true reward",
-            sp.Eq(LOSS, -sp.log(model.bradley_terry(r[y_w], r[y_l]))),
-            "Substitute the closed form for p_theta; the log-ratios become r/beta - log Z.",
+            "At the tuned model the margin is the reward difference",
+            sp.Eq(Sigmoid(MARGIN), Sigmoid(r[y_w] - r[y_l])),
+            prose("Conversely, at the maximizer of the KL-regularized objective the margin is the reward difference, "
+                  "since each log-ratio is ", r[y] / beta - sp.log(Z), ":"),
             facts=(DEF_P_THETA,),
         ),
     ),
-    outro=(
-        "A model that minimizes the DPO loss is therefore the tilted distribution $p^{*}$ with $r$ its implicit "
-        "reward, and every statement above about masses, floors and limits applies to it unchanged."
+    outro=prose(
+        "A model at the minimum of the DPO loss is thus the tilted distribution ", p_theta,
+        " of its implicit reward, and every result above about the masses, their floors and their limits "
+        "applies to it with that reward.",
     ),
 )
 
-__all__ = ["DPO"]
+__all__ = ["DPO", "LOSS", "MARGIN"]

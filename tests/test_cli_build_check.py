@@ -114,7 +114,7 @@ def test_failed_build_leaves_the_previous_files_untouched(tmp_path, capsys, monk
 
     from dpo_mixture.cli import build
 
-    def broken_markdown(report, figures=()):
+    def broken_markdown(*args, **kwargs):
         raise OSError("disk full while rendering")
 
     monkeypatch.setattr(build, "render_documents", broken_markdown)
@@ -146,3 +146,98 @@ def test_latex_errors_are_reported_from_the_log(tmp_path):
     (tmp_path / "bad.tex").write_text("\\documentclass{article}\\begin{document}\\nosuchmacro\\end{document}\n")
     ok, why = compile_pdf(tmp_path, "bad.tex")
     assert not ok and "Undefined control sequence" in why
+
+
+FRAMED_MODULE = textwrap.dedent(
+    '''
+    import sympy as sp
+    from dpo_mixture import Citation, Derivation, Paper, Reference, Ref, Step, notation as N, prose
+
+    S = N.support_sum
+    SPLIT = Derivation(
+        id="split",
+        title="Splitting a sum",
+        kind="Lemma",
+        statement=(sp.Eq(S(N.p[N.y] * (N.r[N.y] + 1)), S(N.p[N.y] * N.r[N.y]) + S(N.p[N.y])),),
+        statement_text=prose("For a distribution ", N.p, " the mean of ", N.r[N.y] + 1, " splits:"),
+        steps=(
+            Step("linear", "linearity", sp.Eq(S(N.p[N.y] * (N.r[N.y] + 1)), S(N.p[N.y] * N.r[N.y]) + S(N.p[N.y])),
+                 prose("A sum is linear ", Citation("knuth"), ".")),
+        ),
+    )
+    DERIVATIONS = (SPLIT,)
+    PAPER = Paper(
+        title="Sums: a note",
+        authors=("A. Author", "B. Author"),
+        abstract=prose("We split a sum, in ", Ref("split"), "."),
+        introduction=(prose("Sums are linear."),),
+        references=(Reference("knuth", "Donald E. Knuth", "The Art of Computer Programming", "Addison-Wesley", "1968"),),
+        tags=("math",),
+        stem="sums",
+    )
+    '''
+)
+
+
+def test_build_a_users_module_with_its_front_matter(tmp_path, capsys):
+    path = tmp_path / "sums_module.py"
+    path.write_text(FRAMED_MODULE)
+    out = tmp_path / "out"
+    assert main(["build", str(path), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    tex = (out / "sums.tex").read_text()
+    md = (out / "sums.md").read_text()
+    assert "\\title{Sums: a note}" in tex and "\\author{A. Author \\and B. Author}" in tex
+    assert "\\begin{abstract}" in tex and "\\cite{knuth}" in tex and "\\bibitem{knuth}" in tex
+    assert "Lemma~\\ref{split}" in tex
+    assert md.startswith('---\nlayout: post\ntitle: "Sums: a note"\n')
+    assert 'tags: "math"' in md and "[Lemma 1](#split)" in md
+    report = json.loads((out / "report.json").read_text())
+    assert [s["id"] for s in report["steps"]] == ["linear"] and report["ok"]
+    assert not (out / "dpo_mixture.tex").exists()  # nothing of the package's own paper
+    if shutil.which("latexmk") or shutil.which("pdflatex"):
+        assert (out / "sums.pdf").read_bytes()[:4] == b"%PDF"
+    else:
+        assert "PDF not built" in printed
+
+
+def test_build_a_users_module_without_front_matter_titles_it_by_name(tmp_path, capsys):
+    path = tmp_path / "my_lemmas.py"
+    path.write_text(USER_MODULE.format(expected="REFUTED"))
+    out = tmp_path / "out"
+    assert main(["build", str(path), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert "\\title{My lemmas}" in (out / "my_lemmas.tex").read_text()
+    assert 'title: "My lemmas"' in (out / "my_lemmas.md").read_text()
+
+
+def test_a_paper_that_is_not_a_paper_is_bad_input(tmp_path, capsys):
+    path = tmp_path / "bad_paper.py"
+    path.write_text(USER_MODULE.format(expected="REFUTED") + "\nPAPER = 'A title'\n")
+    assert main(["build", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert "PAPER must be a dpo_mixture.Paper, not str" in capsys.readouterr().err
+
+
+def test_asset_url_prefixes_the_figure_link(monkeypatch, tmp_path, capsys):
+    from dpo_mixture.cli import build
+    from dpo_mixture.render import FigureFile, prose
+
+    def one_figure(staging, report):  # stands in for the plot extra, which tests/test_plot.py covers
+        (staging / "fig.png").write_bytes(b"png")
+        return (FigureFile("example", "fig.png", prose("A figure.")),)
+
+    monkeypatch.setattr(build, "figures_for", one_figure)
+    monkeypatch.setattr(build, "compile_pdf", lambda workdir, name: (False, build.TEX_HINT))
+    out = tmp_path / "out"
+    assert main(["build", "--out", str(out), "--asset-url", "/assets/img/"]) == 0
+    capsys.readouterr()
+    assert "](/assets/img/fig.png)" in (out / "dpo_mixture.md").read_text()
+    assert "{fig.png}" in (out / "dpo_mixture.tex").read_text()  # the paper keeps the file beside it
+    assert (out / "fig.png").read_bytes() == b"png"
+
+
+def test_bad_asset_url_is_bad_input(tmp_path, capsys):
+    assert main(["build", "--out", str(tmp_path / "out"), "--asset-url", "a b/"]) == 2
+    err = capsys.readouterr().err
+    assert "--asset-url" in err and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()

@@ -111,28 +111,55 @@ def _fake_report(counterexample, step_id="seed-theorem-2", verdict=Verdict.REFUT
         step=SimpleNamespace(id=step_id),
         outcome=SimpleNamespace(verdict=verdict, counterexample=counterexample),
     )
-    return SimpleNamespace(all_results=[result])
+    return SimpleNamespace(all_results=[result], derivations=[])
 
 
-def test_document_figure_uses_the_refuted_steps_counterexample(mpl, tmp_path):
-    from dpo_mixture.plotting import FIGURE_NAME, document_figures
+def _example_report(instance: dict):
+    """A report holding one worked example built on ``instance`` (keyed by SymPy objects)."""
+    example = SimpleNamespace(id="example", extras={"example_of": "seed-theorem2", "instance": instance, "figure": True})
+    other = SimpleNamespace(id="other", extras={})
+    return SimpleNamespace(all_results=[], derivations=[other, example])
 
-    values = {key: (tuple(sp.sympify(v) for v in val) if isinstance(val, list) else sp.sympify(val)) for key, val in COUNTER.items()}
-    other = Counterexample({"beta": sp.Rational(1, 2), "r": (sp.Integer(0), sp.Integer(1))})  # not a whole instance
-    report = _fake_report(Counterexample({**values, "Z": sp.Integer(3)}))
-    report.all_results.insert(0, _fake_report(other, "other").all_results[0])
-    (figure,) = document_figures(tmp_path, report)
-    assert figure.path == FIGURE_NAME
-    assert "seed-theorem-2" in figure.caption and "below" in figure.caption
+
+def _instance(data: dict) -> dict:
+    from dpo_mixture import notation as N
+
+    out = {N.n: len(data["r"])}
+    for key, sym in (("alpha", N.alpha), ("beta", N.beta)):
+        out[sym] = sp.sympify(data[key])
+    for key, base in (("r", N.r), ("p_A", N.p_A), ("p_U", N.p_U)):
+        out[base] = [sp.sympify(v) for v in data[key]]
+    return out
+
+
+def test_document_figure_draws_the_worked_example(mpl, tmp_path):
+    from dpo_mixture.plotting import FIGURE_NAME, crossings, document_figures, instance_figure
+    from dpo_mixture.render import Ref
+    from dpo_mixture.render.prose import Approx
+
+    (figure,) = document_figures(tmp_path, _example_report(_instance(COUNTER)))
+    assert figure.path == FIGURE_NAME and figure.derivation == "example"
     png_size((tmp_path / FIGURE_NAME).read_bytes())
+    parts = figure.caption.parts
+    assert Ref("tab-example") in parts
+    (approx,) = [p for p in parts if isinstance(p, Approx)]  # the crossing, located numerically
+    inst = from_mapping(COUNTER, "test")
+    _, curves = instance_figure(inst)
+    a = inst.arrays()
+    (beta_star,) = crossings(a["p_A"], a["p_U"], a["alpha"], a["r"], curves)
+    assert float(approx.args[1]) == pytest.approx(beta_star, rel=1e-3)
+    # below the crossing TPM(A) < alpha, above it TPM(A) > alpha
+    tpm_A, _ = numeric.tpm(a["p_A"], a["p_U"], a["alpha"], a["r"], np.array([beta_star * 0.99, beta_star * 1.01]))
+    assert tpm_A[0] < a["alpha"] < tpm_A[1]
 
 
-def test_document_figure_without_a_counterexample(mpl, tmp_path):
+def test_document_figures_skip_instances_outside_the_mixture_model(mpl, tmp_path):
+    from dpo_mixture import notation as N
     from dpo_mixture.plotting import document_figures
 
-    (figure,) = document_figures(tmp_path, _fake_report(None, verdict=Verdict.PROVED))
-    assert "example instance" in figure.caption
-    png_size((tmp_path / figure.path).read_bytes())
+    assert document_figures(tmp_path, _example_report({N.n: 2, N.beta: sp.Integer(1), N.r: [0, 1]})) == []
+    assert document_figures(tmp_path, _fake_report(None, verdict=Verdict.PROVED)) == []
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_build_embeds_the_figure(mpl, tmp_path):

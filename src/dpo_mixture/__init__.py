@@ -1,7 +1,8 @@
 """dpo-mixture: machine-checked mathematics of preference tuning as a mixture.
 
-The public API is small: build steps and derivations, let the engine decide them, and print
-them in the project's notation.
+The public API is small: build steps and derivations, let the engine decide them, print
+them in the project's notation, and frame them as a paper (:class:`Paper`, with prose whose
+maths are SymPy objects, :func:`prose`, and its cross-references and citations).
 
 >>> import sympy as sp
 >>> from dpo_mixture import Step, decide, notation
@@ -28,11 +29,18 @@ from .proof import (
     Verdict,
     decide,
 )
-from .render import latex
+from .render import Citation, Paper, Prose, Ref, Reference, WorkedExample, latex, prose
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Citation",
+    "Paper",
+    "Prose",
+    "Ref",
+    "Reference",
+    "WorkedExample",
+    "prose",
     "ClaimSyntaxError",
     "ClaimVerdict",
     "check_claim",

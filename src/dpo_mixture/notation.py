@@ -189,14 +189,16 @@ LATEX_NAMES: dict[str, str] = {
 }
 
 #: How an entry ``base[y]`` prints: ``{name}`` is the base's LaTeX name, ``{i}`` the index.
+#: Conditioning prints as ``\mid``, never a bare ``|``: Markdown engines (kramdown) split a
+#: paragraph into table cells at a bar, even inside inline maths.
 INDEXED_LATEX: dict[str, str] = {
     "p": "{name}({i})",
     "q": "{name}({i})",
-    "p_ref": "{name}({i}|x)",
-    "p_theta": "{name}({i}|x)",
-    "p_star": "{name}({i}|x)",
-    "p_A": "{name}({i}|x)",
-    "p_U": "{name}({i}|x)",
+    "p_ref": r"{name}({i} \mid x)",
+    "p_theta": r"{name}({i} \mid x)",
+    "p_star": r"{name}({i} \mid x)",
+    "p_A": r"{name}({i} \mid x)",
+    "p_U": r"{name}({i} \mid x)",
     "r": "{name}({i};x)",
     "alpha_A": "{name}({i};x)",
     "alpha_U": "{name}({i};x)",

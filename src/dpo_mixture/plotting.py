@@ -13,16 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import sympy as sp
 
 from . import model
-from .render.printer import latex
 
-__all__ = ["Curves", "beta_grid", "tpm_curves", "tpm_figure", "instance_figure", "document_figures", "FIGURE_NAME"]
+__all__ = ["Curves", "beta_grid", "tpm_curves", "tpm_figure", "instance_figure", "crossings", "document_figures", "FIGURE_NAME"]
 
 #: File name of the document's figure, relative to the output directory.
 FIGURE_NAME = "tpm_vs_beta.png"
-#: The residual-mass floor as the documents print it, from the model's expression.
-_BOUND_TEX = latex(model.residual_bound())
 
 
 @dataclass(frozen=True)
@@ -90,7 +88,7 @@ def tpm_figure(curves: Curves, *, beta_mark: float | None = None, title: str = "
         gids = ("TPM(A)", "TPM(U)", "alpha", "1 - alpha")
     ax.plot(
         b, curves.bound, color="tab:gray", ls=":", lw=1.8,
-        label=f"residual bound ${_BOUND_TEX}$",
+        label=r"residual bound under TPM($\mathcal{U}$)",
     )
     # Tag the lines with stable ids for tests and for anyone post-processing the figure.
     for line, gid in zip(ax.lines, gids + ("residual bound",)):
@@ -118,11 +116,20 @@ def tpm_figure(curves: Curves, *, beta_mark: float | None = None, title: str = "
         fig.suptitle(title, fontsize=11)
     if subtitle:
         ax.set_title(subtitle, fontsize=8.5, color="0.3")
+    # Computer Modern maths, as in the paper; its fonts ship with matplotlib and are found by path,
+    # whereas the default font set looks "cal" up by a bare name that a folder in the working
+    # directory can shadow
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        text.set_math_fontfamily("cm")
     return fig
 
 
-def _fmt(values) -> str:
-    return "(" + ", ".join(str(v) for v in values) + ")"
+def _mathtext(name: str, values) -> str:
+    """``r = (6, 10, -1)`` as matplotlib mathtext, in the documents' notation."""
+    shown = ", ".join(str(v) for v in values)
+    return f"${name} = ({shown})$"
 
 
 def instance_figure(inst, title: str = "", betas=None):
@@ -131,71 +138,111 @@ def instance_figure(inst, title: str = "", betas=None):
     if betas is None:
         betas = beta_grid(a["r"], a["beta"])
     curves = tpm_curves(a["p_A"], a["p_U"], a["alpha"], a["r"], betas)
-    subtitle = f"r = {_fmt(inst.r)},  p_A = {_fmt(inst.p_A)},  p_U = {_fmt(inst.p_U)}"
-    if len(subtitle) > 110:
-        subtitle = f"support of {inst.n} outputs,  alpha = {inst.alpha}"
+    subtitle = ",  ".join(
+        _mathtext(name, getattr(inst, key)) for key, name in (("r", "r"), ("p_A", r"p_{\mathcal{A}}"), ("p_U", r"p_{\mathcal{U}}"))
+    )
+    if len(subtitle) > 160:
+        subtitle = f"support of {inst.n} outputs,  $\\alpha = {inst.alpha}$"
     fig = tpm_figure(curves, beta_mark=a["beta"], title=title, subtitle=subtitle)
     return fig, curves
 
 
-def _counterexample(report):
-    """The first refuted step whose counterexample is a whole instance; seed steps first."""
-    from .cli import UsageError
-    from .cli._instance import KEYS, from_mapping
-    from .proof import Verdict
+def crossings(p_A, p_U, alpha: float, r, curves: Curves, rtol: float = 1e-12) -> list[float]:
+    """The values of beta on the plotted range where ``TPM(A) - alpha`` changes sign, each
+    located by bisection between the two grid points that bracket it.
 
-    results = [r for r in report.all_results if r.outcome.verdict is Verdict.REFUTED and r.outcome.counterexample]
-    results.sort(key=lambda r: not r.step.id.startswith("seed-"))  # stable: seed steps first
-    for result in results:
-        data = result.outcome.counterexample.to_json()
-        if all(key in data for key in KEYS):
-            try:
-                return result, from_mapping({key: data[key] for key in KEYS}, result.step.id)
-            except UsageError:  # not a valid instance of the mixture model: look further
-                continue
-    return None, None
+    >>> c = tpm_curves([1, 0], [0, 1], 0.5, [0.0, 1.0], beta_grid([0.0, 1.0]))
+    >>> crossings([1, 0], [0, 1], 0.5, [0.0, 1.0], c)
+    []
+    """
+    from . import numeric
+
+    p_A, p_U, r = (np.asarray(v, dtype=np.float64) for v in (p_A, p_U, r))
+
+    def gap(b: float) -> float:
+        return float(numeric.tpm(p_A, p_U, alpha, r, b)[0]) - alpha
+
+    out = []
+    below = curves.below_alpha
+    for i in np.nonzero(below[1:] != below[:-1])[0]:
+        lo, hi = float(curves.beta[i]), float(curves.beta[i + 1])
+        g_lo = gap(lo)
+        while hi - lo > rtol * hi:
+            mid = 0.5 * (lo + hi)
+            if (gap(mid) < 0) == (g_lo < 0):
+                lo = mid
+            else:
+                hi = mid
+        out.append(0.5 * (lo + hi))
+    return out
 
 
-def _intervals(curves: Curves) -> str:
-    b = curves.beta[curves.below_alpha]
-    return f"{b.min():.3g} to {b.max():.3g}" if b.size else ""
+def _caption(inst, curves: Curves, crossing: list[float], table_ref):
+    """The caption as prose; every number is printed from a SymPy number."""
+    from .render.prose import approx, prose
+
+    from .notation import TPM_A as tpm_a, TPM_U as tpm_u, alpha, beta
+
+    star = sp.Symbol("beta^*")
+    below = curves.below_alpha
+    if not below.any():
+        band = prose(" On the plotted range ", sp.Ge(tpm_a, alpha, evaluate=False), " throughout.")
+    elif len(crossing) == 1 and below[0] and not below[-1]:
+        band = prose(
+            " The shaded band is where ", sp.Lt(tpm_a, alpha, evaluate=False), ": every plotted ",
+            sp.Lt(beta, star, evaluate=False), ", where ", approx(star, crossing[0]),
+            " is the crossing, the root of ", sp.Eq(tpm_a, alpha, evaluate=False), " on this range.",
+        )
+    else:
+        points = [approx(beta, b) for b in crossing]
+        band = prose(" The shaded parts are where ", sp.Lt(tpm_a, alpha, evaluate=False), " on the plotted grid")
+        if points:
+            band += prose("; the curves cross at ", *[x for i, p in enumerate(points) for x in ((", " if i else ""), p)])
+        band += prose(".")
+    return prose(
+        "Total probability mass of each component against ", beta, " (log scale) for the instance of ", table_ref,
+        ". Solid curves: ", tpm_a, " and ", tpm_u, "; dashed lines: ", alpha, " and ", 1 - alpha,
+        "; dotted curve: the floor ", model.residual_bound(), " under ", tpm_u, "; vertical line: the instance's ",
+        sp.Eq(beta, inst.beta, evaluate=False), ".", band,
+    )
 
 
 def document_figures(staging: Path, report) -> list:
-    """Write the document's figure into ``staging``; return its :class:`~dpo_mixture.render.Figure`.
+    """Write the figure of every worked example into ``staging``; return their ``FigureFile``s.
 
-    The instance is the counterexample the engine found for the first refuted step (the seed's
-    steps first); without one, the built-in example instance of ``dpo-mixture plot``.
-    Without matplotlib there is no figure: the list is empty and ``build`` goes on.
+    A worked example (a derivation the report marks with ``extras["example_of"]`` and whose
+    paper entry asks for a figure) is drawn when its instance is one of the mixture model:
+    the total masses of that instance against beta.  The first is written as
+    :data:`FIGURE_NAME`, further ones with the example's id appended.  Without matplotlib
+    there are no figures: the list is empty and ``build`` goes on.
     """
     try:
         import matplotlib  # noqa: F401
     except ImportError:
         return []
-    from .cli._instance import EXAMPLE
-    from .render import Figure
+    from .cli import UsageError
+    from .cli._instance import KEYS, from_mapping
+    from .render import FigureFile, Ref
 
-    result, inst = _counterexample(report)
-    if inst is None:
-        fig, curves = instance_figure(EXAMPLE, title=r"Total masses against $\beta$ (example instance)")
-        caption = (
-            "Total probability mass of each component against $\\beta$ for a small example instance "
-            f"($\\alpha = {EXAMPLE.alpha}$). The dotted curve is the floor "
-            f"${_BOUND_TEX}$ under the unaligned mass."
-        )
-    else:
-        fig, curves = instance_figure(inst, title=rf"Total masses against $\beta$: counterexample to step {result.step.id}")
-        span = _intervals(curves)
-        dip = (
-            f" The aligned mass falls below $\\alpha$ for $\\beta$ from {span} on the plotted grid."
-            if span else " On the plotted grid the aligned mass stays at or above $\\alpha$."
-        )
-        caption = (
-            f"Total probability mass of each component against $\\beta$ for the counterexample that the "
-            f"search found for step `{result.step.id}` ($\\alpha = {inst.alpha}$, support of {inst.n} outputs; "
-            f"the vertical line marks its $\\beta = {inst.beta}$).{dip} The dotted curve is the floor "
-            f"${_BOUND_TEX}$ under the unaligned mass."
-        )
-    staging = Path(staging)
-    fig.savefig(staging / FIGURE_NAME, format="png")
-    return [Figure(FIGURE_NAME, caption)]
+    out = []
+    for d in report.derivations:
+        if "example_of" not in d.extras or not d.extras.get("figure", True):
+            continue
+        values = {str(k): v for k, v in d.extras["instance"].items()}
+        try:
+            inst = from_mapping({key: _as_json(values[key]) for key in KEYS}, d.id)
+        except (KeyError, UsageError):
+            continue  # not an instance of the mixture model: nothing to draw
+        fig, curves = instance_figure(inst, title=r"Total masses against $\beta$")
+        a = inst.arrays()
+        crossing = crossings(a["p_A"], a["p_U"], a["alpha"], a["r"], curves)
+        name = FIGURE_NAME if not out else f"{Path(FIGURE_NAME).stem}-{d.id}.png"
+        fig.savefig(Path(staging) / name, format="png", metadata={"Software": None})
+        out.append(FigureFile(d.id, name, _caption(inst, curves, crossing, Ref(f"tab-{d.id}"))))
+    return out
+
+
+def _as_json(value):
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return str(value)

@@ -1,31 +1,43 @@
-"""Shared by ``build`` and ``check``: load derivations and run the engine with progress."""
+"""Shared by ``build`` and ``check``: load a derivations module and run the engine with progress.
+
+The package's own document and a user's module load the same way: a module exposes
+``DERIVATIONS`` (or module-level :class:`~dpo_mixture.proof.Derivation` objects, in the order
+they are defined) and, optionally, ``PAPER``, a :class:`~dpo_mixture.render.Paper` that frames
+the documents.  A module without ``PAPER`` gets :meth:`Paper.default` with its own name.
+"""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
+from types import ModuleType
 
 from ..proof import Derivation, Report
+from ..render.paper import Paper
 from . import UsageError
 
-__all__ = ["load_derivations", "run_report", "add_seed_option"]
+__all__ = ["Loaded", "load", "load_derivations", "run_report", "add_seed_option"]
+
+#: The package's own document: its derivations module.
+OWN_MODULE = "dpo_mixture.derivations"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a derivations module declares: its derivations and the frame of its documents."""
+
+    derivations: tuple[Derivation, ...]
+    paper: Paper
 
 
 def add_seed_option(parser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the counterexample search (default 0)")
 
 
-def load_derivations(path: str | None) -> tuple[Derivation, ...]:
-    """The document's derivations, or those of a user's module at ``path``.
-
-    A user module either defines ``DERIVATIONS`` (a sequence) or module-level
-    :class:`~dpo_mixture.proof.Derivation` objects, taken in the order they are defined.
-    """
-    if path is None:
-        from ..derivations import all_derivations
-
-        return all_derivations()
+def _import_file(path: str) -> ModuleType:
     file = Path(path)
     if file.suffix != ".py":
         raise UsageError(f"PATH {path}: expected a Python file ending in .py")
@@ -45,23 +57,72 @@ def load_derivations(path: str | None) -> tuple[Derivation, ...]:
             raise UsageError(f"PATH {path}: importing it failed: {type(exc).__name__}: {first}") from None
     if problems:
         raise UsageError(f"PATH {path}: {len(problems)} step(s) cannot be checked as built: " + " | ".join(problems))
+    return module
+
+
+def load(path: str | None) -> Loaded:
+    """The derivations and the paper of the module at ``path`` (default: the package's own)."""
+    module = importlib.import_module(OWN_MODULE) if path is None else _import_file(path)
+    where = OWN_MODULE if path is None else f"PATH {path}"
     found = getattr(module, "DERIVATIONS", None)
     if found is None:
         found = [v for v in vars(module).values() if isinstance(v, Derivation)]
     found = tuple(found)
     if not found or not all(isinstance(d, Derivation) for d in found):
-        raise UsageError(f"PATH {path}: defines no dpo_mixture.proof.Derivation (set DERIVATIONS or define some)")
-    return found
+        raise UsageError(f"{where}: defines no dpo_mixture.proof.Derivation (set DERIVATIONS or define some)")
+    paper = getattr(module, "PAPER", None)
+    if paper is None:
+        paper = Paper.default(Path(path).stem if path else module.__name__.rsplit(".", 1)[-1])
+    elif not isinstance(paper, Paper):
+        raise UsageError(f"{where}: PAPER must be a dpo_mixture.Paper, not {type(paper).__name__}")
+    return Loaded(found, paper)
 
 
-def run_report(derivations, seed: int) -> Report:
-    """Run the engine; on a terminal, name each step on stderr as it is decided."""
+def load_derivations(path: str | None) -> tuple[Derivation, ...]:
+    """The derivations of the module at ``path`` (default: the package's own document)."""
+    return load(path).derivations
+
+
+def run_report(derivations, seed: int, examples=()) -> Report:
+    """Run the engine; on a terminal, name each step on stderr as it is decided.
+
+    Each worked example (:class:`~dpo_mixture.render.WorkedExample`) whose step was refuted is
+    then built from that step's counterexample, decided like any other derivation, and placed
+    right after the derivation that holds the step.
+    """
     progress = None
     if sys.stderr.isatty():
         def progress(step_id: str) -> None:
             print(f"\r\033[Kchecking {step_id} ...", end="", file=sys.stderr, flush=True)
     try:
-        return Report.run(derivations, seed=seed, progress=progress, parallel=True)
+        report = Report.run(derivations, seed=seed, progress=progress, parallel=True)
+        return _with_examples(report, tuple(examples), seed, progress)
     finally:
         if progress is not None:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _with_examples(report: Report, examples: tuple, seed: int, progress) -> Report:
+    if not examples:
+        return report
+    derivations = list(report.derivations)
+    results = dict(report.results)
+    established = {r.step.id: r for r in report.all_results}
+    for ex in examples:
+        host = next((d for d in derivations if any(s.id == ex.step for s in d.steps)), None)
+        if host is None:
+            raise UsageError(f"PAPER: worked example of step {ex.step!r}, which no derivation has")
+        counterexample = established[ex.step].outcome.counterexample
+        if counterexample is None:
+            continue  # the step was not refuted: there is no instance to work through
+        instance = dict(counterexample.instance)
+        built = ex.build(instance)
+        if not isinstance(built, Derivation):
+            raise UsageError(f"PAPER: the worked example of {ex.step!r} built a {type(built).__name__}, not a Derivation")
+        built = replace(built, extras={**built.extras, "example_of": ex.step, "instance": instance, "figure": ex.figure})
+        clash = sorted({s.id for s in built.steps} & set(established)) or ([built.id] if built.id in results else [])
+        if clash:
+            raise UsageError(f"PAPER: the worked example of {ex.step!r} reuses ids {clash}")
+        results[built.id] = built.check(seed=seed, progress=progress, established=established)
+        derivations.insert(derivations.index(host) + 1, built)
+    return Report(tuple(derivations), results)

@@ -1,4 +1,9 @@
-"""``dpo-mixture build``: check everything, then write the paper, the blog page and the report."""
+"""``dpo-mixture build [PATH.py]``: check everything, then write the paper, the blog page and the report.
+
+The documents are framed by the module's ``PAPER`` (title, authors, abstract, introduction,
+references, tags, file stem); the package's own paper is built the same way from its own
+derivations module.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +15,18 @@ import sys
 from pathlib import Path
 
 from ..render import render_documents
+from . import UsageError
 from ._files import publish, staging_dir, writable_dir
-from ._run import add_seed_option, load_derivations, run_report
+from ._run import add_seed_option, load, run_report
 
-STEM = "dpo_mixture"
 EXAMPLES = """examples:
-  dpo-mixture build                 writes build/dpo_mixture.{tex,md,pdf} and build/report.json
-  dpo-mixture build --out paper/    the same, into paper/
+  dpo-mixture build                              writes build/dpo_mixture.{tex,md,pdf} and build/report.json
+  dpo-mixture build --out paper/                 the same, into paper/
+  dpo-mixture build mine.py                      the documents of your own derivations module
+  dpo-mixture build --asset-url /assets/img/     link the blog page's figure as /assets/img/FILE.png
 """
 TEX_HINT = (
-    "dpo_mixture.pdf not built: no latexmk or pdflatex on PATH "
+    "PDF not built: no latexmk or pdflatex on PATH "
     "(Debian/Ubuntu: apt-get install texlive-latex-base texlive-latex-recommended latexmk)"
 )
 
@@ -32,7 +39,13 @@ def add_parser(subparsers) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    p.add_argument("path", nargs="?", metavar="PATH.py", help="a Python module defining Derivation objects and, optionally, PAPER (default: the package's own paper)")
     p.add_argument("--out", default="build", metavar="DIR", help="output directory (default: build/)")
+    p.add_argument(
+        "--asset-url", default="", metavar="PREFIX",
+        help="what the blog page puts before a figure's file name (default: nothing, for a page with its PNG beside it; "
+             "al-folio: /assets/img/)",
+    )
     add_seed_option(p)
     p.set_defaults(handler=run)
 
@@ -59,7 +72,7 @@ def compile_pdf(workdir: Path, tex_name: str) -> tuple[bool, str]:
 
 
 def figures_for(staging: Path, report) -> tuple:
-    """Figures to embed; empty unless the plotting extra is installed."""
+    """Figures of the worked examples; empty unless the plotting extra is installed."""
     try:
         from ..plotting import document_figures  # written with the plot extra
     except ImportError:
@@ -67,20 +80,30 @@ def figures_for(staging: Path, report) -> tuple:
     return tuple(document_figures(staging, report))
 
 
+def _asset_url(value: str) -> str:
+    if any(c.isspace() for c in value) or any(c in value for c in "()<>\"\\"):
+        raise UsageError(f"--asset-url {value!r}: a URL prefix may not hold spaces, quotes, brackets or backslashes")
+    return value
+
+
 def run(args) -> int:
+    asset_url = _asset_url(args.asset_url)
+    loaded = load(args.path)
     out = writable_dir(args.out, "--out")
-    report = run_report(load_derivations(None), args.seed)
+    paper = loaded.paper
+    stem = paper.file_stem
+    report = run_report(loaded.derivations, args.seed, paper.examples)
     staging = staging_dir(out)
     try:
         figures = figures_for(staging, report)
-        tex, md = render_documents(report, figures)
-        (staging / f"{STEM}.tex").write_text(tex, encoding="utf-8")
-        (staging / f"{STEM}.md").write_text(md, encoding="utf-8")
+        tex, md = render_documents(report, paper, figures, asset_url=asset_url)
+        (staging / f"{stem}.tex").write_text(tex, encoding="utf-8")
+        (staging / f"{stem}.md").write_text(md, encoding="utf-8")
         (staging / "report.json").write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
-        names = [f"{STEM}.tex", f"{STEM}.md", "report.json"] + [Path(f.path).name for f in figures]
-        ok_pdf, why = compile_pdf(staging, f"{STEM}.tex")
+        names = [f"{stem}.tex", f"{stem}.md", "report.json"] + [f.path for f in figures]
+        ok_pdf, why = compile_pdf(staging, f"{stem}.tex")
         if ok_pdf:
-            names.append(f"{STEM}.pdf")
+            names.append(f"{stem}.pdf")
         elif why != TEX_HINT:
             # TeX is there but failed: the build failed, and the previous files stay as they were
             shutil.rmtree(staging, ignore_errors=True)

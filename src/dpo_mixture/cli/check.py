@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ._run import add_seed_option, load_derivations, run_report
+from ._run import add_seed_option, load, run_report
 
 METHOD_WIDTH = 64
 
@@ -66,7 +66,8 @@ def format_table(report) -> str:
 
 
 def run(args) -> int:
-    report = run_report(load_derivations(args.path), args.seed)
+    loaded = load(args.path)
+    report = run_report(loaded.derivations, args.seed, loaded.paper.examples)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:

@@ -64,16 +64,24 @@ def time_limit(seconds: float | None):
     target = threading.get_ident()
     lock = threading.Lock()
     state = {"done": False, "fired": False}
+    stop = threading.Event()
 
-    def fire() -> None:
-        with lock:
-            if not state["done"]:
+    def watch() -> None:
+        # fire at the deadline, then again every half second while the block still runs:
+        # an exception delivered inside a __del__ or a finally clause can be swallowed
+        if stop.wait(seconds):
+            return
+        while True:
+            with lock:
+                if state["done"]:
+                    return
                 state["fired"] = True
                 _set_async_exc(target, expired)
+            if stop.wait(0.5):
+                return
 
-    timer = threading.Timer(seconds, fire)
-    timer.daemon = True
-    timer.start()
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     try:
         try:
             yield
@@ -81,9 +89,9 @@ def time_limit(seconds: float | None):
             with lock:
                 state["done"] = True
                 fired = state["fired"]
-            timer.cancel()
-            if fired:
-                _set_async_exc(target, None)  # drop the exception if it is still pending
+                if fired:
+                    _set_async_exc(target, None)  # drop the exception if it is still pending
+            stop.set()
     except expired:
         raise TimeLimit(seconds) from None
     if fired:

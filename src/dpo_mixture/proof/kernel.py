@@ -173,10 +173,14 @@ class _Check:
         goal, cert = self.goal, self.cert
         if cert.rule not in RULES:
             raise KernelError(f"unknown rule {cert.rule!r}")
-        for e in (goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions, *(f.relation for f in self.facts)):
-            _check_nodes(e)
         if cert.conclusion != goal.claim or tuple(cert.hypotheses) != tuple(goal.hypotheses):
             raise KernelError("the certificate concludes another statement than the step's")
+        # named operators are opened into what they stand for; every rule works on that
+        goal = self.goal = Goal(open_operators(goal.claim), tuple(open_operators(h) for h in goal.hypotheses),
+                                goal.theory, tuple(open_operators(c) for c in goal.chain),
+                                tuple(open_operators(c) for c in goal.conditions))
+        for e in (goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions, *(f.relation for f in self.facts)):
+            _check_nodes(open_operators(e))
         if cert.rule == "cite":
             ref = cert.get("reference")
             if not isinstance(ref, str) or not ref.strip():
@@ -267,8 +271,8 @@ class _Check:
             self.assumed.append(f"rests on {inst.lemma}, which is assumed ({'; '.join(lemma.assumed) or 'cited'})")
         elif lemma.verdict is not Verdict.PROVED:
             raise KernelError(f"cites {inst.lemma!r}, which is {lemma.verdict.value}")
-        claim = standardize(lemma.claim)
-        hyps = [standardize(h) for h in lemma.hypotheses]
+        claim = standardize(open_operators(lemma.claim))
+        hyps = [standardize(open_operators(h)) for h in lemma.hypotheses]
         # definitions of the lemma's model that this model does not share are unfolded
         foreign = [d for d in lemma.theory.definitions if self.theory.definition(key_of(d.target)) != d]
         if foreign:
@@ -740,6 +744,46 @@ class _Check:
         self.need(difference_is_zero(d_claim, ratio * diff_concl)[0], "identity", "the claim is a multiple of the conclusion")
 
 
+def open_operators(e: sp.Basic) -> sp.Basic:
+    """Replace every named operator (a function with an ``unfold``: ``KL``, ``E_unif``, ...) by
+    what it stands for, and every other function class defined outside SymPy by an undefined
+    function of the same name: the kernel then knows nothing about it but that equal arguments
+    give equal values, and none of its own claims (a sign, an evaluation rule) is believed.
+
+    >>> from dpo_mixture.model import MeanUnif
+    >>> from dpo_mixture.notation import p_A, y
+    >>> open_operators(MeanUnif(p_A[y]))
+    Sum(p_A[y], (y, 1, n))/n
+    """
+    def walk(x: sp.Basic) -> sp.Basic:
+        if isinstance(x, sp.Function) and hasattr(x, "unfold") and not isinstance(x, sp.core.function.AppliedUndef):
+            opened = x.unfold()
+            if opened != x:
+                return walk(opened)
+        if not x.args:
+            return x
+        args = [walk(a) for a in x.args]
+        if isinstance(x, sp.Function) and not isinstance(x, sp.core.function.AppliedUndef) and not _from_sympy(x) \
+                and not _known_function(x):
+            return sp.Function(type(x).__name__)(*args)
+        if all(a is b for a, b in zip(args, x.args)):
+            return x
+        return x.func(*args, evaluate=False) if isinstance(x, sp.Rel) else x.func(*args)
+
+    return walk(e)
+
+
+def _from_sympy(x: sp.Basic) -> bool:
+    return type(x).__module__.startswith("sympy.")
+
+
+def _known_function(x: sp.Basic) -> bool:
+    """The package's own function classes, which the kernel's rules know."""
+    from ..model import RelEntr, SupportMax, SupportMin
+
+    return isinstance(x, (RelEntr, SupportMax, SupportMin))
+
+
 def monotone_goal(claim: sp.Basic, function: str) -> sp.Basic:
     """``f(lhs) op f(rhs)`` for ``f`` = ``exp`` or ``log``: the relation the ``monotone`` rule
     reduces ``lhs op rhs`` to (strategies build their premise's conclusion with it)."""
@@ -851,7 +895,7 @@ def _allowed() -> tuple:
     return (
         sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sp.Sum, sp.Indexed, sp.IndexedBase, sp.Symbol, sp.Number,
         sp.Tuple, sp.Rel, sp.And, sp.Derivative, sp.Limit, sp.Subs, sp.Abs, sp.Max, sp.Min, sp.Heaviside,
-        sp.core.numbers.Pi, sp.core.numbers.Exp1, sp.Lambda,
+        sp.core.numbers.Pi, sp.core.numbers.Exp1, sp.Lambda, sp.core.function.AppliedUndef,
         SupportMax, SupportMin, MeanUnif, CovUnif, Sigmoid, LogSigmoid, RelEntr,
     )
 

@@ -1,54 +1,63 @@
-"""Inline prose markup shared by the writers: ``**bold**``, ``*emphasis*``, ```code```, ``$maths$``."""
+"""Inline markup shared by the writers: ``**bold**``, ``*emphasis*`` and ```code``` in text tokens."""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["split_maths", "to_latex_text"]
+__all__ = ["markup_parts", "to_latex_text", "tex_escape"]
 
-_MATH = re.compile(r"(\$[^$]+\$)")
-_TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}"}
+_TEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
+    "$": r"\$",
+}
+_MARKUP = re.compile(r"`([^`]*)`|\*\*(.+?)\*\*|\*(.+?)\*")
 
 
-def split_maths(text: str) -> list[tuple[bool, str]]:
-    """Split prose into ``(is_maths, piece)`` parts; maths pieces keep no dollar signs.
+def tex_escape(text: str) -> str:
+    """Plain text as LaTeX text: special characters escaped, typographic quotes kept.
 
-    >>> split_maths("a $x$ b")
-    [(False, 'a '), (True, 'x'), (False, ' b')]
+    >>> tex_escape("50% of a_b")
+    '50\\\\% of a\\\\_b'
     """
-    parts = []
-    for piece in _MATH.split(text):
-        if not piece:
-            continue
-        if piece.startswith("$") and piece.endswith("$") and len(piece) > 1:
-            parts.append((True, piece[1:-1]))
-        else:
-            parts.append((False, piece))
-    return parts
-
-
-def _escape(text: str) -> str:
     return "".join(_TEX_SPECIAL.get(c, c) for c in text)
 
 
-def _markup(text: str) -> str:
-    out = []
-    for i, code_part in enumerate(re.split(r"`([^`]*)`", text)):
-        if i % 2 == 1:
-            # identifiers such as step ids may break after a hyphen
-            out.append(r"\texttt{" + _escape(code_part).replace("-", r"-\allowbreak{}") + "}")
-            continue
-        piece = _escape(code_part)
-        piece = re.sub(r"\*\*(.+?)\*\*", r"\\textbf{\1}", piece)
-        piece = re.sub(r"\*(.+?)\*", r"\\emph{\1}", piece)
-        out.append(piece)
-    return "".join(out)
+def markup_parts(text: str) -> list[tuple[str, str]]:
+    """Split text into ``(style, piece)`` with style ``""``, ``"code"``, ``"bold"`` or ``"emph"``.
+
+    >>> markup_parts("a **b** *c* `d`")
+    [('', 'a '), ('bold', 'b'), ('', ' '), ('emph', 'c'), ('', ' '), ('code', 'd')]
+    """
+    out: list[tuple[str, str]] = []
+    pos = 0
+    for m in _MARKUP.finditer(text):
+        if m.start() > pos:
+            out.append(("", text[pos:m.start()]))
+        code, bold, emph = m.groups()
+        out.append(("code", code) if code is not None else ("bold", bold) if bold is not None else ("emph", emph))
+        pos = m.end()
+    if pos < len(text):
+        out.append(("", text[pos:]))
+    return out
 
 
 def to_latex_text(text: str) -> str:
-    """Prose with markdown-style markup as LaTeX.
+    """Text with markup as LaTeX.
 
-    >>> to_latex_text("**Step** [`a-b`]: 50% of $p_{x}$")
-    '\\\\textbf{Step} [\\\\texttt{a-\\\\allowbreak{}b}]: 50\\\\% of $p_{x}$'
+    >>> to_latex_text("**Step** [`a-b`]: 50%")
+    '\\\\textbf{Step} [\\\\texttt{a-\\\\allowbreak{}b}]: 50\\\\%'
     """
-    return "".join(f"${piece}$" if maths else _markup(piece) for maths, piece in split_maths(text))
+    out = []
+    for style, piece in markup_parts(text):
+        tex = tex_escape(piece)
+        if style == "code":
+            # identifiers such as step ids may break after a hyphen
+            out.append(r"\texttt{" + tex.replace("-", r"-\allowbreak{}") + "}")
+        elif style == "bold":
+            out.append(r"\textbf{" + tex + "}")
+        elif style == "emph":
+            out.append(r"\emph{" + tex + "}")
+        else:
+            out.append(tex)
+    return "".join(out)

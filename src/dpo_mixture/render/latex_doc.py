@@ -1,27 +1,36 @@
-"""The paper: a standalone LaTeX article printed from the document blocks."""
+"""The paper: a standalone LaTeX article printed from the document blocks.
+
+Results use ``amsthm`` environments on one shared counter; sections, results, tables and
+figures carry ``\\label`` and are cited with ``\\ref``, so LaTeX's numbers are the ones the
+blocks assigned.  Displays are ``aligned`` blocks in ``equation*`` with the verdict as
+``\\tag*``, which amsmath moves below a line that leaves it no room; nothing is scaled.
+"""
 
 from __future__ import annotations
 
-from .blocks import Display, Env, Figure, Heading, Para, Table
-from .inline import to_latex_text
+from .blocks import (
+    Appendix, Bibliography, CitationMark, Display, Env, Figure, Front, Heading, Link, Math, Para, Proof, Table, Text,
+)
+from .inline import tex_escape, to_latex_text
 from .printer import MACROS
 
-__all__ = ["render_latex", "TITLE"]
-
-TITLE = "Preference tuning as a reweighted mixture: a machine-checked analysis"
+__all__ = ["render_latex"]
 
 _PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[margin=1in]{geometry}
 \usepackage{amsmath,amssymb,amsthm}
 \usepackage{graphicx}
 \usepackage{booktabs}
+\usepackage{longtable}
+\usepackage{array}
+\usepackage{microtype}
+\usepackage[hidelinks]{hyperref}
 \emergencystretch=2em
 \newtheorem{lemma}{Lemma}
 \newtheorem{theorem}[lemma]{Theorem}
 \newtheorem{proposition}[lemma]{Proposition}
 \newtheorem{corollary}[lemma]{Corollary}
-% Shrink a display or table to the line width when (and only when) it is wider.
-\newcommand{\fitwidth}[1]{\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{#1}}
+\newtheorem*{claim}{Claim}
 """
 
 
@@ -29,63 +38,117 @@ def _macros() -> str:
     return "".join(f"\\DeclareMathOperator{{\\{name}}}{{{text}}}\n" for name, text in MACROS.items())
 
 
+def inline(tokens) -> str:
+    """Inline tokens as LaTeX: text with markup, maths, ``\\ref`` links and ``\\cite``."""
+    out = []
+    for t in tokens:
+        if isinstance(t, Text):
+            out.append(to_latex_text(t.text))
+        elif isinstance(t, Math):
+            out.append(f"${t.tex}$")
+        elif isinstance(t, Link):
+            out.append(f"{tex_escape(t.word)}~\\ref{{{t.label}}}" if t.number else tex_escape(t.word))
+        elif isinstance(t, CitationMark):
+            detail = f"[{tex_escape(t.detail)}]" if t.detail else ""
+            out.append(f"\\cite{detail}{{{','.join(t.keys)}}}")
+        else:
+            raise TypeError(f"unknown inline token {type(t).__name__}")
+    return "".join(out)
+
+
 def _display(block: Display) -> str:
     body = " \\\\\n".join(block.lines)
-    tag = f"\\qquad\\text{{\\textsf{{[{block.tag}]}}}}" if block.tag else ""
-    return (
-        "\\begin{equation*}\n\\fitwidth{$\\displaystyle\\begin{aligned}\n"
-        f"{body}\n\\end{{aligned}}{tag}$}}\n\\end{{equation*}}\n"
-    )
+    tag = f"\\tag*{{\\textsf{{[{block.tag}]}}}}" if block.tag else ""
+    return f"\\begin{{equation*}}\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}{tag}\n\\end{{equation*}}\n"
+
+
+def _columns(block: Table) -> str:
+    align = block.align or "l" * len(block.header)
+    wraps = align.count("L")
+    if not wraps:
+        return align
+    share = 0.24 / wraps  # wrapped columns share what the narrow ones leave
+    return "".join(f">{{\\raggedright\\arraybackslash}}p{{{share:.2f}\\linewidth}}" if a == "L" else a for a in align)
 
 
 def _table(block: Table) -> str:
-    cols = "l" * len(block.header)
-    head = " & ".join(to_latex_text(h) for h in block.header)
-    rows = "\n".join(" & ".join(to_latex_text(c) for c in row) + r" \\" for row in block.rows)
-    caption = f"\\par\\smallskip{{\\small {to_latex_text(block.caption)}}}\n" if block.caption else ""
+    head = " & ".join(inline(h) for h in block.header) + r" \\"
+    rows = "\n".join(" & ".join(inline(c) for c in row) + r" \\" for row in block.rows)
+    anchor = f"\\refstepcounter{{table}}\\label{{{block.label}}}" if block.label else ""
+    caption = ""
+    if block.caption or block.label:
+        number = "Table~\\thetable. " if block.label else ""
+        caption = f"{{\\small {number}{inline(block.caption)}}}"
+    if block.long:
+        return (
+            f"{anchor}\n\\begin{{longtable}}{{{_columns(block)}}}\n\\toprule\n{head}\n\\midrule\n\\endhead\n"
+            f"{rows}\n\\bottomrule\n\\end{{longtable}}\n\\begin{{center}}{caption}\\end{{center}}\n"
+        )
+    # a minipage keeps the table and its caption on one page
     return (
-        "\\begin{center}\n"
-        f"\\fitwidth{{\\begin{{tabular}}{{{cols}}}\n\\toprule\n{head} \\\\\n\\midrule\n{rows}\n\\bottomrule\n\\end{{tabular}}}}\n"
-        f"{caption}\\end{{center}}\n"
+        f"\\begin{{center}}\\begin{{minipage}}{{\\linewidth}}\\centering\n{anchor}"
+        f"\\begin{{tabular}}{{{_columns(block)}}}\n\\toprule\n{head}\n\\midrule\n{rows}\n"
+        f"\\bottomrule\n\\end{{tabular}}\\par\\smallskip\n{caption}\n\\end{{minipage}}\\end{{center}}\n"
     )
+
+
+def _figure(block: Figure) -> str:
+    # a float, placed by LaTeX near its first mention; \caption numbers it as the blocks did
+    graphic = f"\\includegraphics[width=0.85\\linewidth]{{{block.path}}}\n" if block.path else ""
+    label = f"\\label{{{block.label}}}" if block.label else ""
+    return (
+        "\\begin{figure}[tbp]\n\\centering\n"
+        f"{graphic}\\caption{{{inline(block.caption)}}}{label}\n\\end{{figure}}\n"
+    )
+
+
+def _bibliography(block: Bibliography) -> str:
+    items = "".join(f"\\bibitem{{{key}}} {inline(text)}\n" for key, _, text in block.entries)
+    return f"\\begin{{thebibliography}}{{{len(block.entries)}}}\n{items}\\end{{thebibliography}}\n\n"
 
 
 def _block(block) -> str:
     if isinstance(block, Heading):
-        return f"\\{'sub' * (block.level - 1)}section{{{to_latex_text(block.text)}}}\n"
+        level = "sub" * (block.level - 1)
+        label = f"\\label{{{block.label}}}" if block.label else ""
+        return f"\\{level}section{{{inline(block.text)}}}{label}\n"
     if isinstance(block, Para):
-        return to_latex_text(block.text) + "\n\n"
+        return inline(block.text) + "\n\n"
     if isinstance(block, Display):
         return _display(block)
     if isinstance(block, Table):
         return _table(block)
     if isinstance(block, Figure):
-        return (
-            "\\begin{center}\n"
-            f"\\includegraphics[width=0.8\\linewidth]{{{block.path}}}\\par\\smallskip\n"
-            f"{{\\small {to_latex_text(block.caption)}}}\n\\end{{center}}\n"
-        )
+        return _figure(block)
     if isinstance(block, Env):
         inner = "".join(_block(b) for b in block.blocks)
-        if block.kind == "proof":
-            return f"\\begin{{proof}}\n{inner}\\end{{proof}}\n\n"
-        return f"\\begin{{{block.kind}}}[{to_latex_text(block.title)}]\n{inner}\\end{{{block.kind}}}\n\n"
+        title = f"[{inline(block.title)}]" if block.title else ""
+        return f"\\begin{{{block.kind}}}{title}\\label{{{block.label}}}\n{inner}\\end{{{block.kind}}}\n\n"
+    if isinstance(block, Proof):
+        inner = "".join(_block(b) for b in block.blocks)
+        return f"\\begin{{proof}}[{block.name}]\n{inner}\\end{{proof}}\n\n"
+    if isinstance(block, Bibliography):
+        return _bibliography(block)
+    if isinstance(block, Appendix):
+        return "\\appendix\n"
+    if isinstance(block, Front):
+        authors = " \\and ".join(tex_escape(a) for a in block.authors)
+        abstract = f"\\begin{{abstract}}\n{inline(block.abstract)}\n\\end{{abstract}}\n\n" if block.abstract else ""
+        return (
+            f"\\title{{{tex_escape(block.title)}}}\n\\author{{{authors}}}\n\\date{{}}\n"
+            f"\\begin{{document}}\n\\maketitle\n\n{abstract}"
+        )
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
 def render_latex(blocks: list) -> str:
-    """The complete ``.tex`` source for ``blocks``.
+    """The complete ``.tex`` source for ``blocks`` (the first of which is the :class:`Front`).
 
-    >>> src = render_latex([Heading("Intro"), Para("Let $x > 0$.")])
-    >>> src.startswith("\\\\documentclass") and "\\\\section{Intro}" in src
+    >>> src = render_latex([Front("A note", ("A. Author",), ()), Heading((Text("Intro"),), 1, "1", "intro"),
+    ...                     Para((Text("Let "), Math("x > 0"), Text(".")))])
+    >>> src.startswith("\\\\documentclass") and "\\\\section{Intro}\\\\label{intro}" in src and "$x > 0$" in src
     True
     """
-    body = "".join(_block(b) for b in blocks)
-    return (
-        _PREAMBLE
-        + _macros()
-        + f"\\title{{{TITLE}}}\n\\author{{Generated by dpo-mixture}}\n\\date{{}}\n"
-        + "\\begin{document}\n\\maketitle\n\n"
-        + body
-        + "\\end{document}\n"
-    )
+    if not blocks or not isinstance(blocks[0], Front):
+        raise ValueError("a document starts with its Front block (title, authors, abstract)")
+    return _PREAMBLE + _macros() + "".join(_block(b) for b in blocks) + "\\end{document}\n"

@@ -1,68 +1,148 @@
-"""The blog page: a Jekyll/al-folio post with ``$$`` maths, printed from the document blocks."""
+"""The blog page: a Jekyll/al-folio post (kramdown, GFM input, MathJax) printed from the blocks.
+
+kramdown reads ``$$...$$`` inside a paragraph as inline maths and on lines of its own as a
+display.  The front matter is YAML with every string double-quoted (a JSON string is a valid
+YAML double-quoted scalar), so a colon in a title cannot break it.  Figures are linked as
+``ASSET_URL + file``; with the default empty prefix the page expects the PNG beside it.
+"""
 
 from __future__ import annotations
 
-from .blocks import Display, Env, Figure, Heading, Para, Table
-from .inline import split_maths
-from .latex_doc import TITLE
+import json
+
+from .blocks import (
+    Appendix, Bibliography, CitationMark, Display, Env, Figure, Front, Heading, Link, Math, Para, Proof, Table, Text,
+)
+from .paper import Paper
 from .printer import MACROS
 
-__all__ = ["render_markdown", "FRONT_MATTER"]
-
-FRONT_MATTER = {
-    "layout": "post",
-    "title": TITLE,
-    "date": "2026-11-27",
-    "description": "Machine-checked analysis of KL-regularized preference tuning with a mixture reference model",
-    "tags": "math dpo machine-learning",
-    "categories": "research",
-    "related_posts": "false",
-}
+__all__ = ["render_markdown", "front_matter"]
 
 
-def _inline(text: str) -> str:
-    # kramdown (Jekyll) reads $$...$$ inside a paragraph as inline maths
-    return "".join(f"$${piece}$$" if maths else piece for maths, piece in split_maths(text))
+def front_matter(paper: Paper) -> str:
+    """al-folio's front matter for ``paper``, as YAML.
+
+    >>> print(front_matter(Paper("A: note", tags=("math",))), end="")
+    ---
+    layout: post
+    title: "A: note"
+    description: ""
+    tags: "math"
+    categories: ""
+    related_posts: false
+    ---
+    """
+    fields = [("layout", "post"), ("title", paper.title)]
+    if paper.date:
+        fields.append(("date", paper.date))
+    fields += [
+        ("description", paper.description),
+        ("tags", " ".join(paper.tags)),
+        ("categories", " ".join(paper.categories)),
+    ]
+    lines = [f"{key}: {value}" if key in ("layout", "date") else f"{key}: {json.dumps(value, ensure_ascii=False)}"
+             for key, value in fields]
+    return "---\n" + "\n".join(lines) + "\nrelated_posts: false\n---\n"
 
 
-def _cell(text: str) -> str:
-    # a bar would end the table cell; inside maths \vert prints the same bar
-    return "".join(f"$${piece.replace('|', chr(92) + 'vert ')}$$" if maths else piece.replace("|", "\\|") for maths, piece in split_maths(text))
+def _liquid_safe(tex: str) -> str:
+    """Maths that Jekyll's Liquid pass leaves alone: ``{{`` and ``{%`` would start a Liquid tag.
+
+    >>> _liquid_safe("x^{{2}}")
+    'x^{ {2}}'
+    """
+    return tex.replace("{{", "{ {").replace("{%", "{ %")
 
 
-def _block(block, numbers: dict) -> str:
-    if isinstance(block, Heading):
-        return f"{'#' * (block.level + 1)} {block.text}\n\n"
-    if isinstance(block, Para):
-        return _inline(block.text) + "\n\n"
-    if isinstance(block, Display):
-        body = " \\\\\n".join(block.lines)
-        tag = f"\\qquad\\text{{[{block.tag}]}}" if block.tag else ""
-        return f"$$\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}{tag}\n$$\n\n"
-    if isinstance(block, Table):
-        head = "| " + " | ".join(_cell(h) for h in block.header) + " |"
-        rule = "|" + "|".join("---" for _ in block.header) + "|"
-        rows = "\n".join("| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows)
-        caption = f"\n\n*{_inline(block.caption)}*" if block.caption else ""
-        return f"{head}\n{rule}\n{rows}{caption}\n\n"
-    if isinstance(block, Figure):
-        return f"![{block.caption}]({block.path})\n\n*{_inline(block.caption)}*\n\n"
-    if isinstance(block, Env):
-        inner = "".join(_block(b, numbers) for b in block.blocks)
-        if block.kind == "proof":
-            return f"*Proof.*\n\n{inner}$$\\blacksquare$$\n\n"
-        return f"**{block.kind.capitalize()} {block.number} ({block.title}).** {inner}"
-    raise TypeError(f"unknown block {type(block).__name__}")
+def inline(tokens, in_table: bool = False) -> str:
+    out = []
+    for t in tokens:
+        if isinstance(t, Text):
+            text = t.text.replace("|", "\\|") if in_table else t.text
+            out.append(text)
+        elif isinstance(t, Math):
+            out.append(f"$${_liquid_safe(t.tex)}$$")
+        elif isinstance(t, Link):
+            out.append(f"[{t.word} {t.number}](#{t.label})" if t.number else f"[{t.word}](#{t.label})")
+        elif isinstance(t, CitationMark):
+            links = ", ".join(f"[{n}](#ref-{k})" for k, n in zip(t.keys, t.numbers))
+            detail = f", {t.detail}" if t.detail else ""
+            out.append(f"\\[{links}{detail}\\]")
+        else:
+            raise TypeError(f"unknown inline token {type(t).__name__}")
+    return "".join(out)
 
 
-def render_markdown(blocks: list) -> str:
-    """The complete Markdown page for ``blocks``, with the macros it uses defined up front.
+class _Writer:
+    def __init__(self, asset_url: str):
+        self.asset_url = asset_url
 
-    >>> page = render_markdown([Para("Let $x > 0$.")])
-    >>> page.startswith("---\\nlayout: post") and "$$x > 0$$" in page
+    def block(self, block) -> str:
+        if isinstance(block, Heading):
+            number = f"{block.number} " if block.number else ""
+            anchor = f" {{#{block.label}}}" if block.label else ""
+            return f"{'#' * (block.level + 1)} {number}{inline(block.text)}{anchor}\n\n"
+        if isinstance(block, Para):
+            return inline(block.text) + "\n\n"
+        if isinstance(block, Display):
+            body = " \\\\\n".join(_liquid_safe(line) for line in block.lines)
+            tag = f"\\qquad\\text{{[{block.tag}]}}" if block.tag else ""
+            return f"$$\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}{tag}\n$$\n\n"
+        if isinstance(block, Table):
+            head = "| " + " | ".join(inline(h, True) for h in block.header) + " |"
+            align = block.align or "l" * len(block.header)
+            rule = "|" + "|".join({"c": ":---:", "r": "---:"}.get(a, "---") for a in align) + "|"
+            rows = "\n".join("| " + " | ".join(inline(c, True) for c in row) + " |" for row in block.rows)
+            anchor = f'<span id="{block.label}"></span>' if block.label else ""
+            number = f"*Table {block.number}.* " if block.number else ""
+            caption = f"\n\n{anchor}{number}{inline(block.caption)}" if (block.caption or anchor) else ""
+            return f"{head}\n{rule}\n{rows}{caption}\n\n"
+        if isinstance(block, Figure):
+            number = f"Figure {block.number}" if block.number else "Figure"
+            anchor = f'<span id="{block.label}"></span>' if block.label else ""
+            image = f"![{number}]({self.asset_url}{block.path})\n\n" if block.path else ""
+            return f"{image}{anchor}*{number}.* {inline(block.caption)}\n\n"
+        if isinstance(block, Env):
+            title = f" ({inline(block.title)})" if block.title else ""
+            number = f" {block.number}" if block.number else ""
+            head = f'<span id="{block.label}"></span>**{block.word}{number}**{title}**.**'
+            return self.lead(head, block.blocks)
+        if isinstance(block, Proof):
+            return self.lead(f"*{block.name}.*", block.blocks) + '<p style="text-align: right">&#8718;</p>\n\n'
+
+        if isinstance(block, Bibliography):
+            items = "".join(f'{n}. <span id="ref-{key}"></span>{inline(text)}\n' for key, n, text in block.entries)
+            return f"## References {{#references}}\n\n{items}\n"
+        if isinstance(block, Appendix):
+            return ""
+        if isinstance(block, Front):
+            byline = f"*{', '.join(block.authors)}*\n\n" if block.authors else ""
+            abstract = f"**Abstract.** {inline(block.abstract)}\n\n" if block.abstract else ""
+            return byline + abstract
+        raise TypeError(f"unknown block {type(block).__name__}")
+
+
+    def lead(self, head: str, blocks) -> str:
+        """``head`` starts the first paragraph of ``blocks``, or stands alone before a display."""
+        inner = "".join(self.block(b) for b in blocks)
+        if blocks and isinstance(blocks[0], Para):
+            return f"{head} {inner}"
+        return f"{head}\n\n{inner}"
+
+
+def _macros() -> str:
+    # defined in a hidden block, so that the definitions take no room on the page
+    defs = "\n".join(f"\\newcommand{{\\{name}}}{{\\operatorname{{{text}}}}}" for name, text in MACROS.items())
+    return f'<div style="display: none" markdown="1">\n\n$$\n{defs}\n$$\n\n</div>\n\n'
+
+
+def render_markdown(blocks: list, paper: Paper, asset_url: str = "") -> str:
+    """The complete Markdown page for ``blocks``: front matter, macros, then the body.
+
+    >>> page = render_markdown([Front("A note", (), ()), Para((Text("Let "), Math("x > 0"), Text(".")))], Paper("A note"))
+    >>> page.startswith('---\\nlayout: post\\ntitle: "A note"') and "$$x > 0$$" in page
     True
     """
-    front = "---\n" + "".join(f"{k}: {v}\n" for k, v in FRONT_MATTER.items()) + "---\n\n"
-    macros = "$$\n" + "".join(f"\\newcommand{{\\{name}}}{{\\operatorname{{{text}}}}}\n" for name, text in MACROS.items()) + "$$\n\n"
-    numbers: dict = {}
-    return front + macros + "".join(_block(b, numbers) for b in blocks)
+    writer = _Writer(asset_url)
+    body = "".join(writer.block(b) for b in blocks)
+    return front_matter(paper) + "\n" + _macros() + body

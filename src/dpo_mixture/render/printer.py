@@ -4,7 +4,7 @@ Nothing here edits printed strings: each kind of node has its own ``_print_<Clas
 
 >>> from dpo_mixture.notation import p_ref, r, beta, y, Z, TPM_A, alpha
 >>> latex(p_ref[y] * sp.exp(r[y] / beta) / Z)
-'\\\\frac{p_{\\\\mathrm{ref}}(y|x) e^{r(y;x)/\\\\beta}}{Z(x)}'
+'\\\\frac{p_{\\\\mathrm{ref}}(y \\\\mid x) e^{r(y;x)/\\\\beta}}{Z(x)}'
 >>> latex(sp.Ge(TPM_A, alpha))
 '\\\\TPM(\\\\mathcal{A};x) \\\\geq \\\\alpha(x)'
 """
@@ -16,18 +16,26 @@ from sympy.printing.latex import LatexPrinter
 
 from ..notation import INDEXED_LATEX, LATEX_NAMES, n
 
-__all__ = ["NotationPrinter", "latex", "MACROS"]
+__all__ = ["NotationPrinter", "latex", "MACROS", "PARAMETERS"]
 
 #: Operator names the documents declare: ``\\supp`` prints "supp" upright, and so on.
 #: The paper declares them with ``\\DeclareMathOperator``, the blog page with ``\\newcommand``.
 MACROS: dict[str, str] = {"supp": "supp", "TPM": "TPM", "unif": "unif", "card": "card", "KL": "KL"}
+
+#: Scalar parameters: printed first in a product, and so are sums of them, as in ``(1 - alpha) M_U``.
+PARAMETERS: frozenset[str] = frozenset({"alpha", "beta", "lambda", "t", "n"})
+#: Counts print before every other factor: ``n \alpha (1 - \alpha)``.
+COUNTS: frozenset[str] = frozenset({"n"})
+
+_CHAINABLE = (sp.StrictLessThan, sp.LessThan)
 
 
 class NotationPrinter(LatexPrinter):
     """Prints symbols, entries over the support and sums the way the seed writes them."""
 
     printmethod = "_latex"
-    _default_settings = {**LatexPrinter._default_settings, "mul_symbol": None}
+    #: ``inline``: fractions as ``a/b``, for maths inside a sentence or a table cell.
+    _default_settings = {**LatexPrinter._default_settings, "mul_symbol": None, "inline": False}
 
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         if expr.name in LATEX_NAMES:
@@ -49,11 +57,13 @@ class NotationPrinter(LatexPrinter):
         if base.is_Number:
             rank = 0
         elif isinstance(base, sp.Symbol):
-            rank = 1 if base.name in ("alpha", "beta", "lambda", "t") else 1.5
+            rank = 0.5 if base.name in COUNTS else 1 if base.name in PARAMETERS else 1.5
+        elif isinstance(base, sp.Add) and all(s.name in PARAMETERS for s in base.free_symbols):
+            rank = 1.2  # (1 - alpha) before the quantity it weights
+        elif isinstance(base, sp.Indexed):
+            rank = 1.8  # p(y) (...): a function value before a bracket
         elif isinstance(base, sp.Add):
             rank = 2
-        elif isinstance(base, sp.Indexed):
-            rank = 3
         elif isinstance(base, sp.Sum):
             rank = 4
         elif isinstance(base, sp.exp):
@@ -64,13 +74,20 @@ class NotationPrinter(LatexPrinter):
 
     def _print_product(self, factors: list[sp.Expr]) -> str:
         factors = sorted(factors, key=self._factor_rank)
-        parts = []
+        out = ""
         for i, f in enumerate(factors):
             tex = self._print(f)
+            if isinstance(f, sp.log) and i < len(factors) - 1:
+                tex = self._print_log(f, bracket=True)  # log(p/q) e^{...}, not log p/q e^{...}
             if len(factors) > 1 and self._needs_mul_brackets(f, first=(i == 0), last=(i == len(factors) - 1)):
                 tex = r"\left(%s\right)" % tex
-            parts.append(tex)
-        return " ".join(parts)
+            if i:
+                # a one-letter factor before a function value: t\,r(y;x), never "tr(y;x)"
+                lone = len(prev) == 1 and prev.isalpha()
+                out += r"\, " if lone and isinstance(f, (sp.Indexed, sp.Function)) else " "
+            out += tex
+            prev = tex
+        return out
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         # Order factors as the seed does: numbers, scalars, entries over the support, sums,
@@ -84,7 +101,82 @@ class NotationPrinter(LatexPrinter):
         num_tex = self._print_product(num_f) if num_f else "1"
         if not den_f:
             return num_tex
-        return r"\frac{%s}{%s}" % (num_tex, self._print_product(den_f))
+        den_tex = self._print_product(den_f)
+        if self._settings["inline"]:
+            # a/b in running text: brackets around a sum or a product, none around one factor
+            if len(num_f) == 1 and isinstance(num_f[0], sp.Add):
+                num_tex = r"\left(%s\right)" % num_tex
+            if len(den_f) > 1 or isinstance(den_f[0], sp.Add):
+                den_tex = r"\left(%s\right)" % den_tex
+            return f"{num_tex}/{den_tex}"
+        return r"\frac{%s}{%s}" % (num_tex, den_tex)
+
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        if self._settings["inline"] and expr.q != 1:
+            sign = "- " if expr.p < 0 else ""
+            return f"{sign}{abs(expr.p)}/{expr.q}"
+        return super()._print_Rational(expr)
+
+    def _as_ordered_terms(self, expr: sp.Basic, order: str | None = None) -> list:
+        terms = super()._as_ordered_terms(expr, order=order)
+        if not isinstance(expr, sp.Add):
+            return terms
+        if sp.Add(*expr.args).args != expr.args:
+            # built with evaluate=False, e.g. (a + c) - (b + c): keep the author's order
+            return list(expr.args)
+        # a positive term first: "a - b", not "-b + a"
+        first = next((i for i, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
+        return terms[first:first + 1] + terms[:first] + terms[first + 1:]
+
+    def _print_Heaviside(self, expr: sp.Heaviside, exp: str | None = None) -> str:
+        # the indicator 1[a >= b] for Heaviside(a - b, 1), which is 1 exactly where a >= b
+        arg = expr.args[0]
+        at_zero = expr.args[1] if len(expr.args) > 1 else None
+        rel = r"\geq" if at_zero == 1 else ">" if at_zero == 0 else None
+        if rel is None:
+            return super()._print_Heaviside(expr, exp)
+        terms = self._as_ordered_terms(arg) if isinstance(arg, sp.Add) else [arg]
+        if len(terms) == 2 and terms[1].could_extract_minus_sign():
+            inside = f"{self._print(terms[0])} {rel} {self._print(-terms[1])}"
+        else:
+            inside = f"{self._print(arg)} {rel} 0"
+        tex = r"\mathbf{1}\left[%s\right]" % inside
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+    def _print_Subs(self, expr: sp.Subs) -> str:
+        # "evaluated at" as \right\vert: no bare bar, which Markdown would read as a table cell
+        body, variables, points = expr.args
+        at = ", ".join(f"{self._print(v)} = {self._print(p)}" for v, p in zip(variables, points))
+        return r"\left. %s \right\vert_{%s}" % (self._print(body), at)
+
+    def _print_And(self, expr: sp.And) -> str:
+        # 0 < x and x < 1 print as the chain 0 < x < 1; separate chains are set apart
+        return r",\quad ".join(self._print_chain(c) for c in chains(expr))
+
+    def _print_chain(self, links: list) -> str:
+        out = self._print(links[0].lhs)
+        for rel in links:
+            out += f" {self._relation_symbol(rel)} {self._print(rel.rhs)}"
+        return out
+
+    def _relation_symbol(self, rel: sp.Basic) -> str:
+        return {"==": "=", "<": "<", "<=": r"\leq", ">": ">", ">=": r"\geq", "!=": r"\neq"}[rel.rel_op]
+
+    def _print_Function(self, expr: sp.Function, exp: str | None = None) -> str:
+        # a function the author names (g, h) prints as g(t), not g{\left(t \right)}
+        if isinstance(type(expr), sp.core.function.UndefinedFunction):
+            tex = "%s(%s)" % (self._print(sp.Symbol(expr.func.__name__)), ", ".join(self._print(a) for a in expr.args))
+            return tex if exp is None else "%s^{%s}" % (tex, exp)
+        return super()._print_Function(expr, exp=exp)
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        # g'(t) and g''(t) for a named function of one variable
+        f = expr.expr
+        if isinstance(type(f), sp.core.function.UndefinedFunction) and len(f.args) == 1 and len(expr.variables) <= 2 \
+                and set(expr.variables) == {f.args[0]}:
+            primes = "'" * len(expr.variables)
+            return "%s%s(%s)" % (self._print(sp.Symbol(f.func.__name__)), primes, self._print(f.args[0]))
+        return super()._print_Derivative(expr)
 
     def _print_Sum(self, expr: sp.Sum) -> str:
         # Sums over the whole support print as \sum_{y}; other ranges keep their limits.
@@ -108,7 +200,7 @@ class NotationPrinter(LatexPrinter):
                 den_tex = r"\left(%s\right)" % den_tex
             if isinstance(num, sp.Add):
                 sign = ""
-                if sp.Add.make_args(num)[0].could_extract_minus_sign():
+                if num.could_extract_minus_sign():
                     sign, num = "-", -num
                 inner = r"%s\left(%s\right)/%s" % (sign, self._print(num), den_tex)
             else:
@@ -118,16 +210,62 @@ class NotationPrinter(LatexPrinter):
         tex = "e^{%s}" % inner
         return tex if exp is None else r"\left(%s\right)^{%s}" % (tex, exp)
 
-    def _print_log(self, expr: sp.log, exp: str | None = None) -> str:
+    def _print_log(self, expr: sp.log, exp: str | None = None, bracket: bool = False) -> str:
         arg = expr.args[0]
         inner = self._print(arg)
-        if isinstance(arg, (sp.Symbol, sp.Indexed)) and not isinstance(arg, sp.Mul):
-            tex = r"\log %s" % inner
+        plain = isinstance(arg, (sp.Symbol, sp.Indexed)) or (isinstance(arg, sp.Function) and not bracket)
+        if plain or (inner.startswith(r"\frac") and not bracket):
+            tex = r"\log %s" % inner  # log p(y), log p/q: a fraction needs no brackets
         else:
             tex = r"\log\left(%s\right)" % inner
         return tex if exp is None else r"\log^{%s}\left(%s\right)" % (exp, inner)
 
 
+def chains(expr: sp.Basic) -> list[list[sp.Basic]]:
+    """The parts of a conjunction, with inequalities joined into chains ``a < b < c``.
+
+    ``>`` and ``>=`` are read as ``<`` and ``<=`` with the sides swapped; a chain continues
+    where one inequality ends with the term the next begins with.
+
+    >>> u = sp.Symbol("u")
+    >>> [[str(r) for r in c] for c in chains(sp.And(sp.Gt(1, u), sp.Lt(0, u), sp.Eq(u, 2)))]
+    [['0 < u', 'u < 1'], ['Eq(u, 2)']]
+    """
+    parts = list(expr.args) if isinstance(expr, sp.And) else [expr]
+    parts = [_as_less(p) for p in parts]
+    ineqs = [p for p in parts if isinstance(p, _CHAINABLE)]
+    out: list[list[sp.Basic]] = []
+    used: set[int] = set()
+    for i, rel in enumerate(ineqs):
+        if i in used or any(j not in used and j != i and o.rhs == rel.lhs for j, o in enumerate(ineqs)):
+            continue  # not the start of a chain
+        used.add(i)
+        chain = [rel]
+        while True:
+            nxt = next((j for j, o in enumerate(ineqs) if j not in used and o.lhs == chain[-1].rhs), None)
+            if nxt is None:
+                break
+            used.add(nxt)
+            chain.append(ineqs[nxt])
+        out.append(chain)
+    out.extend([rel] for i, rel in enumerate(ineqs) if i not in used)  # cycles, if any
+    out.extend([p] for p in parts if not isinstance(p, _CHAINABLE))
+    return out
+
+
+def _as_less(rel: sp.Basic) -> sp.Basic:
+    if isinstance(rel, sp.StrictGreaterThan):
+        return sp.Lt(rel.rhs, rel.lhs, evaluate=False)
+    if isinstance(rel, sp.GreaterThan):
+        return sp.Le(rel.rhs, rel.lhs, evaluate=False)
+    return rel
+
+
 def latex(expr: sp.Basic, **settings) -> str:
-    """Print ``expr`` as LaTeX in the project's notation."""
+    """Print ``expr`` as LaTeX in the project's notation (``inline=True`` for running text).
+
+    >>> from dpo_mixture.notation import alpha, Z
+    >>> latex(alpha / Z), latex(alpha / Z, inline=True)
+    ('\\\\frac{\\\\alpha(x)}{Z(x)}', '\\\\alpha(x)/Z(x)')
+    """
     return NotationPrinter(settings).doprint(expr)

@@ -1,0 +1,463 @@
+"""Assemble the document: the paper's frame around the checked derivations, then the machine log.
+
+The body reads like mathematics: every derivation becomes a section, a theorem-like one states
+its result in an environment and proves it step by step, each step a sentence (its
+justification) and a display printed from the relation the engine decided, with the verdict as
+a margin tag.  A step with hypotheses reads "Assume ... . Then".  The appendix lists every
+step's id, method and verdict in one table.
+
+Numbers (sections, results, tables, figures, citations) are assigned here once, in reading
+order, and both writers print them; the paper writer also emits ``\\label``/``\\ref`` so that
+LaTeX numbers agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from ..proof import Derivation, Report, StepResult, Verdict
+from ..proof.evaluate import evaluate
+from ..proof.facts import unfold
+from .blocks import (
+    Appendix, Bibliography, CitationMark, Display, Env, Figure, Front, Heading, Link, Math, Para, Proof, Table, Text,
+)
+from .layout import relation_lines, width
+from .paper import Paper
+from .printer import latex
+
+
+def _tex(expr: Any) -> str:
+    """Maths inside a sentence or a table cell: fractions as a/b."""
+    return latex(expr, inline=True)
+from .prose import Citation, Prose, Ref, as_prose
+
+__all__ = ["FigureFile", "document_blocks", "THEOREM_KINDS"]
+
+#: Derivation kinds printed as numbered theorem-like environments (one shared counter).
+THEOREM_KINDS = ("Lemma", "Theorem", "Proposition", "Corollary")
+#: Kinds printed as an unnumbered environment, named by the derivation's ``extras["name"]``.
+CLAIM_KINDS = ("Claim",)
+#: Hypotheses are written inline when each is at most the first width (em) and all together at
+#: most the second; otherwise they are displayed.  Inline maths cannot break inside a formula.
+_INLINE_HYPOTHESIS_EM = 20.0
+_INLINE_HYPOTHESES_EM = 30.0
+
+
+@dataclass(frozen=True)
+class FigureFile:
+    """A figure written beside the documents: its file name and caption, for one derivation."""
+
+    derivation: str
+    path: str
+    caption: Prose
+
+
+@dataclass
+class _Target:
+    word: str
+    number: str
+    label: str  # the label the paper writer puts on the target
+
+
+class _Numbers:
+    """Numbers of everything a reference can point at, assigned in reading order."""
+
+    def __init__(self) -> None:
+        self.targets: dict[str, _Target] = {}
+        self.counts: dict[str, int] = {}
+
+    def add(self, label: str, word: str, counter: str | None) -> str:
+        number = ""
+        if counter is not None:
+            self.counts[counter] = self.counts.get(counter, 0) + 1
+            number = str(self.counts[counter])
+        if label in self.targets:
+            raise ValueError(f"label {label!r} is used twice in the document")
+        self.targets[label] = _Target(word, number, label)
+        return number
+
+
+class _Builder:
+    def __init__(self, report: Report, paper: Paper, figures: tuple[FigureFile, ...]):
+        self.report = report
+        self.paper = paper
+        self.figures = {f.derivation: f for f in figures}
+        self.examples = {}  # derivation id of a worked example -> the step whose instance it uses
+        self.example_of = {}  # step id -> derivation id of its worked example
+        for ex in paper.examples:
+            for d in report.derivations:
+                if d.extras.get("example_of") == ex.step:
+                    self.examples[d.id] = ex
+                    self.example_of[ex.step] = d.id
+        self.cite_numbers = {ref.key: i + 1 for i, ref in enumerate(paper.references)}
+        self.cited: set[str] = set()
+        self.numbers = _Numbers()
+        self._number_everything()
+
+    # --- numbering ------------------------------------------------------------------------
+    def _number_everything(self) -> None:
+        n = self.numbers
+        section = 0
+        if self.paper.introduction:
+            section += 1
+            n.add("introduction", "Section", "section")
+        for d in self.report.derivations:
+            n.add(_section_label(d), "Section", "section")
+            if d.kind not in THEOREM_KINDS and d.kind not in CLAIM_KINDS:
+                n.targets[d.id] = n.targets[_section_label(d)]  # a plain section is cited by its id too
+            if d.kind in THEOREM_KINDS:
+                n.add(d.id, d.kind, "result")
+            elif d.kind in CLAIM_KINDS:
+                n.add(d.id, d.extras.get("name") or d.title, None)
+            for r in self.report.results[d.id]:
+                if self._has_table(r):
+                    n.add(_table_label(r.step.id), "Table", "table")
+            if d.id in self.examples:
+                n.add(_table_label(d.id), "Table", "table")
+                if d.extras.get("quantities"):
+                    n.add(_table_label(f"{d.id}-values"), "Table", "table")
+                if self.examples[d.id].figure:
+                    n.add(_figure_label(d.id), "Figure", "figure")
+        if self.paper.conclusion:
+            n.add("conclusion", "Section", "section")
+        n.add("appendix-log", "Appendix", "appendix")
+        n.targets["appendix-log"].number = "A"
+        n.add("table-log", "Table", "table")
+
+    def _has_table(self, r: StepResult) -> bool:
+        return r.outcome.counterexample is not None and r.step.id not in self.example_of
+
+    # --- inline ---------------------------------------------------------------------------
+    def inline(self, value: Any) -> tuple:
+        """Tokens for prose, a plain string (``$...$`` read as LaTeX, for users' modules), or maths."""
+        if isinstance(value, sp.Basic):
+            return (Math(_tex(value)),)
+        if isinstance(value, str):
+            out = []
+            for i, piece in enumerate(re.split(r"\$([^$]+)\$", value)):
+                if piece:
+                    out.append(Math(piece) if i % 2 else Text(piece))
+            return tuple(out)
+        out = []
+        for part in as_prose(value).parts:
+            if isinstance(part, str):
+                out.append(Text(part))
+            elif isinstance(part, sp.Basic):
+                out.append(Math(_tex(part)))
+            elif isinstance(part, Ref):
+                out.append(self.link(part))
+            elif isinstance(part, Citation):
+                out.append(self.citation(part))
+        return tuple(out)
+
+    def link(self, ref: Ref) -> Link:
+        target = self.numbers.targets.get(ref.label)
+        if target is None:
+            raise ValueError(f"reference to {ref.label!r}, which is no result, section, table or figure of the document")
+        word = target.word if ref.capital or not target.number else target.word.lower()
+        return Link(target.label, word, target.number)
+
+    def citation(self, cite: Citation) -> CitationMark:
+        missing = [k for k in cite.keys if k not in self.cite_numbers]
+        if missing:
+            raise ValueError(f"citation of {missing}, which the paper's references do not list")
+        self.cited.update(cite.keys)
+        return CitationMark(cite.keys, tuple(self.cite_numbers[k] for k in cite.keys), cite.detail)
+
+    # --- steps ----------------------------------------------------------------------------
+    def step_blocks(self, r: StepResult, d: Derivation) -> list:
+        step, outcome = r.step, r.outcome
+        tag = outcome.verdict.value if r.ok else f"{outcome.verdict.value}, expected {step.expected.value}"
+        blocks: list = []
+        text = list(self.inline(step.justification))
+        hyps = tuple(r.assumptions)
+        # a step the engine accepted reads "Assume ... . Then"; any other "If ..., then", which asserts nothing
+        accepted = outcome.verdict in (Verdict.PROVED, Verdict.ASSUMED)
+        opening, closing = ("Assume ", ". Then") if accepted else ("If ", ", then")
+        widths = [width(latex(h)) for h in hyps]
+        if hyps and max(widths) <= _INLINE_HYPOTHESIS_EM and sum(widths) <= _INLINE_HYPOTHESES_EM:
+            text += [Text(" " + opening)] if text else [Text(opening)]
+            for i, h in enumerate(hyps):
+                if i:
+                    text.append(Text(" and " if i == len(hyps) - 1 else ", "))
+                text.append(Math(_tex(h)))
+            text.append(Text(closing))
+            blocks.append(Para(tuple(text)))
+        elif hyps:
+            blocks.append(Para(tuple(text) + (Text((" " if text else "") + opening.strip()),)))
+            blocks.append(Display(tuple(line for h in hyps for line in relation_lines(h))))
+            blocks.append(Para((Text(closing.strip(". ,").capitalize() if accepted else "then"),)))
+        elif text:
+            blocks.append(Para(tuple(text)))
+        blocks.append(Display(relation_lines(step.claim, step.chain), tag=tag))
+        ce = outcome.counterexample
+        if ce is not None and step.id in self.example_of:
+            section = self.numbers.targets[_section_label_id(self.example_of[step.id])]
+            blocks.append(Para((
+                Text("The engine's search finds an instance that satisfies the hypotheses and violates the claim; "),
+                Link(_section_label_id(self.example_of[step.id]), section.word, section.number),
+                Text(" works through it."),
+            )))
+        elif ce is not None:
+            blocks.extend(self.counterexample_blocks(r, d))
+        return blocks
+
+    def counterexample_blocks(self, r: StepResult, d: Derivation) -> list:
+        ce = r.outcome.counterexample
+        vectors = [(name, v) for name, v in ce.values.items() if isinstance(v, tuple)]
+        scalars = [(name, v) for name, v in ce.values.items() if not isinstance(v, tuple)]
+        index = sp.Symbol("y", integer=True, positive=True)
+        header = ((Math("y"),),) + tuple((Math(_tex(sp.IndexedBase(name)[index])),) for name, _ in vectors)
+        rows = tuple(
+            ((Math(str(i + 1)),),) + tuple((Math(_number(v[i])),) for _, v in vectors)
+            for i in range(ce.n)
+        )
+        label = _table_label(r.step.id)
+        caption: list = [Text("A counterexample that the search found, ")]
+        caption += _confirmation(ce.confirmation)
+        caption.append(Text(": the instance"))
+        for i, (name, v) in enumerate(scalars):
+            caption += [Text(", " if i else " "), Math(f"{_tex(sp.Symbol(name))} = {_number(v)}")]
+        shown = self.shown_values(r, d)
+        if shown:
+            caption.append(Text("; there "))
+            for i, tex in enumerate(shown):
+                caption += [Text(", " if i else ""), Math(tex)]
+        caption.append(Text("."))
+        number = self.numbers.targets[label].number
+        return [Table(header, rows, tuple(caption), number=number, label=label, align="c" * len(header))]
+
+    def shown_values(self, r: StepResult, d: Derivation) -> list[str]:
+        ce = r.outcome.counterexample
+        facts = tuple(d.context) + tuple(r.step.facts)
+        out = []
+        listed = {str(name) for name in ce.values}  # the instance's own values are in the caption already
+        for expr in r.step.show:
+            if isinstance(expr, sp.Symbol) and expr.name in listed:
+                continue
+            value = sp.sympify(evaluate(unfold(expr, facts), ce.instance, "exact"))
+            shown = f"= {_tex(value)}" if value.is_Rational else r"\approx " + _number(sp.N(value, 12), digits=6)
+            out.append(f"{_tex(expr)} {shown}")
+        return out
+
+    # --- derivations ----------------------------------------------------------------------
+    def derivation_blocks(self, d: Derivation) -> list:
+        results = self.report.results[d.id]
+        label = _section_label(d)
+        blocks: list = [Heading(self.inline(d.title), 1, self.numbers.targets[label].number, label)]
+        if d.intro:
+            blocks.append(Para(self.inline(d.intro)))
+        steps = [b for r in results for b in self.step_blocks(r, d)]
+        if d.kind in THEOREM_KINDS or d.kind in CLAIM_KINDS:
+            inner: list = []
+            if d.statement_text:
+                inner.append(Para(self.inline(d.statement_text)))
+            for rel in d.statement:
+                inner.append(Display(relation_lines(rel)))
+            target = self.numbers.targets[d.id]
+            name = d.extras.get("name", "")
+            if d.kind in CLAIM_KINDS:
+                blocks.append(Env("claim", d.kind, "", self.inline(name), d.id, tuple(inner)))
+            else:
+                blocks.append(Env(d.kind.lower(), d.kind, target.number, self.inline(name), d.id, tuple(inner)))
+            refuted = any(r.outcome.verdict is Verdict.REFUTED for r in results)
+            blocks.append(Proof("Refutation" if refuted else "Proof", tuple(steps)))
+        else:
+            for rel in d.statement:
+                blocks.append(Display(relation_lines(rel)))
+            if d.id in self.examples:
+                blocks.extend(self.example_tables(d))
+            blocks.extend(steps)
+        if d.id in self.examples:
+            blocks.extend(self.example_figure(d))
+        if d.outro:
+            blocks.append(Para(self.inline(d.outro)))
+        return blocks
+
+    def example_tables(self, d: Derivation) -> list:
+        """The instance of a worked example, output by output, and the quantities it asks for."""
+        instance = d.extras["instance"]
+        vectors = [(k, v) for k, v in instance.items() if isinstance(k, sp.IndexedBase)]
+        scalars = [(k, v) for k, v in instance.items() if not isinstance(k, sp.IndexedBase) and not k.is_integer]
+        index = sp.Symbol("y", integer=True, positive=True)
+        derived = tuple(d.extras.get("columns", ()))  # (shown, expression in y, facts), evaluated per output
+        header = ((Math("y"),),) + tuple((Math(_tex(k[index])),) for k, _ in vectors) + tuple(
+            (Math(_tex(shown)),) for shown, _, _ in derived
+        )
+        n = int(next(v for k, v in instance.items() if not isinstance(k, sp.IndexedBase) and k.is_integer))
+        rows = []
+        for i in range(n):
+            row = [(Math(str(i + 1)),)] + [(Math(_number(v[i])),) for _, v in vectors]
+            for _, e, facts in derived:
+                value = evaluate(unfold(e.xreplace({index: sp.Integer(i + 1)}), facts), instance, "exact")
+                row.append((Math(_value(value)),))
+            rows.append(tuple(row))
+        caption: list = [Text("The instance")]
+        for i, (k, v) in enumerate(scalars):
+            caption += [Text(", " if i else " "), Math(f"{_tex(k)} = {_number(v)}")]
+        caption.append(Text(", one row per output."))
+        label = _table_label(d.id)
+        blocks: list = [Table(header, tuple(rows), tuple(caption), self.numbers.targets[label].number, label,
+                              align="c" * len(header))]
+        quantities = d.extras.get("quantities", ())
+        if quantities:
+            label = _table_label(f"{d.id}-values")
+            rows = []
+            for expr, facts in quantities:
+                value = sp.sympify(evaluate(unfold(expr, facts), instance, "exact"))
+                exact = value if value.is_Rational else sp.simplify(value)
+                rows.append(((Math(_tex(expr)),), (Math(_tex(exact)),), (Math(_value(value)),)))
+            header = ((Text("quantity"),), (Text("exact value"),), (Text("decimal"),))
+            blocks.append(Table(header, tuple(rows), (Text("Moments and masses at the instance."),),
+                                self.numbers.targets[label].number, label, align="lcr"))
+        return blocks
+
+    def example_figure(self, d: Derivation) -> list:
+        if not self.examples[d.id].figure:
+            return []
+        label = _figure_label(d.id)
+        number = self.numbers.targets[label].number
+        fig = self.figures.get(d.id)
+        if fig is not None:
+            return [Figure(fig.path, self.inline(fig.caption), number, label)]
+        # no file: the figure keeps its number and label, and says how to get it drawn
+        return [Figure("", (Text("Not drawn: the figures need matplotlib (pip install 'dpo-mixture[plot]')."),),
+                       number, label)]
+
+    # --- frame ----------------------------------------------------------------------------
+    def blocks(self) -> list:
+        p = self.paper
+        out: list = [Front(p.title, tuple(p.authors), self.inline(p.abstract))]
+        if p.introduction:
+            out.append(Heading((Text("Introduction"),), 1, self.numbers.targets["introduction"].number, "introduction"))
+            out.extend(Para(self.inline(par)) for par in p.introduction)
+        for d in self.report.derivations:
+            out.extend(self.derivation_blocks(d))
+        if p.conclusion:
+            out.append(Heading((Text("Conclusion"),), 1, self.numbers.targets["conclusion"].number, "conclusion"))
+            out.extend(Para(self.inline(par)) for par in p.conclusion)
+        appendix = [Appendix(), *self.machine_log()]
+        if p.references:
+            uncited = [r.key for r in p.references if r.key not in self.cited]
+            if uncited:
+                raise ValueError(f"the paper's references {uncited} are never cited in the text")
+            out.append(Bibliography(tuple((r.key, self.cite_numbers[r.key], _reference_text(r)) for r in p.references)))
+        return out + appendix
+
+    def machine_log(self) -> list:
+        results = self.report.all_results
+        counts = {v: sum(r.outcome.verdict is v for r in results) for v in Verdict}
+        mismatched = sum(not r.ok for r in results)
+        summary = ", ".join(f"{counts[v]} {v.value}" for v in Verdict if counts[v])
+        label = "table-log"
+        intro = (
+            Text(f"Every step of the body, in reading order, with the strategy that decided it and its verdict "
+                 f"({len(results)} steps: {summary}; "
+                 + ("every verdict is the one its step expects). " if not mismatched
+                    else f"{mismatched} verdicts differ from what their steps expect). ")
+                 + "A step is *proved* when a symbolic strategy closed it, *refuted* when the engine's search "
+                   "found an instance that satisfies its hypotheses and violates it, *assumed* when it cites an "
+                   "outside result, and *undecided* otherwise. Identifiers are those of the report, "),
+            Text("`report.json`"),
+            Text("."),
+        )
+        rows = []
+        for d in self.report.derivations:
+            target = self.numbers.targets[d.id]
+            where = Link(target.label, target.word, target.number)
+            for r in self.report.results[d.id]:
+                verdict = r.outcome.verdict.value if r.ok else f"{r.outcome.verdict.value} (expected {r.step.expected.value})"
+                rows.append(((where,), (Text(f"`{r.step.id}`"),), (Text(_method(r)),), (Text(verdict),)))
+        number = self.numbers.targets[label].number
+        return [
+            Heading((Text("Machine log"),), 1, "A", "appendix-log"),
+            Para(intro),
+            Table(((Text("Where"),), (Text("Step"),), (Text("Method"),), (Text("Verdict"),)), tuple(rows),
+                  (Text("The verdict of every step."),), number, label, align="llLl", long=True),
+        ]
+
+
+def _method(r: StepResult) -> str:
+    """The strategy that decided the step, in words (the report has the engine's full text)."""
+    verdict = r.outcome.verdict
+    if verdict is Verdict.REFUTED:
+        return "counterexample search"
+    if verdict is Verdict.ASSUMED:
+        return "cited"
+    if verdict is Verdict.UNDECIDED:
+        return "none closed it"
+    strategy = r.step.strategy
+    name = getattr(strategy, "name", None) if strategy is not None else "normal form"
+    cited = [*r.step.given, *r.step.uses]
+    return (name or type(strategy).__name__) + (f", citing {len(cited)} step" + ("s" if len(cited) > 1 else "") if cited else "")
+
+
+def _confirmation(text: str) -> list:
+    """The search's confirmation note with its numbers typeset: ``1e-40`` as ``10^{-40}``."""
+    out: list = [Text("confirmed (")]
+    pos = 0
+    for m in re.finditer(r"(\d+(?:\.\d+)?)e(-?\d+)", text):
+        out.append(Text(text[pos:m.start()]))
+        mantissa, power = m.groups()
+        out.append(Math(("" if mantissa == "1" else mantissa + r" \cdot ") + f"10^{{{power}}}"))
+        pos = m.end()
+    out.append(Text(text[pos:] + ")"))
+    return [t for t in out if not (isinstance(t, Text) and not t.text)]
+
+
+def _value(value: Any) -> str:
+    """An exact rational as it is, anything else as a decimal to six significant digits."""
+    value = sp.sympify(value)
+    if value.is_Rational:
+        return _tex(value)
+    return r"\approx " + _tex(sp.Float(sp.N(value, 30), 6))
+
+
+def _number(value: Any, digits: int = 12) -> str:
+    value = sp.sympify(value)
+    if value.is_Float:
+        return _tex(sp.Float(value, digits))
+    return _tex(value)
+
+
+def _reference_text(ref) -> tuple:
+    parts: list = [Text(f"{ref.authors}. "), Text(f"*{ref.title}*. ")]
+    tail = ", ".join(x for x in (ref.venue, ref.year) if x)
+    if tail:
+        parts.append(Text(tail + "."))
+    if ref.url:
+        parts.append(Text(f" `{ref.url}`"))
+    return tuple(parts)
+
+
+def _section_label(d: Derivation) -> str:
+    return _section_label_id(d.id)
+
+
+def _section_label_id(derivation_id: str) -> str:
+    return f"sec-{derivation_id}"
+
+
+def _table_label(name: str) -> str:
+    return f"tab-{name}"
+
+
+def _figure_label(name: str) -> str:
+    return f"fig-{name}"
+
+
+def document_blocks(report: Report, paper: Paper, figures: tuple[FigureFile, ...] = ()) -> list:
+    """All blocks of the document, in reading order.
+
+    >>> from dpo_mixture.proof import Step
+    >>> from dpo_mixture.notation import beta
+    >>> d = Derivation("d", "A lemma", (Step("s", "t", sp.Gt(beta, 0, evaluate=False), "Declared."),), kind="Lemma")
+    >>> blocks = document_blocks(Report.run([d]), Paper("A note"))
+    >>> [type(b).__name__ for b in blocks][:4]
+    ['Front', 'Heading', 'Env', 'Proof']
+    """
+    return _Builder(report, paper, tuple(figures)).blocks()

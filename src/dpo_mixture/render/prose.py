@@ -1,0 +1,157 @@
+"""Prose for the documents: sentences whose maths are SymPy objects, with references and citations.
+
+A :class:`Prose` is a sequence of parts.  Text parts are plain sentences with light markup
+(``**bold**``, ``*emphasis*``, ```code```); maths parts are SymPy objects, which both writers
+print through the notation printer, so a symbol in a sentence looks exactly as it does in a
+display.  :class:`Ref` points at a labelled result, section, table or figure and prints as
+"Lemma 2"; :class:`Citation` points at an entry of the bibliography.
+
+Text parts may not carry maths of their own: a dollar sign, a backslash or ASCII maths
+(``p_A``, ``e^x``, ``->``, ``<=``) is refused when the prose is built, with the offending text
+named, so that no formula in a sentence bypasses the printer.
+
+>>> from dpo_mixture.notation import beta
+>>> text = prose("Fix a temperature ", sp.Gt(beta, 0, evaluate=False), " as in ", Ref("setting"), ".")
+>>> [type(part).__name__ for part in text.parts]
+['str', 'StrictGreaterThan', 'str', 'Ref', 'str']
+>>> prose("p_A is the aligned part")
+Traceback (most recent call last):
+...
+ValueError: prose text 'p_A is the aligned part' contains ASCII maths ('_'); give the maths as a SymPy object
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+__all__ = ["Prose", "Ref", "Citation", "Approx", "approx", "prose", "as_prose"]
+
+#: What a text part may not contain, with the reason shown in the error.
+_ASCII_MATHS = re.compile(r"[$\\_^]|->|<=|>=|!=|==|(?<![A-Za-z])[A-Za-z]'|\b(?:alpha|beta|theta|lambda|sigma)\b")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A cross-reference to ``label``: a derivation's id, a section, a figure or a table.
+
+    The documents print it as the target's kind and number ("Proposition 4", "Section 3",
+    "Figure 1"); an unnumbered target prints as its title.  ``capital=False`` gives the kind in
+    lower case for the middle of a sentence where a style wants it ("see figure 1").
+    """
+
+    label: str
+    capital: bool = True
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation of one or more bibliography entries, by key, with an optional ``detail``
+    such as a theorem number."""
+
+    keys: tuple[str, ...]
+    detail: str = ""
+
+    def __init__(self, *keys: str, detail: str = "") -> None:
+        if not keys or not all(isinstance(k, str) and k for k in keys):
+            raise ValueError(f"Citation needs one or more non-empty keys, not {keys!r}")
+        object.__setattr__(self, "keys", tuple(keys))
+        object.__setattr__(self, "detail", detail)
+
+
+@dataclass(frozen=True)
+class Prose:
+    """Sentences as a tuple of parts: ``str``, SymPy objects, :class:`Ref` and :class:`Citation`."""
+
+    parts: tuple[Any, ...] = ()
+
+    def __add__(self, other: Any) -> "Prose":
+        return prose(self, other)
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def maths(self) -> list[sp.Basic]:
+        """The SymPy objects the prose mentions, in order."""
+        return [p for p in self.parts if isinstance(p, sp.Basic)]
+
+    def refs(self) -> list[Ref]:
+        return [p for p in self.parts if isinstance(p, Ref)]
+
+    def cites(self) -> list[Citation]:
+        return [p for p in self.parts if isinstance(p, Citation)]
+
+
+def _check_text(text: str) -> str:
+    found = _ASCII_MATHS.search(text)
+    if found:
+        raise ValueError(
+            f"prose text {text!r} contains ASCII maths ({found.group(0)!r}); give the maths as a SymPy object"
+        )
+    return text
+
+
+def prose(*parts: Any) -> Prose:
+    """Build :class:`Prose` from text, SymPy objects, references, citations and other prose.
+
+    Numbers given as Python ``int`` or ``float`` become SymPy numbers, so that they print like
+    every other piece of maths.
+
+    >>> prose("a ", prose("b"), " c", 2).parts
+    ('a b c', 2)
+    """
+    out: list[Any] = []
+    for part in parts:
+        if isinstance(part, Prose):
+            out.extend(part.parts)
+        elif isinstance(part, str):
+            out.append(_check_text(part))
+        elif isinstance(part, (Ref, Citation)):
+            out.append(part)
+        elif isinstance(part, sp.core.function.UndefinedFunction):
+            out.append(sp.Symbol(part.__name__))  # a named function, by its name: "g"
+        elif isinstance(part, bool):
+            raise TypeError(f"prose cannot hold the bool {part!r}")
+        elif part is sp.true or part is sp.false:
+            raise ValueError("a relation in the prose evaluated to True or False when it was built; "
+                             "build it with evaluate=False so that the reader sees it")
+        elif isinstance(part, (int, float, sp.Basic)):
+            out.append(sp.sympify(part))
+        else:
+            raise TypeError(f"prose parts are str, SymPy objects, Ref, Citation or Prose, not {type(part).__name__}")
+    merged: list[Any] = []
+    for part in out:  # adjacent text parts join, so that markup may span them
+        if merged and isinstance(part, str) and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return Prose(tuple(merged))
+
+
+def as_prose(value: Any) -> Prose:
+    """``value`` as :class:`Prose`: prose stays, a string is checked, ``None`` is empty."""
+    if value is None or value == "":
+        return Prose()
+    return value if isinstance(value, Prose) else prose(value)
+
+
+class Approx(sp.Function):
+    """``lhs \\approx value``: a number known to a few digits, printed as such.
+
+    >>> from dpo_mixture.render.printer import latex
+    >>> latex(approx(sp.Symbol("beta^*"), 1.67834))
+    '\\\\beta^{*} \\\\approx 1.678'
+    """
+
+    nargs = 2
+
+    def _latex(self, printer) -> str:
+        return f"{printer._print(self.args[0])} \\approx {printer._print(self.args[1])}"
+
+
+def approx(lhs: Any, value: float, digits: int = 4) -> Approx:
+    """``lhs \\approx value`` with ``value`` rounded to ``digits`` significant digits."""
+    return Approx(sp.sympify(lhs), sp.Float(value, digits))
