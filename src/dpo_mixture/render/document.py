@@ -19,6 +19,7 @@ from typing import Any
 
 import sympy as sp
 
+from ..notation import y
 from ..proof import Derivation, Report, StepResult, Verdict
 from ..proof.evaluate import evaluate
 from ..proof.facts import unfold
@@ -210,7 +211,7 @@ class _Builder:
         ce = r.outcome.counterexample
         vectors = [(name, v) for name, v in ce.values.items() if isinstance(v, tuple)]
         scalars = [(name, v) for name, v in ce.values.items() if not isinstance(v, tuple)]
-        index = sp.Symbol("y", integer=True, positive=True)
+        index = y  # the notation's output index, the one the columns are written in
         header = ((Math("y"),),) + tuple((Math(_tex(sp.IndexedBase(name)[index])),) for name, _ in vectors)
         rows = tuple(
             ((Math(str(i + 1)),),) + tuple((Math(_number(v[i])),) for _, v in vectors)
@@ -283,7 +284,7 @@ class _Builder:
         instance = d.extras["instance"]
         vectors = [(k, v) for k, v in instance.items() if isinstance(k, sp.IndexedBase)]
         scalars = [(k, v) for k, v in instance.items() if not isinstance(k, sp.IndexedBase) and not k.is_integer]
-        index = sp.Symbol("y", integer=True, positive=True)
+        index = y  # the notation's output index, the one the columns are written in
         derived = tuple(d.extras.get("columns", ()))  # (shown, expression in y, facts), evaluated per output
         header = ((Math("y"),),) + tuple((Math(_tex(k[index])),) for k, _ in vectors) + tuple(
             (Math(_tex(shown)),) for shown, _, _ in derived
