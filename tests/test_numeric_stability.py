@@ -75,7 +75,8 @@ def test_zeros_give_zero_probability_and_no_nan_on_every_backend():
 def test_alpha_at_the_ends():
     rng = np.random.default_rng(6)
     p_A, p_U, r = rng.dirichlet(np.ones(5)), rng.dirichlet(np.ones(5)), rng.normal(size=5)
-    tpm_a, tpm_u = numeric.tpm(p_A, p_U, np.array([0.0, 1.0]), r, 1.0)
+    rows = [np.stack([v, v]) for v in (p_A, p_U, r)]  # one value of alpha per batch row
+    tpm_a, tpm_u = numeric.tpm(rows[0], rows[1], np.array([0.0, 1.0]), rows[2], 1.0)
     np.testing.assert_array_equal(tpm_a, [0.0, 1.0])
     np.testing.assert_array_equal(tpm_u, [1.0, 0.0])
     w_a, w_u = numeric.mixture_weights(p_A, p_U, 0.0, r, 1.0)

@@ -1,10 +1,11 @@
 """Generate the source of each numeric function once per backend, and compile it once.
 
-:func:`generate_source` rewrites the model expressions of a :class:`~.specs.Spec`
-(:func:`~.rewrite.rewrite`), eliminates common subexpressions with :func:`sympy.cse` (so a
-shared ``LogSumExp`` is computed once) and prints the result with the backend's printer.
-:func:`compiled` executes that source, with the backend's runtime helpers, the first time a
-function is asked for and caches the function object; later calls never touch SymPy.
+:func:`function_source` rewrites the expressions of a :class:`~.specs.Spec`
+(:func:`~.rewrite.rewrite`), computes each reward shift first, eliminates common
+subexpressions with :func:`sympy.cse` (so a shared tilt is computed once) and prints the
+result with the backend's printer.  :func:`compiled` executes that source, with the backend's
+runtime helpers, the first time a function is asked for and caches the function object;
+later calls never touch SymPy.
 
 >>> print(generate_source("log_partition", "numpy").splitlines()[0])
 def log_partition(log_p_ref, r, beta):
@@ -14,30 +15,34 @@ True
 
 from __future__ import annotations
 
+import builtins
 import functools
 import linecache
 import textwrap
 
 import sympy as sp
 
-from .printing import BACKENDS, PRINTERS, RUNTIME
+from .nodes import Quotient, RowMax
+from .printing import BACKENDS, RUNTIME, printer
 from .rewrite import rewrite, unfold
-from .specs import SPECS
+from .specs import ARRAY_KINDS, SPECS, Spec
 
-__all__ = ["generate_source", "compiled", "array_expressions", "docstring"]
+__all__ = ["generate_source", "function_source", "compiled", "compile_spec", "array_expressions", "docstring"]
+
+
+def _rewritten(spec: Spec) -> tuple[sp.Expr, ...]:
+    return rewrite(spec.expressions(), spec.log_inputs, spec.log_ratios)
 
 
 def array_expressions(name: str) -> tuple[sp.Expr, ...]:
     """The rewritten (array) expressions of the function ``name``."""
-    spec = SPECS[name]
-    return tuple(rewrite(e, spec.log_inputs) for e in spec.expressions())
+    return _rewritten(SPECS[name])
 
 
-def docstring(name: str) -> str:
+def spec_docstring(spec: Spec) -> str:
     """The docstring of a generated function: what it is, its formula and its array form."""
-    spec = SPECS[name]
     lines = [spec.summary, ""]
-    lines.append("Formula (dpo_mixture.model):")
+    lines.append("Formula:")
     for out, expr in zip(spec.outputs, spec.expressions()):
         lines.append(f"    {out} = {sp.sstr(expr)}")
     unfolded = [unfold(e) for e in spec.expressions()]
@@ -45,45 +50,109 @@ def docstring(name: str) -> str:
         lines.append("with the named quantities unfolded:")
         for out, expr in zip(spec.outputs, unfolded):
             lines.append(f"    {out} = {sp.sstr(expr)}")
+    arrays = _rewritten(spec)
+    shifts = sorted({node for e in arrays for node in e.atoms(RowMax)}, key=sp.default_sort_key)
+    named = {node: sp.Symbol(f"m_{node.args[0]}") for node in shifts}
     lines.append("Array form (last axis = support, reductions keep it):")
-    for out, expr in zip(spec.outputs, array_expressions(name)):
-        lines.append(f"    {out} = {sp.sstr(expr)}")
+    for out, expr in zip(spec.outputs, arrays):
+        lines.append(f"    {out} = {sp.sstr(expr.xreplace(named))}")
+    for node, sym in named.items():
+        where = "every entry" if node.args[1] is sp.true else sp.sstr(node.args[1])
+        lines.append(f"where {sym} = max of {node.args[0]} over the support: {where} (it cancels).")
     lines.append("")
     lines.append("Arguments: " + ", ".join(f"{p} ({kind})" for p, kind in spec.params) + ".")
     if spec.support_axis:
-        lines.append("Leading axes are the batch, the last axis the support; alpha and beta")
-        lines.append("broadcast over the batch.")
+        lines.append("Leading axes are the batch, the last axis the support.")
+    else:
+        lines.append("Elementwise; leading axes are the batch.")
+    if spec.scalars:
+        lines.append(f"{' and '.join(spec.scalars)}: a scalar or one value per batch row, shape (B,) or (B, 1).")
     return "\n".join(lines)
 
 
-def generate_source(name: str, backend: str) -> str:
-    """Python source of ``def name(...)`` for ``backend``, generated from the model."""
+def docstring(name: str) -> str:
+    """The docstring of the built-in function ``name``."""
+    return spec_docstring(SPECS[name])
+
+
+def as_quotients(e: sp.Basic) -> sp.Basic:
+    """Every ``a * b**-k`` as ``Quotient(a, b**k)``: one rounded division instead of two steps.
+
+    >>> a, b, c = sp.symbols("a b c")
+    >>> as_quotients(a / (b + c))
+    Quotient(a, b + c)
+    """
+    if not e.args:
+        return e
+    if e.is_Mul or (e.is_Pow and e.exp.is_negative):
+        num, den = [], []
+        for factor in sp.Mul.make_args(e):
+            base, power = factor.as_base_exp()
+            if power.is_negative:
+                den.append(as_quotients(base) ** -power if power != -1 else as_quotients(base))
+            else:
+                num.append(as_quotients(factor))
+        if den:
+            return Quotient(sp.Mul(*num), sp.Mul(*den))
+        return sp.Mul(*num)
+    return e.func(*(as_quotients(a) for a in e.args))
+
+
+def function_source(spec: Spec, backend: str) -> str:
+    """Python source of ``def name(...)`` (and its block) for ``backend``, from ``spec``."""
     if backend not in BACKENDS:
         raise ValueError(f"backend: unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    spec = SPECS[name]
-    printer = PRINTERS[backend]()
-    exprs = list(array_expressions(name))
+    pr = printer(backend)
+    exprs = list(_rewritten(spec))
+    shifts = sorted({node for e in exprs for node in e.atoms(RowMax)}, key=sp.default_sort_key)
+    names = {node: sp.Symbol(f"_m{i}") for i, node in enumerate(shifts)}
+    exprs = [as_quotients(e.xreplace(names)) for e in exprs]
+    body = []
+    for node, sym in names.items():
+        reward, mask = node.args
+        if mask is sp.true:
+            body.append(f"{sym}, {sym}_c = _support_max({pr.doprint(reward)}, None, ())")
+            continue
+        free = ", ".join(str(s) for s in sorted(mask.free_symbols, key=str))
+        body.append(f"{sym}, {sym}_c = _support_max({pr.doprint(reward)}, lambda {free}: {pr.doprint(mask)}, ({free},))")
     temporaries, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("_x"), order="none")
-    doc = docstring(name).replace("\\", "\\\\").replace('"""', "'''")
-    body = [f'"""{doc}\n"""']
-    if spec.support_axis and spec.arrays:
-        like = spec.arrays[0]
-        body += [f"{s} = _scalar({s}, {like})" for s in spec.scalars]
-    body += [f"{sym} = {printer.doprint(e)}" for sym, e in temporaries]
-    results = [printer.doprint(e) for e in reduced]
+    body += [f"{sym} = {pr.doprint(e)}" for sym, e in temporaries]
+    results = [pr.doprint(e) for e in reduced]
     if spec.per_row:
         results = [f"({code})[..., 0]" for code in results]
     body.append("return " + (results[0] if len(results) == 1 else "(" + ", ".join(results) + ")"))
-    args = ", ".join(p for p, _ in spec.params)
-    return f"def {name}({args}):\n" + textwrap.indent("\n".join(body), "    ") + "\n"
+    params = [p for p, _ in spec.params]
+    args = ", ".join(params)
+    kinds = "".join("a" if kind in ARRAY_KINDS else "s" for _, kind in spec.params)
+    doc = spec_docstring(spec).replace("\\", "\\\\").replace('"""', "'''")
+    wrapper = [
+        f'"""{doc}\n"""',
+        f"return _rows(_{spec.name}, {tuple(params)!r}, ({args},), {kinds!r}, {spec.support_axis}, {spec.per_row})",
+    ]
+    return (
+        f"def {spec.name}({args}):\n" + textwrap.indent("\n".join(wrapper), "    ") + "\n\n\n"
+        f"def _{spec.name}({args}):\n" + textwrap.indent("\n".join(body), "    ") + "\n"
+    )
+
+
+def generate_source(name: str, backend: str) -> str:
+    """Python source of the built-in function ``name`` for ``backend``, generated from the model."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend: unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    return function_source(SPECS[name], backend)
+
+
+def compile_spec(spec: Spec, backend: str, source: str | None = None):
+    """Execute the generated source of ``spec`` with the runtime helpers; returns the function."""
+    source = RUNTIME[backend] + "\n\n" + (source or function_source(spec, backend))
+    filename = f"<dpo_mixture.numeric:{backend}:{spec.name}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace: dict = {"__name__": f"dpo_mixture.numeric._generated_{backend}"}
+    exec(builtins.compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+    return namespace[spec.name]
 
 
 @functools.lru_cache(maxsize=None)
 def compiled(name: str, backend: str):
-    """The compiled function ``name`` for ``backend``, built on first use and cached."""
-    source = RUNTIME[backend] + "\n\n" + generate_source(name, backend)
-    filename = f"<dpo_mixture.numeric:{backend}:{name}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    namespace: dict = {"__name__": f"dpo_mixture.numeric._generated_{backend}"}
-    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
-    return namespace[name]
+    """The compiled built-in function ``name`` for ``backend``, built on first use and cached."""
+    return compile_spec(SPECS[name], backend, generate_source(name, backend))

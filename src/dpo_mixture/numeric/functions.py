@@ -1,17 +1,18 @@
 """The public numeric functions: dispatch, checks, then the compiled generated code.
 
 Every function here is a thin wrapper.  It picks the backend from the argument types
-(:mod:`.backend`), converts the arguments to one floating dtype, checks them unless
-``validate=False`` (:mod:`.validate`), and calls the function that :mod:`.compile` generated
-from :mod:`dpo_mixture.model` for that backend.  Leading axes are the batch and the last axis
-is the support; ``alpha`` and ``beta`` are scalars or arrays over the batch.
+(:mod:`.backend`), checks the arguments unless ``validate=False`` (:mod:`.validate`), and
+calls the function that :mod:`.compile` generated from :mod:`dpo_mixture.model` for that
+backend.  Leading axes are the batch and the last axis is the support; ``alpha`` and ``beta``
+are scalars or one value per batch row, of shape ``(B,)`` or ``(B, 1)``; any other shape is a
+``ValueError`` naming the argument, with or without the checks.
 """
 
 from __future__ import annotations
 
 from .backend import backend_of
 from .compile import compiled
-from .specs import SPECS
+from .specs import ARRAY_KINDS, SPECS
 from .validate import check_arguments
 
 __all__ = [
@@ -28,18 +29,21 @@ __all__ = [
 ]
 
 
-def _call(name: str, validate: bool, **values):
-    spec = SPECS[name]
-    backend = backend_of(list(values.values()))
-    owned = [values[p] for p in spec.arrays if backend.owns(values[p])] or [
-        v for v in values.values() if backend.owns(v)
-    ]
-    like = owned[0] if owned else None
-    dtype = backend.floating(owned or [values[p] for p in spec.arrays])
-    args = {p: backend.convert(v, dtype, like) for p, v in values.items()}
+def call(spec, function, validate: bool, values: dict):
+    """Check ``values`` against ``spec`` (unless ``validate`` is false) and call ``function``."""
+    params = [p for p, _ in spec.params]
+    args = [values[p] for p in params]
     if validate:
-        check_arguments(spec, args, backend)
-    return compiled(name, backend.name)(*(args[p] for p, _ in spec.params))
+        backend = backend_of(args)
+        kinds = "".join("a" if kind in ARRAY_KINDS else "s" for _, kind in spec.params)
+        prepared, _ = function.__globals__["_prepare"](params, args, kinds, spec.support_axis)
+        check_arguments(spec, dict(zip(params, prepared)), backend)
+    return function(*args)
+
+
+def _call(name: str, validate: bool, **values):
+    backend = backend_of(list(values.values()))
+    return call(SPECS[name], compiled(name, backend.name), validate, values)
 
 
 def policy(p_ref, r, beta, *, validate: bool = True):

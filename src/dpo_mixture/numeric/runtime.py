@@ -1,0 +1,431 @@
+"""Source of the helpers that every generated function calls, one set per backend.
+
+A generated function is a *block* (the printed expressions, written for arrays whose last axis
+is the support) and a wrapper that hands the block to ``_rows``.  ``_rows`` converts the
+arguments, applies the per-row rule to the scalars (a scalar, or one value per batch row of
+shape ``(B,)`` or ``(B, 1)``), and runs the block, on NumPy over blocks of rows so that the
+temporaries stay small and in cache.  The other helpers are the array nodes that have no
+single library call: the support maximum of a reward (:class:`~.nodes.RowMax`), the capped
+tilt, the guarded logarithms.
+
+The text below is executed as it stands, both by :func:`~.compile.compiled` and in the
+standalone modules that ``dpo-mixture export`` writes; it imports nothing but the array library.
+
+>>> "def _rows(" in RUNTIME["numpy"] and "import sympy" not in RUNTIME["numpy"]
+True
+"""
+
+from __future__ import annotations
+
+__all__ = ["RUNTIME", "COMMON"]
+
+#: Pure-Python helpers shared by the three backends: the per-row rule for scalars.
+COMMON = '''\
+import math
+import numbers
+
+
+def _broadcast(names, shapes):
+    """The broadcast of ``shapes``, or a ValueError naming the arguments."""
+    out = ()
+    for shape in shapes:
+        shape = tuple(shape)
+        if len(shape) > len(out):
+            out, shape = shape, out
+        lead = out[: len(out) - len(shape)]
+        tail = []
+        for a, b in zip(out[len(out) - len(shape):], shape):
+            if a != b and 1 not in (a, b):
+                listed = ", ".join(f"{n} {tuple(s)}" for n, s in zip(names, shapes))
+                raise ValueError(f"shapes do not broadcast: {listed}")
+            tail.append(b if a == 1 else a)
+        out = lead + tuple(tail)
+    return out
+
+
+def _row_shape(name, shape, batch):
+    """The shape of a per-row scalar: () for one value, else a prefix of the batch shape."""
+    shape = tuple(shape)
+    if math.prod(shape) == 1:
+        return ()
+    for candidate in (shape, shape[:-1] if shape and shape[-1] == 1 else None):
+        if candidate and candidate == batch[: len(candidate)]:
+            return candidate
+    if not batch:
+        raise ValueError(f"{name}: must be a scalar (the arrays have no batch axis), got shape {shape}")
+    rows = batch[:1]
+    raise ValueError(
+        f"{name}: must be a scalar or one value per batch row, of shape {rows} or {rows + (1,)}; got shape {shape}"
+    )
+
+
+def _not_a_number(name, value):
+    if isinstance(value, (str, bytes, bool)) or type(value).__name__ == "bool_":
+        raise ValueError(f"{name}: must be a real number or an array of them, got {type(value).__name__} {value!r}")
+'''
+
+_NUMPY = '''\
+import numpy
+
+#: Elements per block of rows: the temporaries of a block stay in cache.
+_CHUNK = 1 << 17
+
+
+def _prepare(names, args, kinds, support):
+    """Arrays in one floating dtype, per-row scalars aligned with the batch axes."""
+    values = list(args)
+    arrays = [i for i, kind in enumerate(kinds) if kind == "a"]
+    for i in arrays:
+        values[i] = numpy.asarray(args[i])
+        if values[i].dtype.kind not in "biuf":
+            raise ValueError(f"{names[i]}: must be an array of real numbers, got dtype {values[i].dtype}")
+    dtype = numpy.result_type(*(values[i].dtype for i in arrays), numpy.float32)
+    for i in arrays:
+        values[i] = values[i].astype(dtype, copy=False)
+    shape = _broadcast([names[i] for i in arrays], [values[i].shape for i in arrays])
+    if support and not shape:
+        raise ValueError(f"{names[arrays[0]]}: needs a support axis (the last axis), got a scalar")
+    if support and shape[-1] == 0:
+        raise ValueError(f"{names[arrays[0]]}: the support (last axis) is empty, got shape {shape}")
+    batch = shape[:-1] if support else shape
+    for i, kind in enumerate(kinds):
+        if kind != "s":
+            continue
+        value = args[i]
+        _not_a_number(names[i], value)
+        if isinstance(value, numbers.Real):
+            values[i] = float(value)
+            continue
+        value = numpy.asarray(value)
+        if value.dtype.kind not in "iuf":
+            raise ValueError(f"{names[i]}: must be a real number or an array of them, got dtype {value.dtype}")
+        rows = _row_shape(names[i], value.shape, batch)
+        values[i] = value.astype(dtype).reshape(rows + (1,) * (len(shape) - len(rows)) if rows else ())
+    return values, shape
+
+
+def _rows(block, names, args, kinds, support, per_row):
+    """Run ``block`` on the prepared arguments, over blocks of rows when they are large."""
+    values, shape = _prepare(names, args, kinds, support)
+    with numpy.errstate(all="ignore"):
+        size = math.prod(shape)
+        if len(shape) < 2 or size <= _CHUNK:
+            return block(*values)
+        total = shape[0]
+        step = max(1, _CHUNK // (size // total))
+        if step >= total:
+            return block(*values)
+        full = shape[:-1] if support and per_row else shape
+        split = [isinstance(v, numpy.ndarray) and v.ndim == len(shape) and v.shape[0] == total for v in values]
+        outs = single = None
+        for start in range(0, total, step):
+            stop = min(start + step, total)
+            part = [v[start:stop] if s else v for v, s in zip(values, split)]
+            result = block(*part)
+            if outs is None:
+                single = not isinstance(result, tuple)
+                outs = [numpy.empty(full, dtype=numpy.result_type(o)) for o in ((result,) if single else result)]
+            for out, o in zip(outs, (result,) if single else result):
+                out[start:stop] = o
+        return outs[0] if single else tuple(outs)
+
+
+def _along(a, n):
+    return isinstance(a, numpy.ndarray) and a.ndim > 0 and a.shape[-1] == n
+
+
+def _support_max(r, mask, args):
+    """Per-row maximum of ``r`` over the support (where ``mask(*args)``), and whether entries
+    outside the support exceed it.  The row maximum is taken first; only rows whose largest
+    reward lies outside the support pay for the masked maximum."""
+    shape = numpy.broadcast_shapes(r.shape, *(numpy.shape(a) for a in args))
+    r = numpy.broadcast_to(r, shape)
+    j = numpy.argmax(r, axis=-1)[..., None]
+    m = numpy.take_along_axis(r, j, axis=-1)
+    if mask is None:
+        return m, False
+    n = shape[-1]
+    picked = [numpy.take_along_axis(numpy.broadcast_to(a, shape), j, axis=-1) if _along(a, n) else a for a in args]
+    ok = mask(*picked)
+    if numpy.all(ok):
+        return m, False
+    inside = numpy.where(mask(*args), r, -numpy.inf)
+    return numpy.where(ok, m, numpy.max(inside, axis=-1, keepdims=True)), True
+
+
+def _tilt(x, clamp):
+    """exp(x) for x <= 0 on the support; capped at 1 outside it when ``clamp``."""
+    return numpy.exp(numpy.minimum(x, 0.0) if clamp else x)
+
+
+def _dot(*factors):
+    """Sum over the last axis of the product of ``factors``, keeping it (a fused dot product)."""
+    a, b = factors[0], factors[1]
+    for f in factors[2:]:
+        b = b * f
+    return numpy.einsum("...i,...i->...", a, b)[..., None]
+
+
+def _safe_log(x):
+    """log with log(0) = -inf."""
+    return numpy.log(x)
+
+
+def _row_max(x):
+    """Row maximum over the last axis, 0 where a row is all -inf (so x - m stays -inf)."""
+    m = numpy.max(x, axis=-1, keepdims=True)
+    return numpy.where(numpy.isfinite(m), m, 0.0)
+
+
+def _sum_is_safe(s, n):
+    """Whether a row sum of exponentials neither overflowed nor lost terms to underflow."""
+    info = numpy.finfo(s.dtype)
+    return numpy.all((s < numpy.inf) & (s >= n * info.tiny / info.eps))
+
+
+def _logsumexp(x):
+    """log(sum(exp(x), -1)); the row maximum is subtracted only when the plain sum is unsafe."""
+    s = numpy.sum(numpy.exp(x), axis=-1, keepdims=True)
+    if _sum_is_safe(s, x.shape[-1]):
+        return numpy.log(s)
+    m = _row_max(x)
+    return numpy.log(numpy.sum(numpy.exp(x - m), axis=-1, keepdims=True)) + m
+
+
+def _log_softmax(x):
+    """x - logsumexp(x), with one shift shared by both terms."""
+    s = numpy.sum(numpy.exp(x), axis=-1, keepdims=True)
+    if not _sum_is_safe(s, x.shape[-1]):
+        x = x - _row_max(x)
+        s = numpy.sum(numpy.exp(x), axis=-1, keepdims=True)
+    return x - numpy.log(s)
+
+
+def _softmax(x):
+    """exp(x - logsumexp(x)), with one shift shared by both terms."""
+    e = numpy.exp(x - _row_max(x))
+    return e / numpy.sum(e, axis=-1, keepdims=True)
+
+
+def _log_ratio(a, b):
+    """a - b for log-probabilities, 0 where both are -inf."""
+    return numpy.where((a == -numpy.inf) & (b == -numpy.inf), 0.0, a - b)
+
+
+def _xlogy(x, y):
+    """x log y with 0 log y = 0."""
+    return numpy.where(x == 0, 0.0, x * numpy.log(y))
+'''
+
+_TORCH = '''\
+import torch
+
+
+def _prepare(names, args, kinds, support):
+    """Tensors on the device of the first tensor, in one floating dtype; scalars aligned."""
+    values = list(args)
+    arrays = [i for i, kind in enumerate(kinds) if kind == "a"]
+    tensors = [args[i] for i in arrays if isinstance(args[i], torch.Tensor)]
+    dtype = None
+    for t in tensors:
+        dtype = t.dtype if dtype is None else torch.promote_types(dtype, t.dtype)
+    if dtype is None or not dtype.is_floating_point:
+        dtype = torch.get_default_dtype()
+    device = tensors[0].device if tensors else None
+    for i in arrays:
+        a = args[i]
+        if not isinstance(a, torch.Tensor):
+            try:
+                a = torch.as_tensor(a)
+            except (TypeError, ValueError, RuntimeError):
+                raise ValueError(f"{names[i]}: must be an array of real numbers, got {type(args[i]).__name__}") from None
+        if a.is_complex():
+            raise ValueError(f"{names[i]}: must be an array of real numbers, got dtype {a.dtype}")
+        values[i] = a.to(dtype=dtype, device=device)
+    shape = _broadcast([names[i] for i in arrays], [tuple(values[i].shape) for i in arrays])
+    if support and not shape:
+        raise ValueError(f"{names[arrays[0]]}: needs a support axis (the last axis), got a scalar")
+    if support and shape[-1] == 0:
+        raise ValueError(f"{names[arrays[0]]}: the support (last axis) is empty, got shape {shape}")
+    batch = shape[:-1] if support else shape
+    for i, kind in enumerate(kinds):
+        if kind != "s":
+            continue
+        value = args[i]
+        _not_a_number(names[i], value)
+        if isinstance(value, numbers.Real):
+            values[i] = float(value)
+            continue
+        if not isinstance(value, torch.Tensor):
+            try:
+                value = torch.as_tensor(value)
+            except (TypeError, ValueError, RuntimeError):
+                raise ValueError(f"{names[i]}: must be a real number or an array of them, got {type(args[i]).__name__}") from None
+        if value.is_complex() or value.dtype == torch.bool:
+            raise ValueError(f"{names[i]}: must be a real number or an array of them, got dtype {value.dtype}")
+        rows = _row_shape(names[i], tuple(value.shape), batch)
+        value = value.to(dtype=dtype, device=device)
+        values[i] = value.reshape(rows + (1,) * (len(shape) - len(rows)) if rows else ())
+    return values, shape
+
+
+def _rows(block, names, args, kinds, support, per_row):
+    """Run ``block`` on the prepared arguments (one call: torch fuses within its kernels)."""
+    values, _ = _prepare(names, args, kinds, support)
+    return block(*values)
+
+
+def _along(a, n):
+    return isinstance(a, torch.Tensor) and a.ndim > 0 and a.shape[-1] == n
+
+
+def _support_max(r, mask, args):
+    """Per-row maximum of ``r`` over the support (where ``mask(*args)``), without gradient,
+    and whether entries outside the support may exceed it.  On the CPU the row maximum is
+    taken first and the masked one only for rows that need it; on an accelerator the masked
+    maximum is always taken, so that no value is read back to the host."""
+    with torch.no_grad():
+        args = [a.detach() if isinstance(a, torch.Tensor) else a for a in args]
+        shapes = [tuple(r.shape)] + [tuple(a.shape) for a in args if isinstance(a, torch.Tensor)]
+        shape = _broadcast([""] * len(shapes), shapes)
+        r = r.detach().expand(shape)
+        if mask is None:
+            return r.amax(dim=-1, keepdim=True), False
+        if r.device.type == "cpu":
+            j = r.argmax(dim=-1, keepdim=True)
+            m = r.gather(-1, j)
+            n = shape[-1]
+            picked = [a.expand(shape).gather(-1, j) if _along(a, n) else a for a in args]
+            ok = torch.as_tensor(mask(*picked))
+            if bool(ok.all()):
+                return m, False
+            inside = torch.where(mask(*args), r, -math.inf)
+            return torch.where(ok, m, inside.amax(dim=-1, keepdim=True)), True
+        return torch.where(mask(*args), r, -math.inf).amax(dim=-1, keepdim=True), True
+
+
+def _tilt(x, clamp):
+    """exp(x) for x <= 0 on the support; capped at 1 outside it when ``clamp``."""
+    return torch.exp(x.clamp(max=0.0) if clamp else x)
+
+
+def _dot(*factors):
+    """Sum over the last axis of the product of ``factors``, keeping it."""
+    if len(factors) == 2:
+        return torch.linalg.vecdot(*torch.broadcast_tensors(*factors)).unsqueeze(-1)
+    out = factors[0]
+    for f in factors[1:]:
+        out = out * f
+    return out.sum(dim=-1, keepdim=True)
+
+
+def _safe_log(x):
+    """log with log(0) = -inf and a zero (not NaN) gradient there."""
+    positive = x > 0
+    return torch.where(positive, torch.log(torch.where(positive, x, 1.0)), -math.inf)
+
+
+def _tensors(a, b):
+    """Both arguments as tensors (torch.logaddexp takes no Python numbers)."""
+    like = a if isinstance(a, torch.Tensor) else b
+    return (torch.as_tensor(a, dtype=like.dtype, device=like.device),
+            torch.as_tensor(b, dtype=like.dtype, device=like.device))
+
+
+def _log_ratio(a, b):
+    """a - b for log-probabilities, 0 where both are -inf."""
+    return torch.where((a == -math.inf) & (b == -math.inf), 0.0, a - b)
+
+
+def _xlogy(x, y):
+    """x log y with 0 log y = 0."""
+    return torch.xlogy(x, y)
+'''
+
+_JAX = '''\
+import jax
+import jax.numpy
+import jax.scipy.special
+
+
+def _prepare(names, args, kinds, support):
+    """JAX arrays in one floating dtype; per-row scalars aligned with the batch axes."""
+    values = list(args)
+    arrays = [i for i, kind in enumerate(kinds) if kind == "a"]
+    for i in arrays:
+        try:
+            values[i] = jax.numpy.asarray(args[i])
+        except TypeError:
+            raise ValueError(f"{names[i]}: must be an array of real numbers, got {type(args[i]).__name__}") from None
+        if values[i].dtype.kind not in "biuf":
+            raise ValueError(f"{names[i]}: must be an array of real numbers, got dtype {values[i].dtype}")
+    dtype = jax.numpy.result_type(*(values[i] for i in arrays))
+    if not jax.numpy.issubdtype(dtype, jax.numpy.floating):
+        dtype = jax.numpy.result_type(float)
+    for i in arrays:
+        values[i] = values[i].astype(dtype)
+    shape = _broadcast([names[i] for i in arrays], [values[i].shape for i in arrays])
+    if support and not shape:
+        raise ValueError(f"{names[arrays[0]]}: needs a support axis (the last axis), got a scalar")
+    if support and shape[-1] == 0:
+        raise ValueError(f"{names[arrays[0]]}: the support (last axis) is empty, got shape {shape}")
+    batch = shape[:-1] if support else shape
+    for i, kind in enumerate(kinds):
+        if kind != "s":
+            continue
+        value = args[i]
+        _not_a_number(names[i], value)
+        if isinstance(value, numbers.Real):
+            values[i] = float(value)
+            continue
+        value = jax.numpy.asarray(value)
+        if value.dtype.kind not in "iuf":
+            raise ValueError(f"{names[i]}: must be a real number or an array of them, got dtype {value.dtype}")
+        rows = _row_shape(names[i], value.shape, batch)
+        values[i] = value.astype(dtype).reshape(rows + (1,) * (len(shape) - len(rows)) if rows else ())
+    return values, shape
+
+
+def _rows(block, names, args, kinds, support, per_row):
+    """Run ``block`` on the prepared arguments (XLA fuses the elementwise work)."""
+    values, _ = _prepare(names, args, kinds, support)
+    return block(*values)
+
+
+def _support_max(r, mask, args):
+    """Per-row maximum of ``r`` over the support (where ``mask(*args)``), without gradient."""
+    if mask is None:
+        return jax.lax.stop_gradient(jax.numpy.max(r, axis=-1, keepdims=True)), False
+    inside = jax.numpy.where(mask(*args), r, -jax.numpy.inf)
+    return jax.lax.stop_gradient(jax.numpy.max(inside, axis=-1, keepdims=True)), True
+
+
+def _tilt(x, clamp):
+    """exp(x) for x <= 0 on the support; capped at 1 outside it when ``clamp``."""
+    return jax.numpy.exp(jax.numpy.where(x > 0, 0.0, x) if clamp else x)
+
+
+def _dot(*factors):
+    """Sum over the last axis of the product of ``factors``, keeping it."""
+    spec = ",".join(["...i"] * len(factors)) + "->..."
+    return jax.numpy.einsum(spec, *factors)[..., None]
+
+
+def _safe_log(x):
+    """log with log(0) = -inf and a zero (not NaN) gradient there."""
+    positive = x > 0
+    return jax.numpy.where(positive, jax.numpy.log(jax.numpy.where(positive, x, 1.0)), -jax.numpy.inf)
+
+
+def _log_ratio(a, b):
+    """a - b for log-probabilities, 0 where both are -inf."""
+    return jax.numpy.where((a == -jax.numpy.inf) & (b == -jax.numpy.inf), 0.0, a - b)
+
+
+def _xlogy(x, y):
+    """x log y with 0 log y = 0."""
+    return jax.scipy.special.xlogy(x, y)
+'''
+
+#: Source of the helpers each generated module starts with, per backend.
+RUNTIME = {"numpy": COMMON + "\n\n" + _NUMPY, "torch": COMMON + "\n\n" + _TORCH, "jax": COMMON + "\n\n" + _JAX}
