@@ -62,6 +62,32 @@ def _row_shape(name, shape, batch):
 def _not_a_number(name, value):
     if isinstance(value, (str, bytes, bool)) or type(value).__name__ == "bool_":
         raise ValueError(f"{name}: must be a real number or an array of them, got {type(value).__name__} {value!r}")
+
+
+def _arrange(names, args, values, kinds, support, scalar):
+    """Check the broadcast of the arrays in ``values`` and align the per-row scalars.
+
+    ``scalar(name, value)`` turns a non-number scalar argument into an array of the working
+    dtype on the arrays' device; it is reshaped here so that it lines up with the batch axes.
+    """
+    arrays = [i for i, kind in enumerate(kinds) if kind == "a"]
+    shape = _broadcast([names[i] for i in arrays], [tuple(values[i].shape) for i in arrays])
+    if support and not shape:
+        raise ValueError(f"{names[arrays[0]]}: needs a support axis (the last axis), got a scalar")
+    if support and shape[-1] == 0:
+        raise ValueError(f"{names[arrays[0]]}: the support (last axis) is empty, got shape {shape}")
+    batch = shape[:-1] if support else shape
+    for i, kind in enumerate(kinds):
+        if kind != "s":
+            continue
+        _not_a_number(names[i], args[i])
+        if isinstance(args[i], numbers.Real):
+            values[i] = float(args[i])
+            continue
+        value = scalar(names[i], args[i])
+        rows = _row_shape(names[i], tuple(value.shape), batch)
+        values[i] = value.reshape(rows + (1,) * (len(shape) - len(rows)) if rows else ())
+    return values, shape
 '''
 
 _NUMPY = '''\
@@ -82,26 +108,14 @@ def _prepare(names, args, kinds, support):
     dtype = numpy.result_type(*(values[i].dtype for i in arrays), numpy.float32)
     for i in arrays:
         values[i] = values[i].astype(dtype, copy=False)
-    shape = _broadcast([names[i] for i in arrays], [values[i].shape for i in arrays])
-    if support and not shape:
-        raise ValueError(f"{names[arrays[0]]}: needs a support axis (the last axis), got a scalar")
-    if support and shape[-1] == 0:
-        raise ValueError(f"{names[arrays[0]]}: the support (last axis) is empty, got shape {shape}")
-    batch = shape[:-1] if support else shape
-    for i, kind in enumerate(kinds):
-        if kind != "s":
-            continue
-        value = args[i]
-        _not_a_number(names[i], value)
-        if isinstance(value, numbers.Real):
-            values[i] = float(value)
-            continue
+
+    def scalar(name, value):
         value = numpy.asarray(value)
         if value.dtype.kind not in "iuf":
-            raise ValueError(f"{names[i]}: must be a real number or an array of them, got dtype {value.dtype}")
-        rows = _row_shape(names[i], value.shape, batch)
-        values[i] = value.astype(dtype).reshape(rows + (1,) * (len(shape) - len(rows)) if rows else ())
-    return values, shape
+            raise ValueError(f"{name}: must be a real number or an array of them, got dtype {value.dtype}")
+        return value.astype(dtype)
+
+    return _arrange(names, args, values, kinds, support, scalar)
 
 
 def _rows(block, names, args, kinds, support, per_row):
@@ -221,6 +235,15 @@ _TORCH = '''\
 import torch
 
 
+def _tensor(name, value, what):
+    if isinstance(value, torch.Tensor):
+        return value
+    try:
+        return torch.as_tensor(value)
+    except (TypeError, ValueError, RuntimeError):
+        raise ValueError(f"{name}: must be {what}, got {type(value).__name__}") from None
+
+
 def _prepare(names, args, kinds, support):
     """Tensors on the device of the first tensor, in one floating dtype; scalars aligned."""
     values = list(args)
@@ -233,40 +256,18 @@ def _prepare(names, args, kinds, support):
         dtype = torch.get_default_dtype()
     device = tensors[0].device if tensors else None
     for i in arrays:
-        a = args[i]
-        if not isinstance(a, torch.Tensor):
-            try:
-                a = torch.as_tensor(a)
-            except (TypeError, ValueError, RuntimeError):
-                raise ValueError(f"{names[i]}: must be an array of real numbers, got {type(args[i]).__name__}") from None
+        a = _tensor(names[i], args[i], "an array of real numbers")
         if a.is_complex():
             raise ValueError(f"{names[i]}: must be an array of real numbers, got dtype {a.dtype}")
         values[i] = a.to(dtype=dtype, device=device)
-    shape = _broadcast([names[i] for i in arrays], [tuple(values[i].shape) for i in arrays])
-    if support and not shape:
-        raise ValueError(f"{names[arrays[0]]}: needs a support axis (the last axis), got a scalar")
-    if support and shape[-1] == 0:
-        raise ValueError(f"{names[arrays[0]]}: the support (last axis) is empty, got shape {shape}")
-    batch = shape[:-1] if support else shape
-    for i, kind in enumerate(kinds):
-        if kind != "s":
-            continue
-        value = args[i]
-        _not_a_number(names[i], value)
-        if isinstance(value, numbers.Real):
-            values[i] = float(value)
-            continue
-        if not isinstance(value, torch.Tensor):
-            try:
-                value = torch.as_tensor(value)
-            except (TypeError, ValueError, RuntimeError):
-                raise ValueError(f"{names[i]}: must be a real number or an array of them, got {type(args[i]).__name__}") from None
+
+    def scalar(name, value):
+        value = _tensor(name, value, "a real number or an array of them")
         if value.is_complex() or value.dtype == torch.bool:
-            raise ValueError(f"{names[i]}: must be a real number or an array of them, got dtype {value.dtype}")
-        rows = _row_shape(names[i], tuple(value.shape), batch)
-        value = value.to(dtype=dtype, device=device)
-        values[i] = value.reshape(rows + (1,) * (len(shape) - len(rows)) if rows else ())
-    return values, shape
+            raise ValueError(f"{name}: must be a real number or an array of them, got dtype {value.dtype}")
+        return value.to(dtype=dtype, device=device)
+
+    return _arrange(names, args, values, kinds, support, scalar)
 
 
 def _rows(block, names, args, kinds, support, per_row):
@@ -364,26 +365,14 @@ def _prepare(names, args, kinds, support):
         dtype = jax.numpy.result_type(float)
     for i in arrays:
         values[i] = values[i].astype(dtype)
-    shape = _broadcast([names[i] for i in arrays], [values[i].shape for i in arrays])
-    if support and not shape:
-        raise ValueError(f"{names[arrays[0]]}: needs a support axis (the last axis), got a scalar")
-    if support and shape[-1] == 0:
-        raise ValueError(f"{names[arrays[0]]}: the support (last axis) is empty, got shape {shape}")
-    batch = shape[:-1] if support else shape
-    for i, kind in enumerate(kinds):
-        if kind != "s":
-            continue
-        value = args[i]
-        _not_a_number(names[i], value)
-        if isinstance(value, numbers.Real):
-            values[i] = float(value)
-            continue
+
+    def scalar(name, value):
         value = jax.numpy.asarray(value)
         if value.dtype.kind not in "iuf":
-            raise ValueError(f"{names[i]}: must be a real number or an array of them, got dtype {value.dtype}")
-        rows = _row_shape(names[i], value.shape, batch)
-        values[i] = value.astype(dtype).reshape(rows + (1,) * (len(shape) - len(rows)) if rows else ())
-    return values, shape
+            raise ValueError(f"{name}: must be a real number or an array of them, got dtype {value.dtype}")
+        return value.astype(dtype)
+
+    return _arrange(names, args, values, kinds, support, scalar)
 
 
 def _rows(block, names, args, kinds, support, per_row):
