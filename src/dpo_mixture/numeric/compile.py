@@ -22,7 +22,7 @@ import textwrap
 
 import sympy as sp
 
-from .nodes import Quotient, RowMax
+from .nodes import AtLeast, Quotient, ReduceSum, RowMax
 from .printing import BACKENDS, RUNTIME, printer
 from .rewrite import rewrite, unfold
 from .specs import ARRAY_KINDS, SPECS, Spec
@@ -31,7 +31,10 @@ __all__ = ["generate_source", "function_source", "compiled", "compile_spec", "ar
 
 
 def _rewritten(spec: Spec) -> tuple[sp.Expr, ...]:
-    return rewrite(spec.expressions(), spec.log_inputs, spec.log_ratios)
+    exprs = rewrite(spec.expressions(), spec.log_inputs, spec.log_ratios)
+    return tuple(
+        AtLeast(e, spec.lower_bounds[out]) if out in spec.lower_bounds else e for out, e in zip(spec.outputs, exprs)
+    )
 
 
 def array_expressions(name: str) -> tuple[sp.Expr, ...]:
@@ -76,7 +79,12 @@ def docstring(name: str) -> str:
 
 
 def as_quotients(e: sp.Basic) -> sp.Basic:
-    """Every ``a * b**-k`` as ``Quotient(a, b**k)``: one rounded division instead of two steps.
+    """Every ``a * b**-k`` as divisions: one rounding each, and no product that leaves the range.
+
+    A sum in the numerator is divided by one power of a sum in the denominator before anything
+    is multiplied, so that ``alpha (1 - alpha) M_U N_A / Z**2`` is computed as
+    ``alpha (1 - alpha) (M_U/Z) (N_A/Z)``: bounded ratios, not a product of small numbers
+    (which underflows in float32).
 
     >>> a, b, c = sp.symbols("a b c")
     >>> as_quotients(a / (b + c))
@@ -89,12 +97,23 @@ def as_quotients(e: sp.Basic) -> sp.Basic:
         for factor in sp.Mul.make_args(e):
             base, power = factor.as_base_exp()
             if power.is_negative:
-                den.append(as_quotients(base) ** -power if power != -1 else as_quotients(base))
+                den.append((as_quotients(base), -power))
             else:
                 num.append(as_quotients(factor))
-        if den:
-            return Quotient(sp.Mul(*num), sp.Mul(*den))
-        return sp.Mul(*num)
+        if not den:
+            return sp.Mul(*num)
+        pairs = []
+        for i, (base, power) in enumerate(den):
+            while base.has(ReduceSum) and power.is_Integer and power > 0:
+                j = next((j for j, f in enumerate(num) if f.has(ReduceSum)), None)
+                if j is None:
+                    break
+                pairs.append(Quotient(num.pop(j), base))
+                power -= 1
+            den[i] = (base, power)
+        rest = sp.Mul(*(b**p for b, p in den if p != 0))
+        head = sp.Mul(*num, *pairs)
+        return head if rest == 1 else Quotient(head, rest)
     return e.func(*(as_quotients(a) for a in e.args))
 
 

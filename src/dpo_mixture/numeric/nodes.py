@@ -33,6 +33,8 @@ __all__ = [
     "LogRatio",
     "XLogY",
     "Quotient",
+    "AtLeast",
+    "ScaledExp",
 ]
 
 
@@ -149,5 +151,17 @@ class XLogY(ArrayNode):
 
 class Quotient(ArrayNode):
     """``a / b`` as one division (not ``a * (1/b)``, which rounds twice)."""
+
+    nargs = 2
+
+
+class AtLeast(ArrayNode):
+    """``max(x, bound)`` for a quantity proved to be at least ``bound``: rounding cannot cross it."""
+
+    nargs = 2
+
+
+class ScaledExp(ArrayNode):
+    """``c * exp(y)`` with ``c >= 0``: 0 where ``c`` is 0, also where ``exp(y)`` overflows there."""
 
     nargs = 2

@@ -92,7 +92,13 @@ class _ArrayPrinting:
 
     def _print_Quotient(self, expr):
         num, den = (self._print(a) for a in expr.args)
-        return f"({num})/({den})"
+        return f"(({num})/({den}))"
+
+    def _print_ScaledExp(self, expr):
+        return self._node("_scaled_exp({}, {})", expr)
+
+    def _print_AtLeast(self, expr):
+        return self._node("_at_least({}, {})", expr)
 
     def _print_XLogY(self, expr):
         return self._node("_xlogy({}, {})", expr)

@@ -55,6 +55,7 @@ from .nodes import (
     ReduceSum,
     RowMax,
     SafeLog,
+    ScaledExp,
     Softmax,
     Tilt,
     XLogY,
@@ -442,7 +443,7 @@ class ArrayForm:
     >>> ArrayForm()(support_sum(p_ref[k] * r[k], k))
     ReduceSum(p_ref*r)
     >>> ArrayForm()(support_sum(p_ref[k] * sp.exp(r[k] / beta), k))
-    exp(LogSumExp(r/beta + SafeLog(p_ref)))
+    exp(LogSumExp(SafeLog(p_ref) + r/beta))
     """
 
     def __init__(self, log_inputs=None, shifts=(), mask=sp.true, log_ratios=()):
@@ -539,6 +540,22 @@ class ArrayForm:
         weighted = weighted or any(
             isinstance(f, sp.Indexed) and not _is_shifted(f) and _nonnegative(f) for f in factors
         )
+        free = [f for f in factors if isinstance(f, sp.exp) and _is_tilt(f.args[0])]
+        if free and not weighted and all(_nonnegative(f) for f in factors):
+            # A tilt outside a sum may exceed 1 off the support: divide by the sums inside the
+            # exponent, and keep a zero coefficient zero where the tilt overflows.
+            (tilt,) = free[:1]
+            exponent = self.value(tilt.args[0])
+            rest = []
+            for f in factors:
+                base, power = f.as_base_exp()
+                if f is tilt:
+                    continue
+                if isinstance(base, sp.Sum) and power.is_negative:
+                    exponent += power * self.log(base)
+                else:
+                    rest.append(f)
+            return ScaledExp(self.value(sp.Mul(*rest)), exponent)
         logs = [f for f in factors if isinstance(f, sp.log)]
         for lg in logs:  # x log x with x possibly 0: 0 log 0 = 0
             inner = lg.args[0]
@@ -572,7 +589,7 @@ class ArrayForm:
             name = e.base.name
             if name in self.log_inputs:
                 return self.log_inputs[name]
-            return SafeLog(sp.Symbol(name)) if not e.is_positive else sp.log(sp.Symbol(name))
+            return SafeLog(sp.Symbol(name))  # arrays may hold zeros off the support
         if isinstance(e, sp.Symbol):
             return sp.log(e) if e.is_positive and e not in UNIT_INTERVAL else SafeLog(e)
         if isinstance(e, sp.exp):

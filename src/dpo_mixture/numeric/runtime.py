@@ -44,15 +44,19 @@ def _broadcast(names, shapes):
 
 
 def _row_shape(name, shape, batch):
-    """The shape of a per-row scalar: () for one value, else a prefix of the batch shape."""
+    """The shape of a per-row scalar: () for one value, else a prefix of the batch shape.
+
+    Where the arrays have no batch axis (a single row), a 1-d scalar makes the rows: one per
+    value (a sweep over beta, say).
+    """
     shape = tuple(shape)
     if math.prod(shape) == 1:
         return ()
     for candidate in (shape, shape[:-1] if shape and shape[-1] == 1 else None):
-        if candidate and candidate == batch[: len(candidate)]:
+        if candidate and (candidate == batch[: len(candidate)] or (not batch and len(candidate) == 1)):
             return candidate
     if not batch:
-        raise ValueError(f"{name}: must be a scalar (the arrays have no batch axis), got shape {shape}")
+        raise ValueError(f"{name}: must be a scalar or one value per row, of shape (K,) or (K, 1); got shape {shape}")
     rows = batch[:1]
     raise ValueError(
         f"{name}: must be a scalar or one value per batch row, of shape {rows} or {rows + (1,)}; got shape {shape}"
@@ -86,6 +90,8 @@ def _arrange(names, args, values, kinds, support, scalar):
             continue
         value = scalar(names[i], args[i])
         rows = _row_shape(names[i], tuple(value.shape), batch)
+        if rows and not batch:  # a sweep: the scalar makes the batch axis
+            shape, batch = rows + shape, rows
         values[i] = value.reshape(rows + (1,) * (len(shape) - len(rows)) if rows else ())
     return values, shape
 '''
@@ -229,6 +235,17 @@ def _log_ratio(a, b):
 def _xlogy(x, y):
     """x log y with 0 log y = 0."""
     return numpy.where(x == 0, 0.0, x * numpy.log(y))
+
+
+def _at_least(x, bound):
+    """x, raised to ``bound`` where rounding took it below."""
+    return numpy.maximum(x, bound)
+
+
+def _scaled_exp(c, y):
+    """c exp(y) for c >= 0, with 0 (not NaN) where c = 0 and exp(y) overflows."""
+    e = numpy.exp(y)
+    return numpy.where((c == 0) & (e == numpy.inf), 0.0, c * e)
 '''
 
 _TORCH = '''\
@@ -341,6 +358,17 @@ def _log_ratio(a, b):
 def _xlogy(x, y):
     """x log y with 0 log y = 0."""
     return torch.xlogy(x, y)
+
+
+def _at_least(x, bound):
+    """x, raised to ``bound`` where rounding took it below (the gradient passes at the bound)."""
+    return torch.clamp(x, min=bound)
+
+
+def _scaled_exp(c, y):
+    """c exp(y) for c >= 0, with 0 (not NaN) where c = 0 and exp(y) overflows."""
+    e = torch.exp(y)
+    return torch.where((c == 0) & (e == math.inf), 0.0, c * e)
 '''
 
 _JAX = '''\
@@ -414,6 +442,17 @@ def _log_ratio(a, b):
 def _xlogy(x, y):
     """x log y with 0 log y = 0."""
     return jax.scipy.special.xlogy(x, y)
+
+
+def _at_least(x, bound):
+    """x, raised to ``bound`` where rounding took it below (the gradient passes at the bound)."""
+    return jax.numpy.where(x < bound, bound, x)
+
+
+def _scaled_exp(c, y):
+    """c exp(y) for c >= 0, with 0 (not NaN) where c = 0 and exp(y) overflows."""
+    e = jax.numpy.exp(y)
+    return jax.numpy.where((c == 0) & (e == jax.numpy.inf), 0.0, c * e)
 '''
 
 #: Source of the helpers each generated module starts with, per backend.

@@ -53,6 +53,8 @@ class Spec:
     support_axis: bool = True  # the last axis is the support (else the function is elementwise)
     log_inputs: dict[str, str] = field(default_factory=dict)
     log_ratios: tuple[str, ...] = ()  # log-probability arguments whose differences are log-ratios
+    #: Proved lower bounds of outputs (``{"kl": 0}``: Gibbs' inequality); rounding cannot cross them.
+    lower_bounds: dict[str, int] = field(default_factory=dict)
 
     def expressions(self) -> tuple[sp.Expr, ...]:
         """The model expressions, as the proofs see them (named quantities not unfolded)."""
@@ -107,7 +109,7 @@ SPECS: dict[str, Spec] = {
         Spec(
             "kl_to_ref", (_P, _R, _BETA), ("kl",), lambda: (model.kl_to_reference(model.closed_form()),),
             "The divergence KL(p_theta || p_ref) of the tuned model from the reference, per row.",
-            per_row=True,
+            per_row=True, lower_bounds={"kl": 0},  # Gibbs' inequality (MATH.md, section 1.3)
         ),
         Spec(
             "residual_mass_bound", (_ALPHA, _R, _BETA), ("bound",), lambda: (model.residual_bound(),),
