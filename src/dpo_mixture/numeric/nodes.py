@@ -110,8 +110,8 @@ class Tilt(ArrayNode):
     """``exp(x)`` of a shifted exponent ``x <= 0`` on the support, as a weight in a sum.
 
     ``Tilt(x, m)`` with ``m`` the :class:`RowMax` that shifted ``x``.  Outside the support
-    ``x`` may be positive; there the tilt only multiplies a zero weight, so it is capped at 1
-    (no overflow, no ``0 * inf``).
+    ``x`` may be positive; the tilt is exact there up to half the overflow threshold and
+    capped beyond it, so that a zero weight never meets an infinity (``0 * inf``).
     """
 
     nargs = 2

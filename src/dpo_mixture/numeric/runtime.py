@@ -174,8 +174,9 @@ def _support_max(r, mask, args):
 
 
 def _tilt(x, clamp):
-    """exp(x) for x <= 0 on the support; capped at 1 outside it when ``clamp``."""
-    return numpy.exp(numpy.minimum(x, 0.0) if clamp else x)
+    """exp(x), x <= 0 on the support.  Outside it (when ``clamp``) x may be positive: it is
+    capped at half the overflow threshold, so that a zero weight never meets an infinity."""
+    return numpy.exp(numpy.minimum(x, math.log(numpy.finfo(x.dtype).max) / 2) if clamp else x)
 
 
 def _dot(*factors):
@@ -323,8 +324,9 @@ def _support_max(r, mask, args):
 
 
 def _tilt(x, clamp):
-    """exp(x) for x <= 0 on the support; capped at 1 outside it when ``clamp``."""
-    return torch.exp(x.clamp(max=0.0) if clamp else x)
+    """exp(x), x <= 0 on the support.  Outside it (when ``clamp``) x may be positive: it is
+    capped at half the overflow threshold, so that a zero weight never meets an infinity."""
+    return torch.exp(x.clamp(max=math.log(torch.finfo(x.dtype).max) / 2) if clamp else x)
 
 
 def _dot(*factors):
@@ -418,8 +420,10 @@ def _support_max(r, mask, args):
 
 
 def _tilt(x, clamp):
-    """exp(x) for x <= 0 on the support; capped at 1 outside it when ``clamp``."""
-    return jax.numpy.exp(jax.numpy.where(x > 0, 0.0, x) if clamp else x)
+    """exp(x), x <= 0 on the support.  Outside it (when ``clamp``) x may be positive: it is
+    capped at half the overflow threshold, so that a zero weight never meets an infinity."""
+    cap = math.log(jax.numpy.finfo(x.dtype).max) / 2
+    return jax.numpy.exp(jax.numpy.where(x > cap, cap, x) if clamp else x)
 
 
 def _dot(*factors):
