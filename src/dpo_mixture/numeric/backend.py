@@ -16,11 +16,19 @@ while the check passes.
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import numpy as np
 
 __all__ = ["Backend", "TorchBackend", "JaxBackend", "backend_of"]
+
+
+@functools.lru_cache(maxsize=8)
+def _ones(n: int, dtype) -> np.ndarray:
+    ones = np.ones(n, dtype)
+    ones.setflags(write=False)
+    return ones
 
 
 class Backend:
@@ -36,8 +44,9 @@ class Backend:
         return x.dtype
 
     def row_sum(self, x):
-        acc = x.dtype if x.dtype.itemsize >= 4 else np.float32
-        return np.sum(x, axis=-1, dtype=acc)
+        if x.dtype.itemsize < 4:
+            return np.sum(x, axis=-1, dtype=np.float32)
+        return np.vecdot(x, _ones(x.shape[-1], x.dtype))  # a BLAS dot: twice a plain sum's speed
 
     def row_max(self, x):
         return np.max(x, axis=-1, keepdims=True)

@@ -22,6 +22,7 @@ import textwrap
 
 import sympy as sp
 
+from .inplace import FULL, ROW, InPlaceEmitter
 from .nodes import AtLeast, Quotient, ReduceSum, RowMax
 from .printing import BACKENDS, RUNTIME, printer
 from .rewrite import rewrite, unfold
@@ -135,8 +136,18 @@ def function_source(spec: Spec, backend: str) -> str:
         free = ", ".join(str(s) for s in sorted(mask.free_symbols, key=str))
         body.append(f"{sym}, {sym}_c = _support_max({pr.doprint(reward)}, lambda {free}: {pr.doprint(mask)}, ({free},))")
     temporaries, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("_x"), order="none")
-    body += [f"{sym} = {pr.doprint(e)}" for sym, e in temporaries]
-    results = [pr.doprint(e) for e in reduced]
+    if backend == "numpy":  # NumPy allocates per operation: reuse the block's own temporaries
+        classes = {sp.Symbol(p): FULL if kind in ARRAY_KINDS else ROW for p, kind in spec.params}
+        classes.update({sym: ROW for sym in names.values()})
+        like = next(p for p, kind in spec.params if kind in ARRAY_KINDS)
+        emitter = InPlaceEmitter(pr, classes, like)
+        for sym, e in temporaries:
+            emitter.assign(sym, e)
+        results = [emitter.result(e, i) for i, e in enumerate(reduced)]
+        body += emitter.lines
+    else:
+        body += [f"{sym} = {pr.doprint(e)}" for sym, e in temporaries]
+        results = [pr.doprint(e) for e in reduced]
     if spec.per_row:
         results = [f"({code})[..., 0]" for code in results]
     body.append("return " + (results[0] if len(results) == 1 else "(" + ", ".join(results) + ")"))
@@ -148,9 +159,10 @@ def function_source(spec: Spec, backend: str) -> str:
         f'"""{doc}\n"""',
         f"return _rows(_{spec.name}, {tuple(params)!r}, ({args},), {kinds!r}, {spec.support_axis}, {spec.per_row})",
     ]
+    pool = ", _pool=None, _out=None" if backend == "numpy" else ""
     return (
         f"def {spec.name}({args}):\n" + textwrap.indent("\n".join(wrapper), "    ") + "\n\n\n"
-        f"def _{spec.name}({args}):\n" + textwrap.indent("\n".join(body), "    ") + "\n"
+        f"def _{spec.name}({args}{pool}):\n" + textwrap.indent("\n".join(body), "    ") + "\n"
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from .backend import backend_of
 from .compile import compiled
 from .specs import ARRAY_KINDS, SPECS
-from .validate import check_arguments
+from .validate import block_check, check_arguments, check_scalars
 
 __all__ = [
     "policy",
@@ -30,15 +30,29 @@ __all__ = [
 
 
 def call(spec, function, validate: bool, values: dict):
-    """Check ``values`` against ``spec`` (unless ``validate`` is false) and call ``function``."""
+    """Check ``values`` against ``spec`` (unless ``validate`` is false) and call ``function``.
+
+    On NumPy the checks of the arrays run block by block inside the computation, on rows it is
+    about to read; a failed block stops it, and the full check then says what is wrong.
+    """
     params = [p for p, _ in spec.params]
     args = [values[p] for p in params]
-    if validate:
-        backend = backend_of(args)
-        kinds = "".join("a" if kind in ARRAY_KINDS else "s" for _, kind in spec.params)
-        prepared, _ = function.__globals__["_prepare"](params, args, kinds, spec.support_axis)
-        check_arguments(spec, dict(zip(params, prepared)), backend)
-    return function(*args)
+    if not validate:
+        return function(*args)
+    backend = backend_of(args)
+    runtime = function.__globals__
+    kinds = "".join("a" if kind in ARRAY_KINDS else "s" for _, kind in spec.params)
+    prepared = dict(zip(params, runtime["_prepare"](params, args, kinds, spec.support_axis)[0]))
+    if backend.name != "numpy":
+        check_arguments(spec, prepared, backend)
+        return function(*args)
+    check_scalars(spec, prepared, backend)
+    block = runtime["_" + spec.name]
+    result = runtime["_rows"](block, tuple(params), args, kinds, spec.support_axis, spec.per_row, block_check(spec, backend))
+    if result is None:
+        check_arguments(spec, prepared, backend)  # raises, naming the argument
+        raise ValueError(f"{spec.name}: invalid arguments")  # pragma: no cover - the checks agree
+    return result
 
 
 def _call(name: str, validate: bool, **values):

@@ -99,8 +99,8 @@ def _arrange(names, args, values, kinds, support, scalar):
 _NUMPY = '''\
 import numpy
 
-#: Elements per block of rows: the temporaries of a block stay in cache.
-_CHUNK = 1 << 17
+#: Bytes per block of rows and temporary: the temporaries of a block stay in cache.
+_CHUNK_BYTES = 1 << 21
 
 
 def _prepare(names, args, kinds, support):
@@ -121,33 +121,73 @@ def _prepare(names, args, kinds, support):
             raise ValueError(f"{name}: must be a real number or an array of them, got dtype {value.dtype}")
         return value.astype(dtype)
 
-    return _arrange(names, args, values, kinds, support, scalar)
+    values, shape = _arrange(names, args, values, kinds, support, scalar)
+    for i in arrays:  # every array at the full shape (views): the block knows its shapes
+        if values[i].shape != shape:
+            values[i] = numpy.broadcast_to(values[i], shape)
+    return values, shape
 
 
-def _rows(block, names, args, kinds, support, per_row):
-    """Run ``block`` on the prepared arguments, over blocks of rows when they are large."""
+def _rows(block, names, args, kinds, support, per_row, check=None):
+    """Run ``block`` on the prepared arguments, over blocks of rows when they are large.
+
+    On blocks of rows, the temporaries of ``block`` come from one pool for the whole call and
+    full-shape results are written straight into the outputs.  ``check(*values)``, when given,
+    runs on each block first, while its rows are in cache, and returns whether they are valid;
+    the call returns ``None`` as soon as a block is not.
+    """
     values, shape = _prepare(names, args, kinds, support)
+    dtype = next(values[i].dtype for i, kind in enumerate(kinds) if kind == "a")
     with numpy.errstate(all="ignore"):
         size = math.prod(shape)
-        if len(shape) < 2 or size <= _CHUNK:
-            return block(*values)
-        total = shape[0]
-        step = max(1, _CHUNK // (size // total))
-        if step >= total:
-            return block(*values)
+        total = shape[0] if len(shape) >= 2 else 1
+        chunk = _CHUNK_BYTES // dtype.itemsize
+        step = max(1, chunk // max(1, size // total))
+        if len(shape) < 2 or size <= chunk or step >= total:
+            if check is not None and not check(*values):
+                return None
+            return _cast(block(*values), dtype)
         full = shape[:-1] if support and per_row else shape
         split = [isinstance(v, numpy.ndarray) and v.ndim == len(shape) and v.shape[0] == total for v in values]
         outs = single = None
+        pool = {}  # the block's temporaries, allocated once and reused on every block of rows
         for start in range(0, total, step):
             stop = min(start + step, total)
             part = [v[start:stop] if s else v for v, s in zip(values, split)]
-            result = block(*part)
+            if check is not None and not check(*part):
+                return None
+            targets = None if outs is None or per_row else [o[start:stop] for o in outs]
+            result = block(*part, _pool=pool, _out=targets)
             if outs is None:
                 single = not isinstance(result, tuple)
-                outs = [numpy.empty(full, dtype=numpy.result_type(o)) for o in ((result,) if single else result)]
+                outs = [numpy.empty(full, dtype=dtype) for _ in ((result,) if single else result)]
             for out, o in zip(outs, (result,) if single else result):
-                out[start:stop] = o
+                target = out[start:stop]
+                if not (isinstance(o, numpy.ndarray) and o.shape == target.shape and o.ctypes.data == target.ctypes.data):
+                    target[...] = o
         return outs[0] if single else tuple(outs)
+
+
+def _cast(result, dtype):
+    """The outputs in the working dtype (a per-row value of Python numbers may have widened)."""
+    if isinstance(result, tuple):
+        return tuple(numpy.asarray(o, dtype=dtype) for o in result)
+    return numpy.asarray(result, dtype=dtype)
+
+
+def _target(out, index, like):
+    """Where the full-shape output ``index`` is computed: the caller's slice, or a new array."""
+    return out[index] if out is not None else numpy.empty(like.shape, like.dtype)
+
+
+def _scratch(pool, key, like):
+    """A buffer shaped like ``like`` for the temporary ``key``, reused across blocks of rows."""
+    if pool is None:
+        return numpy.empty(like.shape, like.dtype)
+    buf = pool.get(key)
+    if buf is None or buf.shape[1:] != like.shape[1:] or buf.shape[0] < like.shape[0] or buf.dtype != like.dtype:
+        buf = pool[key] = numpy.empty(like.shape, like.dtype)
+    return buf[: like.shape[0]] if like.ndim else buf
 
 
 def _along(a, n):
@@ -157,34 +197,47 @@ def _along(a, n):
 def _support_max(r, mask, args):
     """Per-row maximum of ``r`` over the support (where ``mask(*args)``), and whether entries
     outside the support exceed it.  The row maximum is taken first; only rows whose largest
-    reward lies outside the support pay for the masked maximum."""
-    shape = numpy.broadcast_shapes(r.shape, *(numpy.shape(a) for a in args))
-    r = numpy.broadcast_to(r, shape)
+    reward lies outside the support pay for the masked maximum.  (The arrays come at their
+    full shape from ``_prepare``.)"""
     j = numpy.argmax(r, axis=-1)[..., None]
-    m = numpy.take_along_axis(r, j, axis=-1)
+    if r.ndim == 2:
+        index = (numpy.arange(r.shape[0])[:, None], j)
+        pick = lambda a: a[index]  # noqa: E731 - a gather, cheaper than take_along_axis
+    else:
+        pick = lambda a: numpy.take_along_axis(a, j, axis=-1)  # noqa: E731
+    m = pick(r)
     if mask is None:
         return m, False
-    n = shape[-1]
-    picked = [numpy.take_along_axis(numpy.broadcast_to(a, shape), j, axis=-1) if _along(a, n) else a for a in args]
-    ok = mask(*picked)
-    if numpy.all(ok):
+    n = r.shape[-1]
+    ok = mask(*(pick(a) if _along(a, n) else a for a in args))
+    if ok is True or (not isinstance(ok, bool) and ok.all()):
         return m, False
     inside = numpy.where(mask(*args), r, -numpy.inf)
     return numpy.where(ok, m, numpy.max(inside, axis=-1, keepdims=True)), True
 
 
-def _tilt(x, clamp):
+def _tilt(x, clamp, out=None):
     """exp(x), x <= 0 on the support.  Outside it (when ``clamp``) x may be positive: it is
     capped at half the overflow threshold, so that a zero weight never meets an infinity."""
-    return numpy.exp(numpy.minimum(x, math.log(numpy.finfo(x.dtype).max) / 2) if clamp else x)
+    if clamp:
+        x = numpy.minimum(x, math.log(numpy.finfo(x.dtype).max) / 2, out=out)
+    return numpy.exp(x, out=out)
+
+
+def _into(out, value):
+    """``value``, written into ``out`` when one is given."""
+    if out is None:
+        return value
+    out[...] = value
+    return out
 
 
 def _dot(*factors):
-    """Sum over the last axis of the product of ``factors``, keeping it (a fused dot product)."""
+    """Sum over the last axis of the product of ``factors``, keeping it (a BLAS dot product)."""
     a, b = factors[0], factors[1]
     for f in factors[2:]:
         b = b * f
-    return numpy.einsum("...i,...i->...", a, b)[..., None]
+    return numpy.vecdot(a, b)[..., None]
 
 
 def _safe_log(x):
@@ -204,22 +257,26 @@ def _sum_is_safe(s, n):
     return numpy.all((s < numpy.inf) & (s >= n * info.tiny / info.eps))
 
 
-def _logsumexp(x):
-    """log(sum(exp(x), -1)); the row maximum is subtracted only when the plain sum is unsafe."""
-    s = numpy.sum(numpy.exp(x), axis=-1, keepdims=True)
+def _logsumexp(x, work=None):
+    """log(sum(exp(x), -1)); the row maximum is subtracted only when the plain sum is unsafe.
+    ``work`` (which may be ``x`` itself) receives the exponentials."""
+    s = numpy.sum(numpy.exp(x, out=work), axis=-1, keepdims=True)
     if _sum_is_safe(s, x.shape[-1]):
         return numpy.log(s)
-    m = _row_max(x)
+    m = _row_max(x) if work is not x else None
+    if m is None:  # x was overwritten: the unsafe case is rare, take the log back
+        x = numpy.log(work)
+        m = _row_max(x)
     return numpy.log(numpy.sum(numpy.exp(x - m), axis=-1, keepdims=True)) + m
 
 
-def _log_softmax(x):
-    """x - logsumexp(x), with one shift shared by both terms."""
-    s = numpy.sum(numpy.exp(x), axis=-1, keepdims=True)
+def _log_softmax(x, out=None):
+    """x - logsumexp(x), with one shift shared by both terms (``out`` must not be ``x``)."""
+    s = numpy.sum(numpy.exp(x, out=out), axis=-1, keepdims=True)
     if not _sum_is_safe(s, x.shape[-1]):
         x = x - _row_max(x)
-        s = numpy.sum(numpy.exp(x), axis=-1, keepdims=True)
-    return x - numpy.log(s)
+        s = numpy.sum(numpy.exp(x, out=out), axis=-1, keepdims=True)
+    return numpy.subtract(x, numpy.log(s), out=out)
 
 
 def _softmax(x):
@@ -228,14 +285,14 @@ def _softmax(x):
     return e / numpy.sum(e, axis=-1, keepdims=True)
 
 
-def _log_ratio(a, b):
+def _log_ratio(a, b, out=None):
     """a - b for log-probabilities, 0 where both are -inf."""
-    return numpy.where((a == -numpy.inf) & (b == -numpy.inf), 0.0, a - b)
+    return _into(out, numpy.where((a == -numpy.inf) & (b == -numpy.inf), 0.0, a - b))
 
 
-def _xlogy(x, y):
+def _xlogy(x, y, out=None):
     """x log y with 0 log y = 0."""
-    return numpy.where(x == 0, 0.0, x * numpy.log(y))
+    return _into(out, numpy.where(x == 0, 0.0, x * numpy.log(y)))
 
 
 def _at_least(x, bound):
@@ -243,10 +300,10 @@ def _at_least(x, bound):
     return numpy.maximum(x, bound)
 
 
-def _scaled_exp(c, y):
+def _scaled_exp(c, y, out=None):
     """c exp(y) for c >= 0, with 0 (not NaN) where c = 0 and exp(y) overflows."""
     e = numpy.exp(y)
-    return numpy.where((c == 0) & (e == numpy.inf), 0.0, c * e)
+    return _into(out, numpy.where((c == 0) & (e == numpy.inf), 0.0, c * e))
 '''
 
 _TORCH = '''\

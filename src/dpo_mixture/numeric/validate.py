@@ -31,7 +31,7 @@ import sys
 
 import numpy as np
 
-__all__ = ["row_sum_tolerance", "describe", "check_arguments", "depends_on_scale"]
+__all__ = ["row_sum_tolerance", "describe", "check_arguments", "check_scalars", "block_check", "depends_on_scale"]
 
 
 def _finfo(dtype):
@@ -40,6 +40,7 @@ def _finfo(dtype):
     return np.finfo(dtype)
 
 
+@functools.lru_cache(maxsize=64)
 def row_sum_tolerance(n: int, dtype) -> float:
     """Allowed ``|sum(row) - 1|`` for rows of ``n`` entries of ``dtype``.
 
@@ -158,13 +159,11 @@ def _flags(kind: str, x, ops, *, beta=None, normalized=True, dtype=None):
             lse = ops.row_logsumexp(x)
             ok = ok & ops.all(abs(lse) <= row_sum_tolerance(x.shape[-1], dtype))
         return ok
-    if kind == "reward":
+    if kind == "reward":  # NaN and infinities make the extremes, their spread or size, non-finite
         top, bottom = ops.row_max(x), ops.row_min(x)
-        ok = (top < math.inf) & (bottom > -math.inf)
-        if beta is not None:
-            size = ops.maximum(abs(top), abs(bottom))
-            ok = ok & (size / beta < math.inf) & ((top - bottom) / beta < math.inf)
-        return ops.all(ok)
+        scale = 1.0 if beta is None else beta
+        size = ops.maximum(abs(top), abs(bottom)) / scale
+        return ops.all((size < math.inf) & ((top - bottom) / scale < math.inf))
     if kind == "logp":
         return ops.all((ops.max(x) < math.inf) & (ops.min(x) > -math.inf))
     if kind == "logp_ext":
@@ -197,33 +196,72 @@ def check_arguments(spec, values: dict, ops) -> None:
     Per-row scalars come first, so that a reward is divided only by a valid ``beta``.
     """
     with np.errstate(all="ignore"):
-        _check_all(spec, values, ops)
+        check_scalars(spec, values, ops)
+        beta = _beta(spec, values)
+        for name, kind in spec.params:
+            x = values[name]
+            if kind in _SCALARS or not ops.concrete(x):
+                continue
+            flag = _array_flag(spec, name, kind, x, beta, ops)
+            if flag is None:
+                continue
+
+            def message(name=name, kind=kind, x=x):
+                host_beta = ops.to_host(beta) if kind == "reward" and beta is not None else None
+                found = describe(name, ops.to_host(x), kind, beta=host_beta,
+                                 normalized=_normalized(spec, name, kind), dtype=ops.dtype(x))
+                return found or f"{name}: {PROMISES[kind]}"
+
+            ops.require(flag, message, f"{name}: {PROMISES[kind]}")
 
 
-def _check_all(spec, values: dict, ops) -> None:
-    from .specs import SCALAR_KINDS
+_SCALARS = ("unit", "scale", "scalar")
 
-    beta = values.get("beta") if "beta" in dict(spec.params) else None
-    params = sorted(spec.params, key=lambda p: p[1] not in SCALAR_KINDS)
-    for name, kind in params:
+
+def _beta(spec, values):
+    return values.get("beta") if "beta" in dict(spec.params) else None
+
+
+def _normalized(spec, name, kind) -> bool:
+    return kind != "logdist" or depends_on_scale(spec.name, name)
+
+
+def _array_flag(spec, name, kind, x, beta, ops):
+    return _flags(kind, x, ops, beta=beta if kind == "reward" else None,
+                  normalized=_normalized(spec, name, kind), dtype=ops.dtype(x))
+
+
+def check_scalars(spec, values: dict, ops) -> None:
+    """The checks of the per-row scalars (``alpha``, ``beta``) alone."""
+    for name, kind in spec.params:
         x = values[name]
-        if kind in ("unit", "scale") and isinstance(x, float):
+        if kind not in ("unit", "scale"):
+            continue
+        if isinstance(x, float):
             message = describe(name, np.float64(x), kind)
             if message:
                 raise ValueError(message)
-            continue
-        if not ops.concrete(x):
-            continue
-        normalized = kind != "logdist" or depends_on_scale(spec.name, name)
-        dtype = ops.dtype(x)
-        flag = _flags(kind, x, ops, beta=beta if kind == "reward" else None, normalized=normalized, dtype=dtype)
-        if flag is None:
-            continue
+        elif ops.concrete(x):
+            ops.require(_flags(kind, x, ops), lambda name=name, kind=kind, x=x: describe(name, ops.to_host(x), kind)
+                        or f"{name}: {PROMISES[kind]}", f"{name}: {PROMISES[kind]}")
 
-        def message(name=name, kind=kind, x=x, normalized=normalized, dtype=dtype):
-            host_beta = ops.to_host(beta) if kind == "reward" and beta is not None else None
-            found = describe(name, ops.to_host(x), kind, beta=host_beta, normalized=normalized, dtype=dtype)
-            return found or f"{name}: {PROMISES[kind]}"
 
-        ops.require(flag, message, f"{name}: {PROMISES[kind]}")
+def block_check(spec, ops):
+    """A check of the array arguments on a block of rows (``check(*values) -> bool``).
 
+    The row reductions are the same as :func:`check_arguments`'s; run block by block, they
+    read rows that the computation then finds in cache.
+    """
+    params = [p for p, _ in spec.params]
+    arrays = [(i, name, kind) for i, (name, kind) in enumerate(spec.params) if kind not in _SCALARS]
+    where_beta = params.index("beta") if "beta" in params else None
+
+    def check(*values):
+        beta = values[where_beta] if where_beta is not None else None
+        for i, name, kind in arrays:
+            flag = _array_flag(spec, name, kind, values[i], beta, ops)
+            if flag is not None and not bool(flag):
+                return False
+        return True
+
+    return check
