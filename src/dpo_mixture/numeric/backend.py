@@ -54,6 +54,10 @@ class Backend:
     def row_min(self, x):
         return np.min(x, axis=-1, keepdims=True)
 
+    def row_extremes(self, x):
+        """Row minimum and maximum (keeping the axis)."""
+        return self.row_min(x), self.row_max(x)
+
     def row_logsumexp(self, x):
         m = self.row_max(x)
         m = np.where(np.isfinite(m), m, 0.0)
@@ -102,6 +106,9 @@ class TorchBackend(Backend):
 
     def row_min(self, x):
         return self.torch.amin(x.detach(), dim=-1, keepdim=True)
+
+    def row_extremes(self, x):
+        return self.torch.aminmax(x.detach(), dim=-1, keepdim=True)  # one pass
 
     def row_logsumexp(self, x):
         x = x.detach()

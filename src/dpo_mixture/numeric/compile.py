@@ -16,9 +16,10 @@ True
 from __future__ import annotations
 
 import builtins
-import functools
 import linecache
+import sys
 import textwrap
+import types
 
 import sympy as sp
 
@@ -173,17 +174,32 @@ def generate_source(name: str, backend: str) -> str:
     return function_source(SPECS[name], backend)
 
 
-def compile_spec(spec: Spec, backend: str, source: str | None = None):
-    """Execute the generated source of ``spec`` with the runtime helpers; returns the function."""
+def compile_spec(spec: Spec, backend: str, source: str | None = None, module: str | None = None):
+    """Execute the generated source of ``spec`` with the runtime helpers; returns the function.
+
+    The code runs as a module of its own, registered in ``sys.modules`` (under ``module``), so
+    that tools that look functions up by module (``torch.compile``, ``pickle``) find it.
+    """
     source = RUNTIME[backend] + "\n\n" + (source or function_source(spec, backend))
-    filename = f"<dpo_mixture.numeric:{backend}:{spec.name}>"
+    module = module or f"dpo_mixture.numeric._generated.{backend}.{spec.name}"
+    filename = f"<{module}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    namespace: dict = {"__name__": f"dpo_mixture.numeric._generated_{backend}"}
-    exec(builtins.compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
-    return namespace[spec.name]
+    namespace = types.ModuleType(module, spec.summary)
+    namespace.__file__ = filename
+    exec(builtins.compile(source, filename, "exec"), namespace.__dict__)  # noqa: S102 - our own generated code
+    sys.modules[module] = namespace
+    return getattr(namespace, spec.name)
 
 
-@functools.lru_cache(maxsize=None)
+_COMPILED: dict[tuple[str, str], object] = {}
+
+
 def compiled(name: str, backend: str):
-    """The compiled built-in function ``name`` for ``backend``, built on first use and cached."""
-    return compile_spec(SPECS[name], backend, generate_source(name, backend))
+    """The compiled built-in function ``name`` for ``backend``, built on first use and cached.
+
+    The cache is a plain dictionary, which ``torch.compile`` reads without tracing SymPy.
+    """
+    function = _COMPILED.get((name, backend))
+    if function is None:
+        function = _COMPILED[(name, backend)] = compile_spec(SPECS[name], backend, generate_source(name, backend))
+    return function

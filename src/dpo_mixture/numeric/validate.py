@@ -160,7 +160,7 @@ def _flags(kind: str, x, ops, *, beta=None, normalized=True, dtype=None):
             ok = ok & ops.all(abs(lse) <= row_sum_tolerance(x.shape[-1], dtype))
         return ok
     if kind == "reward":  # NaN and infinities make the extremes, their spread or size, non-finite
-        top, bottom = ops.row_max(x), ops.row_min(x)
+        bottom, top = ops.row_extremes(x)
         scale = 1.0 if beta is None else beta
         size = ops.maximum(abs(top), abs(bottom)) / scale
         return ops.all((size < math.inf) & ((top - bottom) / scale < math.inf))
