@@ -105,8 +105,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--device", default="cuda")
     parser.add_argument("--compile", default="float32", help="dtypes to also time under torch.compile ('' for none)")
+    parser.add_argument("--compile-budget", type=float, default=300.0,
+                        help="seconds after which no further torch.compile is started")
     parser.add_argument("--out", default=os.environ.get("OUT", "."))
     args = parser.parse_args()
+    begun = time.perf_counter()
     device = torch.device(args.device)
     batch, n = (int(v) for v in args.shape.split("x"))
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
@@ -136,7 +139,11 @@ def main() -> None:
             }
             if fname == "log_policy":
                 variants["naive"] = lambda: hand.torch_naive_log_policy(*a)
-            if dtype_name in args.compile.split(","):
+            with torch.no_grad():  # eager first: the generated code exists before dynamo looks
+                out, reference = variants["ours"](), variants["hand"]()
+                diff = max(float((o.float() - h.float()).abs().max()) for o, h in zip(
+                    out if isinstance(out, tuple) else (out,), reference if isinstance(reference, tuple) else (reference,)))
+            if dtype_name in args.compile.split(",") and time.perf_counter() - begun < args.compile_budget:
                 started = time.perf_counter()
                 compiled_ours = torch.compile(lambda *x: ours(*x, validate=False))
                 compiled_hand = torch.compile(contender)
@@ -147,10 +154,9 @@ def main() -> None:
                 except Exception as exc:  # noqa: BLE001 - report and go on
                     print(f"  torch.compile failed for {fname}: {type(exc).__name__}: {exc}"[:300], flush=True)
                 print(f"  compiled {fname} in {time.perf_counter() - started:.0f} s", flush=True)
-            out = variants["ours"]()
             good = useful_bytes(fname, a, out)
             inputs = sum(t.numel() * t.element_size() for t in a if isinstance(t, torch.Tensor) and t.dim() == 2)
-            row = {"function": fname, "dtype": dtype_name, "useful_bytes": good}
+            row = {"function": fname, "dtype": dtype_name, "useful_bytes": good, "max_abs_diff_vs_hand": diff}
             with torch.no_grad():
                 for label, fn in variants.items():
                     t = timed(fn, args.repeat, device)
@@ -163,8 +169,8 @@ def main() -> None:
             for label in variants:
                 print(f"{dtype_name:9} {fname:11} {label:14} {row[label] * 1e3:8.3f} ms  {row[label + ' bw'] / 1e12:6.2f} TB/s "
                       f"{frac(row[label + ' bw'])} of peak  ratio to hand {row[label] / row['hand']:5.2f}", flush=True)
-            print(f"{'':9} {fname:11} peak extra memory (input arrays): ours {row['memory ours']}, hand {row['memory hand']}",
-                  flush=True)
+            print(f"{'':9} {fname:11} peak extra memory (input arrays): ours {row['memory ours']}, hand {row['memory hand']}; "
+                  f"max |ours - hand| {diff:.3g}", flush=True)
 
     if device.type == "cuda":  # the checks must not synchronise with the host
         d = instance(batch // 8 or 1, n, torch.float32, device)
