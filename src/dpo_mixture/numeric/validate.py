@@ -175,9 +175,12 @@ def _flags(kind: str, x, ops, *, beta=None, normalized=True, dtype=None):
     return None  # unchecked kinds ("array", "scalar")
 
 
-@functools.lru_cache(maxsize=None)
-def depends_on_scale(name: str, param: str) -> bool:
-    """Whether the function ``name`` changes when the distribution ``param`` is scaled.
+_SCALE: dict[tuple[int, str], bool] = {}
+
+
+def depends_on_scale(spec, param: str) -> bool:
+    """Whether the function of ``spec`` (or a built-in's name) changes when the distribution
+    ``param`` is scaled by a constant.  SymPy decides, once per function and argument.
 
     >>> depends_on_scale("log_policy", "log_p_ref"), depends_on_scale("log_partition", "log_p_ref")
     (False, True)
@@ -185,9 +188,12 @@ def depends_on_scale(name: str, param: str) -> bool:
     from .rewrite import scale_invariant
     from .specs import SPECS
 
-    spec = SPECS[name]
-    base = next((b for b, log in spec.log_inputs.items() if log == param), param)
-    return not scale_invariant(spec.expressions(), base)
+    spec = SPECS[spec] if isinstance(spec, str) else spec
+    key = (id(spec), param)
+    if key not in _SCALE:
+        base = next((b for b, log in spec.log_inputs.items() if log == param), param)
+        _SCALE[key] = not scale_invariant(spec.expressions(), base)
+    return _SCALE[key]
 
 
 def check_arguments(spec, values: dict, ops) -> None:
@@ -223,7 +229,7 @@ def _beta(spec, values):
 
 
 def _normalized(spec, name, kind) -> bool:
-    return kind != "logdist" or depends_on_scale(spec.name, name)
+    return kind != "logdist" or depends_on_scale(spec, name)
 
 
 def _array_flag(spec, name, kind, x, beta, ops):
