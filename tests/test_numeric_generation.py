@@ -8,7 +8,7 @@ import sympy as sp
 
 from dpo_mixture import model, numeric
 from dpo_mixture.notation import beta
-from dpo_mixture.numeric import compile as compile_module
+from dpo_mixture.numeric import codegen as compile_module
 from dpo_mixture.numeric.nodes import IsSupported, LogSoftmax, LogSumExp, RowMax, SafeLog, Tilt
 from dpo_mixture.numeric.specs import SPECS
 

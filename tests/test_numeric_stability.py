@@ -113,7 +113,7 @@ NAMES = ["policy", "log_policy", "log_partition", "mixture_weights", "tpm", "kl_
 
 
 def _small_blocks(monkeypatch, name, size):
-    from dpo_mixture.numeric.compile import compiled
+    from dpo_mixture.numeric.codegen import compiled
 
     monkeypatch.setitem(compiled(name, "numpy").__globals__, "_CHUNK_BYTES", size)
 

@@ -39,7 +39,7 @@ from collections.abc import Mapping, Sequence
 import sympy as sp
 
 from .backend import backend_of
-from .compile import compile_spec, function_source, spec_docstring
+from .codegen import compile_spec, function_source, spec_docstring
 from .printing import BACKENDS
 from .specs import ARRAY_KINDS, SCALAR_KINDS, Spec
 

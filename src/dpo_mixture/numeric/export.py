@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 import sympy as sp
 
-from .compile import function_source
+from .codegen import function_source
 from .custom import Compiled, compile
 from .printing import BACKENDS, RUNTIME
 from .specs import SPECS, Spec

@@ -2,7 +2,7 @@
 
 Every function here is a thin wrapper.  It picks the backend from the argument types
 (:mod:`.backend`), checks the arguments unless ``validate=False`` (:mod:`.validate`), and
-calls the function that :mod:`.compile` generated from :mod:`dpo_mixture.model` for that
+calls the function that :mod:`.codegen` generated from :mod:`dpo_mixture.model` for that
 backend.  Leading axes are the batch and the last axis is the support; ``alpha`` and ``beta``
 are scalars or one value per batch row, of shape ``(B,)`` or ``(B, 1)``; any other shape is a
 ``ValueError`` naming the argument, with or without the checks.
@@ -11,7 +11,7 @@ are scalars or one value per batch row, of shape ``(B,)`` or ``(B, 1)``; any oth
 from __future__ import annotations
 
 from .backend import backend_of
-from .compile import compiled
+from .codegen import compiled
 from .specs import ARRAY_KINDS, SPECS
 from .validate import block_check, check_arguments, check_scalars
 

@@ -8,7 +8,7 @@ temporaries stay small and in cache.  The other helpers are the array nodes that
 single library call: the support maximum of a reward (:class:`~.nodes.RowMax`), the capped
 tilt, the guarded logarithms.
 
-The text below is executed as it stands, both by :func:`~.compile.compiled` and in the
+The text below is executed as it stands, both by :func:`~.codegen.compiled` and in the
 standalone modules that ``dpo-mixture export`` writes; it imports nothing but the array library.
 
 >>> "def _rows(" in RUNTIME["numpy"] and "import sympy" not in RUNTIME["numpy"]
