@@ -107,9 +107,6 @@ class TorchBackend(Backend):
     def row_min(self, x):
         return self.torch.amin(x.detach(), dim=-1, keepdim=True)
 
-    def row_extremes(self, x):
-        return self.torch.aminmax(x.detach(), dim=-1, keepdim=True)  # one pass
-
     def row_logsumexp(self, x):
         x = x.detach()
         if x.element_size() < 4:
