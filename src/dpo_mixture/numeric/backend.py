@@ -58,6 +58,13 @@ class Backend:
         """Row minimum and maximum (keeping the axis)."""
         return self.row_min(x), self.row_max(x)
 
+    def row_norm(self, x):
+        """Euclidean norm of each row (keeping the axis) in one BLAS pass; ``None`` where the
+        backend has no cheaper path than the extremes (or must not read a value back)."""
+        if x.dtype.itemsize < 4:
+            return None
+        return np.sqrt(np.vecdot(x, x))[..., None]
+
     def row_logsumexp(self, x):
         m = self.row_max(x)
         m = np.where(np.isfinite(m), m, 0.0)
@@ -88,6 +95,9 @@ class TorchBackend(Backend):
     """torch: reductions on the tensor's device; an accelerator asserts without synchronising."""
 
     name = "torch"
+
+    def row_norm(self, x):
+        return None  # deciding on it would read a value back
 
     def __init__(self):
         import torch
@@ -144,6 +154,9 @@ class JaxBackend(Backend):
     """JAX: reductions on the array's device; one boolean per argument is read back."""
 
     name = "jax"
+
+    def row_norm(self, x):
+        return None
 
     def __init__(self):
         import jax

@@ -63,8 +63,8 @@ def _call(name: str, validate: bool, **values):
 def policy(p_ref, r, beta, *, validate: bool = True):
     """The maximizer ``p*(y) = p_ref(y) e^{r(y)/beta} / Z`` of the KL-regularized reward.
 
-    Computed as a softmax of ``log p_ref + r/beta`` over the last axis, so it is zero where
-    ``p_ref`` is zero and finite however large ``r/beta`` is.
+    Computed as ``p_ref e^{(r - m)/beta}`` normalized, with ``m`` the largest reward on the
+    support, so it is zero where ``p_ref`` is zero and exact however large ``r/beta`` is.
 
     >>> import numpy as np
     >>> policy(np.array([0.5, 0.5, 0.0]), np.array([0.0, np.log(3.0), 9.0]), 1.0)
@@ -75,6 +75,8 @@ def policy(p_ref, r, beta, *, validate: bool = True):
 
 def log_policy(log_p_ref, r, beta, *, validate: bool = True):
     """``log p*(y) = log p_ref(y) + r(y)/beta - log Z``; ``log_p_ref`` may hold ``-inf``.
+
+    The result does not depend on the scale of ``p_ref``: logits work as well.
 
     >>> import numpy as np
     >>> log_policy(np.log([0.5, 0.5]), np.array([0.0, 2e6]), 1e-3)
@@ -112,8 +114,9 @@ def mixture_weights(p_A, p_U, alpha, r, beta, *, validate: bool = True):
 def tpm(p_A, p_U, alpha, r, beta, *, validate: bool = True):
     """Total probability masses ``(TPM(A), TPM(U))`` per row; they sum to 1.
 
-    ``TPM(A) = alpha M_A / Z`` with ``M_A = sum_y p_A(y) e^{r(y)/beta}``, computed from
-    ``log M_A`` and ``log M_U``, so it stays right where ``e^{r/beta}`` overflows.
+    ``TPM(A) = alpha M_A / Z`` with ``M_A = sum_y p_A(y) e^{r(y)/beta}``.  The common factor
+    ``e^{m/beta}`` (``m`` the largest reward on the support) cancels from the ratio, so the
+    moments are sums of tilts at most 1: right where ``e^{r/beta}`` overflows.
 
     >>> import numpy as np
     >>> p_A, p_U = np.array([0.5, 0.5, 0.0]), np.array([0.0, 0.5, 0.5])

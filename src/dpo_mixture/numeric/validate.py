@@ -160,8 +160,11 @@ def _flags(kind: str, x, ops, *, beta=None, normalized=True, dtype=None):
             ok = ok & ops.all(abs(lse) <= row_sum_tolerance(x.shape[-1], dtype))
         return ok
     if kind == "reward":  # NaN and infinities make the extremes, their spread or size, non-finite
-        bottom, top = ops.row_extremes(x)
         scale = 1.0 if beta is None else beta
+        norm = ops.row_norm(x)
+        if norm is not None and bool(ops.all(norm / scale < _finfo(ops.dtype(x)).max / 4)):
+            return True  # |r|/beta <= ||r||/beta, finite with room for the spread: no extremes needed
+        bottom, top = ops.row_extremes(x)
         size = ops.maximum(abs(top), abs(bottom)) / scale
         return ops.all((size < math.inf) & ((top - bottom) / scale < math.inf))
     if kind == "logp":
