@@ -161,10 +161,9 @@ def _rows(block, names, args, kinds, support, per_row, check=None):
             if outs is None:
                 single = not isinstance(result, tuple)
                 outs = [numpy.empty(full, dtype=dtype) for _ in ((result,) if single else result)]
-            for out, o in zip(outs, (result,) if single else result):
-                target = out[start:stop]
-                if not (isinstance(o, numpy.ndarray) and o.shape == target.shape and o.ctypes.data == target.ctypes.data):
-                    target[...] = o
+            for i, (out, o) in enumerate(zip(outs, (result,) if single else result)):
+                if targets is None or o is not targets[i]:  # not computed in place: copy
+                    out[start:stop] = o
         return outs[0] if single else tuple(outs)
 
 
@@ -251,10 +250,16 @@ def _row_max(x):
     return numpy.where(numpy.isfinite(m), m, 0.0)
 
 
+_SMALLEST = {}
+
+
 def _sum_is_safe(s, n):
     """Whether a row sum of exponentials neither overflowed nor lost terms to underflow."""
-    info = numpy.finfo(s.dtype)
-    return numpy.all((s < numpy.inf) & (s >= n * info.tiny / info.eps))
+    smallest = _SMALLEST.get(s.dtype)
+    if smallest is None:
+        info = numpy.finfo(s.dtype)
+        smallest = _SMALLEST[s.dtype] = float(info.tiny / info.eps)
+    return bool(((s < numpy.inf) & (s >= n * smallest)).all())
 
 
 def _logsumexp(x, work=None):
