@@ -1,95 +1,198 @@
-"""Benchmark of dpo_mixture.numeric against hand-written baselines measured in the same run.
+"""Benchmark of dpo_mixture.numeric against hand-written code measured in the same run.
 
-Run: python benchmarks/bench_numeric.py [--batch 256] [--n 50257] [--repeat 5]
+Run: python benchmarks/bench_numeric.py [--shapes 256x50257,64x128256] [--dtypes float32,float64]
+     [--backends numpy,torch,jax] [--repeat 9] [--json FILE]
 
-Prints one row per comparison: the best time of the generated function, the best time of the
-baseline, and their ratio (below 1 means the generated code is faster).  The plain
-``sympy.lambdify`` of the ``Sum`` runs a Python loop, so it is timed on a few rows only and
-compared per row.
+For ``log_policy``, ``tpm`` and ``kl_to_ref``, every shape, dtype and backend, it times the
+generated function without checks (``validate=False``) and with them (the default) against the
+best hand-written contender of ``numeric_contenders.py`` (same results, same accuracy), and
+prints ``ours / contender``.  The calls are interleaved and each figure is the best of
+``--repeat``, so that a busy machine slows both sides alike.  The naive one-liners (no reward
+shift: less accurate on offset rewards) are timed for reference, as are the old baselines.
+
+On NumPy it also reports the peak memory of a call (``tracemalloc``: NumPy's allocations,
+output included) in units of one input array.  Everything runs on one thread.
 """
 
 from __future__ import annotations
 
-import argparse
-import time
+import os
 
-import numpy as np
-import scipy.special
-import sympy as sp
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 
-from dpo_mixture import model, numeric
-from dpo_mixture.notation import beta as beta_sym, n as n_sym, p_ref as p_ref_sym, r as r_sym
+import argparse  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numeric_contenders as hand  # noqa: E402
+
+from dpo_mixture import numeric  # noqa: E402
+
+FUNCTIONS = ("log_policy", "tpm", "kl_to_ref")
 
 
-def best(fn, repeat: int) -> float:
-    fn()  # warm-up (and compile on first use)
-    times = []
+def race(fns: dict, repeat: int) -> dict:
+    """Best time (s) of each function, the calls interleaved ``repeat`` times."""
+    for fn in fns.values():
+        fn()  # warm-up (compiles on first use)
+    best = dict.fromkeys(fns, float("inf"))
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            out = fn()
+            _block(out)
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
+
+
+def _block(out):
+    for o in out if isinstance(out, tuple) else (out,):
+        if hasattr(o, "block_until_ready"):
+            o.block_until_ready()
+
+
+def peak_memory(fn) -> int:
+    fn()
+    tracemalloc.start()
+    out = fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    del out
+    return peak
+
+
+def instance(batch: int, n: int, dtype, seed: int = 0) -> dict:
+    rng = np.random.default_rng(seed)
+    p_ref = rng.dirichlet(np.ones(n), batch)
+    return {
+        "p_ref": p_ref.astype(dtype),
+        "log_p_ref": np.log(p_ref).astype(dtype),
+        "p_A": rng.dirichlet(np.ones(n), batch).astype(dtype),
+        "p_U": rng.dirichlet(np.ones(n), batch).astype(dtype),
+        "alpha": rng.uniform(0.1, 0.9, batch).astype(dtype),
+        "r": (3.0 + rng.normal(size=(batch, n))).astype(dtype),  # an offset: the shift matters
+        "beta": 0.5,
+    }
+
+
+def _args(name, d):
+    if name == "log_policy":
+        return (d["log_p_ref"], d["r"], d["beta"])
+    if name == "tpm":
+        return (d["p_A"], d["p_U"], d["alpha"], d["r"], d["beta"])
+    return (d["p_ref"], d["r"], d["beta"])
+
+
+def numpy_rows(d, repeat):
+    rows = []
+    for name in FUNCTIONS:
+        args = _args(name, d)
+        ours = getattr(numeric, name)
+        contender = getattr(hand, f"numpy_{name}")
+        fns = {
+            "ours": lambda: ours(*args, validate=False),
+            "checked": lambda: ours(*args),
+            **{f"hand@{b >> 20}MiB": (lambda b=b: contender(*args, block_bytes=b)) for b in hand.BLOCK_BYTES},
+        }
+        if name == "log_policy":
+            fns["naive"] = lambda: hand.numpy_naive_log_policy(*args)
+            fns["scipy"] = lambda: hand.scipy_log_policy(*args)
+        t = race(fns, repeat)
+        best_hand = min(v for k, v in t.items() if k.startswith("hand@"))
+        one = d["r"].nbytes
+        memory = {
+            "ours": peak_memory(lambda: ours(*args, validate=False)) / one,
+            "checked": peak_memory(lambda: ours(*args)) / one,
+            "hand": peak_memory(lambda: contender(*args)) / one,
+        }
+        rows.append(dict(function=name, backend="numpy", ours=t["ours"], checked=t["checked"], hand=best_hand,
+                         naive=t.get("naive"), scipy=t.get("scipy"), memory=memory))
+    return rows
+
+
+def torch_rows(d, repeat):
+    import torch
+
+    torch.set_num_threads(1)
+    t = {k: torch.from_numpy(v) if isinstance(v, np.ndarray) else v for k, v in d.items()}
+    rows = []
+    with torch.no_grad():
+        for name in FUNCTIONS:
+            args = _args(name, t)
+            ours = getattr(numeric, name)
+            fns = {
+                "ours": lambda: ours(*args, validate=False),
+                "checked": lambda: ours(*args),
+                "hand": lambda: getattr(hand, f"torch_{name}")(*args),
+            }
+            if name == "log_policy":
+                fns["naive"] = lambda: hand.torch_naive_log_policy(*args)
+            res = race(fns, repeat)
+            rows.append(dict(function=name, backend="torch", ours=res["ours"], checked=res["checked"],
+                             hand=res["hand"], naive=res.get("naive")))
+    return rows
+
+
+def jax_rows(d, repeat):
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    j = {k: jax.numpy.asarray(v) if isinstance(v, np.ndarray) else v for k, v in d.items()}
+    contenders = hand.jax_contenders()
+    rows = []
+    for name in FUNCTIONS:
+        args = _args(name, j)
+        ours = jax.jit(lambda *a, name=name: getattr(numeric, name)(*a, validate=False))
+        checked = jax.jit(lambda *a, name=name: getattr(numeric, name)(*a))  # under jit: shapes only
+        fns = {"ours": lambda: ours(*args), "checked": lambda: checked(*args), "hand": lambda: contenders[name](*args)}
+        if name == "log_policy":
+            fns["naive"] = lambda: contenders["naive_log_policy"](*args)
+        res = race(fns, repeat)
+        rows.append(dict(function=name, backend="jax", ours=res["ours"], checked=res["checked"], hand=res["hand"],
+                         naive=res.get("naive")))
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--batch", type=int, default=256)
-    parser.add_argument("--n", type=int, default=50_257)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--loop-rows", type=int, default=2, help="rows for the plain-lambdify loop")
+    parser.add_argument("--shapes", default="256x50257,64x128256")
+    parser.add_argument("--dtypes", default="float32,float64")
+    parser.add_argument("--backends", default="numpy,torch,jax")
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
     args = parser.parse_args()
 
-    rng = np.random.default_rng(0)
-    shape = (args.batch, args.n)
-    log_p_ref = np.log(rng.dirichlet(np.ones(args.n), args.batch))
-    p_A = rng.dirichlet(np.ones(args.n), args.batch)
-    p_U = rng.dirichlet(np.ones(args.n), args.batch)
-    r = rng.normal(size=shape)
-    beta, alpha = 0.5, rng.uniform(0.1, 0.9, args.batch)
+    runners = {"numpy": numpy_rows, "torch": torch_rows, "jax": jax_rows}
     rows = []
-
-    def hand_log_policy():
-        x = log_p_ref + r / beta
-        return x - scipy.special.logsumexp(x, axis=-1, keepdims=True)
-
-    ours = best(lambda: numeric.log_policy(log_p_ref, r, beta, validate=False), args.repeat)
-    rows.append(("log_policy (numpy)", ours, "x - scipy logsumexp(x)", best(hand_log_policy, args.repeat)))
-    checked = best(lambda: numeric.log_policy(log_p_ref, r, beta), args.repeat)
-    rows.append(("log_policy (numpy, validate=True)", checked, "x - scipy logsumexp(x)", rows[-1][3]))
-
-    def hand_tpm():
-        x = r / beta
-        log_m_a = scipy.special.logsumexp(x, b=p_A, axis=-1)
-        log_m_u = scipy.special.logsumexp(x, b=p_U, axis=-1)
-        tpm_a = scipy.special.expit(np.log(alpha) + log_m_a - np.log1p(-alpha) - log_m_u)
-        return tpm_a, 1.0 - tpm_a
-
-    ours = best(lambda: numeric.tpm(p_A, p_U, alpha, r, beta, validate=False), args.repeat)
-    rows.append(("tpm (numpy)", ours, "scipy logsumexp(b=p) + expit", best(hand_tpm, args.repeat)))
-
-    # The Sum expression: plain lambdify prints a Python loop over k (arrays indexed from 1).
-    plain = sp.lambdify([p_ref_sym, r_sym, beta_sym, n_sym], model.partition_function(), modules="numpy")
-    p_row = np.concatenate([[0.0], np.exp(log_p_ref[0])])
-    r_row = np.concatenate([[0.0], r[0]])
-    loop_rows = max(1, args.loop_rows)
-    per_row_loop = best(lambda: [plain(p_row, r_row, beta, args.n) for _ in range(loop_rows)], 1) / loop_rows
-    per_row_ours = best(lambda: numeric.log_partition(log_p_ref, r, beta, validate=False), args.repeat) / args.batch
-    rows.append(("log_partition, per row", per_row_ours, "plain sympy.lambdify(Sum), per row", per_row_loop))
-
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - optional
-        torch = None
-    if torch is not None:
-        tl, tr = torch.from_numpy(log_p_ref), torch.from_numpy(r)
-        ours = best(lambda: numeric.log_policy(tl, tr, beta, validate=False), args.repeat)
-        base = best(lambda: torch.log_softmax(tl + tr / beta, -1), args.repeat)
-        rows.append(("log_policy (torch CPU)", ours, "torch.log_softmax(lp + r/beta, -1)", base))
-
-    print(f"batch {args.batch} x n {args.n}, float64, best of {args.repeat}")
-    print(f"{'function':38} {'time (s)':>10}  {'baseline':38} {'time (s)':>10} {'ratio':>8}")
-    for name, t_ours, base_name, t_base in rows:
-        print(f"{name:38} {t_ours:10.4g}  {base_name:38} {t_base:10.4g} {t_ours / t_base:8.3g}")
+    print(f"{'backend':6} {'shape':11} {'dtype':8} {'function':11} {'ours ms':>8} {'hand ms':>8} "
+          f"{'ratio':>6} {'checked':>8} {'naive':>6} {'memory (inputs): ours/checked/hand':>35}", flush=True)
+    for shape in args.shapes.split(","):
+        batch, n = (int(v) for v in shape.split("x"))
+        for dtype in args.dtypes.split(","):
+            d = instance(batch, n, getattr(np, dtype))
+            for backend in args.backends.split(","):
+                for row in runners[backend](d, args.repeat):
+                    row.update(shape=shape, dtype=dtype)
+                    rows.append(row)
+                    mem = row.get("memory")
+                    mem_text = f"{mem['ours']:.2f}/{mem['checked']:.2f}/{mem['hand']:.2f}" if mem else ""
+                    naive = f"{row['naive'] / row['hand']:.2f}" if row.get("naive") else ""
+                    print(f"{backend:6} {shape:11} {dtype:8} {row['function']:11} {row['ours'] * 1e3:8.2f} "
+                          f"{row['hand'] * 1e3:8.2f} {row['ours'] / row['hand']:6.2f} "
+                          f"{row['checked'] / row['hand']:8.2f} {naive:>6} {mem_text:>35}", flush=True)
+    print("ratio = ours (validate=False) / best hand-written; checked = default (validate=True) / hand;")
+    print("naive = the one-liner without reward shift / hand; memory = peak NumPy allocation / one input array")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(rows, handle, indent=1)
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ def random_instance(name: str, rng: np.random.Generator, batch: int = 3, size: i
             values[param] = np.log(rng.dirichlet(np.ones(size), batch))
         elif kind == "reward":
             values[param] = rng.normal(scale=2.0, size=(batch, size))
-        elif kind == "logp":
+        elif kind in ("logp", "logp_ext"):
             shape = (batch,) if not spec.support_axis else (batch, size)
             values[param] = -rng.exponential(3.0, size=shape)
         elif kind == "unit":
@@ -83,7 +83,7 @@ def _leaves(name: str, size: int) -> list[tuple[str, int | None, sp.Basic]]:
             leaves.append((param, None, _SCALARS[param]))
         elif kind == "logdist":
             leaves += [(param, i, p_ref[i + 1]) for i in range(size)]
-        elif kind == "logp":
+        elif kind in ("logp", "logp_ext"):
             leaves.append((param, None, sp.Symbol(param)))
         else:
             leaves += [(param, i, _INDEXED[param][i + 1]) for i in range(size)]
@@ -98,7 +98,7 @@ def _reference_function(name: str, size: int):
     swap = {leaf: d for (_, _, leaf), d in zip(leaves, dummies)}
     outputs = []
     for expr in concrete_expressions(name, size):
-        if spec.per_row or not spec.support_axis or any(kind == "logp" for _, kind in spec.params):
+        if spec.per_row or not spec.support_axis or any(kind in ("logp", "logp_ext") for _, kind in spec.params):
             outputs.append(expr.xreplace(swap))
         else:
             outputs.append([expr.subs(y, j + 1).xreplace(swap) for j in range(size)])
@@ -115,7 +115,7 @@ def reference(name: str, values: dict) -> list[np.ndarray]:
     spec = SPECS[name]
     first = np.asarray(values[spec.arrays[0]])
     size = first.shape[-1] if spec.support_axis else 1
-    elementwise = any(kind == "logp" for _, kind in spec.params)
+    elementwise = any(kind in ("logp", "logp_ext") for _, kind in spec.params)
     if elementwise:
         size = 1
     leaves, fn = _reference_function(name, size)

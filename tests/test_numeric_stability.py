@@ -75,7 +75,8 @@ def test_zeros_give_zero_probability_and_no_nan_on_every_backend():
 def test_alpha_at_the_ends():
     rng = np.random.default_rng(6)
     p_A, p_U, r = rng.dirichlet(np.ones(5)), rng.dirichlet(np.ones(5)), rng.normal(size=5)
-    tpm_a, tpm_u = numeric.tpm(p_A, p_U, np.array([0.0, 1.0]), r, 1.0)
+    rows = [np.stack([v, v]) for v in (p_A, p_U, r)]  # one value of alpha per batch row
+    tpm_a, tpm_u = numeric.tpm(rows[0], rows[1], np.array([0.0, 1.0]), rows[2], 1.0)
     np.testing.assert_array_equal(tpm_a, [0.0, 1.0])
     np.testing.assert_array_equal(tpm_u, [1.0, 0.0])
     w_a, w_u = numeric.mixture_weights(p_A, p_U, 0.0, r, 1.0)
@@ -104,3 +105,63 @@ def test_dpo_loss_no_overflow_and_small_losses_kept():
     assert loss[0] == 0.0 and loss[1] == pytest.approx(1e4) and loss[2] == pytest.approx(np.log(2.0))
     small = numeric.dpo_loss(np.array([0.0]), np.array([-40.0]), np.zeros(1), np.zeros(1), 1.0)
     assert small[0] == pytest.approx(np.exp(-40.0), rel=1e-12)
+
+
+# --- blocks of rows (NumPy) -------------------------------------------------------------------
+NAMES = ["policy", "log_policy", "log_partition", "mixture_weights", "tpm", "kl_to_ref", "residual_mass_bound",
+         "tpm_sensitivity", "implicit_reward", "dpo_loss"]
+
+
+def _small_blocks(monkeypatch, name, size):
+    from dpo_mixture.numeric.codegen import compiled
+
+    monkeypatch.setitem(compiled(name, "numpy").__globals__, "_CHUNK_BYTES", size)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_blocks_of_rows_give_the_one_block_results(monkeypatch, name):
+    from numeric_support import random_instance
+
+    values = random_instance(name, np.random.default_rng(12), batch=7, size=6)
+    if "r" in values:  # row 3: its best reward lies outside the support (the masked maximum)
+        for key in ("p_ref", "p_A", "p_U"):
+            if key in values:
+                values[key][3, 0] = 0.0
+                values[key][3] /= values[key][3].sum()
+        if "log_p_ref" in values:
+            values["log_p_ref"][3, 0] = -np.inf
+            values["log_p_ref"][3] -= np.log(np.exp(values["log_p_ref"][3]).sum())
+        values["r"][3, 0] = 50.0
+    whole = getattr(numeric, name)(**values)
+    _small_blocks(monkeypatch, name, 16 * 8)  # two rows of 6 float64 per block
+    blocks = getattr(numeric, name)(**values)
+    for w, b in zip(whole if isinstance(whole, tuple) else (whole,), blocks if isinstance(blocks, tuple) else (blocks,)):
+        np.testing.assert_array_equal(w, b)
+
+
+def test_a_bad_row_in_a_later_block_is_still_reported(monkeypatch):
+    rng = np.random.default_rng(2)
+    p = rng.dirichlet(np.ones(6), 9)
+    p[7] *= 1.5
+    _small_blocks(monkeypatch, "kl_to_ref", 16 * 8)
+    with pytest.raises(ValueError, match="p_ref: each row must sum to 1 within .*, a row sums to 1.49999"):
+        numeric.kl_to_ref(p, rng.normal(size=(9, 6)), 0.5)
+
+
+@pytest.mark.parametrize("name", ["log_policy", "tpm", "kl_to_ref", "policy"])
+def test_peak_memory_is_at_most_two_input_arrays(name):
+    """tracemalloc sees NumPy's allocations: output included, the peak stays under two arrays."""
+    import tracemalloc
+
+    from numeric_support import random_instance
+
+    values = random_instance(name, np.random.default_rng(1), batch=64, size=20_000)
+    numeric.__dict__[name](**values)  # compiled before measuring
+    one = values["r"].nbytes
+    for validate in (False, True):
+        tracemalloc.start()
+        out = getattr(numeric, name)(**values, validate=validate)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert peak <= 2 * one, (name, validate, peak / one)
+        del out

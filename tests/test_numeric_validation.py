@@ -17,7 +17,7 @@ R = np.array([[0.0, 1.0], [2.0, -1.0]])
         (lambda: numeric.policy(np.array([[-0.25, 1.25], [0.5, 0.5]]), R, 1.0), r"p_ref: probabilities must be nonnegative"),
         (lambda: numeric.policy(np.array([[np.nan, 1.0], [0.5, 0.5]]), R, 1.0), r"p_ref: probabilities must be finite"),
         (lambda: numeric.policy(np.array([[0.2, 0.7], [0.5, 0.5]]), R, 1.0), r"p_ref: each row must sum to 1"),
-        (lambda: numeric.log_policy(np.log([[0.2, 0.7]]), R[:1], 1.0), r"log_p_ref: each row must be normalized"),
+        (lambda: numeric.log_partition(np.log([[0.2, 0.7]]), R[:1], 1.0), r"log_p_ref: each row must be normalized"),
         (lambda: numeric.log_policy(np.array([[np.inf, 0.0]]), R[:1], 1.0), r"log_p_ref: log-probabilities must be finite or -inf"),
         (lambda: numeric.tpm(P, P, 1.5, R, 1.0), r"alpha: must lie in \[0, 1\]"),
         (lambda: numeric.tpm(P, P, -0.1, R, 1.0), r"alpha: must lie in \[0, 1\]"),
@@ -27,7 +27,7 @@ R = np.array([[0.0, 1.0], [2.0, -1.0]])
         (lambda: numeric.policy(P, R, np.inf), r"beta: must be finite"),
         (lambda: numeric.policy(P, np.array([[0.0, np.inf], [0.0, 0.0]]), 1.0), r"r: rewards must be finite"),
         (lambda: numeric.policy(P, np.zeros((3, 2)), 1.0), r"shapes do not broadcast: p_ref \(2, 2\), r \(3, 2\)"),
-        (lambda: numeric.tpm(P, P, np.array([0.1, 0.2, 0.3]), R, 1.0), r"shapes do not broadcast: .*alpha \(3, 1\)"),
+        (lambda: numeric.tpm(P, P, np.array([0.1, 0.2, 0.3]), R, 1.0), r"alpha: must be a scalar or one value per batch row, of shape \(2,\) or \(2, 1\); got shape \(3,\)"),
         (lambda: numeric.dpo_loss(np.zeros(2), np.array([0.0, np.nan]), np.zeros(2), np.zeros(2), 0.1), r"policy_rejected_logps: log-probabilities must be finite"),
     ],
 )

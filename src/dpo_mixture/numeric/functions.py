@@ -1,18 +1,19 @@
 """The public numeric functions: dispatch, checks, then the compiled generated code.
 
 Every function here is a thin wrapper.  It picks the backend from the argument types
-(:mod:`.backend`), converts the arguments to one floating dtype, checks them unless
-``validate=False`` (:mod:`.validate`), and calls the function that :mod:`.compile` generated
-from :mod:`dpo_mixture.model` for that backend.  Leading axes are the batch and the last axis
-is the support; ``alpha`` and ``beta`` are scalars or arrays over the batch.
+(:mod:`.backend`), checks the arguments unless ``validate=False`` (:mod:`.validate`), and
+calls the function that :mod:`.codegen` generated from :mod:`dpo_mixture.model` for that
+backend.  Leading axes are the batch and the last axis is the support; ``alpha`` and ``beta``
+are scalars or one value per batch row, of shape ``(B,)`` or ``(B, 1)``; any other shape is a
+``ValueError`` naming the argument, with or without the checks.
 """
 
 from __future__ import annotations
 
 from .backend import backend_of
-from .compile import compiled
-from .specs import SPECS
-from .validate import check_arguments
+from .codegen import compiled
+from .specs import ARRAY_KINDS, SPECS
+from .validate import block_check, check_arguments, check_scalars
 
 __all__ = [
     "policy",
@@ -28,25 +29,42 @@ __all__ = [
 ]
 
 
+def call(spec, function, validate: bool, values: dict):
+    """Check ``values`` against ``spec`` (unless ``validate`` is false) and call ``function``.
+
+    On NumPy the checks of the arrays run block by block inside the computation, on rows it is
+    about to read; a failed block stops it, and the full check then says what is wrong.
+    """
+    params = [p for p, _ in spec.params]
+    args = [values[p] for p in params]
+    if not validate:
+        return function(*args)
+    backend = backend_of(args)
+    runtime = function.__globals__
+    kinds = "".join("a" if kind in ARRAY_KINDS else "s" for _, kind in spec.params)
+    prepared = dict(zip(params, runtime["_prepare"](params, args, kinds, spec.support_axis)[0]))
+    if backend.name != "numpy":
+        check_arguments(spec, prepared, backend)
+        return function(*args)
+    check_scalars(spec, prepared, backend)
+    block = runtime["_" + spec.name]
+    result = runtime["_rows"](block, tuple(params), args, kinds, spec.support_axis, spec.per_row, block_check(spec, backend))
+    if result is None:
+        check_arguments(spec, prepared, backend)  # raises, naming the argument
+        raise ValueError(f"{spec.name}: invalid arguments")  # pragma: no cover - the checks agree
+    return result
+
+
 def _call(name: str, validate: bool, **values):
-    spec = SPECS[name]
     backend = backend_of(list(values.values()))
-    owned = [values[p] for p in spec.arrays if backend.owns(values[p])] or [
-        v for v in values.values() if backend.owns(v)
-    ]
-    like = owned[0] if owned else None
-    dtype = backend.floating(owned or [values[p] for p in spec.arrays])
-    args = {p: backend.convert(v, dtype, like) for p, v in values.items()}
-    if validate:
-        check_arguments(spec, args, backend)
-    return compiled(name, backend.name)(*(args[p] for p, _ in spec.params))
+    return call(SPECS[name], compiled(name, backend.name), validate, values)
 
 
 def policy(p_ref, r, beta, *, validate: bool = True):
     """The maximizer ``p*(y) = p_ref(y) e^{r(y)/beta} / Z`` of the KL-regularized reward.
 
-    Computed as a softmax of ``log p_ref + r/beta`` over the last axis, so it is zero where
-    ``p_ref`` is zero and finite however large ``r/beta`` is.
+    Computed as ``p_ref e^{(r - m)/beta}`` normalized, with ``m`` the largest reward on the
+    support, so it is zero where ``p_ref`` is zero and exact however large ``r/beta`` is.
 
     >>> import numpy as np
     >>> policy(np.array([0.5, 0.5, 0.0]), np.array([0.0, np.log(3.0), 9.0]), 1.0)
@@ -57,6 +75,8 @@ def policy(p_ref, r, beta, *, validate: bool = True):
 
 def log_policy(log_p_ref, r, beta, *, validate: bool = True):
     """``log p*(y) = log p_ref(y) + r(y)/beta - log Z``; ``log_p_ref`` may hold ``-inf``.
+
+    The result does not depend on the scale of ``p_ref``: logits work as well.
 
     >>> import numpy as np
     >>> log_policy(np.log([0.5, 0.5]), np.array([0.0, 2e6]), 1e-3)
@@ -94,8 +114,9 @@ def mixture_weights(p_A, p_U, alpha, r, beta, *, validate: bool = True):
 def tpm(p_A, p_U, alpha, r, beta, *, validate: bool = True):
     """Total probability masses ``(TPM(A), TPM(U))`` per row; they sum to 1.
 
-    ``TPM(A) = alpha M_A / Z`` with ``M_A = sum_y p_A(y) e^{r(y)/beta}``, computed from
-    ``log M_A`` and ``log M_U``, so it stays right where ``e^{r/beta}`` overflows.
+    ``TPM(A) = alpha M_A / Z`` with ``M_A = sum_y p_A(y) e^{r(y)/beta}``.  The common factor
+    ``e^{m/beta}`` (``m`` the largest reward on the support) cancels from the ratio, so the
+    moments are sums of tilts at most 1: right where ``e^{r/beta}`` overflows.
 
     >>> import numpy as np
     >>> p_A, p_U = np.array([0.5, 0.5, 0.0]), np.array([0.0, 0.5, 0.5])

@@ -1,8 +1,9 @@
 """Array nodes that the rewrites put into a tree and the printers know how to print.
 
 After the rewrites, a symbol such as ``r`` stands for a whole array whose last axis is the
-support, and scalars such as ``beta`` carry a trailing axis of length one.  Reductions keep
-that axis (``keepdims``), so results broadcast against the arrays they came from.
+support, and scalars such as ``beta`` are per-row values that broadcast against it.
+Reductions keep the support axis (``keepdims``), so results broadcast against the arrays they
+came from.
 
 >>> from sympy import Symbol
 >>> LogSumExp(Symbol("x"))
@@ -23,6 +24,17 @@ __all__ = [
     "Softmax",
     "LogAddExp",
     "SafeLog",
+    "RowMax",
+    "Tilt",
+    "IsPositive",
+    "IsSupported",
+    "AllOf",
+    "AnyOf",
+    "LogRatio",
+    "XLogY",
+    "Quotient",
+    "AtLeast",
+    "ScaledExp",
 ]
 
 
@@ -77,6 +89,79 @@ class LogAddExp(ArrayNode):
 
 
 class SafeLog(ArrayNode):
-    """Elementwise ``log`` of a nonnegative array: ``log 0 = -inf`` and no warning."""
+    """Elementwise ``log`` of a nonnegative array: ``log 0 = -inf``, no warning, no NaN gradient."""
 
     nargs = 1
+
+
+class RowMax(ArrayNode):
+    """The shift of a reward: its maximum over the support of each row (keeping the axis).
+
+    ``RowMax(r, mask)`` is the maximum of ``r`` over the entries where the boolean array
+    expression ``mask`` holds (``True``: every entry).  The shift cancels from every result,
+    so it carries no gradient.  It is computed once per function, before anything else, and
+    it also tells :class:`Tilt` whether entries outside the support can exceed it.
+    """
+
+    nargs = 2
+
+
+class Tilt(ArrayNode):
+    """``exp(x)`` of a shifted exponent ``x <= 0`` on the support, as a weight in a sum.
+
+    ``Tilt(x, m)`` with ``m`` the :class:`RowMax` that shifted ``x``.  Outside the support
+    ``x`` may be positive; the tilt is exact there up to half the overflow threshold and
+    capped beyond it, so that a zero weight never meets an infinity (``0 * inf``).
+    """
+
+    nargs = 2
+
+
+class IsPositive(ArrayNode):
+    """Elementwise ``x > 0`` (a boolean array or a per-row boolean)."""
+
+    nargs = 1
+
+
+class IsSupported(ArrayNode):
+    """Elementwise ``log_x > -inf``: the support of a distribution given by its logarithm."""
+
+    nargs = 1
+
+
+class AllOf(ArrayNode):
+    """Elementwise logical and of boolean arrays."""
+
+
+class AnyOf(ArrayNode):
+    """Elementwise logical or of boolean arrays."""
+
+
+class LogRatio(ArrayNode):
+    """``a - b`` for two log-probabilities, with ``(-inf) - (-inf) = 0`` (both outside the support)."""
+
+    nargs = 2
+
+
+class XLogY(ArrayNode):
+    """``x log y`` with ``0 log y = 0`` (so ``0 log 0 = 0``) and a finite gradient there."""
+
+    nargs = 2
+
+
+class Quotient(ArrayNode):
+    """``a / b`` as one division (not ``a * (1/b)``, which rounds twice)."""
+
+    nargs = 2
+
+
+class AtLeast(ArrayNode):
+    """``max(x, bound)`` for a quantity proved to be at least ``bound``: rounding cannot cross it."""
+
+    nargs = 2
+
+
+class ScaledExp(ArrayNode):
+    """``c * exp(y)`` with ``c >= 0``: 0 where ``c`` is 0, also where ``exp(y)`` overflows there."""
+
+    nargs = 2

@@ -2,27 +2,30 @@
 
 Each printer subclasses SymPy's own printer for the library and adds one ``_print_<Node>``
 method per array node of :mod:`.nodes`.  Where a library has a fused, stable primitive
-(``torch.log_softmax``, ``jax.nn.logsumexp``) the node prints as a call to it; NumPy has none,
-so its nodes print as calls to the small helpers in :data:`RUNTIME`, which every generated
-module carries.
+(``torch.log_softmax``, ``jax.nn.logsumexp``) the node prints as a call to it; otherwise it
+prints as a call to a helper of :mod:`.runtime`, which every generated module carries.
+SymPy's torch printer imports torch, so it is loaded only when torch code is printed.
 
 >>> from sympy import Symbol
 >>> from .nodes import LogSumExp
 >>> x = Symbol("x")
->>> NumpyArrayPrinter().doprint(LogSumExp(x))
+>>> printer("numpy").doprint(LogSumExp(x))
 '_logsumexp(x)'
->>> TorchArrayPrinter().doprint(LogSumExp(x))
+>>> printer("torch").doprint(LogSumExp(x))
 'torch.logsumexp(x, dim=-1, keepdim=True)'
->>> JaxArrayPrinter().doprint(LogSumExp(x))
+>>> printer("jax").doprint(LogSumExp(x))
 'jax.nn.logsumexp(x, axis=-1, keepdims=True)'
 """
 
 from __future__ import annotations
 
-from sympy.printing.numpy import JaxPrinter, NumPyPrinter
-from sympy.printing.pytorch import TorchPrinter
+import functools
 
-__all__ = ["NumpyArrayPrinter", "TorchArrayPrinter", "JaxArrayPrinter", "PRINTERS", "RUNTIME", "BACKENDS"]
+from sympy.printing.numpy import JaxPrinter, NumPyPrinter
+
+from .runtime import RUNTIME
+
+__all__ = ["NumpyArrayPrinter", "JaxArrayPrinter", "printer", "RUNTIME", "BACKENDS"]
 
 BACKENDS = ("numpy", "torch", "jax")
 
@@ -32,11 +35,16 @@ class _ArrayPrinting:
 
     _reduce_sum = _reduce_max = _reduce_min = _logsumexp = _log_softmax = _softmax = "{}"
     _logaddexp = _safe_log = "{}"
+    _neg_inf = "-math.inf"
 
     def _node(self, template: str, expr) -> str:
         return template.format(*(self._print(a) for a in expr.args))
 
     def _print_ReduceSum(self, expr):
+        (arg,) = expr.args
+        factors = arg.args if arg.is_Mul else ()
+        if 2 <= len(factors) <= 3 and not any(f.is_Number for f in factors):
+            return "_dot({})".format(", ".join(self._print(f) for f in factors))
         return self._node(self._reduce_sum, expr)
 
     def _print_ReduceMax(self, expr):
@@ -60,9 +68,44 @@ class _ArrayPrinting:
     def _print_SafeLog(self, expr):
         return self._node(self._safe_log, expr)
 
+    def _print_Tilt(self, expr):
+        x, shift = expr.args
+        return f"_tilt({self._print(x)}, {self._print(shift)}_c)"
+
+    def _print_RowMax(self, expr):  # pragma: no cover - compile.py lifts these out first
+        raise TypeError("RowMax is computed once per function, before the expressions")
+
+    def _print_IsPositive(self, expr):
+        return f"({self._print(expr.args[0])} > 0)"
+
+    def _print_IsSupported(self, expr):
+        return f"({self._print(expr.args[0])} > {self._neg_inf})"
+
+    def _print_AllOf(self, expr):
+        return "(" + " & ".join(self._print(a) for a in expr.args) + ")"
+
+    def _print_AnyOf(self, expr):
+        return "(" + " | ".join(self._print(a) for a in expr.args) + ")"
+
+    def _print_LogRatio(self, expr):
+        return self._node("_log_ratio({}, {})", expr)
+
+    def _print_Quotient(self, expr):
+        num, den = (self._print(a) for a in expr.args)
+        return f"(({num})/({den}))"
+
+    def _print_ScaledExp(self, expr):
+        return self._node("_scaled_exp({}, {})", expr)
+
+    def _print_AtLeast(self, expr):
+        return self._node("_at_least({}, {})", expr)
+
+    def _print_XLogY(self, expr):
+        return self._node("_xlogy({}, {})", expr)
+
 
 class NumpyArrayPrinter(_ArrayPrinting, NumPyPrinter):
-    """NumPy: reductions over ``axis=-1`` and the stable helpers of :data:`RUNTIME`."""
+    """NumPy: reductions over ``axis=-1`` and the helpers of :data:`RUNTIME`."""
 
     _reduce_sum = "numpy.sum({}, axis=-1, keepdims=True)"
     _reduce_max = "numpy.max({}, axis=-1, keepdims=True)"
@@ -72,19 +115,7 @@ class NumpyArrayPrinter(_ArrayPrinting, NumPyPrinter):
     _softmax = "_softmax({})"
     _logaddexp = "numpy.logaddexp({}, {})"
     _safe_log = "_safe_log({})"
-
-
-class TorchArrayPrinter(_ArrayPrinting, TorchPrinter):
-    """PyTorch: fused ``torch.logsumexp``/``log_softmax``/``softmax`` over ``dim=-1``."""
-
-    _reduce_sum = "torch.sum({}, dim=-1, keepdim=True)"
-    _reduce_max = "torch.amax({}, dim=-1, keepdim=True)"
-    _reduce_min = "torch.amin({}, dim=-1, keepdim=True)"
-    _logsumexp = "torch.logsumexp({}, dim=-1, keepdim=True)"
-    _log_softmax = "torch.log_softmax({}, dim=-1)"
-    _softmax = "torch.softmax({}, dim=-1)"
-    _logaddexp = "torch.logaddexp(*_tensors({}, {}))"
-    _safe_log = "torch.log({})"
+    _neg_inf = "-numpy.inf"
 
 
 class JaxArrayPrinter(_ArrayPrinting, JaxPrinter):
@@ -97,84 +128,36 @@ class JaxArrayPrinter(_ArrayPrinting, JaxPrinter):
     _log_softmax = "jax.nn.log_softmax({}, axis=-1)"
     _softmax = "jax.nn.softmax({}, axis=-1)"
     _logaddexp = "jax.numpy.logaddexp({}, {})"
-    _safe_log = "jax.numpy.log({})"
+    _safe_log = "_safe_log({})"
+    _neg_inf = "-jax.numpy.inf"
 
 
-PRINTERS = {"numpy": NumpyArrayPrinter, "torch": TorchArrayPrinter, "jax": JaxArrayPrinter}
+@functools.lru_cache(maxsize=None)
+def torch_printer_class():
+    """The PyTorch printer class (SymPy's torch printer imports torch, so it is built on demand)."""
+    from sympy.printing.pytorch import TorchPrinter
 
-_NUMPY_RUNTIME = '''\
-import numpy
+    class TorchArrayPrinter(_ArrayPrinting, TorchPrinter):
+        """PyTorch: fused ``torch.logsumexp``/``log_softmax``/``softmax`` over ``dim=-1``."""
 
+        _reduce_sum = "torch.sum({}, dim=-1, keepdim=True)"
+        _reduce_max = "torch.amax({}, dim=-1, keepdim=True)"
+        _reduce_min = "torch.amin({}, dim=-1, keepdim=True)"
+        _logsumexp = "torch.logsumexp({}, dim=-1, keepdim=True)"
+        _log_softmax = "torch.log_softmax({}, dim=-1)"
+        _softmax = "torch.softmax({}, dim=-1)"
+        _logaddexp = "torch.logaddexp(*_tensors({}, {}))"
+        _safe_log = "_safe_log({})"
 
-def _scalar(value, like):
-    """A per-row scalar (alpha, beta) with a trailing axis, in the dtype of ``like``."""
-    return numpy.asarray(value, dtype=numpy.result_type(like, 1.0))[..., None]
-
-
-def _safe_log(x):
-    """log with log(0) = -inf and no warning."""
-    with numpy.errstate(divide="ignore"):
-        return numpy.log(x)
-
-
-def _row_max(x):
-    """Row maximum over the last axis, 0 where a row is all -inf (so x - m stays -inf)."""
-    m = numpy.max(x, axis=-1, keepdims=True)
-    return numpy.where(numpy.isfinite(m), m, 0.0)
+    return TorchArrayPrinter
 
 
-def _logsumexp(x):
-    """log(sum(exp(x), -1)), shifted by the row maximum; -inf entries are allowed."""
-    m = _row_max(x)
-    e = numpy.subtract(x, m)
-    numpy.exp(e, out=e)
-    s = numpy.sum(e, axis=-1, keepdims=True)
-    with numpy.errstate(divide="ignore"):
-        return numpy.log(s) + m
-
-
-def _log_softmax(x):
-    """x - logsumexp(x), with one shift shared by both terms."""
-    s = numpy.subtract(x, _row_max(x))
-    e = numpy.exp(s)
-    with numpy.errstate(divide="ignore"):
-        s -= numpy.log(numpy.sum(e, axis=-1, keepdims=True))
-    return s
-
-
-def _softmax(x):
-    """exp(x - logsumexp(x)), with one shift shared by both terms."""
-    e = numpy.subtract(x, _row_max(x))
-    numpy.exp(e, out=e)
-    e /= numpy.sum(e, axis=-1, keepdims=True)
-    return e
-'''
-
-_TORCH_RUNTIME = '''\
-import torch
-
-
-def _scalar(value, like):
-    """A per-row scalar (alpha, beta) with a trailing axis, on the dtype and device of ``like``."""
-    return torch.as_tensor(value, dtype=like.dtype, device=like.device)[..., None]
-
-
-def _tensors(a, b):
-    """Both arguments as tensors (torch.logaddexp takes no Python numbers)."""
-    like = a if isinstance(a, torch.Tensor) else b
-    return (torch.as_tensor(a, dtype=like.dtype, device=like.device),
-            torch.as_tensor(b, dtype=like.dtype, device=like.device))
-'''
-
-_JAX_RUNTIME = '''\
-import jax
-import jax.numpy
-
-
-def _scalar(value, like):
-    """A per-row scalar (alpha, beta) with a trailing axis, in the dtype of ``like``."""
-    return jax.numpy.asarray(value, dtype=jax.numpy.result_type(like, 1.0))[..., None]
-'''
-
-#: Source of the helpers each generated module starts with, per backend.
-RUNTIME = {"numpy": _NUMPY_RUNTIME, "torch": _TORCH_RUNTIME, "jax": _JAX_RUNTIME}
+def printer(backend: str):
+    """A fresh printer for ``backend`` ('numpy', 'torch' or 'jax')."""
+    if backend == "numpy":
+        return NumpyArrayPrinter()
+    if backend == "jax":
+        return JaxArrayPrinter()
+    if backend == "torch":
+        return torch_printer_class()()
+    raise ValueError(f"backend: unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")

@@ -1,50 +1,79 @@
-"""Rewrites that turn the model's SymPy expressions into array expressions.
+"""Rewrites that turn the model's SymPy expressions into stable array expressions.
 
 The model writes sums over the support as ``Sum(f(k), (k, 1, n))`` over indexed objects such as
-``p_ref[k]``.  An array backend wants something else: whole arrays whose last axis is the
-support, reductions over that axis, and every product of exponentials kept in log space.  The
-rules below get there in four passes, each a SymPy codegen :class:`Optimization`:
+``p_ref[k]``.  An array backend wants whole arrays whose last axis is the support, reductions
+over that axis, and no intermediate that overflows or cancels.  The passes below get there;
+each works on SymPy expressions, so the model stays the single source of the numeric code.
 
 1. :data:`unfold` replaces the named quantities ``Z``, ``M_A``, ``M_U`` and ``t`` by their
    definitions from :mod:`dpo_mixture.model` (a :class:`ReplaceOptim`).
-2. :class:`LogSpace` walks the tree from the top.  Indexed objects become array symbols and a
-   ``Sum`` over the support index becomes a reduction over the last axis.  Any nonnegative
-   factor that holds an exponential or a sum is computed as ``exp`` of its logarithm, where
-   ``log Sum(...)`` is a :class:`~.nodes.LogSumExp` and the log of a sum of such terms is a
-   :class:`~.nodes.LogAddExp`.  A positive factor that multiplies a signed sum moves inside
-   it, so a ratio such as ``Sum(p r e^{r/beta}) / Sum(p e^{r/beta})`` shares one shift.
-3. :data:`log_softmax_opt` and :data:`softmax_opt` (:class:`ReplaceOptim`) recognise
-   ``x - LogSumExp(x)`` and its exponential: the numerator and the normaliser then share one
-   shift, computed once.
-4. :data:`fold_constants` evaluates constant logs and exponentials to floats.
+2. :func:`shift_rewards`: every reward ``r`` that tilts a sum (``exp(c r[k])`` with ``c > 0``)
+   is written ``r = r_shifted + m`` with ``m`` its maximum over the support.  SymPy then decides
+   how the expression depends on ``m``: when its derivative in ``m`` is zero the expression is
+   the same in ``r_shifted`` and ``m`` disappears; when the derivative is a constant ``c`` the
+   expression is its value at ``r_shifted`` plus ``c m`` (``log Z`` gains ``m/beta``).  A large
+   reward offset is then never added back and subtracted again, and every tilt is at most 1.
+3. :func:`divide_by_whole`: a product that multiplies a ratio by the ratio's denominator is
+   distributed, so the part cancels symbolically (``TPM(A) E_A[r]`` no longer divides by
+   ``M_A``, which may underflow where ``TPM(A)`` is negligible).
+4. :func:`support_mask`: the support, where the shift is taken, is read off the expressions:
+   the entries where some denominator or logarithm has a positive term.
+5. :class:`ArrayForm`: indexed objects become arrays and sums become reductions over the last
+   axis.  A sum whose exponentials are all at most 1 is summed as it stands; other products
+   of exponentials go to log space (``log Sum`` is a :class:`~.nodes.LogSumExp`).
+6. :data:`log_softmax_opt`, :data:`softmax_opt` recognise ``x - LogSumExp(x)`` and its
+   exponential; :data:`fold_constants` evaluates constant logs and exponentials to floats.
 
 >>> from dpo_mixture import model
 >>> rewrite(sp.log(model.partition_function()), log_inputs={"p_ref": "log_p_ref"})
-LogSumExp(log_p_ref + r/beta)
+(LogSumExp(log_p_ref + (r - RowMax(r, IsSupported(log_p_ref)))/beta) + RowMax(r, IsSupported(log_p_ref))/beta,)
 >>> rewrite(sp.log(model.closed_form()), log_inputs={"p_ref": "log_p_ref"})
-LogSoftmax(log_p_ref + r/beta)
+(LogSoftmax(log_p_ref + (r - RowMax(r, IsSupported(log_p_ref)))/beta),)
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import sympy as sp
-from sympy.codegen.rewriting import Optimization, ReplaceOptim, optimize
+from sympy.codegen.rewriting import ReplaceOptim, optimize
 
 from .. import model
-from ..notation import M_A, M_U, Z, alpha, k, n, p_A, p_U, t, beta
-from .nodes import LogAddExp, LogSoftmax, LogSumExp, ReduceMax, ReduceMin, ReduceSum, SafeLog, Softmax
+from ..notation import M_A, M_U, Z, alpha, beta, n, p_A, p_U, t
+from .nodes import (
+    AllOf,
+    AnyOf,
+    IsPositive,
+    IsSupported,
+    LogAddExp,
+    LogRatio,
+    LogSoftmax,
+    LogSumExp,
+    ReduceMax,
+    ReduceMin,
+    ReduceSum,
+    RowMax,
+    SafeLog,
+    ScaledExp,
+    Softmax,
+    Tilt,
+    XLogY,
+)
 
 __all__ = [
     "DEFINITIONS",
     "unfold",
-    "LogSpace",
+    "Shift",
+    "shift_rewards",
+    "divide_by_whole",
+    "support_mask",
+    "ArrayForm",
     "log_softmax_opt",
     "softmax_opt",
     "fold_constants",
     "rewrite",
+    "scale_invariant",
 ]
 
 #: Named quantities of the model and the expressions that define them.
@@ -58,6 +87,9 @@ DEFINITIONS: dict[sp.Basic, sp.Expr] = {
 #: Scalars that live in ``[0, 1]``, so that ``1 - s`` is nonnegative as well.
 UNIT_INTERVAL = (alpha,)
 
+_SHIFTED = "_shifted"
+_MAX = "_max"
+
 
 def _unfold_with(definitions: Mapping[sp.Basic, sp.Expr]) -> ReplaceOptim:
     return ReplaceOptim(lambda e: e in definitions, lambda e: definitions[e])
@@ -68,6 +100,7 @@ unfold = _unfold_with(DEFINITIONS)
 unfold.priority = 40
 
 
+# --- shared predicates -------------------------------------------------------------------
 def _nonnegative(e: sp.Basic) -> bool:
     """Whether ``e`` is nonnegative for every admissible value (a sufficient test)."""
     if e.is_Number:
@@ -91,50 +124,397 @@ def _exponential(e: sp.Basic) -> bool:
     return e.has(sp.exp, sp.Sum)
 
 
-class LogSpace(Optimization):
-    """Pass 2: indexed sums to last-axis reductions, positive products to log space.
+def _is_shifted(e: sp.Basic) -> bool:
+    return isinstance(e, sp.Indexed) and e.base.name.endswith(_SHIFTED)
+
+
+def _original_name(shifted: sp.IndexedBase) -> str:
+    return shifted.name[: -len(_SHIFTED)]
+
+
+def _is_tilt(arg: sp.Expr) -> bool:
+    """``c * r_shifted[i]`` with ``c > 0`` free of the index: at most 0 on the support."""
+    atoms = [a for a in arg.atoms(sp.Indexed) if _is_shifted(a)]
+    if len(atoms) != 1 or arg.atoms(sp.Indexed) != set(atoms):
+        return False
+    coeff = sp.simplify(arg / atoms[0])
+    return not coeff.has(sp.Indexed, sp.Sum) and bool(coeff.is_positive)
+
+
+def _nonpositive(arg: sp.Expr) -> bool:
+    """Whether an exponent is at most 0 wherever it matters (a sufficient test)."""
+    if arg.is_Number:
+        return bool(arg <= 0)
+    if _is_tilt(arg):
+        return True
+    if arg.is_Add:
+        return all(_nonpositive(a) for a in arg.args) or _spread_sign(arg) < 0
+    if arg.is_Mul:
+        coeff, rest = arg.as_independent(sp.Indexed, sp.Sum, model.SupportMax, model.SupportMin, as_Add=False)
+        if coeff.is_positive and rest != 1:
+            return _nonpositive(rest)
+        if coeff.is_negative and rest != 1:
+            return _spread_sign(rest) > 0
+    return False
+
+
+def _spread_sign(e: sp.Expr) -> int:
+    """``+1`` for ``SupportMax(f) - SupportMin(f)`` (never negative), ``-1`` for its negative."""
+    if not (e.is_Add and len(e.args) == 2):
+        return 0
+    for sign in (1, -1):
+        terms = [sign * a for a in e.args]
+        top = [a for a in terms if isinstance(a, model.SupportMax)]
+        bottom = [-a for a in terms if isinstance(-a, model.SupportMin)]
+        if len(top) == 1 and len(bottom) == 1 and top[0].args == bottom[0].args:
+            return sign
+    return 0
+
+
+# --- pass 2: one shift per reward ----------------------------------------------------------
+class Shift:
+    """The shift of one reward ``base``: ``base = shifted + maximum`` on the support.
+
+    ``slope`` maps each rewritten expression to the constant ``c`` of ``f(r) = f(r_shifted)
+    + c * maximum`` (zero for the expressions that do not depend on the shift at all).
+    """
+
+    def __init__(self, base: sp.IndexedBase):
+        self.base = base
+        self.shifted = sp.IndexedBase(base.name + _SHIFTED, real=True)
+        self.maximum = sp.Symbol(base.name + _MAX, real=True)
+
+    def __repr__(self) -> str:
+        return f"Shift({self.base})"
+
+
+def _tilted_bases(exprs: Iterable[sp.Expr]) -> list[sp.IndexedBase]:
+    """Indexed bases that appear in exponents only linearly, with positive coefficients."""
+    good: dict[sp.IndexedBase, bool] = {}
+    for expr in exprs:
+        for power in expr.atoms(sp.exp):
+            arg = power.args[0]
+            for atom in arg.atoms(sp.Indexed):
+                if not any(isinstance(i, sp.Symbol) for i in atom.indices):
+                    continue
+                coeff = sp.diff(arg, atom)
+                linear = not coeff.has(sp.Indexed, sp.Sum)
+                good[atom.base] = good.get(atom.base, True) and linear and bool(coeff.is_positive)
+    return sorted((b for b, ok in good.items() if ok), key=lambda b: b.name)
+
+
+def _pull_out_of_extrema(expr: sp.Expr) -> sp.Expr:
+    """``SupportMax(f + c) = SupportMax(f) + c`` for ``c`` free of the bound index."""
+
+    def split(e):
+        body, index = e.args
+        constant, dependent = body.as_independent(index, as_Add=True)
+        return constant, dependent, index
+
+    return expr.replace(
+        lambda e: isinstance(e, (model.SupportMax, model.SupportMin)) and split(e)[0] != 0,
+        lambda e: (lambda c, d, i: type(e)(d, i) + c)(*split(e)),
+    )
+
+
+_CANONICAL = sp.Symbol("_k", integer=True, positive=True)
+
+
+def _canonical_sums(e: sp.Basic) -> sp.Basic:
+    """Sums split over their terms, index-free factors pulled out, bound index renamed."""
+    if isinstance(e, sp.Sum):
+        (index, low, high), = e.limits
+        body = sp.expand(_canonical_sums(e.function))
+        terms = []
+        for term in sp.Add.make_args(body):
+            coeff, rest = term.as_independent(index, as_Add=False)
+            if not rest.has(sp.Sum):
+                rest, index_ = rest.xreplace({index: _CANONICAL}), _CANONICAL
+            else:
+                index_ = index
+            terms.append(coeff * sp.Sum(rest, (index_, low, high)))
+        return sp.Add(*terms)
+    if e.args and not isinstance(e, (sp.Indexed, sp.IndexedBase)):
+        return e.func(*(_canonical_sums(a) for a in e.args))
+    return e
+
+
+def _is_zero(e: sp.Expr) -> bool:
+    """Whether ``e`` (sums treated as unknowns) cancels to zero."""
+    e = _canonical_sums(e)
+    sums = sorted(e.atoms(sp.Sum), key=sp.default_sort_key)
+    e = e.xreplace({s: sp.Dummy(positive=_nonnegative(s.function) or None) for s in sums})
+    return sp.cancel(sp.together(e)) == 0
+
+
+def _slope(expr: sp.Expr, shift: Shift):
+    """``c`` with ``expr(shifted + m) = expr(shifted) + c m``, or ``None`` if there is none."""
+    derivative = sp.diff(expr, shift.maximum).subs(shift.maximum, 0)
+    if _is_zero(derivative):
+        return sp.S.Zero
+    derivative = _canonical_sums(derivative)
+    if derivative.has(sp.Sum, sp.Indexed):
+        return None
+    return sp.simplify(derivative)
+
+
+def shift_rewards(exprs: Iterable[sp.Expr]) -> tuple[list[sp.Expr], list[Shift]]:
+    """Pass 2: each tilted reward shifted by its maximum over the support, the shift cancelled.
+
+    A reward is shifted only when every expression is invariant under the shift or changes by
+    a constant multiple of it; otherwise it is left as it is.
+
+    >>> from dpo_mixture import model
+    >>> (tpm_a,), shifts = shift_rewards([unfold(model.tpm_A())])
+    >>> shifts, tpm_a.has(model.r)
+    ([Shift(r)], False)
+    """
+    exprs = list(exprs)
+    shifts = []
+    for base in _tilted_bases(exprs):
+        shift = Shift(base)
+
+        def substitute(e, shift=shift):
+            e = e.replace(
+                lambda a: isinstance(a, sp.Indexed) and a.base == shift.base,
+                lambda a: shift.shifted[a.indices] + shift.maximum,
+            )
+            return _pull_out_of_extrema(e)
+
+        moved = [substitute(e) for e in exprs]
+        slopes = [_slope(e, shift) for e in moved]
+        if any(s is None for s in slopes):
+            continue
+        exprs = [e.subs(shift.maximum, 0) + s * shift.maximum for e, s in zip(moved, slopes)]
+        shifts.append(shift)
+    return exprs, shifts
+
+
+# --- pass 3: divide by the whole, never by a part ------------------------------------------
+def _sum_powers(e: sp.Expr) -> dict[sp.Sum, sp.Expr]:
+    out = {}
+    for factor in sp.Mul.make_args(e):
+        base, power = factor.as_base_exp()
+        if isinstance(base, sp.Sum):
+            out[base] = out.get(base, 0) + power
+    return out
+
+
+def divide_by_whole(e: sp.Basic) -> sp.Basic:
+    """Pass 3: distribute a product over a sum of ratios when that cancels a denominator.
+
+    ``TPM(A) TPM(U) (N_A/M_A - N_U/M_U)`` becomes ``alpha (1 - alpha) (M_U N_A - M_A N_U)/Z^2``:
+    no term divides by a component moment alone, which may underflow where it is negligible.
+
+    >>> a, b, c = sp.symbols("a b c", positive=True)
+    >>> i, m = sp.symbols("i m", integer=True, positive=True)
+    >>> S = sp.Sum(sp.exp(b * i), (i, 1, m))
+    >>> divide_by_whole(S * (a / S - c))
+    a - c*Sum(exp(b*i), (i, 1, m))
+    """
+    if not e.args or isinstance(e, (sp.Indexed, sp.IndexedBase, sp.Sum)):
+        return e
+    if e.is_Mul:
+        factors = [divide_by_whole(f) for f in e.args]
+        for i, factor in enumerate(factors):
+            if not factor.is_Add:
+                continue
+            rest = sp.Mul(*(factors[:i] + factors[i + 1 :]))
+            present = _sum_powers(rest)
+            if any(
+                p.is_negative and present.get(s, 0).is_positive
+                for term in factor.args
+                for s, p in _sum_powers(term).items()
+            ):
+                return sp.Add(*(divide_by_whole(rest * term) for term in factor.args))
+        return sp.Mul(*factors)
+    return e.func(*(divide_by_whole(a) for a in e.args))
+
+
+def _pull_factors(e: sp.Basic) -> sp.Basic:
+    """Factors free of a sum's index move in front of the sum."""
+    if isinstance(e, sp.Sum):
+        (index, low, high), = e.limits
+        body = _pull_factors(e.function)
+        coeff, rest = body.as_independent(index, as_Add=False)
+        return coeff * sp.Sum(rest, (index, low, high))
+    if e.args and not isinstance(e, (sp.Indexed, sp.IndexedBase)):
+        return e.func(*(_pull_factors(a) for a in e.args))
+    return e
+
+
+# --- pass 4: the support --------------------------------------------------------------------
+def _has_shifted(e: sp.Basic) -> bool:
+    return any(_is_shifted(a) for a in e.atoms(sp.Indexed))
+
+
+def _positivity(e: sp.Expr, bound: frozenset = frozenset()):
+    """Where ``e`` (nonnegative) is positive: ``True`` or a boolean node over the support.
+
+    Only entries of a summed index count: a factor at the output ``y`` (free in ``e``) is an
+    elementwise value, not a condition on the support.
+    """
+    if e.is_Number:
+        return sp.true if e > 0 else sp.false
+    if isinstance(e, sp.Sum):
+        (index, _, _), = e.limits
+        return _positivity(e.function, bound | {index})
+    if isinstance(e, sp.exp):
+        return sp.true
+    if isinstance(e, sp.Indexed):
+        if _is_shifted(e) or not e.is_nonnegative or not set(e.indices) <= bound:
+            return sp.true  # signed, or an entry at the output: no condition on the support
+        return IsPositive(e)  # arrays of probabilities may hold zeros off the support
+    if isinstance(e, sp.Symbol):
+        return IsPositive(e) if e in UNIT_INTERVAL or not e.is_positive else sp.true
+    if any(e == 1 - s for s in UNIT_INTERVAL):
+        return IsPositive(e)
+    if e.is_Pow:
+        return _positivity(e.base, bound)
+    if e.is_Mul:
+        parts = [p for p in (_positivity(a, bound) for a in e.args) if p is not sp.true]
+        if any(p is sp.false for p in parts):
+            return sp.false
+        return sp.true if not parts else parts[0] if len(parts) == 1 else AllOf(*parts)
+    if e.is_Add:
+        parts = [_positivity(a, bound) for a in e.args]
+        if any(p is sp.true for p in parts):
+            return sp.true
+        parts = [p for p in parts if p is not sp.false]
+        return sp.false if not parts else parts[0] if len(parts) == 1 else AnyOf(*parts)
+    return sp.true
+
+
+def _simplify_mask(m):
+    """Flatten, drop repeats, and absorb: ``a | (a & b) = a``."""
+    if not isinstance(m, (AllOf, AnyOf)):
+        return m
+    kind = type(m)
+    args = []
+    for a in (_simplify_mask(a) for a in m.args):
+        for b in (a.args if isinstance(a, kind) else (a,)):
+            if b not in args:
+                args.append(b)
+    other = AllOf if kind is AnyOf else AnyOf
+    args = [a for a in args if not (isinstance(a, other) and any(b in a.args for b in args if b != a))]
+    return args[0] if len(args) == 1 else kind(*args)
+
+
+def support_mask(exprs: Iterable[sp.Expr]):
+    """Pass 4: where the shift is taken: the entries where some guarded quantity is positive.
+
+    A denominator or a logarithm that holds a tilted sum must stay positive; its positive terms
+    mark the support.  ``True`` means every entry.
+
+    >>> from dpo_mixture import model
+    >>> (tpm_a,), _ = shift_rewards([unfold(model.tpm_A())])
+    >>> mask = support_mask([tpm_a])
+    >>> type(mask).__name__, sorted(str(term) for term in mask.args)
+    ('AnyOf', ['AllOf(IsPositive(1 - alpha), IsPositive(p_U[k]))', 'AllOf(IsPositive(alpha), IsPositive(p_A[k]))'])
+    """
+    guards = []
+    for expr in exprs:
+        for node in sp.preorder_traversal(expr):
+            if node.is_Pow and node.exp.is_negative and node.base.has(sp.Sum) and _has_shifted(node.base):
+                guards.append(node.base)
+            elif isinstance(node, sp.log) and node.args[0].has(sp.Sum) and _has_shifted(node.args[0]):
+                guards.append(node.args[0])
+    masks = []
+    for g in guards:
+        m = _positivity(g)
+        if m is sp.true:
+            return sp.true
+        if m not in masks and m is not sp.false:
+            masks.append(m)
+    if not masks:
+        return sp.true
+    return masks[0] if len(masks) == 1 else AnyOf(*masks)
+
+
+# --- pass 5: the array form -----------------------------------------------------------------
+class ArrayForm:
+    """Pass 5: indexed sums to last-axis reductions; exponentials that cannot overflow stay.
 
     ``log_inputs`` names the inputs that arrive as logarithms: ``{"p_ref": "log_p_ref"}``
     means the caller passes ``log p_ref``, so ``log p_ref[k]`` is that array itself.
+    ``shifts`` and ``mask`` come from passes 2 and 4; ``log_ratios`` names arguments whose
+    differences are log-ratios (``-inf - -inf`` taken as 0).
 
     >>> from dpo_mixture.notation import p_ref, r, beta, k, support_sum
-    >>> LogSpace()(support_sum(p_ref[k] * r[k], k))
+    >>> ArrayForm()(support_sum(p_ref[k] * r[k], k))
     ReduceSum(p_ref*r)
-    >>> LogSpace()(support_sum(p_ref[k] * sp.exp(r[k] / beta), k))
+    >>> ArrayForm()(support_sum(p_ref[k] * sp.exp(r[k] / beta), k))
     exp(LogSumExp(SafeLog(p_ref) + r/beta))
     """
 
-    def __init__(self, log_inputs: Mapping[str, str] | None = None, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, log_inputs=None, shifts=(), mask=sp.true, log_ratios=()):
         self.log_inputs = {name: sp.Symbol(sym) for name, sym in (log_inputs or {}).items()}
+        self.log_ratios = {sp.Symbol(s) for s in log_ratios}
+        self.rowmax, self.by_max = {}, {}
+        mask_array = _simplify_mask(self._mask(mask))
+        self.rowmax = {s.base.name: RowMax(sp.Symbol(s.base.name), mask_array) for s in shifts}
+        self.by_max = {s.maximum: self.rowmax[s.base.name] for s in shifts}
 
     def __call__(self, expr: sp.Expr) -> sp.Expr:
         return self.value(expr)
 
-    # -- the value of an expression ------------------------------------------------------
-    def value(self, e: sp.Basic) -> sp.Expr:
+    # -- the support mask as an array expression -------------------------------------------
+    def _mask(self, m):
+        if m is sp.true or m is True:
+            return sp.true
+        if isinstance(m, (AllOf, AnyOf)):
+            return type(m)(*(self._mask(a) for a in m.args))
+        if isinstance(m, IsPositive):
+            (x,) = m.args
+            if isinstance(x, sp.Indexed) and x.base.name in self.log_inputs:
+                return IsSupported(self.log_inputs[x.base.name])
+            return IsPositive(self.value(x))
+        raise TypeError(f"not a support condition: {m!r}")
+
+    # -- which parts may stay as they are ---------------------------------------------------
+    def _linear(self, e: sp.Basic) -> bool:
+        """No logarithmic input and no exponential that could overflow."""
+        if any(a.base.name in self.log_inputs for a in e.atoms(sp.Indexed)):
+            return False
+        return all(_nonpositive(p.args[0]) for p in e.atoms(sp.exp))
+
+    # -- the value of an expression ----------------------------------------------------------
+    def value(self, e: sp.Basic, weighted: bool = False) -> sp.Expr:
         if e.is_Number or isinstance(e, sp.NumberSymbol):
             return e
         if isinstance(e, sp.Symbol):
-            return e
+            return self.by_max.get(e, e)
         if isinstance(e, sp.Indexed):
             name = e.base.name
+            if _is_shifted(e):
+                original = _original_name(e.base)
+                return sp.Symbol(original) - self.rowmax[original]
             if name in self.log_inputs:
                 return sp.exp(self.log_inputs[name])
             return sp.Symbol(name)
         if isinstance(e, sp.Sum):
             self._check_limits(e)
+            if self._linear(e.function):
+                return ReduceSum(self.value(e.function, weighted=True))
             if _nonnegative(e.function) and _exponential(e.function):
                 return sp.exp(self.log(e))
             return ReduceSum(self.value(e.function))
         if e.is_Add:
-            return sp.Add(*(self.value(a) for a in e.args))
+            return self._value_add(e)
         if e.is_Mul:
+            if self._linear(e):
+                return self._value_linear_mul(e, weighted)
             return self._value_mul(e)
         if e.is_Pow:
-            if _nonnegative(e.base) and _exponential(e):
+            if not self._linear(e) and _nonnegative(e.base) and _exponential(e):
                 return sp.exp(self.log(e))
             return sp.Pow(self.value(e.base), self.value(e.exp))
+        if isinstance(e, sp.exp):
+            arg = e.args[0]
+            if weighted and _is_tilt(arg):
+                (atom,) = [a for a in arg.atoms(sp.Indexed) if _is_shifted(a)]
+                return Tilt(self.value(arg), self.rowmax[_original_name(atom.base)])
+            return sp.exp(self.value(arg))
         if isinstance(e, sp.log) and _nonnegative(e.args[0]):
             return self.log(e.args[0])
         if isinstance(e, model.SupportMax):
@@ -144,6 +524,47 @@ class LogSpace(Optimization):
         if isinstance(e, sp.Function):
             return e.func(*(self.value(a) for a in e.args))
         raise TypeError(f"no array form for {e!r}")
+
+    def _value_add(self, e: sp.Add) -> sp.Expr:
+        terms = list(e.args)
+        if self.log_ratios:
+            for a in [t for t in terms if t in self.log_ratios]:
+                for b in [t for t in terms if -t in self.log_ratios]:
+                    if a in terms and b in terms:
+                        terms.remove(a)
+                        terms.remove(b)
+                        return LogRatio(a, -b) + self.value(sp.Add(*terms))
+        return sp.Add(*(self.value(a) for a in terms))
+
+    def _value_linear_mul(self, e: sp.Mul, weighted: bool) -> sp.Expr:
+        factors = list(e.args)
+        weighted = weighted or any(
+            isinstance(f, sp.Indexed) and not _is_shifted(f) and _nonnegative(f) for f in factors
+        )
+        free = [f for f in factors if isinstance(f, sp.exp) and _is_tilt(f.args[0])]
+        if free and not weighted and all(_nonnegative(f) for f in factors):
+            # A tilt outside a sum may exceed 1 off the support: divide by the sums inside the
+            # exponent, and keep a zero coefficient zero where the tilt overflows.
+            (tilt,) = free[:1]
+            exponent = self.value(tilt.args[0])
+            rest = []
+            for f in factors:
+                base, power = f.as_base_exp()
+                if f is tilt:
+                    continue
+                if isinstance(base, sp.Sum) and power.is_negative:
+                    exponent += power * self.log(base)
+                else:
+                    rest.append(f)
+            return ScaledExp(self.value(sp.Mul(*rest)), exponent)
+        logs = [f for f in factors if isinstance(f, sp.log)]
+        for lg in logs:  # x log x with x possibly 0: 0 log 0 = 0
+            inner = lg.args[0]
+            if inner in factors and _nonnegative(inner) and not inner.is_positive:
+                factors.remove(inner)
+                factors.remove(lg)
+                return XLogY(self.value(inner), self.value(inner)) * self.value(sp.Mul(*factors), weighted)
+        return sp.Mul(*(self.value(f, weighted) for f in factors))
 
     def _value_mul(self, e: sp.Mul) -> sp.Expr:
         coeff, factors = e.as_coeff_mul()
@@ -155,7 +576,7 @@ class LogSpace(Optimization):
             inner = signed[0]
             return coeff * self.value(sp.Sum(sp.Mul(*positive) * inner.function, *inner.limits))
         part = sp.Mul(*positive)
-        if _exponential(part):
+        if _exponential(part) and not self._linear(part):
             head = sp.exp(self.log(part))
         else:
             head = sp.Mul(*(self.value(f) for f in positive))
@@ -169,11 +590,13 @@ class LogSpace(Optimization):
             name = e.base.name
             if name in self.log_inputs:
                 return self.log_inputs[name]
-            return SafeLog(sp.Symbol(name))
+            return SafeLog(sp.Symbol(name))  # arrays may hold zeros off the support
         if isinstance(e, sp.Symbol):
             return sp.log(e) if e.is_positive and e not in UNIT_INTERVAL else SafeLog(e)
         if isinstance(e, sp.exp):
             return self.value(e.args[0])
+        if self._linear(e) and e.has(sp.Sum):
+            return sp.log(self.value(e))
         if e.is_Mul:
             return sp.Add(*(self.log(a) for a in e.args))
         if e.is_Pow:
@@ -196,6 +619,7 @@ class LogSpace(Optimization):
             raise ValueError(f"only sums over the support 1..n have an array form: {e}")
 
 
+# --- pass 6: fused forms and constants ------------------------------------------------------
 def _log_softmax_site(e: sp.Basic):
     """For ``x + c - LogSumExp(x)`` return ``(x, c)``; else ``None``."""
     if not e.is_Add:
@@ -211,21 +635,21 @@ def _log_softmax_site(e: sp.Basic):
     return None
 
 
-#: Pass 3a: ``x + c - LogSumExp(x)`` becomes ``LogSoftmax(x) + c``.
+#: ``x + c - LogSumExp(x)`` becomes ``LogSoftmax(x) + c``.
 log_softmax_opt = ReplaceOptim(
     lambda e: _log_softmax_site(e) is not None,
     lambda e: (lambda site: LogSoftmax(site[0]) + site[1])(_log_softmax_site(e)),
 )
 log_softmax_opt.priority = 20
 
-#: Pass 3b: ``exp(LogSoftmax(x))`` becomes ``Softmax(x)``.
+#: ``exp(LogSoftmax(x))`` becomes ``Softmax(x)``.
 softmax_opt = ReplaceOptim(
     lambda e: isinstance(e, sp.exp) and isinstance(e.args[0], LogSoftmax),
     lambda e: Softmax(e.args[0].args[0]),
 )
 softmax_opt.priority = 10
 
-#: Pass 4: constant logs and exponentials as floats (array libraries reject ``log(2)`` on ints).
+#: Constant logs and exponentials as floats (array libraries reject ``log(2)`` on ints).
 fold_constants = ReplaceOptim(
     lambda e: isinstance(e, (sp.log, sp.exp)) and e.is_number,
     lambda e: sp.Float(e.evalf(17), 17),
@@ -233,8 +657,30 @@ fold_constants = ReplaceOptim(
 fold_constants.priority = 0
 
 
-def rewrite(expr: sp.Expr, log_inputs: Mapping[str, str] | None = None) -> sp.Expr:
-    """Run all passes on ``expr``: the array expression the printers print."""
-    space = LogSpace(log_inputs)
-    space.priority = 30
-    return optimize(expr, [unfold, space, log_softmax_opt, softmax_opt, fold_constants])
+def rewrite(exprs, log_inputs: Mapping[str, str] | None = None, log_ratios: Iterable[str] = ()) -> tuple[sp.Expr, ...]:
+    """Run all passes on ``exprs`` (one expression or several that share their work)."""
+    if isinstance(exprs, sp.Basic):
+        exprs = [exprs]
+    exprs = [unfold(e) for e in exprs]
+    exprs, shifts = shift_rewards(exprs)
+    exprs = [_pull_factors(divide_by_whole(e)) for e in exprs]
+    form = ArrayForm(log_inputs, shifts, support_mask(exprs), log_ratios)
+    arrays = [form(e) for e in exprs]
+    return tuple(optimize(e, [log_softmax_opt, softmax_opt, fold_constants]) for e in arrays)
+
+
+def scale_invariant(exprs: Iterable[sp.Expr], base: str) -> bool:
+    """Whether the expressions are unchanged when the array ``base`` is scaled by a constant.
+
+    >>> from dpo_mixture import model
+    >>> scale_invariant([model.closed_form()], "p_ref"), scale_invariant([sp.log(model.Z)], "p_ref")
+    (True, False)
+    """
+    c = sp.Symbol("_scale", positive=True)
+    for expr in exprs:
+        moved = unfold(expr).replace(
+            lambda a: isinstance(a, sp.Indexed) and a.base.name == base, lambda a: c * a
+        )
+        if not _is_zero(sp.diff(moved, c).subs(c, 1)):
+            return False
+    return True

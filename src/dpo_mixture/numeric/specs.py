@@ -25,14 +25,18 @@ __all__ = ["Spec", "SPECS", "ARRAY_KINDS", "SCALAR_KINDS"]
 #: Kinds of array arguments (last axis = support unless the spec says otherwise).
 ARRAY_KINDS = {
     "dist": "probabilities over the support: finite, >= 0, each row sums to 1",
-    "logdist": "log-probabilities over the support: -inf allowed, rows log-sum-exp to 0",
-    "reward": "rewards: finite",
+    "logdist": "log-probabilities over the support: no NaN or +inf (-inf is outside the support), "
+    "rows log-sum-exp to 0 where the result depends on it",
+    "reward": "rewards: finite, and finite divided by beta",
     "logp": "log-probabilities: finite",
+    "logp_ext": "log-probabilities: finite or -inf",
+    "array": "an array over the support (not checked)",
 }
-#: Kinds of per-row scalars.
+#: Kinds of per-row scalars: a number, or one value per batch row (shape (B,) or (B, 1)).
 SCALAR_KINDS = {
     "unit": "in [0, 1]",
     "scale": "finite and > 0",
+    "scalar": "a real number (not checked)",
 }
 
 
@@ -46,8 +50,11 @@ class Spec:
     build: Callable[[], tuple[sp.Expr, ...]]
     summary: str
     per_row: bool = False  # outputs reduce the support axis away
-    support_axis: bool = True  # the last axis is the support; scalars get a trailing axis
+    support_axis: bool = True  # the last axis is the support (else the function is elementwise)
     log_inputs: dict[str, str] = field(default_factory=dict)
+    log_ratios: tuple[str, ...] = ()  # log-probability arguments whose differences are log-ratios
+    #: Proved lower bounds of outputs (``{"kl": 0}``: Gibbs' inequality); rounding cannot cross them.
+    lower_bounds: dict[str, int] = field(default_factory=dict)
 
     def expressions(self) -> tuple[sp.Expr, ...]:
         """The model expressions, as the proofs see them (named quantities not unfolded)."""
@@ -102,7 +109,7 @@ SPECS: dict[str, Spec] = {
         Spec(
             "kl_to_ref", (_P, _R, _BETA), ("kl",), lambda: (model.kl_to_reference(model.closed_form()),),
             "The divergence KL(p_theta || p_ref) of the tuned model from the reference, per row.",
-            per_row=True,
+            per_row=True, lower_bounds={"kl": 0},  # Gibbs' inequality (MATH.md, section 1.3)
         ),
         Spec(
             "residual_mass_bound", (_ALPHA, _R, _BETA), ("bound",), lambda: (model.residual_bound(),),
@@ -116,9 +123,10 @@ SPECS: dict[str, Spec] = {
             per_row=True,
         ),
         Spec(
-            "implicit_reward", (("log_p_theta", "logp"), ("log_p_ref", "logp"), _BETA), ("reward",),
+            "implicit_reward", (("log_p_theta", "logp_ext"), ("log_p_ref", "logp_ext"), _BETA), ("reward",),
             lambda: (model.implicit_reward(sp.Symbol("log_p_theta"), sp.Symbol("log_p_ref")),),
             "DPO's implicit reward (the reward up to the constant beta log Z).",
+            support_axis=False, log_ratios=("log_p_theta", "log_p_ref"),
         ),
         Spec(
             "dpo_loss", tuple((name, "logp") for name in _DPO_ARGS) + (_BETA,), ("loss",),

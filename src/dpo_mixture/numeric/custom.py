@@ -1,0 +1,210 @@
+"""Your own expressions, compiled by the pipeline that generates the built-in functions.
+
+:func:`compile` takes a SymPy expression written in the package's notation and returns a
+function of arrays, generated exactly as :func:`~dpo_mixture.numeric.tpm` is: the rewards are
+shifted by their maximum over the support where the expression allows it, sums become
+reductions over the last axis, products of exponentials that could overflow go to log space.
+
+Conventions:
+
+* An :class:`~sympy.IndexedBase` (``notation.p_ref``, ``notation.r`` or one of yours) is an
+  array whose **last axis is the support**.  Sum over the support with
+  ``Sum(f(k), (k, 1, n))`` (``notation.support_sum``, ``notation.n``); an entry at a free index
+  (``p_ref[y]``) makes the result one value per support entry, otherwise it is one per row.
+* A plain :class:`~sympy.Symbol` (``alpha``, ``beta``) is a **per-row scalar**: a number, or
+  one value per batch row, of shape ``(B,)`` or ``(B, 1)``.  Without any indexed array the
+  function is elementwise and the symbols named with an array kind are its arrays.
+* ``Z``, ``M_A``, ``M_U`` and ``t`` stand for their definitions (:data:`.rewrite.DEFINITIONS`).
+* ``args`` fixes the order of the arguments: names, or ``(name, kind)`` pairs whose kinds
+  (:data:`~.specs.ARRAY_KINDS`, :data:`~.specs.SCALAR_KINDS`) turn on the argument checks.
+* ``log_inputs={"p_ref": "log_p_ref"}`` takes ``log p_ref`` (``-inf`` off the support) as the
+  argument ``log_p_ref``.
+
+>>> import numpy as np
+>>> from dpo_mixture import model
+>>> from dpo_mixture.notation import beta, k, r, support_sum, y
+>>> tuned = model.closed_form()  # p*(y), with Z unfolded by the rewrite
+>>> mean = support_sum(tuned * r[y])
+>>> variance = compile(support_sum(tuned * r[y] ** 2) - mean**2, args=["p_ref", "r", "beta"], name="reward_variance")
+>>> float(variance(np.array([0.5, 0.5]), np.array([0.0, 2.0]), 1e9))  # p* = p_ref at large beta
+1.0
+"""
+
+from __future__ import annotations
+
+import itertools
+import keyword
+from collections.abc import Mapping, Sequence
+
+import sympy as sp
+
+from .backend import backend_of
+from .codegen import compile_spec, function_source, spec_docstring
+from .printing import BACKENDS
+from .specs import ARRAY_KINDS, SCALAR_KINDS, Spec
+
+__all__ = ["compile", "Compiled"]
+
+_IDS = itertools.count()
+
+
+class Compiled:
+    """A compiled user expression: call it on arrays; ``source(backend)`` shows its code."""
+
+    def __init__(self, spec: Spec, backend: str):
+        self.spec = spec
+        self.backend = backend
+        self.__name__ = spec.name
+        self.__doc__ = spec_docstring(spec)
+        self._functions: dict[str, object] = {}
+        self._module = f"dpo_mixture.numeric._user{next(_IDS)}"
+
+    def function(self, backend: str):
+        """The generated function for ``backend`` (no dispatch, no checks), built once."""
+        fn = self._functions.get(backend)
+        if fn is None:
+            fn = self._functions[backend] = compile_spec(self.spec, backend, module=f"{self._module}.{backend}")
+        return fn
+
+    def source(self, backend: str = "numpy") -> str:
+        """The generated source of the function for ``backend``."""
+        return function_source(self.spec, backend)
+
+    def __call__(self, *args, validate: bool = True, **kwargs):
+        from .functions import call
+
+        params = [p for p, _ in self.spec.params]
+        if len(args) > len(params):
+            raise TypeError(f"{self.spec.name}() takes {len(params)} arguments, got {len(args)}")
+        values = dict(zip(params, args))
+        for key, value in kwargs.items():
+            if key not in params:
+                raise TypeError(f"{self.spec.name}() got an unexpected argument {key!r}")
+            if key in values:
+                raise TypeError(f"{self.spec.name}() got two values for {key!r}")
+            values[key] = value
+        missing = [p for p in params if p not in values]
+        if missing:
+            raise TypeError(f"{self.spec.name}() is missing {', '.join(missing)}")
+        backend = self.backend if self.backend != "auto" else backend_of(list(values.values())).name
+        return call(self.spec, self.function(backend), validate, values)
+
+    def __repr__(self) -> str:
+        args = ", ".join(p for p, _ in self.spec.params)
+        return f"<compiled {self.spec.name}({args}) backend={self.backend}>"
+
+
+def _free_indices(expr: sp.Expr) -> set:
+    """Symbols used as an index of an entry outside any sum (the output index)."""
+    free = expr.free_symbols
+    return {i for a in expr.atoms(sp.Indexed) for i in a.indices if isinstance(i, sp.Symbol) and i in free}
+
+
+def _names(expr: sp.Expr) -> tuple[set, set]:
+    """Names of the indexed arrays and of the scalars an expression uses."""
+    from .rewrite import unfold
+
+    expr = unfold(expr)
+    bases = {a.base.name for a in expr.atoms(sp.Indexed)}
+    indices = {i for a in expr.atoms(sp.Indexed) for i in a.indices} | {lim[0] for s in expr.atoms(sp.Sum) for lim in s.limits}
+    indices |= {lim[2] for s in expr.atoms(sp.Sum) for lim in s.limits}
+    indices |= {e.args[1] for e in expr.atoms(sp.Function) if type(e).__name__ in ("SupportMax", "SupportMin")}
+    scalars = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol) and s not in indices}
+    return bases, scalars - bases
+
+
+def compile(  # noqa: A001 - the natural name, as numeric.compile
+    expr,
+    args: Sequence | None = None,
+    *,
+    name: str = "f",
+    backend: str = "auto",
+    log_inputs: Mapping[str, str] | None = None,
+    summary: str | None = None,
+) -> Compiled:
+    """Compile ``expr`` (one SymPy expression, or a tuple sharing their work) into a function.
+
+    ``args`` lists the arguments in order (names, SymPy objects or ``(name, kind)`` pairs);
+    without it they are the indexed arrays, then the scalars, each in alphabetical order.
+    ``backend`` is ``"auto"`` (follow the argument types, like the built-in functions) or one
+    of ``"numpy"``, ``"torch"``, ``"jax"``.  Bad input is a ``ValueError`` naming the argument.
+    """
+    exprs = tuple(expr) if isinstance(expr, (tuple, list)) else (expr,)
+    if not exprs or not all(isinstance(e, sp.Expr) for e in exprs):
+        bad = next((e for e in exprs if not isinstance(e, sp.Expr)), None)
+        raise ValueError(f"expr: must be a SymPy expression or a tuple of them, got {type(bad).__name__}")
+    if not (isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("_")):
+        raise ValueError(f"name: must be a Python identifier not starting with '_', got {name!r}")
+    if backend not in ("auto", *BACKENDS):
+        raise ValueError(f"backend: unknown backend {backend!r}; choose auto, {', '.join(BACKENDS)}")
+    log_inputs = dict(log_inputs or {})
+    bases, scalars = set(), set()
+    for e in exprs:
+        b, s = _names(e)
+        bases |= b
+        scalars |= s
+    indices = set().union(*(_free_indices(e) for e in exprs))
+    if len(indices) > 1:
+        raise ValueError(f"expr: entries at {len(indices)} free indices ({', '.join(sorted(map(str, indices)))}); "
+                         "one output index at most")
+    for base, log_name in log_inputs.items():
+        if base not in bases:
+            raise ValueError(f"log_inputs: {base!r} is not an indexed array of the expression")
+        if not log_name.isidentifier():
+            raise ValueError(f"log_inputs: {log_name!r} is not a valid argument name")
+    available = {log_inputs.get(b, b) for b in bases} | scalars
+    params = _params(args, bases, scalars, log_inputs, available)
+    per_row = not indices
+    support = bool(bases)
+    if not any(kind in ARRAY_KINDS for _, kind in params):
+        raise ValueError("args: needs at least one array argument (an indexed array, or a symbol of an array kind)")
+    if bases and any(kind in ARRAY_KINDS and p in scalars for p, kind in params):
+        raise ValueError("args: with indexed arrays, plain symbols are per-row scalars; give them a scalar kind")
+    spec = Spec(
+        name,
+        params,
+        tuple(f"out{i}" for i in range(len(exprs))) if len(exprs) > 1 else ("out",),
+        lambda: exprs,
+        summary or f"{name}: compiled from a SymPy expression by dpo_mixture.numeric.compile.",
+        per_row=per_row and support,
+        support_axis=support,
+        log_inputs=log_inputs,
+    )
+    return Compiled(spec, backend)
+
+
+def _params(args, bases, scalars, log_inputs, available) -> tuple[tuple[str, str], ...]:
+    if args is None:
+        arrays = sorted(log_inputs.get(b, b) for b in bases)
+        return tuple((a, "array") for a in arrays) + tuple((s, "scalar") for s in sorted(scalars))
+    if isinstance(args, (str, bytes)) or not isinstance(args, Sequence):
+        raise ValueError(f"args: must be a list of argument names, got {type(args).__name__}")
+    params = []
+    for item in args:
+        kind = None
+        if isinstance(item, tuple):
+            if len(item) != 2:
+                raise ValueError(f"args: {item!r} must be a name or a (name, kind) pair")
+            item, kind = item
+        label = item.name if isinstance(item, (sp.Symbol, sp.IndexedBase)) else item
+        if not isinstance(label, str):
+            raise ValueError(f"args: {item!r} is not a name")
+        if label not in available:
+            raise ValueError(f"args: {label} does not appear in the expression (it uses {', '.join(sorted(available))})")
+        is_array = label not in scalars
+        if kind is None:
+            kind = "array" if is_array else "scalar"
+        elif kind not in ARRAY_KINDS and kind not in SCALAR_KINDS:
+            raise ValueError(f"args: unknown kind {kind!r} for {label}; choose one of "
+                             f"{', '.join(list(ARRAY_KINDS) + list(SCALAR_KINDS))}")
+        elif is_array and kind in SCALAR_KINDS:
+            raise ValueError(f"args: {label} is an indexed array, not a scalar; give it an array kind")
+        params.append((label, kind))
+    names = [p for p, _ in params]
+    if len(set(names)) != len(names):
+        raise ValueError(f"args: a name is given twice: {', '.join(names)}")
+    missing = sorted(available - set(names))
+    if missing:
+        raise ValueError(f"args: the expression uses {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} "
+                         "not among the arguments")
+    return tuple(params)

@@ -1,0 +1,108 @@
+"""numeric.compile: a user's own expression through the pipeline of the built-in functions."""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+from dpo_mixture import model, numeric
+from dpo_mixture.notation import alpha, beta, k, n, p_ref, r, support_sum, y
+from numeric_support import _concrete, require
+
+TUNED = model.closed_form()  # p*(y) = p_ref(y) e^{r(y)/beta} / Z
+MEAN = support_sum(TUNED * r[y])
+VARIANCE = support_sum(TUNED * r[y] ** 2) - MEAN**2  # Var_{p*}(r) = d E_t[r] / dt
+
+
+def _variance_reference(p, rr, b):
+    """Var_{p*}(r) at 50 digits, from the same expression on a support of len(p)."""
+    size = len(p)
+    expr = _concrete(VARIANCE, size)
+    subs = {p_ref[i + 1]: mpmath.mpf(float(p[i])) for i in range(size)}
+    subs.update({r[i + 1]: mpmath.mpf(float(rr[i])) for i in range(size)})
+    subs[beta] = mpmath.mpf(float(b))
+    f = sp.lambdify(list(subs), expr, modules="mpmath")
+    with mpmath.workdps(50):
+        return float(f(*subs.values()))
+
+
+@pytest.fixture(scope="module")
+def variance():
+    return numeric.compile(VARIANCE, args=[("p_ref", "dist"), ("r", "reward"), ("beta", "scale")], name="reward_variance")
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e2, 1e4])
+@pytest.mark.parametrize("b", [1e-3, 0.3, 5.0])
+def test_reward_variance_against_mpmath(variance, offset, b):
+    rng = np.random.default_rng(int(offset) + 7)
+    p = rng.dirichlet(np.ones(6), 4)
+    p[1, 2] = 0.0
+    p[1] /= p[1].sum()
+    rr = offset + rng.uniform(0, 1, (4, 6)) * 50 * b
+    got = variance(p, rr, b)
+    assert got.shape == (4,)
+    for row in range(4):
+        want = _variance_reference(p[row], rr[row], b)
+        # a variance is a difference of moments: its scale is the squared spread of r
+        scale = float(np.ptp(rr[row])) ** 2
+        assert abs(got[row] - want) <= 1e-14 * max(abs(want), 1e-2 * scale) + 1e-300
+
+
+def test_the_reward_is_shifted_so_offsets_do_not_cancel(variance):
+    source = variance.source("numpy")
+    assert "_support_max(r" in source  # SymPy found the variance invariant under r -> r + c
+    p = np.full(3, 1 / 3)
+    base = np.array([0.0, 0.5, 1.0])
+    np.testing.assert_allclose(variance(p, base + 1e6, 1.0), variance(p, base, 1.0), rtol=1e-13)
+
+
+def test_backends_agree_and_checks_apply(variance):
+    torch = require("torch")
+    jnp = require("jax").numpy
+    rng = np.random.default_rng(3)
+    p, rr = rng.dirichlet(np.ones(5), 3), rng.normal(size=(3, 5))
+    want = variance(p, rr, 0.7)
+    np.testing.assert_allclose(variance(torch.tensor(p), torch.tensor(rr), 0.7).numpy(), want, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(variance(jnp.asarray(p), jnp.asarray(rr), 0.7)), want, rtol=1e-12)
+    with pytest.raises(ValueError, match="p_ref: each row must sum to 1"):
+        variance(p * 2, rr, 0.7)
+    with pytest.raises(ValueError, match="beta: must be > 0"):
+        variance(p, rr, -1.0)
+    np.testing.assert_allclose(variance(p_ref=p, r=rr, beta=0.7, validate=False), want)
+
+
+def test_log_inputs_and_elementwise_outputs():
+    log_tuned = numeric.compile(sp.log(TUNED), args=["log_p_ref", "r", "beta"], log_inputs={"p_ref": "log_p_ref"})
+    lp = np.log(np.array([0.2, 0.3, 0.5]))
+    rr = np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(log_tuned(lp, rr, 0.4), numeric.log_policy(lp, rr, 0.4), rtol=1e-15)
+    assert "_log_softmax(" in log_tuned.source("numpy")
+
+
+def test_elementwise_function_of_symbols():
+    a, b = sp.symbols("a b")
+    softplus_gap = numeric.compile(sp.log(1 + sp.exp(a - b)), args=[("a", "logp"), ("b", "logp")], name="gap")
+    x = np.array([0.0, 800.0, -800.0])
+    np.testing.assert_allclose(softplus_gap(x, np.zeros(3)), np.logaddexp(0, x), rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: numeric.compile(3, args=[]), "expr: must be a SymPy expression"),
+        (lambda: numeric.compile(VARIANCE, args=["p_ref", "r"]), "args: the expression uses beta, which is not among"),
+        (lambda: numeric.compile(VARIANCE, args=["p_ref", "r", "beta", "q"]), "args: q does not appear in the expression"),
+        (lambda: numeric.compile(VARIANCE, args=[("p_ref", "dist"), "r", ("beta", "dist")]), "args: with indexed arrays"),
+        (lambda: numeric.compile(VARIANCE, args=[("p_ref", "spam"), "r", "beta"]), "args: unknown kind 'spam'"),
+        (lambda: numeric.compile(VARIANCE, name="not a name"), "name: must be a Python identifier"),
+        (lambda: numeric.compile(VARIANCE, backend="cupy"), "backend: unknown backend 'cupy'"),
+        (lambda: numeric.compile(support_sum(r[k], k).subs(n, 3)), "only sums over the support"),
+        (lambda: numeric.compile(alpha * beta), "args: needs at least one array argument"),
+    ],
+)
+def test_bad_input_is_a_value_error_naming_it(call, message):
+    with pytest.raises(ValueError, match=message):
+        f = call()
+        f(np.ones(3) / 3, np.zeros(3), 1.0)  # a sum over the wrong range fails when generated
