@@ -317,7 +317,9 @@ class _Compiled:
                 return _compare(rel, a - b, tol, float_mode=True)
             if kind == "exact":
                 a, b = sp.sympify(a), sp.sympify(b)
-                if not (a.is_real and b.is_real) or a.has(sp.zoo, sp.nan) or b.has(sp.zoo, sp.nan):
+                if not (a.is_Rational and b.is_Rational):
+                    # exact numbers decide only between rationals: comparing transcendental values
+                    # (exp of a huge rational, say) is numerics again, at a cost without bound
                     return None
                 return bool(rel.func(a, b))
             with mpmath.workdps(MP_DIGITS):
