@@ -1,65 +1,124 @@
-"""dpo-mixture: machine-checked mathematics of preference tuning as a mixture.
+"""dpo-mixture: machine-checked mathematics of preference tuning.
 
-The public API is small: build steps and derivations, let the engine decide them, print
-them in the project's notation, and frame them as a paper (:class:`Paper`, with prose whose
-maths are SymPy objects, :func:`prose`, and its cross-references and citations).
+Everything a derivation of your own needs is importable from here:
+
+* **declarations** (:mod:`dpo_mixture.declare`): ``declare.distribution``, ``declare.reward``,
+  ``declare.temperature``, ``declare.probability``, ``declare.index``, ``declare.scalar`` and
+  ``declare.vector`` make the symbols of your model, each with its domain (:class:`Domain`) and
+  its printed name;
+* **steps and derivations**: a :class:`Step` states one SymPy relation and why it holds; a
+  :class:`Derivation` orders steps under shared :class:`Definition` s; :func:`decide` decides one
+  step, :meth:`Report.run` a whole module, and the result is a :class:`Verdict`;
+* **strategies**, which *propose* a proof that the kernel checks (:class:`NormalForm`, the
+  default, :class:`Signs`, :class:`Implication`, :class:`Certificate`, :class:`Differentiate`,
+  :class:`LimitOf`, :class:`ConvexMinimum`, :class:`Termwise`, :class:`TermsVanish`,
+  :class:`ExtremumBound`, :class:`Monotone`, :class:`Cases`, :class:`Using`, :class:`Lemmas`,
+  :class:`Stationarity`, :class:`Cite`; subclass :class:`Strategy` for your own), and the
+  library of proved lemmas they cite (:mod:`dpo_mixture.lemmas`);
+* **claims** you ask about while you work: :func:`check_claim`;
+* **documents**: a :class:`Paper` frames a module's derivations; :func:`prose`, :class:`Ref`,
+  :class:`Citation` and :class:`Reference` write its sentences, :func:`latex` prints maths;
+* **numbers**: :func:`evaluate` takes an expression to an instance exactly, and
+  :mod:`dpo_mixture.numeric` compiles expressions into array functions.
 
 >>> import sympy as sp
->>> from dpo_mixture import Step, decide, notation
->>> decide(Step("beta-pos", "beta is positive", sp.Gt(notation.beta, 0, evaluate=False), "declared")).verdict.value
+>>> from dpo_mixture import Step, decide, declare
+>>> b = declare.temperature("b")
+>>> decide(Step("b-pos", "b is positive", sp.Gt(b, 0, evaluate=False), "declared")).verdict.value
 'proved'
 """
 
-from . import model, notation
+from . import declare, lemmas, model, notation, numeric
 from .claims import ClaimSyntaxError, ClaimVerdict, check_claim
+from .notation import Domain
 from .proof import (
+    Cases,
+    Certificate,
     Cite,
     ConvexMinimum,
     Counterexample,
     Definition,
     Derivation,
+    Differentiate,
+    ExtremumBound,
     Identity,
     Implication,
+    Lemmas,
+    LimitOf,
+    Monotone,
     NormalForm,
+    Outcome,
+    ProofCertificate,
     Report,
+    Signs,
     Stationarity,
     Step,
+    StepResult,
+    Strategy,
     TermsVanish,
     Termwise,
+    Theory,
+    Using,
     Verdict,
     decide,
 )
+from .proof.evaluate import evaluate
 from .render import Citation, Paper, Prose, Ref, Reference, WorkedExample, latex, prose
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Citation",
+    # declarations and the model's vocabulary
+    "declare",
+    "Domain",
+    "notation",
+    "model",
+    # steps, derivations and verdicts
+    "Step",
+    "Derivation",
+    "Definition",
+    "Identity",
+    "decide",
+    "Report",
+    "StepResult",
+    "Outcome",
+    "Verdict",
+    "Counterexample",
+    "Theory",
+    "ProofCertificate",
+    # strategies
+    "Strategy",
+    "NormalForm",
+    "Signs",
+    "Implication",
+    "Certificate",
+    "Differentiate",
+    "LimitOf",
+    "ConvexMinimum",
+    "Termwise",
+    "TermsVanish",
+    "ExtremumBound",
+    "Monotone",
+    "Cases",
+    "Using",
+    "Lemmas",
+    "Stationarity",
+    "Cite",
+    "lemmas",
+    # claims
+    "check_claim",
+    "ClaimVerdict",
+    "ClaimSyntaxError",
+    # documents
     "Paper",
     "Prose",
+    "prose",
     "Ref",
+    "Citation",
     "Reference",
     "WorkedExample",
-    "prose",
-    "ClaimSyntaxError",
-    "ClaimVerdict",
-    "check_claim",
-    "Cite",
-    "ConvexMinimum",
-    "Counterexample",
-    "Definition",
-    "Derivation",
-    "Identity",
-    "Implication",
-    "NormalForm",
-    "Report",
-    "Stationarity",
-    "Step",
-    "TermsVanish",
-    "Termwise",
-    "Verdict",
-    "decide",
     "latex",
-    "model",
-    "notation",
+    # numbers
+    "evaluate",
+    "numeric",
 ]
