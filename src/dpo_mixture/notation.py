@@ -55,7 +55,14 @@ __all__ = [
 
 
 class Domain(enum.Enum):
-    """Where a symbol's values live; the counterexample search draws from it."""
+    """Where a symbol's values live; the sign rules, the kernel and the counterexample search
+    read it.  :mod:`dpo_mixture.declare` gives each declared symbol one.
+
+    >>> from dpo_mixture import declare
+    >>> from dpo_mixture.notation import declared_domain
+    >>> declared_domain(declare.probability("a")), declared_domain(declare.reward("f"))
+    (<Domain.UNIT_INTERVAL: 'open interval (0, 1)'>, <Domain.REAL_VECTOR: 'real vector over the support'>)
+    """
 
     POSITIVE = "positive real"
     NONNEGATIVE = "nonnegative real"

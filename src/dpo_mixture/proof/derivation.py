@@ -372,6 +372,15 @@ class Derivation:
     statement; ``intro`` and ``outro`` are prose for the documents (plain text with inline
     ``$...$`` LaTeX).  ``context`` holds the definitions of the model the derivation lives in:
     the kernel and the counterexample search respect them even where a step does not cite them.
+
+    >>> from dpo_mixture import declare
+    >>> b = declare.temperature("b")
+    >>> d = Derivation("squares", "Two squares", (
+    ...     Step("square", "a square", sp.Eq((b + 1) ** 2, b**2 + 2 * b + 1), "expand"),
+    ...     Step("too-big", "a wrong bound", sp.Le((b + 1) ** 2, 4 * b), "hoped for", expected=Verdict.REFUTED),
+    ... ))
+    >>> [r.outcome.verdict.value for r in d.check()]
+    ['proved', 'refuted']
     """
 
     id: str
@@ -423,7 +432,15 @@ class Derivation:
 
 @dataclass(frozen=True)
 class Report:
-    """Verdicts of several derivations; ``ok`` when every verdict is the one expected."""
+    """Verdicts of several derivations; ``ok`` when every verdict is the one expected.
+
+    >>> from dpo_mixture import declare
+    >>> b = declare.temperature("b")
+    >>> d = Derivation("positive", "Positivity", (Step("b-plus-one", "", sp.Gt(b + 1, 1, evaluate=False), "b > 0"),))
+    >>> report = Report.run([d])
+    >>> report.ok, report.result("b-plus-one").outcome.verdict.value
+    (True, 'proved')
+    """
 
     derivations: tuple[Derivation, ...]
     results: dict[str, list[StepResult]]

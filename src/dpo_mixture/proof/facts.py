@@ -64,7 +64,17 @@ class Definition:
 class Identity:
     """A known equality ``lhs = rhs`` used as a rewrite rule on normal forms.
 
-    Typical use: the normalization ``sum_y p(y) = 1``.
+    Typical use: the normalization ``sum_y p(y) = 1``.  A step sees only the facts it names, so
+    the same claim is proved with the identity and undecided without it.
+
+    >>> from dpo_mixture.notation import p, y, support_sum
+    >>> from dpo_mixture.proof import Step, decide
+    >>> norm = Identity("p sums to one", support_sum(p[y]), 1)
+    >>> claim = sp.Eq(support_sum(2 * p[y]), 2)
+    >>> decide(Step("twice", "twice one", claim, "normalization", facts=(norm,))).verdict
+    <Verdict.PROVED: 'proved'>
+    >>> decide(Step("twice", "twice one", claim, "no fact named")).verdict
+    <Verdict.UNDECIDED: 'undecided'>
     """
 
     name: str

@@ -139,7 +139,14 @@ class NormalForm(Strategy):
 
 @dataclass(frozen=True, repr=False)
 class Signs(NormalForm):
-    """The normal form and the sign rules (the same rule as :class:`NormalForm`)."""
+    """The normal form and the sign rules (the same rule as :class:`NormalForm`).
+
+    >>> from dpo_mixture import declare
+    >>> from dpo_mixture.proof import decide
+    >>> a = declare.probability("a")
+    >>> decide(Step("complement", "1 - a is positive", sp.Gt(1 - a, 0), "a < 1", strategy=Signs())).verdict
+    <Verdict.PROVED: 'proved'>
+    """
 
     name = "signs"
 
@@ -509,7 +516,16 @@ class LimitOf(Strategy):
 
 @dataclass(frozen=True, repr=False)
 class Cite(Strategy):
-    """An outside result, cited and not proved: the verdict is *assumed*, naming ``reference``."""
+    """An outside result, cited and not proved: the verdict is *assumed*, naming ``reference``.
+
+    >>> from dpo_mixture import declare
+    >>> from dpo_mixture.proof import decide
+    >>> x = declare.scalar("x")
+    >>> outcome = decide(Step("tangent", "e^x >= 1 + x", sp.Ge(sp.exp(x), 1 + x), "convexity",
+    ...                       strategy=Cite("any calculus textbook")))
+    >>> outcome.verdict, outcome.assumed
+    (<Verdict.ASSUMED: 'assumed'>, ('cited: any calculus textbook',))
+    """
 
     reference: str
     name = "cited"
@@ -560,7 +576,21 @@ class Monotone(Strategy):
 @dataclass(frozen=True, repr=False)
 class Cases(Strategy):
     """Split a variable declared nonnegative into ``x = 0`` and ``x > 0``; ``zero`` and
-    ``positive`` (strategies) prove the two cases."""
+    ``positive`` (strategies) prove the two cases.
+
+    ``z log(z/c) >= z - c`` with ``0 log 0 = 0``: at ``z = 0`` the normal form closes it, for
+    ``z > 0`` the library's ``log t <= t - 1`` at ``t = c/z``.
+
+    >>> from dpo_mixture import declare
+    >>> from dpo_mixture.derivations.library import t
+    >>> from dpo_mixture.model import RelEntr
+    >>> from dpo_mixture.proof import decide
+    >>> z, c = declare.scalar("z", nonnegative=True), declare.temperature("c")
+    >>> s = Step("relentr", "the relative-entropy bound", sp.Ge(RelEntr(z, c) - z + c, 0), "two cases",
+    ...          strategy=Cases(z, NormalForm(), Using("lib.log-bound", {t: c / z})), uses=("lib.log-bound",))
+    >>> decide(s).verdict
+    <Verdict.PROVED: 'proved'>
+    """
 
     variable: sp.Symbol
     zero: Strategy
@@ -660,6 +690,16 @@ class Lemmas(Strategy):
     the bodies of its support-wide max and min), and exponentials of those.  Every relation is
     brought to a linear form in its sums, logarithms and extrema, and the multipliers are
     solved for exactly; the kernel then checks the resulting certificate like any other.
+    Give the step the definitions of the quantities it names (``facts``), so that the claim and
+    the lemma instances meet in the same sums.
+
+    >>> from dpo_mixture.notation import p, q, y, support_sum
+    >>> from dpo_mixture.proof import decide
+    >>> s = Step("kl", "Gibbs' inequality", sp.Ge(support_sum(p[y] * sp.log(p[y] / q[y])), 0), "the library",
+    ...          strategy=Lemmas())
+    >>> outcome = decide(s)
+    >>> outcome.verdict, outcome.method.startswith("library lemmas: lib.gibbs")
+    (<Verdict.PROVED: 'proved'>, True)
     """
 
     patterns: tuple = LIBRARY_PATTERNS

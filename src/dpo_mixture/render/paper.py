@@ -79,6 +79,16 @@ class Paper:
     (``STEM.tex``, ``STEM.md``, ``STEM.pdf``); by default it comes from the title.  ``date``
     (``YYYY-MM-DD``) and ``description``, ``tags`` and ``categories`` go into the blog page's
     front matter; an empty ``date`` is left out, so that two builds give the same bytes.
+
+    >>> from dpo_mixture.render import prose
+    >>> paper = Paper(title="Sums: a note", authors=("A. Author",), abstract=prose("We split a sum."),
+    ...               tags=("math",))
+    >>> paper.file_stem, paper.introduction
+    ('sums_a_note', ())
+    >>> Paper(title=" ")
+    Traceback (most recent call last):
+    ...
+    ValueError: Paper title must be a non-empty string
     """
 
     title: str
