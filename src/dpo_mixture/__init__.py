@@ -8,7 +8,8 @@ Everything a derivation of your own needs is importable from here:
   its printed name;
 * **steps and derivations**: a :class:`Step` states one SymPy relation and why it holds; a
   :class:`Derivation` orders steps under shared :class:`Definition` s; :func:`decide` decides one
-  step, :meth:`Report.run` a whole module, and the result is a :class:`Verdict`;
+  step, :meth:`Report.run` a whole module, and the result is a :class:`Verdict`; :func:`unfold`
+  substitutes definitions into an expression;
 * **strategies**, which *propose* a proof that the kernel checks (:class:`NormalForm`, the
   default, :class:`Signs`, :class:`Implication`, :class:`Certificate`, :class:`Differentiate`,
   :class:`LimitOf`, :class:`ConvexMinimum`, :class:`Termwise`, :class:`TermsVanish`,
@@ -61,6 +62,7 @@ from .proof import (
     Using,
     Verdict,
     decide,
+    unfold,
 )
 from .proof.evaluate import evaluate
 from .render import Citation, Paper, Prose, Ref, Reference, WorkedExample, latex, prose
@@ -78,6 +80,7 @@ __all__ = [
     "Derivation",
     "Definition",
     "Identity",
+    "unfold",
     "decide",
     "Report",
     "StepResult",
