@@ -27,7 +27,7 @@ import sympy as sp
 from .audit import Auditor
 from .certificate import Instance, ProofCertificate
 from .deadline import DEFAULT_SECONDS, TimeLimit, time_limit
-from .facts import Definition, Fact
+from .facts import Definition, Fact, relevant
 from .kernel import Goal, Judgment, Lemma, _apply, check
 from .search import Problem, SearchResult, search
 from .step import Step
@@ -227,8 +227,9 @@ def _best(goal: Goal, proposals: tuple[ProofCertificate, ...], lemmas: dict) -> 
 
 def _method(strategy: Strategy, cert: ProofCertificate, judgment: Judgment) -> str:
     what = f"{cert.proposer or strategy.name} (kernel: {cert.rule})"
-    if cert.facts:
-        what += " using " + ", ".join(f.name for f in cert.facts)
+    used = relevant(cert.facts, (cert.conclusion, *cert.hypotheses))  # the facts the statement can reach
+    if used:
+        what += " using " + ", ".join(f.name for f in used)
     if cert.instances:
         what += "; cites " + ", ".join(dict.fromkeys(i.lemma for i in cert.instances))
     return what

@@ -30,8 +30,30 @@ MAX_TEXT = 2_000_000
 _CONSTRUCTORS: dict[str, Any] = {}
 
 
+#: Names under which two different constructors were registered: text naming one cannot be read.
+_AMBIGUOUS: set[str] = set()
+
+
 def register_constructor(name: str, constructor: Any) -> None:
-    """Allow ``name(...)`` in serialized text (for a package's own SymPy classes)."""
+    """Allow ``name(...)`` in serialized text (for a package's own SymPy classes).
+
+    Registering a second, different constructor under a taken name makes the name ambiguous:
+    text that calls it is refused (never read as the wrong class).
+
+    >>> import sympy as sp
+    >>> class Twin(sp.Function): pass
+    >>> class Other(sp.Function): pass
+    >>> register_constructor("Twin", Twin); loads(dumps(Twin(1))) == Twin(1)
+    True
+    >>> Other.__name__ = "Twin"; register_constructor("Twin", Other)
+    >>> loads(dumps(Twin(1)))
+    Traceback (most recent call last):
+    ...
+    ValueError: not a serialized expression: two different classes are registered as 'Twin'; rename one of them
+    """
+    known = _CONSTRUCTORS.get(name)
+    if known is not None and known is not constructor:
+        _AMBIGUOUS.add(name)
     _CONSTRUCTORS[name] = constructor
 
 
@@ -98,6 +120,8 @@ def _value(node: ast.AST) -> Any:
         name = node.func.id
         if name not in _CONSTRUCTORS:
             raise ValueError(f"call of {name!r} is not allowed")
+        if name in _AMBIGUOUS:
+            raise ValueError(f"two different classes are registered as {name!r}; rename one of them")
         args = [_value(a) for a in node.args]
         kwargs = {}
         for kw in node.keywords:
