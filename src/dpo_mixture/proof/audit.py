@@ -21,7 +21,7 @@ __all__ = ["Auditor", "run_audit"]
 
 
 #: Instances of an audit that floats cannot screen and that are screened again at 60 digits.
-AUDIT_SLOW_SCREENS = 8
+AUDIT_SLOW_SCREENS = 3
 
 
 def run_audit(problem: Problem, samples: int, seed: int, seconds: float | None) -> SearchResult | None:

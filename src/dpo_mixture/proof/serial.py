@@ -18,6 +18,7 @@ ValueError: not a serialized expression: call of '__import__' is not allowed
 from __future__ import annotations
 
 import ast
+import functools
 from typing import Any
 
 import sympy as sp
@@ -147,6 +148,13 @@ def loads(text: str) -> sp.Basic:
     """Read an expression written by :func:`dumps`; raises ``ValueError`` for anything else."""
     if not isinstance(text, str):
         raise ValueError(f"not a serialized expression: expected text, not {type(text).__name__}")
+    return _loads(text, len(_CONSTRUCTORS), len(_AMBIGUOUS))
+
+
+@functools.lru_cache(maxsize=4096)
+def _loads(text: str, _constructors: int, _ambiguous: int) -> sp.Basic:
+    """:func:`loads`, cached: the same text reads as the same (immutable) expression for as
+    long as the registry of constructors is unchanged (its sizes are part of the key)."""
     if len(text) > MAX_TEXT:
         raise ValueError("not a serialized expression: too long")
     try:
