@@ -126,16 +126,8 @@ class Mass(sp.Function):
         return r"\TPM(%s;x)" % name
 
 
-class Sigmoid(sp.Function):
-    """The logistic function ``sigma(u) = 1/(1 + e^{-u})``."""
-
-    nargs = 1
-
-    def unfold(self) -> sp.Expr:
-        return model.bradley_terry(self.args[0], 0)
-
-    def _latex(self, printer) -> str:
-        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+#: The logistic function (the model's: one class of this name, so reports read it back unambiguously).
+Sigmoid = model.Sigmoid
 
 
 class DataMean(sp.Function):
@@ -224,7 +216,7 @@ def _register_for_reports() -> None:
     """Let a report that mentions these operators be read back and re-checked (``dpo-mixture verify``)."""
     from dpo_mixture.proof.serial import register_constructor
 
-    for cls in (KL, Objective, ImplicitReward, Moment, Mass, Sigmoid, DataMean, Mean, TiltedMean, CovRef, TopMass,
+    for cls in (KL, Objective, ImplicitReward, Moment, Mass, DataMean, Mean, TiltedMean, CovRef, TopMass,
                 AtInstance):
         register_constructor(cls.__name__, cls)
 

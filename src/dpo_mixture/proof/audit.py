@@ -20,11 +20,15 @@ from .search import Problem, SearchResult, search
 __all__ = ["Auditor", "run_audit"]
 
 
+#: Instances of an audit that floats cannot screen and that are screened again at 60 digits.
+AUDIT_SLOW_SCREENS = 3
+
+
 def run_audit(problem: Problem, samples: int, seed: int, seconds: float | None) -> SearchResult | None:
     """The certified search on ``problem``; ``None`` when it ran out of time or could not run."""
     try:
         with time_limit(seconds):
-            return search(problem, samples=samples, seed=seed)
+            return search(problem, samples=samples, seed=seed, slow_screens=AUDIT_SLOW_SCREENS)
     except (TimeLimit, ValueError, TypeError, RecursionError):
         return None
 

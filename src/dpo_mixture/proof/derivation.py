@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import sympy as sp
 
 from .audit import Auditor
 from .certificate import Instance, ProofCertificate
 from .deadline import DEFAULT_SECONDS, TimeLimit, time_limit
-from .facts import Definition, Fact
+from .facts import Definition, Fact, relevant
 from .kernel import Goal, Judgment, Lemma, _apply, check
 from .search import Problem, SearchResult, search
 from .step import Step
@@ -170,9 +170,10 @@ def _inherited(step: Step, established: dict[str, "StepResult"]) -> tuple[sp.Bas
     return tuple(dict.fromkeys(out))
 
 
-def _propose(strategy: Strategy, step: Step, context: Context) -> tuple[tuple[ProofCertificate, ...], str]:
-    """The strategy's proposals (one certificate or several alternatives), or why there are none.
-    Anything but a certificate is ignored: only the kernel decides."""
+def _propose(strategy: Strategy, step: Step, context: Context) -> tuple[Iterable[ProofCertificate], str]:
+    """The strategy's proposals (one certificate, several alternatives, or an iterator that
+    makes them one at a time, as they are asked for), or why there are none.  Anything but a
+    certificate is ignored: only the kernel decides."""
     try:
         proposal = strategy.propose(step, context)
         if proposal is None and type(strategy).propose is Strategy.propose and hasattr(strategy, "attempt"):
@@ -183,13 +184,36 @@ def _propose(strategy: Strategy, step: Step, context: Context) -> tuple[tuple[Pr
         return (), f"{strategy.name} failed: {type(exc).__name__}"
     if proposal is None:
         return (), f"{strategy.name} proposed nothing"
-    proposals = tuple(proposal) if isinstance(proposal, (tuple, list)) else (proposal,)
-    bad = [p for p in proposals if not isinstance(p, ProofCertificate)]
-    if bad:
-        return (), f"{strategy.name} returned {type(bad[0]).__name__}, not a certificate; only the kernel decides"
-    if not proposals:
-        return (), f"{strategy.name} proposed nothing"
-    return proposals, ""
+    if isinstance(proposal, ProofCertificate):
+        return (proposal,), ""
+    if isinstance(proposal, (tuple, list)):
+        proposals = tuple(proposal)
+        bad = [p for p in proposals if not isinstance(p, ProofCertificate)]
+        if bad:
+            return (), f"{strategy.name} returned {type(bad[0]).__name__}, not a certificate; only the kernel decides"
+        if not proposals:
+            return (), f"{strategy.name} proposed nothing"
+        return proposals, ""
+    if isinstance(proposal, Iterator):
+        return _checked_stream(strategy, proposal), ""
+    return (), f"{strategy.name} returned {type(proposal).__name__}, not a certificate; only the kernel decides"
+
+
+def _checked_stream(strategy: Strategy, proposals: Iterator) -> Iterator[ProofCertificate]:
+    """The certificates of a lazy strategy; the stream ends where the strategy fails or
+    yields anything else (its failure is not ours; a time limit still stops everything)."""
+    while True:
+        try:
+            cert = next(proposals)
+        except StopIteration:
+            return
+        except TimeLimit:
+            raise
+        except Exception:
+            return
+        if not isinstance(cert, ProofCertificate):
+            return
+        yield cert
 
 
 def _all_instances(cert: ProofCertificate) -> list[Instance]:
@@ -205,14 +229,27 @@ def _all_instances(cert: ProofCertificate) -> list[Instance]:
 CHECK_SECONDS = 4.0
 
 
-def _best(goal: Goal, proposals: tuple[ProofCertificate, ...], lemmas: dict) -> tuple[ProofCertificate | None, Judgment | None]:
+def _best(goal: Goal, proposals: Iterable[ProofCertificate], lemmas: dict,
+          established: dict | None = None) -> tuple[ProofCertificate | None, Judgment | None]:
     """The first proposal the kernel proves; else the first it accepts as assumed; else the
-    first rejection (for its reason).  With several proposals each check has a time limit, so
-    one slow dead end does not use up the step's budget."""
+    first rejection (for its reason).  Proposals are taken one at a time, so a lazy strategy
+    stops making them once one is proved.  Library lemmas a proposal cites are established
+    (proved by the engine) before it is checked.  With several proposals each check has a time
+    limit, so one slow dead end does not use up the step's budget."""
     assumed = rejected = None
+    several = not (isinstance(proposals, tuple) and len(proposals) == 1)
     for cert in proposals:
+        cited = {i.lemma for i in _all_instances(cert)} - set(lemmas)
+        if cited:
+            from ..lemmas import establish, is_library
+
+            library = [c for c in cited if is_library(c)]
+            if library:  # a strategy found a library lemma by itself: check it like a cited one
+                established = {} if established is None else established
+                establish(library, established)
+                lemmas = {**lemmas, **{k: v.lemma() for k, v in established.items() if k in set(library) | set(lemmas) or is_library(k)}}
         try:
-            with time_limit(CHECK_SECONDS if len(proposals) > 1 else None):
+            with time_limit(CHECK_SECONDS if several else None):
                 judgment = check(goal, cert, lemmas)
         except TimeLimit:
             judgment = Judgment(Verdict.UNDECIDED, f"certificate not checked within {CHECK_SECONDS:g} s")
@@ -227,8 +264,9 @@ def _best(goal: Goal, proposals: tuple[ProofCertificate, ...], lemmas: dict) -> 
 
 def _method(strategy: Strategy, cert: ProofCertificate, judgment: Judgment) -> str:
     what = f"{cert.proposer or strategy.name} (kernel: {cert.rule})"
-    if cert.facts:
-        what += " using " + ", ".join(f.name for f in cert.facts)
+    used = relevant(cert.facts, (cert.conclusion, *cert.hypotheses))  # the facts the statement can reach
+    if used:
+        what += " using " + ", ".join(f.name for f in used)
     if cert.instances:
         what += "; cites " + ", ".join(dict.fromkeys(i.lemma for i in cert.instances))
     return what
@@ -251,16 +289,7 @@ def _outcome(
     strategy: Strategy = step.strategy or NormalForm()
     goal = Goal(step.claim, hypotheses, theory, tuple(step.chain), tuple(step.conditions))
     proposals, why = _propose(strategy, step, Context(goal, lemmas, given, tuple(step.uses)))
-    cited = {i.lemma for p in proposals for i in _all_instances(p)} - set(lemmas)
-    if cited:
-        from ..lemmas import establish, is_library
-
-        library = [c for c in cited if is_library(c)]
-        if library:  # a strategy found a library lemma by itself: check it like a cited one
-            established = {} if established is None else established
-            establish(library, established)
-            lemmas = {**lemmas, **{k: v.lemma() for k, v in established.items() if k in set(library) | set(lemmas) or is_library(k)}}
-    cert, judgment = _best(goal, proposals, lemmas)
+    cert, judgment = _best(goal, proposals, lemmas, established)
     facts = _search_facts(step, theory)
     support = step.support if step.support is not None else theory.support()
     problem = Problem(step.claim, hypotheses, facts, support, _declared_domains(step, hypotheses, facts, support))

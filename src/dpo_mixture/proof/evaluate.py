@@ -102,6 +102,13 @@ def register(cls: type, rule: Callable[..., Any]) -> None:
     _RULES[cls] = rule
 
 
+def _arrays_first(args: list) -> list:
+    """Arrays before scalars in a sum or product: ``array * scalar`` is one numpy operation,
+    while ``mpf * array`` first fails inside mpmath (printing the whole array) and only then
+    falls back to numpy.  Both operations are commutative, so the order changes no value."""
+    return sorted(args, key=lambda v: not isinstance(v, np.ndarray))
+
+
 def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
     if expr in env:
         return env[expr]
@@ -124,13 +131,13 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
             raise EvaluationError(f"{expr.base} is taken outside the support 1..{size}")
         return vector[i - 1]
     if isinstance(expr, sp.Add):
-        args = [_walk(a, numbers, env) for a in expr.args]
+        args = _arrays_first([_walk(a, numbers, env) for a in expr.args])
         out = args[0]
         for a in args[1:]:
             out = out + a
         return out
     if isinstance(expr, sp.Mul):
-        args = [_walk(a, numbers, env) for a in expr.args]
+        args = _arrays_first([_walk(a, numbers, env) for a in expr.args])
         out = args[0]
         for a in args[1:]:
             out = out * a
@@ -259,6 +266,7 @@ class Evaluator:
             return _walk(expr, self.numbers, dict(self.env))
 
 
+@functools.lru_cache(maxsize=4096)
 def is_rational_expression(expr: sp.Expr) -> bool:
     """True when ``expr`` needs no transcendental function (exact evaluation is possible).
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-__all__ = ["Definition", "Identity", "Fact", "unfold"]
+__all__ = ["Definition", "Identity", "Fact", "unfold", "relevant"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,49 @@ class Identity:
 
 
 Fact = Definition | Identity
+
+
+def _names(expr: sp.Basic) -> set:
+    """The indexed bases and non-integer symbols ``expr`` mentions (indices and sizes, which
+    nearly everything mentions, say nothing about which facts matter)."""
+    out: set = set()
+    for e in sp.preorder_traversal(expr):
+        if isinstance(e, sp.Indexed):
+            out.add(e.base)
+        elif isinstance(e, sp.Symbol) and not e.is_integer:
+            out.add(e)
+    return out
+
+
+def relevant(facts, exprs) -> tuple:
+    """The facts that can matter to ``exprs``: definitions of what they mention (and of what
+    those definitions mention, transitively), and identities about what is mentioned.
+
+    >>> from dpo_mixture.notation import p_star, p_ref, r, beta, Z, y, alpha
+    >>> d = Definition("p*", p_star[y], p_ref[y] * sp.exp(r[y] / beta) / Z)
+    >>> [f.name for f in relevant([d], [p_star[y] + 1])], relevant([d], [alpha])
+    (['p*'], ())
+    """
+    seen: set = set()
+    for e in exprs:
+        seen |= _names(e)
+    chosen: list = []
+    changed = True
+    while changed:
+        changed = False
+        for f in facts:
+            if f in chosen:
+                continue
+            if isinstance(f, Definition):
+                head = f.target.base if isinstance(f.target, sp.Indexed) else f.target
+                hit = head in seen
+            else:
+                hit = bool(_names(f.lhs) & seen)
+            if hit:
+                chosen.append(f)
+                seen |= _names(f.relation)
+                changed = True
+    return tuple(f for f in facts if f in chosen)
 
 
 def unfold(expr: sp.Expr, facts: tuple[Fact, ...] | list[Fact], rounds: int = 8) -> sp.Expr:

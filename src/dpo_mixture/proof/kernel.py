@@ -34,7 +34,7 @@ import sympy as sp
 
 from .certificate import RULES, Instance, ProofCertificate
 from .definedness import Condition, conditions
-from .facts import Definition, Fact, unfold
+from .facts import Definition, Fact, relevant, unfold
 from .normal_form import difference_is_zero, fresh_output, normal_form, separable_summand, standardize, substitute
 from .sign import defined_everywhere, is_real, sign, sign_context, sign_meets
 from .theory import DISTRIBUTIONS, Theory, key_of
@@ -161,7 +161,10 @@ class _Check:
         self.theory = goal.theory
         self.assumed: list[str] = []
         self.log: list[tuple[str, str]] = []
-        self.facts: tuple[Fact, ...] = tuple(cert.facts)
+        #: the certificate's facts that the statement can reach (a definition of something it
+        #: mentions, transitively, or an identity about it): the others cannot change a normal
+        #: form, and leaving them out leaves them untrusted as well as unused
+        self.facts: tuple[Fact, ...] = tuple(cert.facts)  # narrowed in run(), once operators are opened
 
     # -- bookkeeping
     def need(self, ok: bool, kind: str, text: str) -> None:
@@ -186,13 +189,37 @@ class _Check:
             if not isinstance(ref, str) or not ref.strip():
                 raise KernelError("a citation needs a reference")
             return Judgment(Verdict.ASSUMED, f"cited: {ref}", (), (f"cited: {ref}",), _SEAL)
-        self.trust()
         known = [r for inst in cert.instances if inst.at is None for r in _parts(self.instance(inst)) if r is not sp.true]
+        self.facts = relevant(self.facts, self._seeds(known))
+        self.trust()
         self.defined()
         getattr(self, "rule_" + cert.rule.replace("-", "_"))(known)
         if self.assumed:
             return Judgment(Verdict.ASSUMED, "; ".join(self.assumed), tuple(self.log), tuple(self.assumed), _SEAL)
         return Judgment(Verdict.PROVED, f"kernel: {cert.rule}", tuple(self.log), (), _SEAL)
+
+    def _seeds(self, known: list) -> list:
+        """What the certificate speaks of: the statement, its cited instances, and every
+        expression in its data (nested certificates included)."""
+        goal = self.goal
+        out = [goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions, *known]
+
+        def collect(value) -> None:
+            if isinstance(value, sp.Basic):
+                out.append(open_operators(value))
+            elif isinstance(value, ProofCertificate):
+                out.extend(open_operators(e) for e in (value.conclusion, *value.hypotheses))
+                for _, v in value.data:
+                    collect(v)
+            elif isinstance(value, (tuple, list)):
+                for v in value:
+                    collect(v)
+
+        for _, v in self.cert.data:
+            collect(v)
+        for inst in self.cert.instances:
+            collect(tuple(v for _, v in inst.subs))
+        return out
 
     # -- trust: facts and definitions
     def trust(self) -> None:
@@ -207,10 +234,8 @@ class _Check:
                 self.log.append(("fact", f"{f.name}: {why}"))
             else:
                 self.assumed.append(why)
-        mentioned = self._mentioned()
-        for d, why in self.theory.unverified():
-            if key_of(d.target) in mentioned:
-                self.assumed.append(why)
+        for _, why in self.theory.unverified(frozenset(self._mentioned())):
+            self.assumed.append(why)
 
     def _mentioned(self) -> set:
         out: set = set()

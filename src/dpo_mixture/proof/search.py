@@ -41,6 +41,8 @@ __all__ = ["Problem", "SearchResult", "search", "free_quantities", "MARGIN", "ou
 BATCH = 20
 #: Instances per search that floats cannot screen (overflow) and that are screened at 60 digits.
 SLOW_SCREENS = 25
+#: Ties at 60 digits that exact numbers fail to break before the search stops asking them.
+EXACT_TIES = 3
 
 #: Relative size a violation must exceed at 60 digits to count as confirmed.
 MARGIN = sp.Float("1e-40", MP_DIGITS)
@@ -260,6 +262,9 @@ class _Compiled:
         self.scalars, self.vectors = free_quantities(exprs + ([self.support] if self.support is not None else []))
         self.overrides = problem.domains
         self.exact = all(is_rational_expression(r) for r in exprs)
+        #: how many more ties at 60 digits exact numbers may try to break before the search
+        #: stops trying (where they cannot decide, each attempt only costs)
+        self.ties_left = EXACT_TIES
         self.errors: list[str] = []
         # a hypothesis "s == number" fixes the scalar s: random draws would never meet it
         self.fixed: dict = {}
@@ -425,10 +430,12 @@ class _Compiled:
             return ("exact", found) if isinstance(found, dict) else None
         if isinstance(found, dict) and certify(self.conclusion, self.hypotheses, {**values, **found}):
             return f"{MP_DIGITS} digits and certified by interval arithmetic", found
-        if found is None:  # a tie at 60 digits (a variance that is exactly 0, say): exact numbers decide it
+        if found is None and self.ties_left > 0:  # a tie at 60 digits (a variance that is exactly 0, say): exact numbers decide it
             tie = self.counterexample_at(values, "exact")
             if isinstance(tie, dict):
                 return "exact numbers (SymPy)", tie
+            if tie is None:  # exact numbers could not decide either (transcendental values): try a few times only
+                self.ties_left -= 1
         return None
 
 
@@ -584,8 +591,12 @@ def search(
     samples: int = 400,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    slow_screens: int = SLOW_SCREENS,
 ) -> SearchResult:
     """Look for an instance where the hypotheses hold and the conclusion fails.
+
+    At most ``slow_screens`` instances that floats cannot screen are screened again at 60
+    digits (the audit of a proved step asks for fewer than a search for a counterexample).
 
     Returns the shrunk, certified counterexample (or ``None``), how many instances were tried,
     and how many could be evaluated at all.
@@ -611,7 +622,7 @@ def search(
             if _valid(values, comp.vectors, comp.overrides):
                 drawn.append((i, values))
         for (index, values), screened in zip(drawn, comp.screen_many([v for _, v in drawn])):
-            if screened is None and slow < SLOW_SCREENS:
+            if screened is None and slow < slow_screens:
                 slow += 1  # floats overflowed or sit on the boundary: decide this one exactly or at 60 digits
                 again = comp.counterexample_at(values, "exact" if comp.exact else "mp")
                 if again is None and not comp.exact:  # a tie at 60 digits too: exact numbers may decide it

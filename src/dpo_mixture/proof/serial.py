@@ -18,6 +18,7 @@ ValueError: not a serialized expression: call of '__import__' is not allowed
 from __future__ import annotations
 
 import ast
+import functools
 from typing import Any
 
 import sympy as sp
@@ -30,8 +31,30 @@ MAX_TEXT = 2_000_000
 _CONSTRUCTORS: dict[str, Any] = {}
 
 
+#: Names under which two different constructors were registered: text naming one cannot be read.
+_AMBIGUOUS: set[str] = set()
+
+
 def register_constructor(name: str, constructor: Any) -> None:
-    """Allow ``name(...)`` in serialized text (for a package's own SymPy classes)."""
+    """Allow ``name(...)`` in serialized text (for a package's own SymPy classes).
+
+    Registering a second, different constructor under a taken name makes the name ambiguous:
+    text that calls it is refused (never read as the wrong class).
+
+    >>> import sympy as sp
+    >>> class Twin(sp.Function): pass
+    >>> class Other(sp.Function): pass
+    >>> register_constructor("Twin", Twin); loads(dumps(Twin(1))) == Twin(1)
+    True
+    >>> Other.__name__ = "Twin"; register_constructor("Twin", Other)
+    >>> loads(dumps(Twin(1)))
+    Traceback (most recent call last):
+    ...
+    ValueError: not a serialized expression: two different classes are registered as 'Twin'; rename one of them
+    """
+    known = _CONSTRUCTORS.get(name)
+    if known is not None and known is not constructor:
+        _AMBIGUOUS.add(name)
     _CONSTRUCTORS[name] = constructor
 
 
@@ -98,6 +121,8 @@ def _value(node: ast.AST) -> Any:
         name = node.func.id
         if name not in _CONSTRUCTORS:
             raise ValueError(f"call of {name!r} is not allowed")
+        if name in _AMBIGUOUS:
+            raise ValueError(f"two different classes are registered as {name!r}; rename one of them")
         args = [_value(a) for a in node.args]
         kwargs = {}
         for kw in node.keywords:
@@ -123,6 +148,13 @@ def loads(text: str) -> sp.Basic:
     """Read an expression written by :func:`dumps`; raises ``ValueError`` for anything else."""
     if not isinstance(text, str):
         raise ValueError(f"not a serialized expression: expected text, not {type(text).__name__}")
+    return _loads(text, len(_CONSTRUCTORS), len(_AMBIGUOUS))
+
+
+@functools.lru_cache(maxsize=4096)
+def _loads(text: str, _constructors: int, _ambiguous: int) -> sp.Basic:
+    """:func:`loads`, cached: the same text reads as the same (immutable) expression for as
+    long as the registry of constructors is unchanged (its sizes are part of the key)."""
     if len(text) > MAX_TEXT:
         raise ValueError("not a serialized expression: too long")
     try:

@@ -727,11 +727,9 @@ class Lemmas(Strategy):
         surface = [unfold(e, shallow) for e in raw]
         symbols = {s for e in surface + raw for s in e.free_symbols if isinstance(s, sp.Symbol)}
         instances = _triggered(raw, surface, theory, y)
-        lemmas = dict(context.lemmas)
-        wanted_ids = sorted({inst.lemma for inst in instances} - set(lemmas))
-        if wanted_ids:
-            lemmas.update(lemma_records(wanted_ids))
-        instances = [i for i in instances if i.lemma in lemmas and lemmas[i.lemma].verdict.value == "proved"]
+        statements = {s.id: s for s in catalogue()}
+        statements.update(context.lemmas)
+        instances = [i for i in instances if i.lemma in statements]
         facts = tuple(step.facts)
         rep = {a: sp.Dummy("u", positive=True) for a in self.reparametrize}
         forward = {a: uu / (1 + uu) for a, uu in rep.items()}
@@ -746,7 +744,7 @@ class Lemmas(Strategy):
         target_atoms = _atoms(target, params)
         known = []
         for inst in instances:
-            lemma = lemmas[inst.lemma]
+            lemma = statements[inst.lemma]
             rel = _apply(standardize(lemma.claim), dict(inst.subs))
             if rel in (sp.true, sp.false) or lemma.hypotheses:
                 continue
@@ -758,7 +756,16 @@ class Lemmas(Strategy):
             atoms = _atoms(h, params)
             if atoms & target_atoms:
                 known.append((inst, h, atoms, hop))
-        out = []
+        return self._combinations(step, goal, known, target, target_atoms, op, back)
+
+    def _combinations(self, step, goal, known, target, target_atoms, op, back):
+        """Certificates from one or two lemma instances, made one at a time (the kernel may
+        accept the first); a group's lemmas are established only once its multipliers solve."""
+        import itertools
+
+        from ..lemmas import is_library, lemma_records
+
+        out = 0
         own = [p for h in goal.hypotheses for p in _parts(h)]
         for size in (1, 2):
             for group in itertools.combinations(known, size):
@@ -774,6 +781,9 @@ class Lemmas(Strategy):
                 ok = all(sign(c) in ("pos", "nonneg", "zero") or hop == "==" for c, (_, _, _, hop) in zip(mults, group))
                 if not ok:
                     continue
+                library = sorted({g[0].lemma for g in group if is_library(g[0].lemma)})
+                if library and any(rec.verdict.value != "proved" or rec.hypotheses for rec in lemma_records(library).values()):
+                    continue  # only a proved lemma can be cited
                 data = [("multipliers", tuple([sp.Integer(0)] * len(own)) + tuple(mults))]
                 if self.reparametrize:
                     data.append(("reparametrize", tuple(self.reparametrize)))
@@ -781,10 +791,10 @@ class Lemmas(Strategy):
                     "combination", tuple(step.facts), tuple(g[0] for g in group), tuple(data),
                     goal.claim, tuple(goal.hypotheses), proposer=f"{self.name}: {', '.join(g[0].lemma for g in group)}",
                 )
-                out.append(cert)
-                if len(out) >= 3:
-                    return tuple(out)
-        return tuple(out) or None
+                yield cert
+                out += 1
+                if out >= 3:
+                    return
 
 
 def _atoms(e: sp.Expr, params: set) -> set:

@@ -167,9 +167,15 @@ class Theory:
         )
 
     # -- trust
-    def unverified(self) -> tuple[tuple[Definition, str], ...]:
-        """Definitions whose target's declaration the kernel could not check, with why."""
-        return _unverified(self)
+    def unverified(self, mentioned: frozenset | None = None) -> tuple[tuple[Definition, str], ...]:
+        """Definitions whose target's declaration the kernel could not check, with why; with
+        ``mentioned``, only those of the quantities it holds (each is checked once, when first
+        asked about)."""
+        return tuple(
+            (d, why) for d in self.definitions
+            if mentioned is None or key_of(d.target) in mentioned
+            for why in (_unverified_one(self, d),) if why
+        )
 
     def justify(self, fact: Fact, mentioned: frozenset = frozenset()) -> tuple[bool, str]:
         """``(free, why)``: whether citing ``fact`` costs no trust, and the reason.
@@ -252,20 +258,14 @@ def _declaration_problem(theory: Theory, d: Definition, positive_by_support: boo
     return None
 
 
-@functools.lru_cache(maxsize=256)
-def _unverified(theory: Theory) -> tuple[tuple[Definition, str], ...]:
+@functools.lru_cache(maxsize=4096)
+def _unverified_one(theory: Theory, d: Definition) -> str | None:
     from .sign import sign_context
 
-    supp = set(_support_definitions(theory))
-    out = []
     with sign_context(theory.sign_context()):
-        for d in theory.definitions:
-            # a support-defining definition is positive on the support by the meaning of the
-            # support; everything else about its declaration is still checked
-            why = _declaration_problem(theory, d, positive_by_support=d in supp)
-            if why:
-                out.append((d, why))
-    return tuple(out)
+        # a support-defining definition is positive on the support by the meaning of the
+        # support; everything else about its declaration is still checked
+        return _declaration_problem(theory, d, positive_by_support=d in set(_support_definitions(theory)))
 
 
 def _is_normalization(theory: Theory, lhs: sp.Expr, rhs: sp.Expr) -> bool:
