@@ -22,6 +22,7 @@ import pytest
 import sympy as sp
 
 from _need import need
+from test_documents import ASCII_MATHS
 from dpo_mixture import Paper, evaluate
 from dpo_mixture.notation import n
 from dpo_mixture.proof import Derivation, unfold
@@ -175,6 +176,9 @@ def test_each_example_builds_a_pdf_with_its_title(example, built):
     assert pdf.read_bytes()[:4] == b"%PDF"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=120, check=True).stdout
     assert _normalized(module.PAPER.title) in _normalized(text)
+    for pattern in ASCII_MATHS:  # every formula, the library's sentences included, went through the printer
+        found = re.findall(rf".{{0,30}}{pattern}.{{0,30}}", text)
+        assert not found, (pattern, found[:3])
 
 
 def test_the_exported_reward_variance_matches_the_checked_expression(tmp_path):
