@@ -39,7 +39,7 @@ def test_check_json_matches_the_report_schema(capsys):
     assert main(["check", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["ok"] is True
-    assert {"id", "title", "statement", "hypotheses", "verdict", "expected", "method", "assumed", "seconds", "counterexample", "soundness_error", "goal", "certificate"} == set(data["steps"][0])
+    assert {"id", "title", "statement", "hypotheses", "model", "verdict", "expected", "method", "assumed", "seconds", "counterexample", "soundness_error", "goal", "certificate"} == set(data["steps"][0])
 
 
 USER_MODULE = textwrap.dedent(

@@ -33,7 +33,7 @@ def test_report_is_ok_and_lists_every_step(report):
     ids = [s["id"] for s in data["steps"]]
     assert "gibbs-rewrite" in ids and "lagrange-hessian" in ids and "mixture-substitution" in ids
     for entry in data["steps"]:
-        assert set(entry) == {"id", "title", "statement", "hypotheses", "verdict", "expected", "method", "assumed", "seconds", "counterexample", "soundness_error", "goal", "certificate"}
+        assert set(entry) == {"id", "title", "statement", "hypotheses", "model", "verdict", "expected", "method", "assumed", "seconds", "counterexample", "soundness_error", "goal", "certificate"}
 
 
 def _step(derivation, step_id):

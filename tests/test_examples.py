@@ -201,3 +201,11 @@ def test_the_exported_reward_variance_matches_the_checked_expression(tmp_path):
                         {module.pi_ref: pi_ref, module.r: r, beta_symbol: beta, n: 3}, "mp")
     got = fns.reward_variance(np.array(pi_ref, dtype=float), np.array(r, dtype=float), float(beta))
     assert float(got) == pytest.approx(float(expected), rel=1e-13)
+
+
+def test_each_examples_report_verifies_in_a_fresh_interpreter(example, built):
+    """``dpo-mixture verify`` re-checks a user's report without the user's module: the names it
+    declared print as they did when it was built, and every certificate re-checks."""
+    done = run_cli("verify", str(built[1] / "report.json"))
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr
+    assert " 0 failed" in done.stdout.splitlines()[-1]

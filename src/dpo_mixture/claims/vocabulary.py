@@ -134,7 +134,7 @@ SUPPORT = MIXTURE_SUPPORT
 _SCALAR_HELP = {
     "alpha": "mixture weight of the aligned component, 0 < alpha < 1",
     "beta": "KL temperature, beta > 0",
-    "n": "size of the support (n >= 2)",
+    "n": "size of the support (n >= 1)",
     "Z": "partition function sum_y p_ref(y) exp(r(y)/beta)",
     "TPM_A": "total mass of the aligned component, sum_y alpha_A(y) p_A(y)",
     "TPM_U": "total mass of the unaligned component, sum_y alpha_U(y) p_U(y)",
@@ -205,6 +205,8 @@ class Vocabulary:
                 raise ValueError(f"--let: {name!r} is not a name (letters, digits and '_')")
             if name in self.scalars or name in self.vectors or name in self.functions or name == "oo":
                 raise ValueError(f"--let: {name!r} is already a name of the vocabulary")
+            if name in OUTPUT_NAMES:
+                raise ValueError(f"--let: {name!r} names {OUTPUT_NAMES[name]}; choose another name")
             if kind not in makers:
                 raise ValueError(f"--let {name}: unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
             obj = makers[kind](name)
@@ -212,6 +214,11 @@ class Vocabulary:
                 self.vectors[name] = obj
             else:
                 self.scalars[name] = obj
+
+
+#: Names the claim language keeps for outputs of the support (a scalar of the same name would
+#: be confused with them in a counterexample).
+OUTPUT_NAMES = {"y": "the output y", "k": "the summation index k"}
 
 
 def vocabulary(let: dict[str, str] | None = None) -> Vocabulary:

@@ -19,7 +19,7 @@ proved (it follows symbolically from the definitions and the hypotheses), refute
 instance that satisfies every hypothesis violates it, confirmed exactly or certified by
 interval arithmetic; the instance is shown), or undecided (neither, after N instances).
 
-The model: n >= 2 outputs, 0 < alpha < 1, beta > 0, a finite reward r, and two
+The model: n >= 1 outputs, 0 < alpha < 1, beta > 0, a finite reward r, and two
 distributions p_A, p_U (zeros allowed); p_ref = alpha p_A + (1 - alpha) p_U and the
 support is where p_ref > 0. Every vector, sum, max, min and uniform average runs over it.
 """

@@ -44,7 +44,7 @@ def _load(path: str) -> dict:
 
 
 def run(args) -> int:
-    from ..proof.verify import verify_report
+    from ..proof.verify import models, verify_report
 
     data = _load(args.report)
     try:
@@ -54,6 +54,11 @@ def run(args) -> int:
     if args.json:
         print(json.dumps([{"id": r.step_id, "verdict": r.recorded, "ok": r.ok, "detail": r.detail} for r in results], indent=2))
     else:
+        shown = models(data)
+        if shown:  # what the certificates rest on besides the statements: the reader should see it
+            print("model the steps were checked in (each step's 'model' in the report):")
+            for line in shown:
+                print(f"  {line}")
         width = max((len(r.step_id) for r in results), default=4)
         for r in results:
             mark = "ok" if r.ok else "FAILED"

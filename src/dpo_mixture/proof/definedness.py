@@ -45,14 +45,19 @@ class Condition:
         return f"{sp.sstr(self.expr)} {self.op} 0"
 
 
-def conditions(expr: sp.Basic) -> tuple[Condition, ...]:
-    """The side-conditions under which ``expr`` is defined (duplicates removed, order kept)."""
+def _all_conditions(expr: sp.Basic) -> list[Condition]:
+    """Every side-condition of ``expr``, trivial ones included."""
     from ..model import SupportMax, SupportMin
     from .normal_form import fresh_output
 
     out: list[Condition] = []
 
     def walk(e: sp.Basic) -> None:
+        if isinstance(e, sp.Subs):  # the body is taken at the point: so are its conditions
+            at = dict(zip(e.variables, e.point))
+            out.extend(Condition(c.expr.xreplace(at), c.op) for c in _all_conditions(e.expr))
+            walk(e.point)
+            return
         if isinstance(e, (sp.Derivative,)):
             walk(e.expr)
             return
@@ -82,7 +87,17 @@ def conditions(expr: sp.Basic) -> tuple[Condition, ...]:
                 walk(a)
 
     walk(sp.sympify(expr))
-    return tuple(dict.fromkeys(c for c in out if not _trivial(c)))
+    return out
+
+
+def conditions(expr: sp.Basic) -> tuple[Condition, ...]:
+    """The side-conditions under which ``expr`` is defined (duplicates removed, order kept).
+
+    >>> x = sp.Symbol("x", positive=True)
+    >>> [str(c) for c in conditions(sp.Subs(sp.log(x), x, 1 - x))], conditions(sp.log(x))
+    (['1 - x > 0'], ())
+    """
+    return tuple(dict.fromkeys(c for c in _all_conditions(expr) if not _trivial(c)))
 
 
 def _trivial(c: Condition) -> bool:

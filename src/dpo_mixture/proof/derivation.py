@@ -68,6 +68,7 @@ class StepResult:
     def to_json(self) -> dict[str, Any]:
         from ..render.printer import latex
         from .serial import dumps
+        from .verify import model_shown
 
         ce = self.outcome.counterexample
         cert = self.outcome.certificate
@@ -76,6 +77,7 @@ class StepResult:
             "title": self.step.title,
             "statement": latex(self.step.claim),
             "hypotheses": [latex(h) for h in self.assumptions],
+            "model": model_shown(self.theory),
             "verdict": self.outcome.verdict.value,
             "expected": self.step.expected.value,
             "method": self.outcome.method,
@@ -325,7 +327,16 @@ def audited(outcome: Outcome, found: SearchResult | None, proposer: str) -> Outc
     certified counterexample (a soundness error if the kernel had said proved)."""
     ce = None if found is None else found.counterexample
     if ce is None:
-        return replace(outcome, audit=None, samples=0 if found is None else found.samples)
+        if found is None:
+            note = "not audited: the audit search ran out of time or could not evaluate the step"
+        elif found.evaluated == 0:
+            note = "not audited: the audit search could evaluate the step at no instance"
+        elif found.met == 0:
+            note = "not audited: no instance of the audit search met the hypotheses"
+        else:
+            return replace(outcome, audit=None, samples=found.samples)
+        return replace(outcome, audit=None, samples=0 if found is None else found.samples,
+                       method=f"{outcome.method} [{note}]", detail=note)
     if outcome.verdict is Verdict.PROVED:
         rule = outcome.certificate.rule if outcome.certificate is not None else "?"
         return Outcome(
@@ -519,6 +530,7 @@ class Report:
             "steps": [r.to_json() for r in self.all_results],
             "ok": self.ok,
             "declarations": _declarations(self.all_results),
+            "notation": _notation(self.all_results),
         }
 
     def result(self, step_id: str) -> StepResult:
@@ -574,3 +586,21 @@ def _declarations(results: list[StepResult]) -> list[list[str]]:
             mentioned |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
             mentioned |= {i.base for i in e.atoms(sp.Indexed)}
     return sorted([dumps(q), DOMAINS[q].name] for q in mentioned if q in DOMAINS)
+
+
+def _notation(results: list[StepResult]) -> dict[str, dict[str, str]]:
+    """How the report's quantities print (``latex`` name, ``indexed`` pattern), so that
+    ``verify`` in a fresh interpreter shows the statements as they were written."""
+    from ..notation import INDEXED_LATEX, LATEX_NAMES
+
+    names: set = set()
+    for r in results:
+        for e in [r.step.claim, *r.assumptions, *r.step.chain] + [d.relation for d in r.theory.definitions]:
+            names |= {str(s) for s in e.free_symbols if isinstance(s, sp.Symbol)}
+            names |= {str(i.base.label) for i in e.atoms(sp.Indexed)}
+    out = {}
+    for name in sorted(names):
+        entry = {k: table[name] for k, table in (("latex", LATEX_NAMES), ("indexed", INDEXED_LATEX)) if name in table}
+        if entry:
+            out[name] = entry
+    return out

@@ -31,6 +31,18 @@ class Definition:
     target: sp.Expr
     expr: sp.Expr
 
+    def __post_init__(self) -> None:
+        target = self.target
+        if isinstance(target, sp.Indexed):
+            index = target.indices[0] if len(target.indices) == 1 else None
+            if not (isinstance(index, sp.Symbol) and index.is_integer and index.is_positive and str(index) != "n"):
+                raise ValueError(
+                    f"definition {self.name!r}: target must be a symbol or an entry base[y] at an output symbol "
+                    f"(it then defines every entry), not {target}"
+                )
+        elif not isinstance(target, sp.Symbol):
+            raise ValueError(f"definition {self.name!r}: target must be a symbol or an entry base[y], not {target!r}")
+
     @property
     def relation(self) -> sp.Eq:
         return sp.Eq(self.target, self.expr, evaluate=False)

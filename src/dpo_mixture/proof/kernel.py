@@ -27,6 +27,8 @@ what), otherwise ``UNDECIDED`` with the first obligation that failed.
 
 from __future__ import annotations
 
+import functools
+import sys
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -184,6 +186,7 @@ class _Check:
                                 tuple(open_operators(c) for c in goal.conditions))
         for e in (goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions, *(f.relation for f in self.facts)):
             _check_nodes(open_operators(e))
+        self.facts = tuple(opened_fact(f) for f in self.facts)
         if cert.rule == "cite":
             ref = cert.get("reference")
             if not isinstance(ref, str) or not ref.strip():
@@ -194,6 +197,8 @@ class _Check:
         self.trust()
         self.defined()
         getattr(self, "rule_" + cert.rule.replace("-", "_"))(known)
+        if goal.chain and cert.rule != "normal-form":
+            self.chain_links()
         if self.assumed:
             return Judgment(Verdict.ASSUMED, "; ".join(self.assumed), tuple(self.log), tuple(self.assumed), _SEAL)
         return Judgment(Verdict.PROVED, f"kernel: {cert.rule}", tuple(self.log), (), _SEAL)
@@ -226,6 +231,7 @@ class _Check:
         stated = set()
         for e in (self.goal.claim, *self.goal.hypotheses, *self.goal.chain):
             stated |= e.free_symbols | {i.base for i in e.atoms(sp.Indexed)}
+        stated = self._through_model(stated)  # W := t + 1 in the model: a statement about W speaks of t
         for f in self.facts:
             if not isinstance(f, (Definition,)) and not hasattr(f, "lhs"):
                 raise KernelError(f"not a fact: {f!r}")
@@ -234,8 +240,28 @@ class _Check:
                 self.log.append(("fact", f"{f.name}: {why}"))
             else:
                 self.assumed.append(why)
-        for _, why in self.theory.unverified(frozenset(self._mentioned())):
+        mentioned = self._mentioned()
+        for _, why in self.theory.unverified(frozenset(mentioned)):
             self.assumed.append(why)
+        self.overrides(mentioned)
+
+    def overrides(self, mentioned: set) -> None:
+        """A step's domain override that differs from the quantity's declaration is a hypothesis
+        of the step: shown as assumed.  One that drops what the symbol's own assumptions say (a
+        positive symbol taken as real) is refused: the sign rules would still read them."""
+        from .theory import domain_of
+
+        for q, dom in self.theory.overrides:
+            if q not in mentioned or domain_of(q) == dom:
+                continue
+            label = q.label if isinstance(q, sp.IndexedBase) else q
+            implied = _implied().get(dom, set())
+            said = {k for k in _SIGN_FACTS if getattr(label, "is_" + k) is True}
+            if said - implied:
+                raise KernelError(f"the override of {q} to {dom.value} drops what its assumptions say "
+                                  f"({', '.join(sorted(said - implied))})")
+            self.assumed.append(f"for this step {q} is taken in the domain '{dom.value}' (an override of "
+                                f"{(domain_of(q).value if domain_of(q) else 'no declared domain')})")
 
     def _mentioned(self) -> set:
         out: set = set()
@@ -243,17 +269,36 @@ class _Check:
         stuff += [f.relation for f in self.facts]
         for e in stuff:
             out |= e.free_symbols | {i.base for i in e.atoms(sp.Indexed)}
-        # a derived quantity brings the quantities its definition mentions
-        for _ in range(4):
-            extra = set()
-            for q in list(out):
-                d = self.theory.definition(q)
-                if d is not None:
-                    extra |= d.expr.free_symbols | {i.base for i in d.expr.atoms(sp.Indexed)}
-            if extra <= out:
-                break
-            out |= extra
+        return self._through_model(out)
+
+    def _through_model(self, quantities: set) -> set:
+        """``quantities`` and, transitively, what the model's definitions of them mention."""
+        out = set(quantities)
+        todo = list(out)
+        while todo:
+            d = self.theory.definition(todo.pop())
+            if d is None:
+                continue
+            for q in d.expr.free_symbols | {i.base for i in d.expr.atoms(sp.Indexed)}:
+                if q not in out:
+                    out.add(q)
+                    todo.append(q)
         return out
+
+    def chain_links(self) -> None:
+        """The rule proved ``lhs op rhs``; the display ``lhs = c1 = ... = ck op rhs`` is true as
+        well when every ``=`` link holds (then ``ck = lhs``).  Each is closed by the normal
+        form, with the equality hypotheses substituted."""
+        claim = self.goal.claim
+        if not hasattr(claim, "lhs"):
+            raise KernelError("a display chain needs a claim with two sides")
+        subs = self._hypothesis_substitutions()
+        points = [claim.lhs, *self.goal.chain]
+        for a, b in zip(points, points[1:]):
+            d = standardize(a - b)
+            if subs:
+                d = substitute(unfold(d, self.facts), subs)
+            self.need(difference_is_zero(d, 0, self.facts)[0], "chain link", f"{sp.sstr(a)} = {sp.sstr(b)}")
 
     # -- definedness
     def defined(self) -> None:
@@ -261,6 +306,11 @@ class _Check:
         for c in self.goal.chain:
             conds += conditions(c)
         conds += [Condition(*_cond_parts(c)) for c in self.goal.conditions]
+        # what the statement's quantities stand for must be defined too (W := 1/(x - 1))
+        mentioned = self._mentioned()
+        for d in (*self.theory.definitions, *(f for f in self.facts if isinstance(f, Definition))):
+            if key_of(d.target) in mentioned:
+                conds += conditions(d.expr)
         for c in dict.fromkeys(conds):
             self.need(self.discharge(c), "definedness", str(c))
 
@@ -296,6 +346,7 @@ class _Check:
             self.assumed.append(f"rests on {inst.lemma}, which is assumed ({'; '.join(lemma.assumed) or 'cited'})")
         elif lemma.verdict is not Verdict.PROVED:
             raise KernelError(f"cites {inst.lemma!r}, which is {lemma.verdict.value}")
+        lemma = Lemma(lemma.id, lemma.claim, lemma.hypotheses, opened_theory(lemma.theory), lemma.verdict, lemma.assumed)
         claim = standardize(open_operators(lemma.claim))
         hyps = [standardize(open_operators(h)) for h in lemma.hypotheses]
         # definitions of the lemma's model that this model does not share are unfolded
@@ -345,9 +396,12 @@ class _Check:
         what = f"{lemma_id}: {v} := {sp.sstr(value)}"
         if v == _n:
             raise KernelError(f"{what}: the size of the support cannot be replaced")
+        if isinstance(v, sp.Symbol) and is_output(v, theory):
+            self.need(is_output(value, self.theory), "domain", f"{what} is an output of the support")
+            return
         if isinstance(v, sp.Symbol) and v.is_integer:
-            ok = isinstance(value, sp.Symbol) and value.is_integer and (value.is_positive or not v.is_positive)
-            self.need(ok, "domain", f"{what} is an output of the support")
+            self.need(value.is_integer is True and (value.is_positive is True or dom is Domain.INTEGER),
+                      "domain", f"{what} is a {'positive ' if v.is_positive else ''}integer")
             return
         if isinstance(v, sp.IndexedBase):
             if isinstance(value, sp.IndexedBase):
@@ -653,7 +707,7 @@ class _Check:
         from ..model import SupportMax, SupportMin
 
         index = self.cert.get("index")
-        if not (isinstance(index, sp.Symbol) and index.is_integer and index.is_positive):
+        if not is_output(index, self.theory):
             raise KernelError("the extremum rule takes an output of the support")
 
         def sub(e: sp.Expr) -> sp.Expr:
@@ -798,6 +852,31 @@ def open_operators(e: sp.Basic) -> sp.Basic:
     return walk(e)
 
 
+@functools.lru_cache(maxsize=512)
+def opened_theory(theory: Theory) -> Theory:
+    """``theory`` with every definition's body opened (:func:`open_operators`) and checked
+    (:func:`_check_nodes`) as a goal is: a user's function class in the model is as opaque to
+    the rules as one in a statement."""
+    defs = []
+    for d in theory.definitions:
+        body = open_operators(sp.sympify(d.expr))
+        _check_nodes(body)
+        _check_nodes(d.target)
+        defs.append(d if body == d.expr else Definition(d.name, d.target, body))
+    if all(a is b for a, b in zip(defs, theory.definitions)):
+        return theory
+    return Theory(tuple(defs), theory.overrides)
+
+
+def opened_fact(f: Fact) -> Fact:
+    """A fact with its expressions opened, like the theory's definitions."""
+    if isinstance(f, Definition):
+        body = open_operators(sp.sympify(f.expr))
+        return f if body == f.expr else Definition(f.name, f.target, body)
+    lhs, rhs = open_operators(sp.sympify(f.lhs)), open_operators(sp.sympify(f.rhs))
+    return f if (lhs, rhs) == (f.lhs, f.rhs) else type(f)(f.name, lhs, rhs)
+
+
 def _from_sympy(x: sp.Basic) -> bool:
     return type(x).__module__.startswith("sympy.")
 
@@ -898,13 +977,53 @@ def _apply(expr: sp.Basic, values: dict) -> sp.Basic:
         if not e.args:
             return e
         if isinstance(e, kinds):
-            hidden = hidden | frozenset(_bound_of(e) & set(scalars))
+            return binder(e, hidden)
         args = [walk(a, hidden) for a in e.args]
         if all(a is b for a, b in zip(args, e.args)):
             return e
         return e.func(*args, evaluate=False) if isinstance(e, sp.Rel) else e.func(*args)
 
+    def binder(e: sp.Basic, hidden: frozenset) -> sp.Basic:
+        bound = _bound_of(e)
+        captured = set()
+        for key, value in values.items():
+            if key in hidden:
+                continue
+            if isinstance(key, sp.IndexedBase):
+                if not any(x.base == key for x in e.atoms(sp.Indexed)):
+                    continue
+            elif key not in e.free_symbols:
+                continue
+            value_free = value.free_symbols - (set(value.variables) if isinstance(value, sp.Lambda) else set())
+            captured |= value_free & bound
+        if captured and isinstance(e, (sp.Sum,) + _index_binders()):
+            e = _rename_bound(e, captured)  # an output index: rename it, as the normal form would
+            bound = _bound_of(e)
+        elif captured:
+            raise KernelError(f"the instance would capture {sorted(map(str, captured))}, bound by "
+                              f"{type(e).__name__}")
+        if isinstance(e, sp.Derivative) and bound & set(scalars) - hidden:
+            raise KernelError(f"the variable {sorted(map(str, bound & set(scalars)))} of a derivative "
+                              "is given a value: write the derivative at a point with Subs")
+        inner = hidden | frozenset(bound & set(scalars))
+        if isinstance(e, sp.Limit):  # the point is outside the binder
+            body, var, point, direction = e.args
+            return sp.Limit(walk(body, inner), var, walk(point, hidden), str(direction))
+        if isinstance(e, sp.Subs):
+            body, variables, points = e.args
+            return sp.Subs(walk(body, inner), variables, walk(points, hidden))
+        args = [walk(a, inner) for a in e.args]
+        if all(a is b for a, b in zip(args, e.args)):
+            return e
+        return e.func(*args)
+
     return walk(expr, frozenset())
+
+
+def _index_binders() -> tuple:
+    from ..model import SupportMax, SupportMin
+
+    return (SupportMax, SupportMin)
 
 
 def _show_subs(values: dict) -> str:
@@ -937,7 +1056,12 @@ def _check_nodes(e: sp.Basic) -> None:
     own function class ...), and sums that do not run over the support ``1..n``."""
     from ..notation import n as _n
 
+    from .normal_form import reserved
+
     allowed = _allowed()
+    forged = e.free_symbols & reserved()
+    if forged:
+        raise KernelError(f"{sorted(map(str, forged))} is a bound index reserved for normal forms")
     for node in sp.preorder_traversal(e):
         if not isinstance(node, allowed) and node not in (sp.true, sp.false):
             raise KernelError(f"the kernel has no rules for {type(node).__name__} ({sp.sstr(node)[:60]})")
@@ -945,12 +1069,53 @@ def _check_nodes(e: sp.Basic) -> None:
             for _, lo, hi in node.limits:
                 if not (lo == 1 and hi == _n):
                     raise KernelError(f"a sum must run over the support 1..n, not {lo}..{hi}")
+        if isinstance(node, sp.Symbol) and node.is_integer and not _plain_integer(node):
+            # SymPy would read composite=True, even=True ... as facts about every output
+            raise KernelError(f"the integer {node} carries assumptions beyond integer and positive")
         if isinstance(node, sp.Symbol) and node.is_real is False:
             raise KernelError(f"{node} is not real")
         if isinstance(node, sp.Indexed):
             (index,) = node.indices if len(node.indices) == 1 else (None,)
-            if not (isinstance(index, sp.Symbol) and index.is_integer and index.is_positive and index != _n):
+            if not is_output(index):
                 raise KernelError(f"{node}: a function over the support is taken at an output, not at {index}")
+
+
+_SIGN_FACTS = ("positive", "nonnegative", "negative", "nonpositive", "nonzero", "zero", "integer")
+
+
+def _implied() -> dict:
+    from ..notation import Domain as D
+
+    pos = {"positive", "nonnegative", "nonzero"}
+    return {
+        D.POSITIVE: pos, D.UNIT_INTERVAL: pos, D.NONNEGATIVE: {"nonnegative"},
+        D.NEGATIVE: {"negative", "nonpositive", "nonzero"}, D.NONPOSITIVE: {"nonpositive"},
+        D.POSITIVE_INTEGER: pos | {"integer"}, D.INTEGER: {"integer"},
+        D.DISTRIBUTION: pos, D.POSITIVE_VECTOR: pos, D.SPARSE_DISTRIBUTION: {"nonnegative"},
+        D.NONNEGATIVE_VECTOR: {"nonnegative"},
+    }
+
+
+_OUTPUT_ASSUMPTIONS = sp.Symbol("t", integer=True, positive=True).assumptions0
+
+
+def _plain_integer(s: sp.Symbol) -> bool:
+    """``s`` says nothing SymPy would use that a positive integer (an output) does not imply,
+    nor that an integer of either sign does."""
+    plain_int = sp.Symbol("t", integer=True).assumptions0
+    return all(_OUTPUT_ASSUMPTIONS.get(k) == v or plain_int.get(k) == v for k, v in s.assumptions0.items())
+
+
+def is_output(s: sp.Basic, theory: Theory | None = None) -> bool:
+    """``s`` stands for an output of the support ``1..n``: a positive integer symbol that is not
+    the size ``n`` and not a declared positive-integer *scalar* (which may exceed ``n``)."""
+    from ..notation import DOMAINS, Domain as _Domain, declared_domain, n as _n
+
+    if not (isinstance(s, sp.Symbol) and s.is_integer is True and s.is_positive is True and s != _n):
+        return False
+    if s in DOMAINS or theory is not None and s in dict(theory.overrides):
+        return False
+    return not isinstance(declared_domain(s), _Domain)
 
 
 def check(goal: Goal, cert: ProofCertificate, lemmas: Mapping[str, Lemma] | None = None) -> Judgment:
@@ -969,8 +1134,12 @@ def check(goal: Goal, cert: ProofCertificate, lemmas: Mapping[str, Lemma] | None
         # plain data only: a certificate (or a fact in it) of some subclass runs none of its code here
         cert = ProofCertificate.from_json(cert.to_json())
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
-        return Judgment(Verdict.UNDECIDED, f"certificate rejected: not plain certificate data ({exc})", seal=_SEAL)
+        why = str(exc)
+        if "integer string conversion" in why:  # Python's limit on printing huge integers
+            why = f"a number in it has more than {sys.get_int_max_str_digits()} digits, too many to record"
+        return Judgment(Verdict.UNDECIDED, f"certificate rejected: not plain certificate data ({why})", seal=_SEAL)
     try:
+        goal = Goal(goal.claim, goal.hypotheses, opened_theory(goal.theory), goal.chain, goal.conditions)
         with sign_context(goal.theory.sign_context()):
             return _Check(goal, cert, lemmas).run()
     except KernelError as exc:

@@ -49,15 +49,24 @@ def fresh_output(name: str = "i") -> sp.Dummy:
 
 
 def binders() -> tuple[type, ...]:
-    """Node types that bind an index: sums, support-wide extrema and uniform operators."""
+    """Node types that bind a variable: sums, support-wide extrema and uniform operators (an
+    output index), and limits, substitutions, derivatives, lambdas, integrals and products (a
+    variable of their body)."""
     from ..model import SupportMax, SupportMin, _UniformOperator
 
-    return (sp.Sum, SupportMax, SupportMin, _UniformOperator)
+    return (sp.Sum, SupportMax, SupportMin, _UniformOperator, sp.Limit, sp.Subs, sp.Derivative, sp.Lambda,
+            sp.Integral, sp.Product)
 
 
 #: Bound indices of standardized expressions.  They are ``Dummy`` symbols, so no statement can
 #: contain them free.
 _POOL = tuple(sp.Dummy(f"b{d}", integer=True, positive=True) for d in range(16))
+
+
+def reserved() -> frozenset:
+    """The normal forms' own bound indices: a statement may not hold them free (a forged one
+    would be captured by a renamed sum)."""
+    return frozenset(_POOL) | {BOUND}
 
 
 def standardize(expr: sp.Basic) -> sp.Basic:
@@ -107,16 +116,22 @@ def _standardize(expr: sp.Basic) -> sp.Basic:
 
 
 def substitute(expr: sp.Basic, mapping: dict) -> sp.Basic:
-    """Replace free occurrences only: inside a binder whose index occurs in a key, nothing is
-    replaced (the key means something else there).
+    """Replace free occurrences only: inside a binder whose variable occurs in a key, nothing is
+    replaced (the key means something else there), and neither inside one whose variable
+    occurs in a value (the value would be captured).  Leaving an occurrence alone is always
+    sound: each replaced occurrence equals what replaces it.
 
     >>> from dpo_mixture.notation import r, y, support_sum
     >>> substitute(r[y] + support_sum(r[y]), {r[y]: 0})
     Sum(r[y], (y, 1, n))
+    >>> a, x = sp.symbols("a x", real=True)
+    >>> substitute(a + sp.Limit(a / x, x, sp.oo), {a: x})
+    x + Limit(a/x, x, oo, dir='-')
     """
     if not mapping:
         return expr
     keys_free = set().union(*(sp.sympify(k).free_symbols for k in mapping))
+    keys_free |= set().union(*(sp.sympify(v).free_symbols for v in mapping.values()))
     kinds = binders()
 
     def walk(e: sp.Basic) -> sp.Basic:
@@ -137,13 +152,20 @@ def substitute(expr: sp.Basic, mapping: dict) -> sp.Basic:
 
 
 def _bound_of(e: sp.Basic) -> set:
+    """The variables a binder (one of :func:`binders`) binds."""
     from ..model import SupportMax, SupportMin
     from ..notation import y
 
-    if isinstance(e, sp.Sum):
+    if isinstance(e, (sp.Sum, sp.Integral, sp.Product)):
         return {lim[0] for lim in e.limits}
     if isinstance(e, (SupportMax, SupportMin)):
         return {e.args[1]}
+    if isinstance(e, sp.Limit):
+        return {e.args[1]}
+    if isinstance(e, (sp.Subs, sp.Lambda)):
+        return set(e.variables)
+    if isinstance(e, sp.Derivative):
+        return {v for v, _ in e.variable_count}
     return {y}  # the uniform operators bind the output y
 
 

@@ -78,6 +78,8 @@ class SearchResult:
     note: str = ""
     #: instances on which every relation could be evaluated
     evaluated: int = 0
+    #: evaluations at which the hypotheses were seen to hold (0: the search tested nothing)
+    met: int = 0
 
 
 def _is_output(s: sp.Basic) -> bool:
@@ -170,10 +172,12 @@ def _draw_weights(rng: random.Random, size: int, zeros: bool) -> list[int]:
     elif mode == "concentrated":
         w = [1] * size
         w[rng.randrange(size)] = rng.choice([10, 100, 1000])
-    elif mode == "tail":
+    elif mode == "tail" and size > 1:
         w = [0 if zeros else 1] * size
         i, j = rng.sample(range(size), 2)
         w[i], w[j] = rng.choice([9, 19, 99]), 1
+    elif mode == "tail":
+        w = [1]
     elif mode == "sparse":
         w = [rng.randint(1, 10) if rng.random() < 0.5 else 0 for _ in range(size)]
     else:
@@ -231,7 +235,7 @@ def _restrict(values: dict, keep: list[int], vectors, overrides) -> dict:
 
 
 def _valid(values: dict, vectors, overrides) -> bool:
-    if not values or values[_n] < 2:
+    if not values or values[_n] < 1:
         return False
     for v in vectors:
         d = domain_of(v, overrides)
@@ -251,12 +255,20 @@ def _assignments(outputs: list, size: int, cap: int = 64):
         yield dict(zip(outputs, combo))
 
 
+#: Support sizes the search draws from (with repeats for weight).
+_SIZES = (2, 2, 3, 3, 3, 4, 4, 5, 6, 8)
+#: Every this many draws, the drawn instance is also tried cut down to its first output: the
+#: kernel's ``n`` is any positive integer, so a single output is an instance too.
+SINGLE_OUTPUT_EVERY = 8
+
+
 class _Compiled:
     """The problem with definitions unfolded, ready to evaluate at instances."""
 
     def __init__(self, problem: Problem):
         self.problem = problem
         self.conclusion, self.hypotheses, self.support = problem.unfolded()
+        self.met = 0  # evaluations at which every hypothesis held
         exprs = [self.conclusion, *self.hypotheses]
         self.outputs = output_symbols(exprs)
         self.scalars, self.vectors = free_quantities(exprs + ([self.support] if self.support is not None else []))
@@ -275,7 +287,7 @@ class _Compiled:
                         self.fixed[a] = b
 
     def draw(self, rng: random.Random) -> dict:
-        size = rng.choice([2, 2, 3, 3, 3, 4, 4, 5, 6, 8])
+        size = rng.choice(_SIZES)
         values: dict = {_n: size}
         for s in self.scalars:
             values[s] = self.fixed[s] if s in self.fixed else _draw_scalar(rng, domain_of(s, self.overrides))
@@ -372,6 +384,7 @@ class _Compiled:
             res = self._holds(h, ev, kind)
             if res is not True:
                 return False if res is False else None
+        self.met += 1
         res = self._holds(self.conclusion, ev, kind)
         return None if res is None else not res
 
@@ -403,6 +416,7 @@ class _Compiled:
             env[vec] = np.array([[float(x) for x in v[vec]] for v in group])
         found = np.zeros(count, bool)
         undecided = np.zeros(count, bool)
+        met = np.zeros(count, bool)
         for assignment in _assignments(self.outputs, size):
             local = {**env, **assignment}
             ok = np.ones(count, bool)   # hypotheses all true so far
@@ -413,7 +427,9 @@ class _Compiled:
                 ok &= t
             t, f = three_valued(self.conclusion, local, count)
             found |= ok & f
+            met |= ok
             undecided |= unknown | (ok & ~t & ~f)
+        self.met += int(met.sum())
         return [True if found[i] else (None if undecided[i] else False) for i in range(count)]
 
     def screen(self, values: dict) -> bool | None:
@@ -621,6 +637,10 @@ def search(
             values = comp.draw(rng)
             if _valid(values, comp.vectors, comp.overrides):
                 drawn.append((i, values))
+            if i % SINGLE_OUTPUT_EVERY == 0 and values and values[_n] > 1:
+                one = comp.fix_support(_restrict(values, [0], comp.vectors, comp.overrides))
+                if _valid(one, comp.vectors, comp.overrides):
+                    drawn.append((i, one))
         for (index, values), screened in zip(drawn, comp.screen_many([v for _, v in drawn])):
             if screened is None and slow < slow_screens:
                 slow += 1  # floats overflowed or sit on the boundary: decide this one exactly or at 60 digits
@@ -629,7 +649,8 @@ def search(
                     found = comp.confirm(values)
                     if found:
                         values, (how, assignment) = _shrink(values, comp, found)
-                        return SearchResult(_to_counterexample(values, comp, how, assignment), index, evaluated=evaluated + 1)
+                        return SearchResult(_to_counterexample(values, comp, how, assignment), index,
+                                            evaluated=evaluated + 1, met=comp.met + 1)
                     continue
                 screened = None if again is None else isinstance(again, dict)
             if screened is None:
@@ -640,11 +661,15 @@ def search(
             found = comp.confirm(values)
             if found:
                 values, (how, assignment) = _shrink(values, comp, found)
-                return SearchResult(_to_counterexample(values, comp, how, assignment), index, evaluated=evaluated)
+                return SearchResult(_to_counterexample(values, comp, how, assignment), index, evaluated=evaluated,
+                                    met=comp.met + 1)
     if evaluated == 0 and samples > 0:
         why = f": {comp.errors[0]}" if comp.errors else ""
         return SearchResult(None, samples, f"the search could evaluate none of {samples} instances{why}", 0)
+    met = evaluated if not comp.hypotheses else comp.met
     note = f"no counterexample among {samples} instances"
     if evaluated < samples:
         note += f" ({evaluated} of them could be evaluated)"
-    return SearchResult(None, samples, note, evaluated)
+    if comp.hypotheses and met == 0 and evaluated:
+        note += "; none of them met the hypotheses"
+    return SearchResult(None, samples, note, evaluated, met)

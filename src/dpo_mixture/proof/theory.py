@@ -218,9 +218,26 @@ def _support_definitions(theory: Theory) -> tuple[Definition, ...]:
             if theory.domain(d.target.base) not in (Domain.DISTRIBUTION, Domain.POSITIVE_VECTOR):
                 continue
             s = sign(d.expr)
-            if s == "nonneg":
+            if s == "nonneg" and _is_mixture(theory, d.expr, d.target.indices[0]):
                 out.append(d)
     return tuple(out)
+
+
+def _is_mixture(theory: Theory, expr: sp.Expr, index: sp.Symbol) -> bool:
+    """``expr`` is ``c1 q1(index) + ... + cm qm(index)``: positive coefficients free of the index
+    times entries of declared nonnegative vectors (sparse distributions, ...).  Only such a
+    definition may say where the support is: it is positive exactly on the union of the
+    supports of the ``qj``, so taking the outputs to be that union drops only outputs where
+    every ``qj`` vanishes.  Any other expression that is merely nonnegative (``R(y)**2``) would
+    silently restrict the model, so its positivity declaration stays unverified instead."""
+    nonneg = (Domain.DISTRIBUTION, Domain.SPARSE_DISTRIBUTION, Domain.POSITIVE_VECTOR, Domain.NONNEGATIVE_VECTOR)
+    for term in sp.Add.make_args(expr):
+        coeff, entry = term.as_independent(index, as_Add=False)
+        if not (isinstance(entry, sp.Indexed) and entry.indices == (index,) and theory.domain(entry.base) in nonneg):
+            return False
+        if coeff.has(sp.Indexed) or sign(coeff) != "pos":
+            return False
+    return True
 
 
 def _declaration_problem(theory: Theory, d: Definition, positive_by_support: bool = False) -> str | None:

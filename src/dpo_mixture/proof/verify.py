@@ -37,7 +37,7 @@ from .serial import loads
 from .theory import Theory
 from .verdict import Verdict
 
-__all__ = ["Verification", "verify_report"]
+__all__ = ["Verification", "verify_report", "model_shown", "models"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,37 @@ class Verification:
     recorded: str
     ok: bool
     detail: str
+
+
+@contextmanager
+def _printed(notation: Any) -> Iterator[None]:
+    """Print the report's own names as the report says, for the duration of the check.  A name
+    the package (or this session) already prints must print the same way: a report cannot
+    make the package's quantities look like something else."""
+    from ..notation import INDEXED_LATEX, LATEX_NAMES
+
+    if not isinstance(notation, dict):
+        raise ValueError("the report's 'notation' must map names to their LaTeX")
+    added: list = []
+    try:
+        for name, entry in notation.items():
+            if not isinstance(entry, dict):
+                raise ValueError(f"the report's notation of {name!r} is not an object")
+            for key, table in (("latex", LATEX_NAMES), ("indexed", INDEXED_LATEX)):
+                if key not in entry:
+                    continue
+                value = entry[key]
+                if not isinstance(value, str) or len(value) > 200:
+                    raise ValueError(f"the report's {key} of {name!r} is not a short string")
+                if name in table and table[name] != value:
+                    raise ValueError(f"the report prints {name!r} as {value!r}, but it prints as {table[name]!r} here")
+                if name not in table:
+                    table[name] = value
+                    added.append((table, name))
+        yield
+    finally:
+        for table, name in added:
+            table.pop(name, None)
 
 
 @contextmanager
@@ -185,13 +216,96 @@ def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bo
 
 
 def _displayed(step: dict, goal: Goal) -> bool:
-    """What the report shows (statement and hypotheses in LaTeX) is what the kernel checks."""
+    """What the report shows (statement, hypotheses, the model's definitions and the step's
+    domain overrides, in LaTeX) is what the kernel checks."""
     from ..render.printer import latex
 
     if step.get("statement") != latex(goal.claim):
         return False
     shown = step.get("hypotheses")
-    return shown is None or shown == [latex(h) for h in goal.hypotheses]
+    if shown is not None and shown != [latex(h) for h in goal.hypotheses]:
+        return False
+    return step.get("model") == model_shown(goal.theory)
+
+
+def model_shown(theory: Theory) -> list[str]:
+    """How a report shows the model a step was checked in: each definition, then each domain
+    override, in LaTeX."""
+    from ..render.printer import latex
+
+    return [latex(d.relation) for d in theory.definitions] + [
+        rf"{latex(q)} \in \text{{{dom.value}}}" for q, dom in theory.overrides
+    ]
+
+
+def _names(exprs) -> dict:
+    out: dict = {}
+    for e in exprs:
+        for s in e.free_symbols:
+            if isinstance(s, sp.Symbol) and not isinstance(s, sp.Dummy):
+                out.setdefault(str(s), set()).add(s)
+        for b in e.atoms(sp.IndexedBase):  # a vector is its label (which carries its assumptions)
+            out.setdefault(str(b.label), set()).add(b.label)
+    return out
+
+
+def _registered() -> dict:
+    """The package's own quantities by name (what a report's names must mean)."""
+    from .. import notation
+
+    out = {}
+    for q in vars(notation).values():  # the notation module's own quantities, not a user's declarations
+        if isinstance(q, sp.IndexedBase):
+            q = q.label
+        if isinstance(q, sp.Symbol) and not isinstance(q, sp.Dummy):
+            out.setdefault(str(q), q)
+    return out
+
+
+def _declared_by_report(pairs: list) -> dict:
+    """The report's declarations, ``{symbol or vector label: Domain}``."""
+    out = {}
+    for text, name in pairs:
+        q = loads(text)
+        out[q.label if isinstance(q, sp.IndexedBase) else q] = Domain[name]
+    return out
+
+
+def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dict, declared: dict) -> str | None:
+    """Two different quantities that print alike (a reward carrying ``positive=True`` prints as
+    the package's reward) would let a report show one statement and prove another.  So a name
+    means one quantity throughout the report; a name of the package's notation means the
+    package's quantity unless the report declares its own; and a declared quantity carries no
+    sign assumption beyond what its declared domain gives."""
+    from .kernel import _SIGN_FACTS, _implied
+
+    exprs = [goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions]
+    exprs += [f.relation for f in (*goal.theory.definitions, *facts)]
+    exprs += [q for q, _ in goal.theory.overrides] + ([support] if support is not None else [])
+    for name, objs in _names(exprs).items():
+        objs = objs | ({seen[name]} if name in seen else set())
+        if len(objs) > 1:
+            return f"two different quantities are named {name}"
+        (obj,) = objs
+        if name in registered and registered[name] != obj and obj not in declared:
+            return f"{name} is not the package's {name} (its assumptions differ) and the report declares no other"
+        dom = declared.get(obj)
+        if dom is None and obj == registered.get(name):
+            dom = DOMAINS.get(obj) or next((d for q, d in DOMAINS.items() if getattr(q, "label", None) == obj), None)
+        if dom is not None:
+            extra = {f for f in _SIGN_FACTS if getattr(obj, "is_" + f) is True} - _implied().get(dom, {"real"}) - {"real"}
+            if extra:
+                return f"{name} carries assumptions ({', '.join(sorted(extra))}) that its declared domain {dom.value!r} does not give"
+        seen[name] = obj
+    return None
+
+
+def _register_package_operators() -> None:
+    """The named operators of the package's own derivations (``Objective``, ``KL`` ...) are
+    registered when their module is imported; a report of the package's paper names them."""
+    import importlib
+
+    importlib.import_module("dpo_mixture.derivations.symbols")
 
 
 def verify_report(data: dict, seconds: float = 30.0) -> list[Verification]:
@@ -200,16 +314,23 @@ def verify_report(data: dict, seconds: float = 30.0) -> list[Verification]:
 
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
         raise ValueError("not a dpo-mixture report: expected an object with a list of 'steps'")
+    _register_package_operators()
     out: list[Verification] = []
     lemmas: dict[str, Lemma] = {}
-    with _declared(data.get("declarations", [])):
+    registered, seen = _registered(), {}
+    declared = _declared_by_report(data.get("declarations", []))
+    with _declared(data.get("declarations", [])), _printed(data.get("notation", {})):
         for step in data["steps"]:
             sid, recorded = str(step.get("id")), str(step.get("verdict"))
             if "goal" not in step:
                 raise ValueError(f"step {sid!r}: no goal recorded (written by an older dpo-mixture?)")
             goal, facts, support = _goal(step)
             if not _displayed(step, goal):
-                out.append(Verification(sid, recorded, False, "the statement shown is not the one checked"))
+                out.append(Verification(sid, recorded, False, "the statement or model shown is not the one checked"))
+                continue
+            problem = _name_problem(goal, facts, support, seen, registered, declared)
+            if problem:
+                out.append(Verification(sid, recorded, False, problem))
                 continue
             try:
                 with time_limit(seconds):
@@ -241,3 +362,13 @@ def _one(sid: str, recorded: str, step: dict, goal: Goal, facts: tuple, support,
             ok = False
         return Verification(sid, recorded, ok, "counterexample re-confirmed" if ok else "counterexample does not hold")
     return Verification(sid, recorded, True, "nothing to re-check")
+
+
+def models(data: dict) -> list[str]:
+    """Every model definition and domain override the report's steps were checked in, once
+    each (what ``verify`` took as given, for the reader to see)."""
+    out: dict = {}
+    for step in data.get("steps", []) if isinstance(data, dict) else []:
+        for line in step.get("model", []) if isinstance(step, dict) else []:
+            out[str(line)] = None
+    return list(out)

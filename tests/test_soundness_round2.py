@@ -1,0 +1,269 @@
+"""A second adversarial review: false statements it once got reported as proved (and the
+documents it once got to show as proved).  Each case is false or undefined; none may come back
+proved, through any entry point.  A satisfiable hypothesis the search never meets (``s**2 = 2``,
+whose solutions are irrational) hides a case from the audit, so the kernel alone must refuse it."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+
+import pytest
+import sympy as sp
+
+from dpo_mixture import declare
+from dpo_mixture.notation import DeclaredSymbol, Domain, beta, n, p_A, r, support_sum, y
+from dpo_mixture.proof import (
+    Certificate, ConvexMinimum, Definition, Derivation, Differentiate, ExtremumBound, Identity, LimitOf, Report,
+    Step, Verdict, decide,
+)
+from dpo_mixture.proof.normal_form import _POOL
+
+a = sp.Symbol("a", real=True)
+x = sp.Symbol("x", real=True)
+s = sp.Symbol("s", real=True)
+BLIND = (sp.Eq(s**2, 2),)
+
+
+def outcome(step, context=()):
+    return decide(step, context=context)
+
+
+def results(*steps, context=()):
+    report = Report.run([Derivation("round2", "round two", tuple(steps), context=context)], parallel=False)
+    return {res.step.id: res for res in report.all_results}
+
+
+# --- F01: substitution never enters a binder whose variable it would capture --------------------
+@pytest.mark.parametrize("claim", [
+    sp.Eq(sp.Limit(a / x, x, sp.oo), sp.Limit(sp.Integer(1), x, sp.oo)),       # 0 = 1 under a = x
+    sp.Eq(sp.Subs(a * x, x, 1), sp.Subs(x**2, x, 1)),                          # a = 1 under a = x
+    sp.Eq(sp.Derivative(a * x, x), sp.Derivative(x**2, x)),                    # a = 2x under a = x
+])
+def test_a_hypothesis_is_not_substituted_into_a_bound_variable(claim):
+    out = outcome(Step("capture", "", claim, "", hypotheses=(sp.Eq(a, x),) + BLIND, search_samples=20))
+    assert out.verdict is not Verdict.PROVED, out.method
+
+
+def test_a_lemma_instance_does_not_capture_a_limit_variable():
+    res = results(
+        Step("lemma", "", sp.Eq(sp.Limit(a / x, x, sp.oo), 0), "", strategy=LimitOf(), search_samples=10),
+        Step("bad", "", sp.Eq(sp.Limit(sp.Integer(1), x, sp.oo), 0), "", given=("lemma",), instantiate={a: x},
+             strategy=Certificate((1,)), search_samples=10),
+    )
+    assert res["lemma"].outcome.verdict is Verdict.PROVED  # the lemma itself is true
+    assert res["bad"].outcome.verdict is not Verdict.PROVED
+
+
+def test_the_claim_command_does_not_capture_a_limit_variable():
+    from dpo_mixture import check_claim
+
+    res = check_claim("limit(alpha/beta, beta, oo) == limit(beta/beta, beta, oo)", assume=["alpha == beta"], samples=20)
+    assert res.verdict is not Verdict.PROVED
+
+
+# --- F02: only a mixture of nonnegative vectors may say where the support is ------------------
+def test_a_positivity_declaration_the_definition_misses_is_not_an_axiom():
+    R = declare.reward("R_round2")
+    w = declare.vector("w_round2", positive=True)
+    ctx = (Definition("w := R^2 + R^4", w[y], R[y] ** 2 + R[y] ** 4),)
+    out = outcome(Step("sq", "", sp.Gt(R[y] ** 2 + R[y] ** 4, 0, evaluate=False), "", search_samples=30), ctx)
+    assert out.verdict is Verdict.REFUTED  # R(y) = 0 is an output like any other
+
+
+# --- F03: verify ties what a report shows to what it checks -------------------------------------
+@pytest.fixture(scope="module")
+def small_report():
+    step = Step("b", "", sp.Gt(beta + 1, 1, evaluate=False), "", search_samples=10)
+    return Report.run([Derivation("d", "d", (step,))], parallel=False).to_json()
+
+
+def _forged(base, sid, claim, theory=()):
+    from dpo_mixture.proof.certificate import fact_to_json
+    from dpo_mixture.proof.serial import dumps
+    from dpo_mixture.render.printer import latex
+
+    step = copy.deepcopy(base["steps"][0])
+    step["id"] = sid
+    step["goal"]["claim"] = step["certificate"]["conclusion"] = dumps(claim)
+    step["goal"]["theory"] = step["certificate"]["facts"] = [fact_to_json(d) for d in theory]
+    step["statement"] = latex(claim)
+    return step
+
+
+def test_verify_refuses_a_hidden_model_definition(small_report):
+    from dpo_mixture.proof.verify import verify_report
+
+    forged = _forged(small_report, "beta-one", sp.Eq(beta, 1), (Definition("beta := 1", beta, sp.Integer(1)),))
+    (res,) = verify_report(dict(small_report, steps=[forged]))
+    assert not res.ok and "model" in res.detail
+
+
+def test_verify_refuses_a_symbol_that_prints_like_the_packages_but_means_more(small_report):
+    from dpo_mixture.proof.verify import verify_report
+
+    r_pos = sp.IndexedBase(DeclaredSymbol("r", "REAL_VECTOR", positive=True))
+    forged = _forged(small_report, "r-positive", sp.Gt(r_pos[y], 0, evaluate=False))
+    (res,) = verify_report(dict(small_report, steps=[forged]))
+    assert not res.ok and "not the package's r" in res.detail
+
+
+def test_a_report_cannot_print_the_packages_names_its_own_way(small_report):
+    from dpo_mixture.proof.verify import verify_report
+
+    with pytest.raises(ValueError, match="prints 'beta'"):
+        verify_report(dict(small_report, notation={"beta": {"latex": "1"}}))
+
+
+def test_a_declared_quantity_carries_no_sign_its_declaration_does_not_give(small_report):
+    from dpo_mixture.proof.serial import dumps
+    from dpo_mixture.proof.verify import verify_report
+
+    R = sp.IndexedBase(DeclaredSymbol("R_forged", "REAL_VECTOR", positive=True))
+    forged = _forged(small_report, "R-positive", sp.Gt(R[y], 0, evaluate=False))
+    data = dict(small_report, steps=[forged], declarations=[[dumps(R), "REAL_VECTOR"]])
+    (res,) = verify_report(data)
+    assert not res.ok and "does not give" in res.detail
+
+
+def test_the_packages_report_verifies_in_a_fresh_interpreter(tmp_path):
+    from dpo_mixture.derivations import all_derivations
+
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(Report.run(all_derivations()[:1]).to_json()))
+    done = subprocess.run([sys.executable, "-m", "dpo_mixture", "verify", str(path)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert " 0 failed" in done.stdout
+
+
+# --- F04: a user's function class in the model is as opaque as in a statement ------------------
+class _Sq(sp.Function):
+    """x**2 numerically, with a wrong derivative."""
+
+    is_real = True
+
+    def fdiff(self, argindex=1):
+        return sp.Integer(0)
+
+
+def test_a_function_class_in_the_model_keeps_none_of_its_rules():
+    W = sp.Symbol("W_round2", real=True)
+    ctx = (Definition("W := Sq(x)", W, _Sq(x)),)
+    out = outcome(Step("dW", "", sp.Eq(sp.Derivative(W, x), 0), "", strategy=Differentiate(), search_samples=10), ctx)
+    assert out.verdict is not Verdict.PROVED
+
+
+# --- F05: a display chain is checked whatever the rule ------------------------------------------
+@pytest.mark.parametrize("claim, chain, strategy", [
+    (sp.Gt(beta + 1, 1, evaluate=False), (sp.Integer(42),), Certificate(())),
+    (sp.Le(sp.log(sp.Symbol("x", positive=True)), sp.Symbol("x", positive=True) - 1), (sp.Integer(-5),),
+     ConvexMinimum(sp.Symbol("x", positive=True))),
+])
+def test_a_false_link_of_a_display_chain_is_never_shown_proved(claim, chain, strategy):
+    out = outcome(Step("chain", "", claim, "", chain=chain, strategy=strategy, search_samples=10))
+    assert out.verdict is not Verdict.PROVED
+
+
+# --- F06: a definition defines a symbol or every entry, nothing in between ----------------------
+def test_a_definition_of_one_entry_is_refused_with_a_clear_error():
+    w = sp.IndexedBase("w_round2")
+    with pytest.raises(ValueError, match="target must be a symbol or an entry"):
+        Definition("w(1) := 5", w[1], sp.Integer(5))
+
+
+# --- F07: a step's definition of a model variable is not free; a blind audit says so -----------
+def test_a_step_cannot_fix_a_variable_the_model_speaks_of():
+    t = sp.Symbol("t_round2", positive=True)
+    W = sp.Symbol("W_round2b", positive=True)
+    model = (Definition("W := t + 1", W, t + 1),)
+    step = Step("W2", "", sp.Eq(W, 2), "", facts=model + (Definition("t := 1", t, sp.Integer(1)),), hypotheses=BLIND,
+                search_samples=20)
+    out = outcome(step, model)
+    assert out.verdict is not Verdict.PROVED and any("t := 1" in a for a in out.assumed)
+
+
+def test_an_audit_that_met_no_hypothesis_says_it_audited_nothing():
+    res = results(Step("blind", "", sp.Gt(beta + 1, beta, evaluate=False), "", hypotheses=BLIND, search_samples=20))
+    out = res["blind"].outcome
+    assert out.verdict is Verdict.PROVED and "not audited" in out.method
+
+
+# --- F08: what a definition divides by must be nonzero ------------------------------------------
+def test_the_side_conditions_of_a_definition_are_obligations():
+    W = sp.Symbol("W_round2c", real=True)
+    ctx = (Definition("W := 1/(x - 1)", W, 1 / (x - 1)),)
+    out = outcome(Step("Wx", "", sp.Eq(W * (x - 1), 1), "", facts=ctx, search_samples=10), ctx)
+    assert out.verdict is not Verdict.PROVED and "x - 1" in out.method
+
+
+# --- F09, F12: bound indices carry no facts of their own and cannot be forged -------------------
+def test_a_summation_index_with_assumptions_of_its_own_is_refused():
+    k = sp.Symbol("k", integer=True, composite=True)  # SymPy reads composite as k >= 4
+    total = sp.Sum(k - 3, (k, 1, n))  # -3 at n = 2, 0 at n = 5
+    claims = [sp.Gt(total, 0, evaluate=False), sp.Eq(sp.Mul(total, sp.Pow(total, -1, evaluate=False), evaluate=False), 1, evaluate=False)]
+    for claim in claims:
+        out = outcome(Step("S", "", claim, "", hypotheses=BLIND, search_samples=10))
+        assert out.verdict is not Verdict.PROVED, claim
+
+
+def test_a_normal_forms_own_bound_index_cannot_appear_free():
+    k = sp.Symbol("k", integer=True, positive=True)
+    claim = sp.Eq(sp.Sum(r[_POOL[0]] * r[k], (k, 1, n)), sp.Sum(r[k] ** 2, (k, 1, n)))
+    assert outcome(Step("forged", "", claim, "", search_samples=10)).verdict is not Verdict.PROVED
+
+
+# --- F10: a positive-integer scalar is not an output ----------------------------------------------
+def test_a_positive_integer_scalar_is_not_an_output_of_the_support():
+    from dpo_mixture.model import SupportMax
+
+    m = declare.scalar("m_round2", positive=True, integer=True)
+    k = sp.Symbol("k", integer=True, positive=True)
+    claim = sp.Ge(SupportMax(k, k), m)  # n >= m for every positive integer m: false
+    out = outcome(Step("n-m", "", claim, "", strategy=ExtremumBound(m), hypotheses=BLIND, search_samples=10))
+    assert out.verdict is not Verdict.PROVED
+
+
+# --- F11: a domain override is a visible hypothesis, and never drops an assumption -------------
+def test_an_override_that_drops_an_assumption_is_refused():
+    xp = sp.Symbol("x", positive=True)
+    out = outcome(Step("x3", "", sp.Ge(xp**3 - 3 * xp + 2, 0), "", domains={xp: Domain.REAL},
+                       strategy=ConvexMinimum(xp), hypotheses=BLIND, search_samples=10))
+    assert out.verdict is not Verdict.PROVED
+
+
+def test_an_override_that_narrows_is_shown_as_assumed():
+    step = Step("r1", "", sp.Eq(support_sum(r[y]), 1), "", facts=(Identity("r sums to one", support_sum(r[y]), 1),),
+                domains={r: Domain.DISTRIBUTION}, search_samples=10)
+    out = outcome(step)
+    assert out.verdict is Verdict.ASSUMED and any("distribution" in why for why in out.assumed)
+
+
+# --- F13: a substitution's conditions hold at its point -----------------------------------------
+def test_definedness_inside_subs_is_checked_at_the_point():
+    xp = sp.Symbol("x", positive=True)
+    claim = sp.Le(sp.Subs(sp.log(xp), xp, 0), sp.Subs(sp.log(xp), xp, 0) + 1)  # log 0
+    assert outcome(Step("subs", "", claim, "", search_samples=10)).verdict is not Verdict.PROVED
+
+
+# --- lesser findings ------------------------------------------------------------------------------
+def test_a_let_name_cannot_shadow_the_output(capsys):
+    from dpo_mixture.cli import main
+
+    assert main(["claim", "r*y >= 0", "--let", "y:scalar"]) == 2
+    assert "names the output y" in capsys.readouterr().err
+
+
+def test_a_huge_integer_is_reported_in_words():
+    out = outcome(Step("big", "", sp.Gt(sp.Integer(7) ** 6000 + beta, beta, evaluate=False), "", search_samples=2))
+    assert out.verdict is not Verdict.PROVED
+    assert "set_int_max_str_digits" not in out.method and "digits" in out.method
+
+
+def test_the_search_draws_a_single_output_too():
+    from dpo_mixture import check_claim
+
+    res = check_claim("max(p_ref) < 1", samples=100)  # false only at n = 1
+    assert res.verdict is Verdict.REFUTED
