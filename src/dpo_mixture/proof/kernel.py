@@ -310,16 +310,13 @@ class _Check:
         mentioned = self._mentioned()
         for d in (*self.theory.definitions, *(f for f in self.facts if isinstance(f, Definition))):
             if key_of(d.target) in mentioned:
-                conds += conditions(d.expr)
+                conds += _open_conditions(self.theory, d.expr)
         for c in dict.fromkeys(conds):
             self.need(self.discharge(c), "definedness", str(c))
 
     def discharge(self, c: Condition) -> bool:
-        forms = [c.expr, self.theory.unfold_all(c.expr)]
-        for e in forms:
-            s = sign(e)
-            if c.op == ">" and s == "pos" or c.op == ">=" and s in ("pos", "nonneg", "zero") or c.op == "!=" and s in ("pos", "neg"):
-                return True
+        if _signs_discharge(self.theory, c):
+            return True
         for h in self.goal.hypotheses:
             for part in _parts(h):
                 try:
@@ -875,6 +872,22 @@ def opened_fact(f: Fact) -> Fact:
         return f if body == f.expr else Definition(f.name, f.target, body)
     lhs, rhs = open_operators(sp.sympify(f.lhs)), open_operators(sp.sympify(f.rhs))
     return f if (lhs, rhs) == (f.lhs, f.rhs) else type(f)(f.name, lhs, rhs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _signs_discharge(theory: Theory, c: Condition) -> bool:
+    """The sign rules show ``c`` (in ``theory``'s sign context, which the caller has set)."""
+    for e in (c.expr, theory.unfold_all(c.expr)):
+        s = sign(e)
+        if c.op == ">" and s == "pos" or c.op == ">=" and s in ("pos", "nonneg", "zero") or c.op == "!=" and s in ("pos", "neg"):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _open_conditions(theory: Theory, expr: sp.Expr) -> tuple:
+    """The conditions of a definition's body that the sign rules alone do not discharge."""
+    return tuple(c for c in conditions(expr) if not _signs_discharge(theory, c))
 
 
 def _from_sympy(x: sp.Basic) -> bool:
