@@ -267,3 +267,67 @@ def test_the_search_draws_a_single_output_too():
 
     res = check_claim("max(p_ref) < 1", samples=100)  # false only at n = 1
     assert res.verdict is Verdict.REFUTED
+
+
+# --- round three ---------------------------------------------------------------------------------
+def test_a_substitution_of_several_variables_is_simultaneous_or_refused():
+    z = sp.Symbol("z", real=True)
+    for claim in (sp.Eq(sp.Derivative(sp.Subs(x**2 * z, (x, z), (z, 1)), z), 0),   # 2z, not 0
+                  sp.Eq(sp.Derivative(sp.Subs(x - z, (x, z), (z, x)), x), 0)):      # -1, not 0
+        out = outcome(Step("subs2", "", claim, "", strategy=Differentiate(), search_samples=30))
+        assert out.verdict is Verdict.REFUTED, (claim, out.method)  # and the search reads it simultaneously
+
+
+def test_a_support_mixture_must_have_mass_and_be_the_only_one():
+    k = sp.Symbol("k", integer=True, positive=True)
+    u, v = declare.vector("u_r3", nonnegative=True), declare.vector("v_r3", nonnegative=True)
+    w = declare.vector("w_r3", positive=True)
+    out = outcome(Step("mass", "", sp.Gt(support_sum(u[k] + v[k], k), 0, evaluate=False), "", search_samples=40),
+                  (Definition("w := u + v", w[y], u[y] + v[y]),))
+    assert out.verdict is Verdict.REFUTED  # u = v = 0
+    s1, s2, s3, s4 = (declare.distribution(f"s{i}_r3", zeros=True) for i in range(1, 5))
+    w1, w2 = declare.vector("w1_r3", positive=True), declare.vector("w2_r3", positive=True)
+    ctx = (Definition("w1", w1[y], s1[y] + s2[y]), Definition("w2", w2[y], s3[y] + s4[y]))
+    claim = sp.Gt(support_sum((s1[k] + s2[k]) * (s3[k] + s4[k]), k), 0, evaluate=False)
+    assert outcome(Step("overlap", "", claim, "", search_samples=40), ctx).verdict is not Verdict.PROVED
+
+
+def test_a_report_cannot_redeclare_a_package_name_in_another_domain(small_report):
+    from dpo_mixture.proof.serial import dumps
+    from dpo_mixture.proof.verify import verify_report
+
+    beta_unit = DeclaredSymbol("beta", "UNIT_INTERVAL", positive=True)
+    forged = _forged(small_report, "beta-small", sp.Lt(beta_unit, 1, evaluate=False))
+    data = dict(small_report, steps=[forged], declarations=[[dumps(beta_unit), "UNIT_INTERVAL"]])
+    (res,) = verify_report(data)
+    assert not res.ok and "the package's beta" in res.detail
+
+
+def test_a_plain_integer_symbol_is_an_output_only_where_it_indexes():
+    from dpo_mixture.model import SupportMax
+
+    m = sp.Symbol("m", integer=True, positive=True)
+    k = sp.Symbol("k", integer=True, positive=True)
+    out = outcome(Step("n-m", "", sp.Ge(SupportMax(k, k), m, evaluate=False), "", hypotheses=BLIND,
+                       strategy=ExtremumBound(m), search_samples=20))
+    assert out.verdict is not Verdict.PROVED
+
+
+def test_the_search_respects_a_symbols_own_assumptions():
+    j = sp.Symbol("j", integer=True, nonnegative=True)
+    out = outcome(Step("j", "", sp.Ge(j, 0, evaluate=False), "", search_samples=40))
+    assert out.verdict is Verdict.PROVED and not out.soundness_error
+
+
+def test_a_scalar_defined_through_an_output_is_refused():
+    with pytest.raises(ValueError, match="defined through the output y"):
+        Definition("W := r(y)", sp.Symbol("W_r3"), r[y])
+
+
+def test_a_definitions_conditions_hold_at_every_output_not_at_its_own_index_name():
+    q = declare.vector("q_r3")
+    k = sp.Symbol("k", integer=True, positive=True)
+    ctx = (Definition("q := 1/p_A", q[y], 1 / p_A[y]),)
+    claim = sp.Eq(q[k] * p_A[k], 1)
+    out = outcome(Step("qk", "", claim, "", hypotheses=(sp.Gt(p_A[y], 0),), facts=ctx, search_samples=20), ctx)
+    assert out.verdict is not Verdict.PROVED

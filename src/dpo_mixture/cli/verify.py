@@ -44,7 +44,7 @@ def _load(path: str) -> dict:
 
 
 def run(args) -> int:
-    from ..proof.verify import models, verify_report
+    from ..proof.verify import declarations_shown, models, verify_report
 
     data = _load(args.report)
     try:
@@ -54,6 +54,10 @@ def run(args) -> int:
     if args.json:
         print(json.dumps([{"id": r.step_id, "verdict": r.recorded, "ok": r.ok, "detail": r.detail} for r in results], indent=2))
     else:
+        declared = declarations_shown(data)
+        if declared:
+            print("declared domains (the report's 'declarations'):")
+            print("  " + "; ".join(declared))
         shown = models(data)
         if shown:  # what the certificates rest on besides the statements: the reader should see it
             print("model the steps were checked in (each step's 'model' in the report):")

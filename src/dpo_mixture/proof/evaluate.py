@@ -190,6 +190,11 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
         return abs(_walk(expr.args[0], numbers, env))
     if isinstance(expr, sp.Derivative):
         return _walk(carried_out(expr), numbers, env)
+    if isinstance(expr, sp.Subs):  # every variable takes its point at once (SymPy's doit goes one by one)
+        inner = dict(env)
+        for var, point in zip(expr.variables, expr.point):
+            inner[var] = _walk(point, numbers, env)
+        return _walk(expr.expr, numbers, inner)
     if isinstance(expr, sp.Heaviside):
         x = _walk(expr.args[0], numbers, env)
         at0 = numbers.const(expr.args[1] if len(expr.args) > 1 else sp.S.Half)
@@ -284,7 +289,20 @@ def is_rational_expression(expr: sp.Expr) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def carried_out(expr: sp.Derivative) -> sp.Expr:
-    """A derivative carried out symbolically (under finite sums), so that it can be evaluated."""
+    """A derivative carried out symbolically (under finite sums), so that it can be evaluated.
+
+    A substitution inside it puts every variable at its point at once:
+
+    >>> x, z = sp.symbols("x z", real=True)
+    >>> carried_out(sp.Derivative(sp.Subs(x**2 * z, (x, z), (z, 1)), z))
+    2*z
+    """
+    expr = expr.replace(
+        lambda e: isinstance(e, sp.Subs),
+        lambda e: e.expr.doit(deep=True).xreplace(dict(zip(e.variables, e.point))),
+    )
+    if not isinstance(expr, sp.Derivative):
+        return expr
     out = expr.doit(deep=True)
     if out.has(sp.Derivative):
         raise EvaluationError("the search cannot evaluate this Derivative")

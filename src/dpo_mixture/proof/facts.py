@@ -42,6 +42,14 @@ class Definition:
                 )
         elif not isinstance(target, sp.Symbol):
             raise ValueError(f"definition {self.name!r}: target must be a symbol or an entry base[y], not {target!r}")
+        else:
+            body = sp.sympify(self.expr)
+            at = {i for x in body.atoms(sp.Indexed) for i in x.indices} & body.free_symbols
+            if at:  # W := r(y) would read differently under a sum over y
+                raise ValueError(
+                    f"definition {self.name!r}: the symbol {target} is defined through the output "
+                    f"{', '.join(sorted(map(str, at)))}; define an entry {target}[{sorted(map(str, at))[0]}] instead"
+                )
 
     @property
     def relation(self) -> sp.Eq:
@@ -191,12 +199,21 @@ def _rename_bound(expr: sp.Expr, avoid: set) -> sp.Expr:
 @functools.lru_cache(maxsize=8192)
 def _unfold(expr: sp.Expr, definitions: tuple, rounds: int) -> sp.Expr:
     """One traversal per round replaces every defined symbol and entry at once."""
+    from ..model import SupportMax, SupportMin
+
     scalars = {d.target: d.expr for d in definitions if not isinstance(d.target, sp.Indexed)}
     indexed = {d.target.base: d for d in definitions if isinstance(d.target, sp.Indexed)}
+    # free symbols a scalar's definition brings in (W := r(y) brings y): a sum over y must not
+    # capture them, so such a sum's index is renamed before anything is unfolded under it
+    brought = set().union(*(b.free_symbols for b in scalars.values())) if scalars else set()
 
     def walk(e: sp.Basic) -> sp.Basic:
         if e in scalars:
             return scalars[e]
+        if brought and isinstance(e, (sp.Sum, SupportMax, SupportMin)):
+            bound = {lim[0] for lim in e.limits} if isinstance(e, sp.Sum) else {e.args[1]}
+            if bound & brought and any(t in scalars for t in e.free_symbols):
+                e = _rename_bound(e, bound & brought)
         if isinstance(e, sp.Indexed) and e.base in indexed:
             return indexed[e.base].at(walk(e.indices[0]))
         if isinstance(e, sp.Function) and hasattr(e, "unfold"):  # named operators stand for sums

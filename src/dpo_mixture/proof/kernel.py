@@ -37,7 +37,7 @@ import sympy as sp
 from .certificate import RULES, Instance, ProofCertificate
 from .definedness import Condition, conditions
 from .facts import Definition, Fact, relevant, unfold
-from .normal_form import difference_is_zero, fresh_output, normal_form, separable_summand, standardize, substitute
+from .normal_form import BOUND, difference_is_zero, fresh_output, normal_form, separable_summand, standardize, substitute
 from .sign import defined_everywhere, is_real, sign, sign_context, sign_meets
 from .theory import DISTRIBUTIONS, Theory, key_of
 from .verdict import Verdict
@@ -226,6 +226,13 @@ class _Check:
             collect(tuple(v for _, v in inst.subs))
         return out
 
+    @functools.cached_property
+    def indices(self) -> frozenset:
+        """Where the statement (its definitions unfolded, as the search reads it) takes
+        functions over the support: the symbols that are outputs, not integer scalars."""
+        g = self.goal
+        return index_symbols(self.theory.unfold_all(unfold(e, self.facts)) for e in (g.claim, *g.hypotheses, *g.chain))
+
     # -- trust: facts and definitions
     def trust(self) -> None:
         stated = set()
@@ -310,7 +317,9 @@ class _Check:
         mentioned = self._mentioned()
         for d in (*self.theory.definitions, *(f for f in self.facts if isinstance(f, Definition))):
             if key_of(d.target) in mentioned:
-                conds += _open_conditions(self.theory, d.expr)
+                # an entry's conditions at every output: at a reserved one no hypothesis names
+                body = d.at(BOUND) if isinstance(d.target, sp.Indexed) else d.expr
+                conds += _open_conditions(self.theory, body)
         for c in dict.fromkeys(conds):
             self.need(self.discharge(c), "definedness", str(c))
 
@@ -352,6 +361,7 @@ class _Check:
             claim = unfold(claim, foreign)
             hyps = [unfold(h, foreign) for h in hyps]
         variables = _variables([claim, *hyps], lemma.theory)
+        lemma_indices = index_symbols(lemma.theory.unfold_all(e) for e in (claim, *hyps))
         mapping = inst.mapping()
         if inst.at is not None:
             point = point if point is not None else fresh_output("i")
@@ -366,7 +376,7 @@ class _Check:
         values = {}
         for v, value in mapping.items():
             value = sp.sympify(value)
-            self.in_domain(v, value, lemma.theory, inst.lemma)
+            self.in_domain(v, value, lemma.theory, inst.lemma, lemma_indices)
             values[v] = value
         # the lemma's support must be a support here too
         mine = self.theory.support_definitions()
@@ -386,15 +396,16 @@ class _Check:
             self.need(self._holds(h), "lemma hypothesis", f"{inst.lemma} needs {sp.sstr(h)}")
         return claim
 
-    def in_domain(self, v: sp.Basic, value: sp.Basic, theory: Theory, lemma_id: str) -> None:
+    def in_domain(self, v: sp.Basic, value: sp.Basic, theory: Theory, lemma_id: str,
+                  lemma_indices: frozenset = frozenset()) -> None:
         from ..notation import Domain, n as _n
 
         dom = theory.domain(v)
         what = f"{lemma_id}: {v} := {sp.sstr(value)}"
         if v == _n:
             raise KernelError(f"{what}: the size of the support cannot be replaced")
-        if isinstance(v, sp.Symbol) and is_output(v, theory):
-            self.need(is_output(value, self.theory), "domain", f"{what} is an output of the support")
+        if isinstance(v, sp.Symbol) and is_output(v, theory, lemma_indices):
+            self.need(is_output(value, self.theory, self.indices), "domain", f"{what} is an output of the support")
             return
         if isinstance(v, sp.Symbol) and v.is_integer:
             self.need(value.is_integer is True and (value.is_positive is True or dom is Domain.INTEGER),
@@ -704,7 +715,7 @@ class _Check:
         from ..model import SupportMax, SupportMin
 
         index = self.cert.get("index")
-        if not is_output(index, self.theory):
+        if not is_output(index, self.theory, self.indices):
             raise KernelError("the extremum rule takes an output of the support")
 
         def sub(e: sp.Expr) -> sp.Expr:
@@ -809,8 +820,7 @@ class _Check:
         if not isinstance(claim, sp.Eq):
             raise KernelError("vanishing concludes an equality")
         d_claim = claim.lhs - claim.rhs
-        outputs = [s for s in d_claim.free_symbols if isinstance(s, sp.Symbol) and s.is_integer and s.is_positive
-                   and not isinstance(s, sp.Dummy) and str(s) != "n"]
+        outputs = [s for s in d_claim.free_symbols if is_output(s, self.theory, self.indices) and not isinstance(s, sp.Dummy)]
         if len(outputs) != 1:
             raise KernelError("the claim must be about one output")
         d_claim = d_claim.xreplace({outputs[0]: i})
@@ -1082,6 +1092,9 @@ def _check_nodes(e: sp.Basic) -> None:
             for _, lo, hi in node.limits:
                 if not (lo == 1 and hi == _n):
                     raise KernelError(f"a sum must run over the support 1..n, not {lo}..{hi}")
+        if isinstance(node, sp.Subs) and len(node.variables) > 1:
+            # SymPy carries out a substitution of several variables one after another
+            raise KernelError("a substitution of several variables at once is not supported; nest one Subs per variable")
         if isinstance(node, sp.Symbol) and node.is_integer and not _plain_integer(node):
             # SymPy would read composite=True, even=True ... as facts about every output
             raise KernelError(f"the integer {node} carries assumptions beyond integer and positive")
@@ -1119,16 +1132,28 @@ def _plain_integer(s: sp.Symbol) -> bool:
     return all(_OUTPUT_ASSUMPTIONS.get(k) == v or plain_int.get(k) == v for k, v in s.assumptions0.items())
 
 
-def is_output(s: sp.Basic, theory: Theory | None = None) -> bool:
+def is_output(s: sp.Basic, theory: Theory | None = None, indices: frozenset | None = None) -> bool:
     """``s`` stands for an output of the support ``1..n``: a positive integer symbol that is not
-    the size ``n`` and not a declared positive-integer *scalar* (which may exceed ``n``)."""
-    from ..notation import DOMAINS, Domain as _Domain, declared_domain, n as _n
+    the size ``n``, not a declared positive-integer *scalar* (which may exceed ``n``), and, when
+    ``indices`` (the symbols the statement takes functions over the support at) is given, the
+    output ``y`` or one of them.  The counterexample search reads a symbol the same way, so
+    the two never disagree on whether ``m <= n``."""
+    from ..notation import DOMAINS, Domain as _Domain, declared_domain, n as _n, y as _y
 
     if not (isinstance(s, sp.Symbol) and s.is_integer is True and s.is_positive is True and s != _n):
         return False
     if s in DOMAINS or theory is not None and s in dict(theory.overrides):
         return False
-    return not isinstance(declared_domain(s), _Domain)
+    if isinstance(declared_domain(s), _Domain):
+        return False
+    if isinstance(s, sp.Dummy) or indices is None:  # the kernel's own fresh outputs; an index position
+        return True
+    return s == _y or s in indices
+
+
+def index_symbols(exprs) -> frozenset:
+    """The symbols ``exprs`` take a function over the support at (``r[j]`` gives ``j``)."""
+    return frozenset(i for e in exprs for x in e.atoms(sp.Indexed) for i in x.indices if isinstance(i, sp.Symbol))
 
 
 def check(goal: Goal, cert: ProofCertificate, lemmas: Mapping[str, Lemma] | None = None) -> Judgment:

@@ -234,8 +234,29 @@ def _restrict(values: dict, keep: list[int], vectors, overrides) -> dict:
     return _renormalize(out, vectors, overrides)
 
 
+_SIGNS = {
+    "positive": lambda v: v > 0, "nonnegative": lambda v: v >= 0, "negative": lambda v: v < 0,
+    "nonpositive": lambda v: v <= 0, "zero": lambda v: v == 0, "nonzero": lambda v: v != 0,
+    "integer": lambda v: sp.Rational(v).q == 1,
+}
+
+
+def respects(symbol: sp.Basic, value) -> bool:
+    """``value`` meets every sign and integrality assumption ``symbol`` carries (a domain read
+    from the assumptions may say less: a nonnegative integer is drawn as an integer).
+
+    >>> respects(sp.Symbol("j", integer=True, nonnegative=True), -2)
+    False
+    """
+    if not isinstance(symbol, sp.Symbol):
+        return True
+    return all(test(value) for key, test in _SIGNS.items() if getattr(symbol, "is_" + key) is True)
+
+
 def _valid(values: dict, vectors, overrides) -> bool:
     if not values or values[_n] < 1:
+        return False
+    if not all(respects(k, v) for k, v in values.items() if isinstance(k, sp.Symbol) and k != _n and not isinstance(v, (list, np.ndarray))):
         return False
     for v in vectors:
         d = domain_of(v, overrides)
@@ -291,6 +312,8 @@ class _Compiled:
         values: dict = {_n: size}
         for s in self.scalars:
             values[s] = self.fixed[s] if s in self.fixed else _draw_scalar(rng, domain_of(s, self.overrides))
+            if not respects(s, values[s]) and respects(s, abs(values[s])):
+                values[s] = abs(values[s])  # a nonnegative integer, say, drawn from the integers
         for v in self.vectors:
             values[v] = _draw_vector(rng, domain_of(v, self.overrides), size)
         return self.fix_support(values)
@@ -524,7 +547,7 @@ def _shrink_candidates(values: dict, comp: _Compiled):
             continue
         d = domain_of(s, comp.overrides)
         for c in _simpler_rationals(sp.Rational(values[s])):
-            if _in_domain(c, d):
+            if _in_domain(c, d) and respects(s, c):
                 yield {**values, s: c}
     for v in comp.vectors:
         d = domain_of(v, comp.overrides)

@@ -220,18 +220,27 @@ def _support_definitions(theory: Theory) -> tuple[Definition, ...]:
             s = sign(d.expr)
             if s == "nonneg" and _is_mixture(theory, d.expr, d.target.indices[0]):
                 out.append(d)
-    return tuple(out)
+    # two supports could fail to meet (no output would be left): then neither defines it, and
+    # each positivity declaration stays unverified
+    return tuple(out) if len(out) == 1 else ()
 
 
 def _is_mixture(theory: Theory, expr: sp.Expr, index: sp.Symbol) -> bool:
     """``expr`` is ``c1 q1(index) + ... + cm qm(index)``: positive coefficients free of the index
-    times entries of declared nonnegative vectors (sparse distributions, ...).  Only such a
+    times entries of declared nonnegative vectors (sparse distributions, ...), at least one of
+    them with positive total mass (a distribution or a positive vector).  Only such a
     definition may say where the support is: it is positive exactly on the union of the
-    supports of the ``qj``, so taking the outputs to be that union drops only outputs where
-    every ``qj`` vanishes.  Any other expression that is merely nonnegative (``R(y)**2``) would
+    supports of the ``qj``, which is not empty, so taking the outputs to be that union drops
+    only outputs where every ``qj`` vanishes.  A model has at most one such definition.  Any other expression that is merely nonnegative (``R(y)**2``) would
     silently restrict the model, so its positivity declaration stays unverified instead."""
     nonneg = (Domain.DISTRIBUTION, Domain.SPARSE_DISTRIBUTION, Domain.POSITIVE_VECTOR, Domain.NONNEGATIVE_VECTOR)
-    for term in sp.Add.make_args(expr):
+    massive = (Domain.DISTRIBUTION, Domain.SPARSE_DISTRIBUTION, Domain.POSITIVE_VECTOR)
+    terms = sp.Add.make_args(expr)
+    # some term must be positive somewhere (a distribution has mass one), or the union is empty
+    if not any(isinstance(e, sp.Indexed) and theory.domain(e.base) in massive
+               for t in terms for e in [t.as_independent(index, as_Add=False)[1]]):
+        return False
+    for term in terms:
         coeff, entry = term.as_independent(index, as_Add=False)
         if not (isinstance(entry, sp.Indexed) and entry.indices == (index,) and theory.domain(entry.base) in nonneg):
             return False

@@ -37,7 +37,7 @@ from .serial import loads
 from .theory import Theory
 from .verdict import Verdict
 
-__all__ = ["Verification", "verify_report", "model_shown", "models"]
+__all__ = ["Verification", "verify_report", "model_shown", "models", "declarations_shown"]
 
 
 @dataclass(frozen=True)
@@ -197,10 +197,19 @@ def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bo
             return False
     if _n not in instance:
         instance[_n] = 2
+    from .search import output_symbols, respects
+
+    outputs = set(output_symbols([conclusion, *hyps]))  # read as the search reads them
     for q, v in list(instance.items()):
-        if q is not _n and isinstance(q, sp.Symbol) and q.is_integer:  # an output: inside the support
+        if q is _n or not isinstance(q, sp.Symbol):
+            continue
+        if q in outputs:  # an output: inside the support
             if v.q != 1 or not 1 <= v <= instance[_n]:
                 return False
+            instance[q] = int(v)
+        elif not respects(q, v):  # a scalar: inside its own assumptions
+            return False
+        elif q.is_integer:
             instance[q] = int(v)
     if support is not None:
         supp = unfold(support, facts)
@@ -271,6 +280,17 @@ def _declared_by_report(pairs: list) -> dict:
     return out
 
 
+def _package_domain(q: sp.Symbol) -> Domain | None:
+    """The domain of a quantity of the package's notation (a vector by its label)."""
+    from .theory import domain_of
+
+    for key in DOMAINS:
+        if key == q or getattr(key, "label", None) == q:
+            return DOMAINS[key]
+    dom = domain_of(q)
+    return dom if isinstance(dom, Domain) else None
+
+
 def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dict, declared: dict) -> str | None:
     """Two different quantities that print alike (a reward carrying ``positive=True`` prints as
     the package's reward) would let a report show one statement and prove another.  So a name
@@ -287,8 +307,13 @@ def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dic
         if len(objs) > 1:
             return f"two different quantities are named {name}"
         (obj,) = objs
-        if name in registered and registered[name] != obj and obj not in declared:
-            return f"{name} is not the package's {name} (its assumptions differ) and the report declares no other"
+        if name in registered and registered[name] != obj:
+            if obj not in declared:
+                return f"{name} is not the package's {name} (its assumptions differ) and the report declares no other"
+            ours = _package_domain(registered[name])
+            if ours is not None and declared[obj] is not ours:
+                return (f"the report declares its own {name} in {declared[obj].value!r}, but the package's {name}, "
+                        f"which prints the same, lies in {ours.value!r}")
         dom = declared.get(obj)
         if dom is None and obj == registered.get(name):
             dom = DOMAINS.get(obj) or next((d for q, d in DOMAINS.items() if getattr(q, "label", None) == obj), None)
@@ -372,3 +397,15 @@ def models(data: dict) -> list[str]:
         for line in step.get("model", []) if isinstance(step, dict) else []:
             out[str(line)] = None
     return list(out)
+
+
+def declarations_shown(data: dict) -> list[str]:
+    """The report's declared domains, ``name: domain``, for the reader (``verify`` prints them)."""
+    out = []
+    for pair in data.get("declarations", []) if isinstance(data, dict) else []:
+        try:
+            q = loads(pair[0])
+            out.append(f"{q.label if isinstance(q, sp.IndexedBase) else q}: {Domain[pair[1]].value}")
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            continue
+    return out
