@@ -22,13 +22,19 @@ __all__ = ["Auditor", "run_audit"]
 
 #: Instances of an audit that floats cannot screen and that are screened again at 60 digits.
 AUDIT_SLOW_SCREENS = 3
+#: Ties at 60 digits an audit decides in exact numbers (a proved identity ties everywhere, and
+#: each exact evaluation of a transcendental expression costs a quarter of a second).
+AUDIT_EXACT_TIES = 1
+#: Float candidates an audit has confirmed in vain before it stops confirming them.
+AUDIT_FALSE_ALARMS = 2
 
 
 def run_audit(problem: Problem, samples: int, seed: int, seconds: float | None) -> SearchResult | None:
     """The certified search on ``problem``; ``None`` when it ran out of time or could not run."""
     try:
         with time_limit(seconds):
-            return search(problem, samples=samples, seed=seed, slow_screens=AUDIT_SLOW_SCREENS)
+            return search(problem, samples=samples, seed=seed, slow_screens=AUDIT_SLOW_SCREENS,
+                          exact_ties=AUDIT_EXACT_TIES, false_alarms=AUDIT_FALSE_ALARMS)
     except (TimeLimit, ValueError, TypeError, RecursionError):
         return None
 

@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import sympy as sp
 
-from .audit import Auditor
+from .audit import Auditor, run_audit
 from .certificate import Instance, ProofCertificate
 from .deadline import DEFAULT_SECONDS, TimeLimit, time_limit
 from .facts import Definition, Fact, relevant
@@ -310,8 +310,7 @@ def _outcome(
             return accepted
         if auditor is not None:
             return replace(accepted, audit=auditor.submit(problem, audit, seed, budget))
-        found, _ = searched(audit)
-        return audited(accepted, found, strategy.name)
+        return audited(accepted, run_audit(problem, audit, seed, budget), strategy.name)
     reason = why or (judgment.reason if judgment is not None else "")
     found, impossible = searched(samples)
     if found is not None and found.counterexample is not None:
@@ -504,7 +503,10 @@ class Report:
                     raise ValueError(f"step id {s.id!r} appears in more than one derivation")
                 seen.add(s.id)
         established: dict[str, StepResult] = {}
-        with Auditor(parallel=parallel) as auditor:
+        # a second process costs a fresh interpreter (about a second to start): worth it only
+        # when there are enough audits to keep it busy
+        steps = sum(len(d.steps) for d in derivations)
+        with Auditor(parallel=parallel and steps >= PARALLEL_AUDITS_FROM) as auditor:
             results = {
                 d.id: d.check(seed=seed, progress=progress, established=established, seconds=seconds, auditor=auditor)
                 for d in derivations
@@ -540,11 +542,17 @@ class Report:
         raise KeyError(step_id)
 
 
+#: Reports with at least this many steps audit in a second process (when ``parallel``).
+PARALLEL_AUDITS_FROM = 0
+
+
 def _with_library(derivations: tuple, results: dict, established: dict) -> tuple[tuple, dict]:
     """Library lemmas the steps cited, as a first derivation of the report (so that the report
     holds every certificate a citation rests on)."""
     from ..lemmas import catalogue, is_library
 
+    if not any(is_library(k) for k in established):  # nothing cited: the library is not even loaded
+        return derivations, results
     own = {s.id for d in derivations for s in d.steps}
     used = [established[s.id] for s in catalogue() if s.id in established and s.id not in own]
     if not used:

@@ -297,13 +297,9 @@ def carried_out(expr: sp.Derivative) -> sp.Expr:
     >>> carried_out(sp.Derivative(sp.Subs(x**2 * z, (x, z), (z, 1)), z))
     2*z
     """
-    expr = expr.replace(
-        lambda e: isinstance(e, sp.Subs),
-        lambda e: e.expr.doit(deep=True).xreplace(dict(zip(e.variables, e.point))),
-    )
-    if not isinstance(expr, sp.Derivative):
-        return expr
-    out = expr.doit(deep=True)
+    from .normal_form import carry_out
+
+    out = carry_out(expr)
     if out.has(sp.Derivative):
         raise EvaluationError("the search cannot evaluate this Derivative")
     return out

@@ -36,6 +36,7 @@ __all__ = [
     "BOUND",
     "fresh_output",
     "binders",
+    "carry_out",
 ]
 
 #: The canonical bound index of normal forms.  A ``Dummy``: no user expression contains it.
@@ -306,3 +307,34 @@ def separable_summand(expr: sp.Expr, index: sp.Symbol | None = None) -> sp.Expr:
             raise ValueError(f"the factor {coeff} depends on the index {index}")
         total += coeff * sums[0].function
     return total
+
+
+def carry_out(expr: sp.Basic) -> sp.Basic:
+    """Carry out every derivative and substitution, innermost first, and nothing else: sums
+    stay sums (SymPy's ``doit(deep=True)`` would also try to find their closed forms, at a
+    cost without bound), and a substitution puts each variable at its point at once.
+
+    >>> from dpo_mixture.notation import r, beta, y, k, support_sum
+    >>> carry_out(sp.Derivative(support_sum(sp.exp(r[k] / beta), k), beta))
+    Sum(-exp(r[k]/beta)*r[k]/beta**2, (k, 1, n))
+    """
+    def walk(e: sp.Basic) -> sp.Basic:
+        if not e.args or not e.has(sp.Derivative, sp.Subs):
+            return e
+        args = [walk(a) for a in e.args]
+        if any(a is not b for a, b in zip(args, e.args)):
+            e = e.func(*args, evaluate=False) if isinstance(e, sp.Rel) else e.func(*args)
+        if isinstance(e, sp.Derivative):
+            return e.expr.diff(*e.variable_count)
+        if isinstance(e, sp.Subs):
+            return _simultaneous(e.expr, dict(zip(e.variables, e.point)))
+        return e
+
+    return walk(sp.sympify(expr))
+
+
+def _simultaneous(expr: sp.Basic, mapping: dict) -> sp.Basic:
+    """``expr`` with every key replaced by its value at once (through fresh symbols, so a
+    value is never substituted again), leaving bound variables alone."""
+    fresh = {k: sp.Dummy(str(k)) for k in mapping}
+    return expr.subs(fresh, simultaneous=True).subs({fresh[k]: v for k, v in mapping.items()}, simultaneous=True)

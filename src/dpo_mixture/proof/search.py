@@ -276,6 +276,11 @@ def _assignments(outputs: list, size: int, cap: int = 64):
         yield dict(zip(outputs, combo))
 
 
+#: Candidates that floats flag but exact or certified evaluation clears, after which a search
+#: stops confirming further float candidates (each costs a 60-digit evaluation; floats that
+#: cancel badly flag nearly every instance of a true statement).
+FALSE_ALARMS = 4
+
 #: Support sizes the search draws from (with repeats for weight).
 _SIZES = (2, 2, 3, 3, 3, 4, 4, 5, 6, 8)
 #: Every this many draws, the drawn instance is also tried cut down to its first output: the
@@ -290,6 +295,8 @@ class _Compiled:
         self.problem = problem
         self.conclusion, self.hypotheses, self.support = problem.unfolded()
         self.met = 0  # evaluations at which every hypothesis held
+        #: per instance (by identity), the choices of outputs worth evaluating in 60 digits
+        self.hints: dict[int, list] = {}
         exprs = [self.conclusion, *self.hypotheses]
         self.outputs = output_symbols(exprs)
         self.scalars, self.vectors = free_quantities(exprs + ([self.support] if self.support is not None else []))
@@ -389,7 +396,9 @@ class _Compiled:
                 base.exact_twin = Evaluator(values, "exact")
         except (EvaluationError, ValueError, TypeError, ZeroDivisionError):
             return None
-        for assignment in _assignments(self.outputs, values[_n]):
+        hinted = self.hints.get(id(values))
+        choices = hinted if hinted is not None else _assignments(self.outputs, values[_n])
+        for assignment in choices:
             ev = base
             if assignment:
                 ev = base.at(assignment)
@@ -414,6 +423,7 @@ class _Compiled:
     def screen_many(self, batch: list[dict]) -> list[bool | None]:
         """:meth:`screen` for many instances, in float64 arrays, one group per support size."""
         out: list[bool | None] = [None] * len(batch)
+        self.hints = {}
         groups: dict[int, list[int]] = {}
         for i, values in enumerate(batch):
             groups.setdefault(values[_n], []).append(i)
@@ -440,6 +450,9 @@ class _Compiled:
         found = np.zeros(count, bool)
         undecided = np.zeros(count, bool)
         met = np.zeros(count, bool)
+        # the choices of outputs floats flag or cannot decide, per instance: only those are
+        # evaluated again in 60 digits or exactly (the others hold clearly in floats)
+        flagged: list[list] = [[] for _ in range(count)]
         for assignment in _assignments(self.outputs, size):
             local = {**env, **assignment}
             ok = np.ones(count, bool)   # hypotheses all true so far
@@ -451,15 +464,23 @@ class _Compiled:
             t, f = three_valued(self.conclusion, local, count)
             found |= ok & f
             met |= ok
-            undecided |= unknown | (ok & ~t & ~f)
+            open_ = unknown | (ok & ~t & ~f)
+            undecided |= open_
+            for i in np.flatnonzero((ok & f) | open_):
+                flagged[i].append(assignment)
         self.met += int(met.sum())
+        for values, choices in zip(group, flagged):
+            self.hints[id(values)] = choices
         return [True if found[i] else (None if undecided[i] else False) for i in range(count)]
 
     def screen(self, values: dict) -> bool | None:
+        self.hints.pop(id(values), None)
         with np.errstate(all="ignore"):
             res = self.counterexample_at(values, "float")
         if res is None:
             return None
+        if isinstance(res, dict):
+            self.hints[id(values)] = [res]
         return res is not False
 
     def confirm(self, values: dict) -> tuple[str, dict] | None:
@@ -631,11 +652,16 @@ def search(
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
     slow_screens: int = SLOW_SCREENS,
+    exact_ties: int = EXACT_TIES,
+    false_alarms: int = FALSE_ALARMS,
 ) -> SearchResult:
     """Look for an instance where the hypotheses hold and the conclusion fails.
 
     At most ``slow_screens`` instances that floats cannot screen are screened again at 60
-    digits (the audit of a proved step asks for fewer than a search for a counterexample).
+    digits, at most ``exact_ties`` ties at 60 digits are decided in exact numbers, and after
+    ``false_alarms`` float candidates that certified evaluation cleared, float candidates are
+    no longer confirmed (the audit of a proved step asks for fewer of each than a search for a
+    counterexample).
 
     Returns the shrunk, certified counterexample (or ``None``), how many instances were tried,
     and how many could be evaluated at all.
@@ -647,9 +673,11 @@ def search(
     True
     """
     comp = _Compiled(problem)
+    comp.ties_left = exact_ties
     rng = random.Random(seed)
     evaluated = 0
     slow = 0
+    alarms = 0
     i = 0
     while i < samples:
         drawn = []
@@ -681,7 +709,11 @@ def search(
             evaluated += 1
             if not screened:
                 continue
+            if alarms >= false_alarms:
+                continue  # floats keep crying wolf on this statement (cancellation): stop paying for it
             found = comp.confirm(values)
+            if not found:
+                alarms += 1
             if found:
                 values, (how, assignment) = _shrink(values, comp, found)
                 return SearchResult(_to_counterexample(values, comp, how, assignment), index, evaluated=evaluated,
