@@ -331,3 +331,25 @@ def test_a_definitions_conditions_hold_at_every_output_not_at_its_own_index_name
     claim = sp.Eq(q[k] * p_A[k], 1)
     out = outcome(Step("qk", "", claim, "", hypotheses=(sp.Gt(p_A[y], 0),), facts=ctx, search_samples=20), ctx)
     assert out.verdict is not Verdict.PROVED
+
+
+# --- round four ----------------------------------------------------------------------------------
+def test_carrying_out_a_substitution_never_captures_a_limit_variable():
+    tt, z = sp.Symbol("t_r4", real=True), sp.Symbol("z", real=True)
+    # d/dt [t Subs(lim_{z->1} x z, x, z)] = z, claimed equal to lim_{z->1} z^2 = 1
+    claim = sp.Eq(sp.Derivative(tt * sp.Subs(sp.Limit(x * z, z, 1), x, z), tt), sp.Limit(z**2, z, 1))
+    out = outcome(Step("cap", "", claim, "", strategy=Differentiate(), search_samples=20))
+    assert out.verdict is not Verdict.PROVED
+
+
+def test_a_step_definition_of_a_fresh_symbol_is_honoured_by_the_search():
+    W = sp.Symbol("W_r4", positive=True)
+    out = outcome(Step("w", "", sp.Gt(W, 1), "", facts=(Definition("W := beta + 1", W, beta + 1),), search_samples=60))
+    assert out.verdict is not Verdict.REFUTED, out.method  # W = beta + 1 > 1 for every beta > 0
+
+
+def test_a_limit_inside_a_limit_gets_a_reason_in_words():
+    from dpo_mixture import check_claim
+
+    res = check_claim("limit(beta*limit(beta, beta, 1), beta, 2) == 2", samples=5)
+    assert res.verdict is not Verdict.REFUTED and "RecursionError" not in res.method

@@ -123,15 +123,22 @@ def _declared_domains(step: Step, hypotheses: tuple, facts: tuple, support) -> d
 
 
 def _search_facts(step: Step, theory: Theory) -> tuple[Fact, ...]:
-    """The model's definitions, then the step's definitions of symbols the model leaves free.
+    """The model's definitions, then the step's definitions of fresh symbols: symbols that
+    nothing declares and the model never mentions (a plain ``Symbol("W", positive=True)``
+    abbreviating ``beta + 1``).
 
-    Truth is judged in the model: a step cannot redefine a quantity the model defines.
+    Truth is judged in the model: a step cannot redefine a quantity the model defines, declares
+    or speaks of (``t := 1`` where the model has ``W := t + 1`` leaves ``t`` free for the search).
     """
-    extra = tuple(
-        f for f in step.facts
-        if isinstance(f, Definition) and theory.definition(key_of(f.target)) is None
-        and not theory.is_derived(key_of(f.target)) and theory.domain(key_of(f.target)) is None
-    )
+    from ..notation import DOMAINS, declared_domain
+
+    model = theory._symbols()
+
+    def fresh(k) -> bool:
+        return (theory.definition(k) is None and not theory.is_derived(k) and k not in DOMAINS
+                and declared_domain(k) is None and k not in dict(theory.overrides) and k not in model)
+
+    extra = tuple(f for f in step.facts if isinstance(f, Definition) and fresh(key_of(f.target)))
     return theory.definitions + extra
 
 

@@ -1184,5 +1184,8 @@ def check(goal: Goal, cert: ProofCertificate, lemmas: Mapping[str, Lemma] | None
         return Judgment(Verdict.UNDECIDED, f"certificate rejected: {exc}", seal=_SEAL)
     except (ValueError, TypeError, AttributeError, NotImplementedError, ZeroDivisionError,
             RecursionError, sp.PolynomialError, sp.GeneratorsNeeded, IndexError, KeyError) as exc:
+        if isinstance(exc, RecursionError):
+            return Judgment(Verdict.UNDECIDED, "certificate rejected: the statement nests too deeply for the "
+                            "kernel's rules (a limit inside a limit of the same variable, say)", seal=_SEAL)
         return Judgment(Verdict.UNDECIDED, f"certificate rejected: {type(exc).__name__}: {exc}", seal=_SEAL)
 

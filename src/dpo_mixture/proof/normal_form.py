@@ -334,7 +334,46 @@ def carry_out(expr: sp.Basic) -> sp.Basic:
 
 
 def _simultaneous(expr: sp.Basic, mapping: dict) -> sp.Basic:
-    """``expr`` with every key replaced by its value at once (through fresh symbols, so a
-    value is never substituted again), leaving bound variables alone."""
-    fresh = {k: sp.Dummy(str(k)) for k in mapping}
-    return expr.subs(fresh, simultaneous=True).subs({fresh[k]: v for k, v in mapping.items()}, simultaneous=True)
+    """``expr`` with every free occurrence of a key replaced by its value, all at once (a value
+    is never substituted again).  Inside a binder of the key the key is left alone; a value
+    that would be captured by a binder raises ``ValueError``.
+
+    >>> x, z = sp.symbols("x z", real=True)
+    >>> _simultaneous(x + sp.Limit(x * z, z, 1), {x: 2})
+    2 + Limit(2*z, z, 1, dir='+')
+    >>> _simultaneous(sp.Limit(x * z, z, 1), {x: z})
+    Traceback (most recent call last):
+    ...
+    ValueError: substituting for ['x'] would capture ['z'], bound by Limit
+    """
+    kinds = binders()
+    keys = set(mapping)
+
+    def walk(e: sp.Basic, hidden: frozenset) -> sp.Basic:
+        if e in mapping and e not in hidden:
+            return mapping[e]
+        if not e.args:
+            return e
+        if isinstance(e, kinds):
+            bound = _bound_of(e)
+            live = {k for k in keys - hidden if k in e.free_symbols}
+            captured = set().union(*(sp.sympify(mapping[k]).free_symbols for k in live)) & bound if live else set()
+            if captured:
+                raise ValueError(f"substituting for {sorted(map(str, live))} would capture "
+                                 f"{sorted(map(str, captured))}, bound by {type(e).__name__}")
+            inner = hidden | frozenset(bound & keys)
+            if isinstance(e, sp.Derivative) and bound & keys - hidden:
+                raise ValueError("a substitution for the variable of a derivative that was not carried out")
+            if isinstance(e, sp.Limit):
+                body, var, point, direction = e.args
+                return sp.Limit(walk(body, inner), var, walk(point, hidden), str(direction))
+            if isinstance(e, sp.Subs):
+                return sp.Subs(walk(e.expr, inner), e.variables, walk(e.point, hidden))
+            args = [walk(a, inner) for a in e.args]
+        else:
+            args = [walk(a, hidden) for a in e.args]
+        if all(a is b for a, b in zip(args, e.args)):
+            return e
+        return e.func(*args, evaluate=False) if isinstance(e, sp.Rel) else e.func(*args)
+
+    return walk(sp.sympify(expr), frozenset())
