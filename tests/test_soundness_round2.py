@@ -353,3 +353,70 @@ def test_a_limit_inside_a_limit_gets_a_reason_in_words():
 
     res = check_claim("limit(beta*limit(beta, beta, 1), beta, 2) == 2", samples=5)
     assert res.verdict is not Verdict.REFUTED and "RecursionError" not in res.method
+
+
+# --- round five ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("claim", [
+    "limit(exp(1/(1 - alpha)), alpha, 1) == 0",     # +oo from inside (0, 1)
+    "limit(sigmoid(1/(1 - alpha)), alpha, 1) == 0",  # 1 from inside
+    "limit(log(alpha), alpha, 2) == log(2)",         # 2 is outside (0, 1)
+])
+def test_a_limit_is_taken_from_inside_the_variables_domain(claim):
+    from dpo_mixture import check_claim
+
+    assert check_claim(claim, samples=10).verdict is not Verdict.PROVED
+
+
+def test_a_limit_approached_from_inside_is_still_proved():
+    from dpo_mixture import check_claim
+
+    assert check_claim("limit(exp(1/(alpha - 1)), alpha, 1) == 0", samples=10).verdict is Verdict.PROVED
+
+
+def _one_step_report(claim, expected="proved"):
+    step = Step("pos", "", claim, "", search_samples=10, expected=Verdict(expected))
+    from dpo_mixture.derivations.facts import DEF_MIXTURE
+
+    return Report.run([Derivation("d", "d", (step,), context=(DEF_MIXTURE,))], parallel=False).to_json()
+
+
+def test_verify_reads_the_support_from_the_model_not_from_the_file():
+    from dpo_mixture.notation import p_ref
+    from dpo_mixture.proof.verify import verify_report
+
+    data = _one_step_report(sp.Gt(p_ref[y], 0, evaluate=False))
+    step = data["steps"][0]
+    step["goal"]["support"] = None
+    step["verdict"] = "refuted"
+    step["counterexample"] = {"alpha": "1/2", "p_A": ["0", "1"], "p_U": ["0", "1"], "y": "1"}
+    (res,) = verify_report(data)
+    assert not res.ok  # output 1 lies outside the support, where p_ref > 0 holds
+
+
+def test_verify_accepts_only_known_verdicts(small_report):
+    from dpo_mixture.proof.verify import verify_report
+
+    step = copy.deepcopy(small_report["steps"][0])
+    step["verdict"] = "proved "
+    (res,) = verify_report(dict(small_report, steps=[step]))
+    assert not res.ok
+
+
+def test_verify_refuses_a_huge_power_quickly(small_report, tmp_path):
+    bad = copy.deepcopy(small_report)
+    bad["steps"][0]["goal"]["claim"] = "StrictGreaterThan(Pow(Integer(3), Integer(100000000000)), Integer(1))"
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps(bad))
+    done = subprocess.run([sys.executable, "-m", "dpo_mixture", "verify", str(path)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2 and "exponent" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("text", ["[" * 100000 + "]" * 100000, '{"steps": [1]}', '{"steps": [{"id": "a", "goal": 5}]}',
+                                  '{"steps": [{"id": "a", "verdict": "proved", "goal": {"claim": "Integer(1)", "theory": [5]}}]}'])
+def test_verify_gives_one_line_for_a_malformed_report(tmp_path, text):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    done = subprocess.run([sys.executable, "-m", "dpo_mixture", "verify", str(path)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

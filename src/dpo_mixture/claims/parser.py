@@ -413,9 +413,13 @@ def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
         point = builder.expr(point_node)
         if not point.is_number:
             raise builder.fail(point_node, "the limit point must be a number or oo, not")
-    direction = "+" if (point == 0 and var.is_positive) else "+-" if point.is_finite else "-"
-    if direction == "+-":
-        direction = "+"  # a one-sided limit from above: the claim language has no two-sided limits
+    # approach from inside the variable's domain: from below at the top of (0, 1) or at 0 for a
+    # negative variable, else from above (the claim language has no two-sided limits)
+    from ..notation import Domain
+    from ..proof.theory import domain_of
+
+    below = (point == 1 and domain_of(var) is Domain.UNIT_INTERVAL) or (point == 0 and bool(var.is_nonpositive))
+    direction = "-" if below or point == sp.oo else "+"
     return sp.Limit(f, var, point, direction)
 
 

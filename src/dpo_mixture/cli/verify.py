@@ -39,6 +39,8 @@ def _load(path: str) -> dict:
         raise UsageError(f"REPORT {path}: no such file")
     try:
         return json.loads(file.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise UsageError(f"REPORT {path}: nested too deeply to be a report") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(f"REPORT {path}: not JSON ({exc.__class__.__name__}: {exc})") from None
 
@@ -49,8 +51,10 @@ def run(args) -> int:
     data = _load(args.report)
     try:
         results = verify_report(data)
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         raise UsageError(f"REPORT {args.report}: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"REPORT {args.report}: an expression nested too deeply") from None
     if args.json:
         print(json.dumps([{"id": r.step_id, "verdict": r.recorded, "ok": r.ok, "detail": r.detail} for r in results], indent=2))
     else:

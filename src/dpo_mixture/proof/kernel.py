@@ -680,6 +680,7 @@ class _Check:
             raise KernelError("a limit rule proves Limit(F, x, x0) = L")
         expr, var, point, direction = claim.lhs.args
         self._primitive(var, "limit")
+        self._approach(var, point, str(direction))
         e = self._fully_unfolded(expr, "the limit")
         value_claimed = self._fully_unfolded(claim.rhs, "the limit")
         if value_claimed.has(var):
@@ -708,6 +709,26 @@ class _Check:
             raise KernelError("the limit keeps a sum and is not continuous at the point")
         value = sp.limit(e, var, point, direction)
         self.need(not value.has(sp.Limit) and difference_is_zero(value, value_claimed, facts)[0], "limit", f"the limit is {value}")
+
+    def _approach(self, var: sp.Symbol, point: sp.Expr, direction: str) -> None:
+        """The limit point lies in the closure of the variable's domain and is approached from
+        inside it: ``alpha -> 1`` from below for a probability, ``beta -> 0`` from above for a
+        positive temperature, ``oo`` only for a domain unbounded above."""
+        from ..notation import Domain as D
+
+        dom = self.theory.domain(var)
+        low, high = {D.POSITIVE: (0, sp.oo), D.NONNEGATIVE: (0, sp.oo), D.UNIT_INTERVAL: (0, 1),
+                     D.NEGATIVE: (-sp.oo, 0), D.NONPOSITIVE: (-sp.oo, 0)}.get(dom, (-sp.oo, sp.oo))
+        if dom not in (D.POSITIVE, D.NONNEGATIVE, D.UNIT_INTERVAL, D.NEGATIVE, D.NONPOSITIVE, D.REAL):
+            raise KernelError(f"a limit in {var}, whose domain is {getattr(dom, 'value', 'undeclared')}")
+        if point is sp.oo or point is -sp.oo:
+            ok = point == high or point == low
+        elif not (point.is_number and point.is_real):
+            ok = False
+        else:
+            ok = bool(low <= point <= high) and not (point == low and direction != "+") and not (
+                point == high and direction != "-")
+        self.need(ok, "domain", f"{var} -> {point} ({direction}) stays inside the domain of {var}")
 
     def rule_extremum(self, known: list) -> None:
         """At an output ``i``: ``max_k f(k) = f(i) + u`` and ``min_k f(k) = f(i) - w`` with

@@ -34,6 +34,9 @@ _CONSTRUCTORS: dict[str, Any] = {}
 #: Names under which two different constructors were registered: text naming one cannot be read.
 _AMBIGUOUS: set[str] = set()
 
+#: Largest exponent of a power of a number that serialized text may hold.
+MAX_EXPONENT = 10_000
+
 
 def register_constructor(name: str, constructor: Any) -> None:
     """Allow ``name(...)`` in serialized text (for a package's own SymPy classes).
@@ -130,6 +133,11 @@ def _value(node: ast.AST) -> Any:
                 raise ValueError("keyword unpacking is not allowed")
             kwargs[kw.arg] = _value(kw.value)
         constructor = _CONSTRUCTORS[name]
+        if name == "Pow" and len(args) == 2 and all(isinstance(a, (int, sp.Number)) for a in args):
+            base, exp = (sp.sympify(a) for a in args)
+            if exp.is_Integer and abs(exp) > MAX_EXPONENT and abs(base) != 1:
+                # a number's power is computed when it is built: 3**(10**11) would never finish
+                raise ValueError(f"a power of a number with an exponent beyond {MAX_EXPONENT} is not allowed")
         if name == "Integer":
             return sp.Integer(*args)
         if name == "Rational":

@@ -172,7 +172,7 @@ def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bo
         and not theory.is_derived(f.target.base if isinstance(f.target, sp.Indexed) else f.target)
         and theory.domain(f.target.base if isinstance(f.target, sp.Indexed) else f.target) is None
     )
-    if support is not None and theory.support() is not None and support != theory.support():
+    if theory.support() is not None:  # the model says where the support is, whatever the file says
         support = theory.support()
     conclusion = standardize(unfold(goal.claim, facts))
     hyps = tuple(standardize(unfold(h, facts)) for h in goal.hypotheses)
@@ -345,23 +345,23 @@ def verify_report(data: dict, seconds: float = 30.0) -> list[Verification]:
     registered, seen = _registered(), {}
     declared = _declared_by_report(data.get("declarations", []))
     with _declared(data.get("declarations", [])), _printed(data.get("notation", {})):
-        for step in data["steps"]:
+        for number, step in enumerate(data["steps"], 1):
+            if not isinstance(step, dict) or not isinstance(step.get("goal"), dict):
+                raise ValueError(f"step {number} is not an object with a 'goal' object (written by an older dpo-mixture?)")
             sid, recorded = str(step.get("id")), str(step.get("verdict"))
-            if "goal" not in step:
-                raise ValueError(f"step {sid!r}: no goal recorded (written by an older dpo-mixture?)")
-            goal, facts, support = _goal(step)
-            if not _displayed(step, goal):
-                out.append(Verification(sid, recorded, False, "the statement or model shown is not the one checked"))
-                continue
-            problem = _name_problem(goal, facts, support, seen, registered, declared)
-            if problem:
-                out.append(Verification(sid, recorded, False, problem))
-                continue
             try:
                 with time_limit(seconds):
-                    result = _one(sid, recorded, step, goal, facts, support, lemmas)
+                    goal, facts, support = _goal(step)
+                    if not _displayed(step, goal):
+                        result = Verification(sid, recorded, False, "the statement or model shown is not the one checked")
+                    else:
+                        problem = _name_problem(goal, facts, support, seen, registered, declared)
+                        result = (Verification(sid, recorded, False, problem) if problem
+                                  else _one(sid, recorded, step, goal, facts, support, lemmas))
             except TimeLimit as exc:
                 result = Verification(sid, recorded, False, str(exc))
+            except (AttributeError, TypeError, KeyError, IndexError) as exc:
+                raise ValueError(f"step {sid!r} is malformed ({type(exc).__name__}: {exc})") from None
             out.append(result)
     return out
 
@@ -386,7 +386,9 @@ def _one(sid: str, recorded: str, step: dict, goal: Goal, facts: tuple, support,
         except (ValueError, TypeError, ZeroDivisionError):
             ok = False
         return Verification(sid, recorded, ok, "counterexample re-confirmed" if ok else "counterexample does not hold")
-    return Verification(sid, recorded, True, "nothing to re-check")
+    if recorded == "undecided":
+        return Verification(sid, recorded, True, "nothing to re-check")
+    return Verification(sid, recorded, False, f"{recorded!r} is not a verdict")
 
 
 def models(data: dict) -> list[str]:

@@ -16,8 +16,8 @@ from .printer import MACROS
 
 __all__ = ["render_latex"]
 
-_PREAMBLE = r"""\ifdefined\pdftrailerid\pdftrailerid{}\pdfinfoomitdate=1\fi
-\documentclass[11pt]{article}
+_PREAMBLE = r"""\documentclass[11pt]{article}
+\ifdefined\pdftrailerid\pdftrailerid{}\pdfinfoomitdate=1\fi
 \usepackage[margin=1in]{geometry}
 \usepackage{amsmath,amssymb,amsthm}
 \usepackage{graphicx}
