@@ -29,7 +29,7 @@ Everything a derivation of your own needs is importable from here:
 'proved'
 """
 
-from . import declare, lemmas, model, notation, numeric
+from . import declare, lemmas, model, notation
 from .claims import ClaimSyntaxError, ClaimVerdict, check_claim
 from .notation import Domain
 from .proof import (
@@ -68,6 +68,16 @@ from .proof.evaluate import evaluate
 from .render import Citation, Paper, Prose, Ref, Reference, WorkedExample, latex, prose
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """``dpo_mixture.numeric`` is imported when first used (the array code is not needed to
+    check a derivation or a claim, and it costs a tenth of a second at every start)."""
+    if name == "numeric":
+        import importlib
+
+        return importlib.import_module(".numeric", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     # declarations and the model's vocabulary
