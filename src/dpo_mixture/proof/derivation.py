@@ -510,10 +510,7 @@ class Report:
                     raise ValueError(f"step id {s.id!r} appears in more than one derivation")
                 seen.add(s.id)
         established: dict[str, StepResult] = {}
-        # a second process costs a fresh interpreter (about a second to start): worth it only
-        # when there are enough audits to keep it busy
-        steps = sum(len(d.steps) for d in derivations)
-        with Auditor(parallel=parallel and steps >= PARALLEL_AUDITS_FROM) as auditor:
+        with Auditor(parallel=parallel) as auditor:
             results = {
                 d.id: d.check(seed=seed, progress=progress, established=established, seconds=seconds, auditor=auditor)
                 for d in derivations
@@ -547,10 +544,6 @@ class Report:
             if r.step.id == step_id:
                 return r
         raise KeyError(step_id)
-
-
-#: Reports with at least this many steps audit in a second process (when ``parallel``).
-PARALLEL_AUDITS_FROM = 0
 
 
 def _with_library(derivations: tuple, results: dict, established: dict) -> tuple[tuple, dict]:

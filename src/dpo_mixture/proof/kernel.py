@@ -235,10 +235,9 @@ class _Check:
 
     # -- trust: facts and definitions
     def trust(self) -> None:
-        stated = set()
-        for e in (self.goal.claim, *self.goal.hypotheses, *self.goal.chain):
-            stated |= e.free_symbols | {i.base for i in e.atoms(sp.Indexed)}
-        stated = self._through_model(stated)  # W := t + 1 in the model: a statement about W speaks of t
+        # W := t + 1 in the model: a statement about W speaks of t
+        statement = (self.goal.claim, *self.goal.hypotheses, *self.goal.chain)
+        stated = self._through_model(set().union(*map(_quantities, statement)))
         for f in self.facts:
             if not isinstance(f, (Definition,)) and not hasattr(f, "lhs"):
                 raise KernelError(f"not a fact: {f!r}")
@@ -247,10 +246,9 @@ class _Check:
                 self.log.append(("fact", f"{f.name}: {why}"))
             else:
                 self.assumed.append(why)
-        mentioned = self._mentioned()
-        for _, why in self.theory.unverified(frozenset(mentioned)):
+        for _, why in self.theory.unverified(frozenset(self.mentioned)):
             self.assumed.append(why)
-        self.overrides(mentioned)
+        self.overrides(self.mentioned)
 
     def overrides(self, mentioned: set) -> None:
         """A step's domain override that differs from the quantity's declaration is a hypothesis
@@ -270,13 +268,12 @@ class _Check:
             self.assumed.append(f"for this step {q} is taken in the domain '{dom.value}' (an override of "
                                 f"{(domain_of(q).value if domain_of(q) else 'no declared domain')})")
 
-    def _mentioned(self) -> set:
-        out: set = set()
-        stuff = [self.goal.claim, *self.goal.hypotheses, *self.goal.chain]
-        stuff += [f.relation for f in self.facts]
-        for e in stuff:
-            out |= e.free_symbols | {i.base for i in e.atoms(sp.Indexed)}
-        return self._through_model(out)
+    @functools.cached_property
+    def mentioned(self) -> set:
+        """What the statement and the certificate's (narrowed) facts speak of, through the
+        model's definitions; read only once the facts are narrowed."""
+        stuff = [self.goal.claim, *self.goal.hypotheses, *self.goal.chain, *(f.relation for f in self.facts)]
+        return self._through_model(set().union(*map(_quantities, stuff)))
 
     def _through_model(self, quantities: set) -> set:
         """``quantities`` and, transitively, what the model's definitions of them mention."""
@@ -286,7 +283,7 @@ class _Check:
             d = self.theory.definition(todo.pop())
             if d is None:
                 continue
-            for q in d.expr.free_symbols | {i.base for i in d.expr.atoms(sp.Indexed)}:
+            for q in _quantities(d.expr):
                 if q not in out:
                     out.add(q)
                     todo.append(q)
@@ -314,7 +311,7 @@ class _Check:
             conds += conditions(c)
         conds += [Condition(*_cond_parts(c)) for c in self.goal.conditions]
         # what the statement's quantities stand for must be defined too (W := 1/(x - 1))
-        mentioned = self._mentioned()
+        mentioned = self.mentioned
         for d in (*self.theory.definitions, *(f for f in self.facts if isinstance(f, Definition))):
             if key_of(d.target) in mentioned:
                 # an entry's conditions at every output: at a reserved one no hypothesis names
@@ -979,6 +976,11 @@ def _cond_parts(rel: sp.Basic) -> tuple[sp.Expr, str]:
     return d, op
 
 
+def _quantities(e: sp.Basic) -> set:
+    """The symbols and indexed bases ``e`` speaks of."""
+    return e.free_symbols | {i.base for i in e.atoms(sp.Indexed)}
+
+
 def _variables(exprs: list, theory: Theory) -> set:
     """The free quantities of a lemma that it holds for every value of: symbols and bases not
     defined in its theory, and free outputs."""
@@ -1130,6 +1132,7 @@ def _check_nodes(e: sp.Basic) -> None:
 _SIGN_FACTS = ("positive", "nonnegative", "negative", "nonpositive", "nonzero", "zero", "integer")
 
 
+@functools.cache
 def _implied() -> dict:
     from ..notation import Domain as D
 
@@ -1144,13 +1147,13 @@ def _implied() -> dict:
 
 
 _OUTPUT_ASSUMPTIONS = sp.Symbol("t", integer=True, positive=True).assumptions0
+_INTEGER_ASSUMPTIONS = sp.Symbol("t", integer=True).assumptions0
 
 
 def _plain_integer(s: sp.Symbol) -> bool:
     """``s`` says nothing SymPy would use that a positive integer (an output) does not imply,
     nor that an integer of either sign does."""
-    plain_int = sp.Symbol("t", integer=True).assumptions0
-    return all(_OUTPUT_ASSUMPTIONS.get(k) == v or plain_int.get(k) == v for k, v in s.assumptions0.items())
+    return all(_OUTPUT_ASSUMPTIONS.get(k) == v or _INTEGER_ASSUMPTIONS.get(k) == v for k, v in s.assumptions0.items())
 
 
 def is_output(s: sp.Basic, theory: Theory | None = None, indices: frozenset | None = None) -> bool:
