@@ -5,6 +5,10 @@ Only :func:`kernel.check` can make a verdict ``PROVED``: strategies propose cert
 certified counterexample search audits each accepted step.
 """
 
+from . import memo
+
+memo.install()  # the free symbols of each sum are worked out once (the same answer as SymPy's)
+
 from .certificate import Instance, ProofCertificate, RULES
 from .deadline import TimeLimit, time_limit
 from .derivation import Derivation, Report, StepResult, decide

@@ -95,11 +95,23 @@ class Numbers:
 
 
 _RULES: dict[type, Callable[..., Any]] = {}
+#: the registered rule each node type resolves to (through its classes), found once per type
+_RULE_OF_TYPE: dict[type, Callable[..., Any] | None] = {}
 
 
 def register(cls: type, rule: Callable[..., Any]) -> None:
     """Teach :func:`evaluate` a new node type: ``rule(node, walk, numbers, env)``."""
     _RULES[cls] = rule
+    _RULE_OF_TYPE.clear()
+
+
+def _rule_of(kind: type) -> Callable[..., Any] | None:
+    try:
+        return _RULE_OF_TYPE[kind]
+    except KeyError:
+        rule = next((_RULES[c] for c in kind.__mro__ if c in _RULES), None)
+        _RULE_OF_TYPE[kind] = rule
+        return rule
 
 
 def _arrays_first(args: list) -> list:
@@ -112,9 +124,9 @@ def _arrays_first(args: list) -> list:
 def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
     if expr in env:
         return env[expr]
-    for cls in type(expr).__mro__:
-        if cls in _RULES:
-            return _RULES[cls](expr, lambda e: _walk(e, numbers, env), numbers, env)
+    rule = _rule_of(type(expr))
+    if rule is not None:
+        return rule(expr, lambda e: _walk(e, numbers, env), numbers, env)
     if expr.is_Number or expr in (sp.pi, sp.E):
         return numbers.const(expr)
     if isinstance(expr, sp.Indexed):
