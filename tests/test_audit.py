@@ -51,3 +51,19 @@ def test_check_exits_4_on_a_soundness_error(monkeypatch, tmp_path, capsys):
 def test_a_correct_kernel_passes_the_audit():
     out = decide(Step("right", "", sp.Gt(beta + 1, 1, evaluate=False), ""))
     assert out.verdict is Verdict.PROVED and not out.soundness_error and out.samples > 0
+
+
+def test_the_auditor_gives_the_same_answers_in_a_second_process_as_in_place():
+    """Audits waiting in the queue are taken back and run in place; the one the second process
+    began is waited for; every answer is the one an audit in place gives."""
+    from dpo_mixture.proof.audit import Auditor
+    from dpo_mixture.proof.search import Problem
+
+    problems = [Problem(sp.Gt(beta, c)) for c in (1, -1, 2, 0, 3)]  # false, true, false, true, false
+    expected = [True, False, True, False, True]
+    for parallel in (False, True):
+        with Auditor(parallel=parallel) as auditor:
+            tickets = [auditor.submit(pr, 30, 0, 30.0) for pr in problems]
+            found = [auditor.result(t).counterexample is not None for t in tickets]
+            assert [auditor.result(t).counterexample is not None for t in tickets] == found  # asked twice
+        assert found == expected, parallel

@@ -152,11 +152,19 @@ def test_convex_rule_checks_the_critical_point():
 def test_derivative_and_limit_rules():
     d = Goal(sp.Eq(sp.Derivative(S(p[y] * sp.exp(t * r[y])), t), S(p[y] * r[y] * sp.exp(t * r[y]))))
     assert check(d, _cert(d, "derivative")).verdict is Verdict.PROVED
+    lim = Goal(sp.Eq(sp.Limit(sp.exp(-1 / beta), beta, 0, "+"), 0))
+    assert check(lim, _cert(lim, "limit")).verdict is Verdict.PROVED
+    wrong = Goal(sp.Eq(sp.Limit(sp.exp(-1 / beta), beta, 0, "+"), 1))
+    assert check(wrong, _cert(wrong, "limit")).verdict is Verdict.UNDECIDED
+    # a positive parameter that only scales the variable: beta = g u leaves a function of u alone
     g = sp.Symbol("g", positive=True)
     lim = Goal(sp.Eq(sp.Limit(sp.exp(-g / beta), beta, 0, "+"), 0))
     assert check(lim, _cert(lim, "limit")).verdict is Verdict.PROVED
-    wrong = Goal(sp.Eq(sp.Limit(sp.exp(-g / beta), beta, 0, "+"), 1))
-    assert check(wrong, _cert(wrong, "limit")).verdict is Verdict.UNDECIDED
+    # otherwise SymPy's limit would take the parameter for a generic (nonzero) value: not trusted
+    c = sp.Symbol("c", real=True)
+    lim = Goal(sp.Eq(sp.Limit(c**2 / (c**2 + beta), beta, 0, "+"), 1))
+    judged = check(lim, _cert(lim, "limit"))
+    assert judged.verdict is Verdict.UNDECIDED and "generic" in judged.reason
 
 
 def test_lemma_instances_follow_the_lemma_and_its_domain(report):

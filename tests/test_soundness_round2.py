@@ -420,3 +420,101 @@ def test_verify_gives_one_line_for_a_malformed_report(tmp_path, text):
     done = subprocess.run([sys.executable, "-m", "dpo_mixture", "verify", str(path)], capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 2 and "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+# --- round 6: the limit rule takes a value only where the function is continuous at the point ---
+@pytest.mark.parametrize("claim", [
+    "limit(beta**(1/log(beta/(1+beta))), beta, 0) == 1",   # 0**0 and log 0 at the point; the limit is e
+    "limit(beta**(1/log(1+beta)), beta, oo) == 1",          # the same at infinity
+])
+def test_round6_an_indeterminate_form_is_not_a_value(claim):
+    from dpo_mixture import check_claim
+
+    assert check_claim(claim, samples=20).verdict is not Verdict.PROVED
+    assert check_claim(claim.replace("== 1", "== exp(1)"), samples=20).verdict is Verdict.PROVED
+
+
+@pytest.mark.parametrize("claim", [
+    "limit(p_A/(p_A+beta), beta, 0) == 1",                       # 0 wherever p_A(y) = 0
+    "limit(beta*p_A/(beta*p_A+1), beta, oo) == 1",
+    "limit(r**2/(r**2+beta), beta, 0) == 1",                     # 0 wherever r(y) = 0
+    "limit((alpha-1/2)**2/((alpha-1/2)**2+beta), beta, 0) == 1",  # 0 at alpha = 1/2
+])
+def test_round6_sympy_limit_never_takes_a_parameter_for_generic(claim):
+    from dpo_mixture import check_claim
+
+    assert check_claim(claim, samples=20).verdict is not Verdict.PROVED
+
+
+def test_round6_a_positive_scale_of_the_variable_is_a_function_of_one_variable():
+    g = sp.Symbol("g", positive=True)
+    true = Step("t", "", sp.Eq(sp.Limit(3 * sp.exp(-g / beta), beta, 0, "+"), 0), "", strategy=LimitOf())
+    assert outcome(true).verdict is Verdict.PROVED
+    # the coefficient g - 1 of the ratio may vanish (at g = 1 the function is 0): no scale removes g
+    ratio = (g * beta - beta) / (g * beta - beta + beta**2)
+    generic = Step("f", "", sp.Eq(sp.Limit(ratio, beta, 0, "+"), 1), "", strategy=LimitOf())
+    assert outcome(generic).verdict is not Verdict.PROVED
+
+
+def test_round6_a_hypothesis_used_in_a_limit_is_read_with_definitions_unfolded():
+    xx, w = declare.scalar("x"), declare.scalar("W")
+    define_w = Definition("definition of W", w, beta)
+    step = Step("capture", "", sp.Eq(sp.Limit(xx / beta, beta, sp.oo), 1), "", strategy=LimitOf(),
+                hypotheses=(sp.Lt(xx, w),), facts=(define_w,))
+    assert results(step, context=(define_w,))["capture"].outcome.verdict is not Verdict.PROVED
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    ("exp(1) > 2", Verdict.PROVED), ("log(1) == 0", Verdict.PROVED), ("exp(log(beta)) == beta", Verdict.PROVED),
+    ("exp(1) < 2", Verdict.REFUTED), ("log(1) == 1", Verdict.REFUTED),
+])
+def test_round6_a_number_under_exp_or_log_reads_back_as_written(claim, verdict):
+    from dpo_mixture import check_claim
+    from dpo_mixture.proof.serial import dumps, loads
+
+    assert loads(dumps(sp.exp(1, evaluate=False))) == sp.exp(1, evaluate=False)
+    assert check_claim(claim, samples=50).verdict is verdict
+
+
+# --- round 7: a limit used as a number, a limit's body, hypotheses under binders -----------------
+@pytest.mark.parametrize("claim", [
+    "limit(log(alpha), alpha, 0) + 1 > limit(log(alpha), alpha, 0)",  # -oo + 1 > -oo
+    "limit(limit(1/alpha, alpha, 0)*beta, beta, 0) == 0",            # the inner limit is +oo
+])
+def test_round7_a_limit_used_as_a_number_must_be_finite(claim):
+    from dpo_mixture import check_claim
+
+    assert check_claim(claim, samples=20).verdict is not Verdict.PROVED
+
+
+def test_round7_an_undefined_constant_or_body_is_no_limit():
+    xp = sp.Symbol("x", positive=True)
+    steps = [
+        Step("subs-const", "", sp.Eq(sp.Limit(sp.Subs(1 / xp, xp, 0) * beta, beta, 0, "+"), 0), "", strategy=LimitOf()),
+        Step("log-negative", "", sp.Eq(sp.Limit(beta * sp.log(-beta), beta, 0, "+"), 0), "", strategy=LimitOf()),
+    ]
+    for st in steps:
+        assert outcome(st).verdict is not Verdict.PROVED, st.id
+
+
+def test_round7_an_equality_hypothesis_never_enters_a_binder_through_a_definition():
+    xx, w = declare.scalar("x"), declare.scalar("W")
+    define_w = Definition("definition of W", w, beta)
+    # with x = W = beta: d/dbeta (x - W) = -1 (x is a number there), and (x - W) at beta = 1 is x - 1
+    claims = {
+        "derivative": sp.Eq(sp.Derivative(xx - w, beta), sp.Derivative(sp.Integer(0), beta, evaluate=False)),
+        "subs": sp.Eq(sp.Subs(xx - w, beta, 1), sp.Subs(sp.Integer(0), beta, 1)),
+    }
+    for name, claim in claims.items():
+        step = Step(name, "", claim, "", hypotheses=(sp.Eq(xx, w),), facts=(define_w,))
+        assert decide(step, context=(define_w,), audit=0).verdict is not Verdict.PROVED, name
+
+
+def test_round7_a_derivative_must_be_defined_where_it_is_taken():
+    xn = sp.Symbol("x", nonnegative=True)
+    # d/dx sqrt(x) = 1/(2 sqrt(x)) does not exist at x = 0
+    step = Step("sqrt", "", sp.Eq(sp.Derivative(sp.sqrt(xn), xn) * xn, sp.sqrt(xn) / 2), "", strategy=Differentiate())
+    assert outcome(step).verdict is not Verdict.PROVED
+    xp = sp.Symbol("x", positive=True)
+    fine = Step("sqrt-pos", "", sp.Eq(sp.Derivative(sp.sqrt(xp), xp) * xp, sp.sqrt(xp) / 2), "", strategy=Differentiate())
+    assert outcome(fine).verdict is Verdict.PROVED

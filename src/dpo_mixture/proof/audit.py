@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from typing import Any
 
 from .deadline import TimeLimit, time_limit
@@ -39,8 +40,17 @@ def run_audit(problem: Problem, samples: int, seed: int, seconds: float | None) 
         return None
 
 
+#: What the second process answers when an audit failed there (it is run again in place).
+_FAILED = object()
+
+
 class Auditor:
     """Audits in a second process when one is available, else in place.
+
+    The audits wait in a queue of this process and the second process is handed one at a time,
+    so that when the engine has decided every step and asks for the answers, it takes the
+    audits the second process has not begun and runs them itself, instead of waiting for the
+    second process to work through them alone.
 
     >>> import sympy as sp
     >>> from dpo_mixture.notation import beta
@@ -52,8 +62,10 @@ class Auditor:
 
     def __init__(self, parallel: bool = True):
         self._pool = None
+        self._lock = threading.Condition()
         self._done: dict[int, Any] = {}
-        self._jobs: dict[int, Any] = {}
+        self._queue: dict[int, tuple] = {}  # waiting, in the order submitted
+        self._running: dict[int, tuple] = {}  # handed to the second process (one at a time)
         self._next = 0
         if parallel and (os.cpu_count() or 1) > 1:
             try:  # spawn, not fork: forking a process with threads (JAX, timers) can deadlock
@@ -67,19 +79,51 @@ class Auditor:
         self._next += 1
         if self._pool is None:
             self._done[ticket] = run_audit(problem, samples, seed, seconds)
-        else:
-            self._jobs[ticket] = (self._pool.apply_async(run_audit, (problem, samples, seed, seconds)), (problem, samples, seed, seconds))
+            return ticket
+        with self._lock:
+            self._queue[ticket] = (problem, samples, seed, seconds)
+            self._hand_on()
         return ticket
 
-    def result(self, ticket: int) -> SearchResult | None:
-        """The audit's result (waits for it)."""
-        if ticket in self._done:
-            return self._done[ticket]
-        job, args = self._jobs.pop(ticket)
+    def _hand_on(self) -> None:
+        """Give the second process the next audit of the queue, if it is idle (lock held)."""
+        if self._running or not self._queue or self._pool is None:
+            return
+        ticket = next(iter(self._queue))
+        args = self._queue.pop(ticket)
+        self._running[ticket] = args
         try:
-            value = job.get(timeout=(args[3] or 600) + 60)
-        except Exception:  # the worker failed or hung: audit in place instead
-            value = run_audit(*args)
+            self._pool.apply_async(run_audit, args, callback=lambda value: self._finished(ticket, value),
+                                   error_callback=lambda exc: self._finished(ticket, _FAILED))
+        except ValueError:  # the pool is closing: the audit is run here when it is asked for
+            self._queue[ticket] = self._running.pop(ticket)
+
+    def _finished(self, ticket: int, value: Any) -> None:
+        """The second process answered (called on the pool's thread)."""
+        with self._lock:
+            args = self._running.pop(ticket, None)
+            if value is _FAILED and args is not None:
+                self._queue = {ticket: args, **self._queue}  # the worker failed: audit it here
+            else:
+                self._done[ticket] = value
+            self._hand_on()
+            self._lock.notify_all()
+
+    def result(self, ticket: int) -> SearchResult | None:
+        """The audit's result: taken from the second process if it has begun it (waiting for
+        it there), else run here."""
+        with self._lock:
+            if ticket not in self._done and ticket not in self._queue:
+                args = self._running.get(ticket)
+                if args is None:
+                    raise KeyError(f"no audit with ticket {ticket}")
+                if not self._lock.wait_for(lambda: ticket not in self._running, timeout=(args[3] or 600) + 60):
+                    self._running.pop(ticket, None)  # the worker hung: audit it here
+                    self._queue[ticket] = args
+            if ticket in self._done:
+                return self._done[ticket]
+            args = self._queue.pop(ticket)
+        value = run_audit(*args)
         self._done[ticket] = value
         return value
 

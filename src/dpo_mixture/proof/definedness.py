@@ -4,7 +4,9 @@ A statement that divides, takes a logarithm or a fractional power means somethin
 
 * every denominator is nonzero,
 * every logarithm's argument is positive,
-* every fractional power's base is nonnegative (positive when the exponent is negative).
+* every fractional power's base is nonnegative (positive when the exponent is negative),
+* every limit inside it is finite, and its body is defined near the point, and every
+  derivative inside it is defined where it is taken.
 
 :func:`conditions` lists these side-conditions of an expression, each as a relation ``d op 0``
 (``op`` in ``> >= !=``), including those inside sums and extrema, where they must hold at every
@@ -29,26 +31,37 @@ __all__ = ["Condition", "conditions"]
 
 @dataclass(frozen=True)
 class Condition:
-    """``expr op 0`` with ``op`` in ``">"``, ``">="``, ``"!="``."""
+    """``expr op 0`` with ``op`` in ``">"``, ``">="``, ``"!="``; or ``op == "finite"``: ``expr``
+    (a limit) has a finite value, which no sign rule shows."""
 
     expr: sp.Expr
     op: str
+    #: ``(variable, point, direction)`` of each limit whose body the condition comes from: it
+    #: must hold near the point, and a hypothesis about a free variable of the same name says
+    #: nothing about it
+    bound: tuple = ()
 
     def relation(self) -> sp.Basic:
         if self.op == ">":
             return sp.Gt(self.expr, 0, evaluate=False)
         if self.op == ">=":
             return sp.Ge(self.expr, 0, evaluate=False)
+        if self.op == "finite":
+            return sp.Lt(sp.Abs(self.expr), sp.oo, evaluate=False)
         return sp.Ne(self.expr, 0, evaluate=False)
 
     def __str__(self) -> str:
+        if self.op == "finite":
+            return f"{sp.sstr(self.expr)} is finite"
         return f"{sp.sstr(self.expr)} {self.op} 0"
 
 
-def _all_conditions(expr: sp.Basic) -> list[Condition]:
-    """Every side-condition of ``expr``, trivial ones included."""
+def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None) -> list[Condition]:
+    """Every side-condition of ``expr``, trivial ones included.  ``claimed`` is a limit whose
+    value the statement itself claims (the limit rule's ``Limit(F, x, x0) = L``): it need not
+    be finite beforehand."""
     from ..model import SupportMax, SupportMin
-    from .normal_form import fresh_output
+    from .normal_form import carry_out, fresh_output
 
     out: list[Condition] = []
 
@@ -60,9 +73,24 @@ def _all_conditions(expr: sp.Basic) -> list[Condition]:
             return
         if isinstance(e, (sp.Derivative,)):
             walk(e.expr)
+            try:  # the derivative itself must be defined there (that of sqrt(x) is not, at 0)
+                done = carry_out(e)
+            except Exception:  # noqa: BLE001 - a derivative SymPy cannot carry out: its body's conditions stand
+                return
+            if not done.has(sp.Derivative):
+                walk(done)
             return
         if isinstance(e, sp.Limit):
-            return  # the limit's own value is what is claimed; its argument need not be defined at the point
+            body, var, point, _ = e.args
+            if e is not claimed:  # a limit used as a number: it must be finite, which no sign rule shows
+                out.append(Condition(e, "finite"))
+            # near the point the body must be defined: its conditions that involve the (bound)
+            # variable are marked with the limit, so that only the sign rules discharge them
+            near = (var, point, str(e.args[3]))
+            for c in _all_conditions(body):
+                out.append(Condition(c.expr, c.op, c.bound + (near,)) if c.expr.has(var) else c)
+            walk(point)
+            return
         if isinstance(e, sp.Sum) and len(e.limits) == 1:
             (index, lo, hi), = e.limits
             walk(e.function.xreplace({index: fresh_output(str(index))}))
@@ -90,19 +118,22 @@ def _all_conditions(expr: sp.Basic) -> list[Condition]:
     return out
 
 
-def conditions(expr: sp.Basic) -> tuple[Condition, ...]:
-    """The side-conditions under which ``expr`` is defined (duplicates removed, order kept).
+def conditions(expr: sp.Basic, claimed: sp.Basic | None = None) -> tuple[Condition, ...]:
+    """The side-conditions under which ``expr`` is defined (duplicates removed, order kept);
+    ``claimed`` as in :func:`_all_conditions`.
 
     >>> x = sp.Symbol("x", positive=True)
     >>> [str(c) for c in conditions(sp.Subs(sp.log(x), x, 1 - x))], conditions(sp.log(x))
     (['1 - x > 0'], ())
     """
-    return tuple(dict.fromkeys(c for c in _all_conditions(expr) if not _trivial(c)))
+    return tuple(dict.fromkeys(c for c in _all_conditions(expr, claimed) if not _trivial(c)))
 
 
 def _trivial(c: Condition) -> bool:
     """Shown by the symbols' own assumptions (``beta`` is declared positive), or a true number."""
     e = c.expr
+    if c.op == "finite":
+        return False
     if e.is_positive or c.op == ">=" and e.is_nonnegative or c.op == "!=" and (e.is_positive or e.is_negative):
         return True
     if e.is_number:

@@ -306,7 +306,10 @@ class _Check:
 
     # -- definedness
     def defined(self) -> None:
-        conds = list(conditions(self.goal.claim))
+        claim = self.goal.claim
+        # only the limit rule establishes the value of the limit it is asked about
+        claimed = claim.lhs if self.cert.rule == "limit" and isinstance(claim, sp.Eq) and isinstance(claim.lhs, sp.Limit) else None
+        conds = list(conditions(claim, claimed))
         for c in self.goal.chain:
             conds += conditions(c)
         conds += [Condition(*_cond_parts(c)) for c in self.goal.conditions]
@@ -321,6 +324,8 @@ class _Check:
             self.need(self.discharge(c), "definedness", str(c))
 
     def discharge(self, c: Condition) -> bool:
+        if c.bound:  # from a limit's body: near the point, by the sign rules alone
+            return any(_signs_discharge(self.theory, Condition(e, c.op)) for e in _near_point(c))
         if _signs_discharge(self.theory, c):
             return True
         for h in self.goal.hypotheses:
@@ -381,10 +386,11 @@ class _Check:
             if d in mine and key_of(d.target) not in values and not (d.expr.free_symbols & set(values)):
                 continue
             i = fresh_output("i")
-            entry = _apply(d.expr.xreplace({d.target.indices[0]: i}), values)
+            entry = _apply(d.expr.xreplace({d.target.indices[0]: i}), values, self.theory.unfold_all)
             self.need(self._sign(entry) == "pos", "support", f"{inst.lemma}'s support: {sp.sstr(entry)} > 0")
         self.log.append(("instance", f"{inst.lemma} at {_show_subs(values)}"))
-        return [_apply(h, values) for h in hyps], _apply(claim, values), values
+        opened = self.theory.unfold_all
+        return [_apply(h, values, opened) for h in hyps], _apply(claim, values, opened), values
 
     def instance(self, inst: Instance, point: sp.Symbol | None = None) -> sp.Basic:
         """The lemma's claim at the instance; its hypotheses there must hold."""
@@ -491,11 +497,14 @@ class _Check:
         return out
 
     def _hypothesis_substitutions(self) -> dict:
+        """``atom -> value`` for each equality hypothesis ``atom = value``; the value with every
+        definition unfolded, so that a substitution under a binder sees what it really depends
+        on (``x = Z`` depends on ``beta``, and may not enter a limit in ``beta``)."""
         subs = {}
         for h in self.goal.hypotheses:
             for part in _parts(h):
                 if isinstance(part, sp.Eq) and isinstance(part.lhs, (sp.Symbol, sp.Indexed)) and not part.rhs.has(part.lhs):
-                    subs.setdefault(part.lhs, part.rhs)
+                    subs.setdefault(part.lhs, unfold(self.theory.unfold_all(standardize(part.rhs)), self.facts))
         return subs
 
     def rule_normal_form(self, known: list) -> None:
@@ -669,9 +678,12 @@ class _Check:
 
     def rule_limit(self, known: list) -> None:
         """``Limit(F, x, x0) = L`` with every definition unfolded.  A hypothesis ``a < b`` on an
-        atom ``a`` that does not involve ``x`` may be used as ``a = b - g`` with ``g > 0``
-        (free occurrences only).  Then continuity at the point (finite sums of continuous
-        terms, positive denominator) or SymPy's ``limit`` on a function with no sums left."""
+        atom ``a`` that does not involve ``x`` (definitions unfolded) may be used as
+        ``a = b - g`` with ``g > 0`` (free occurrences only).  Then continuity at the point
+        (:func:`value_at`: every node continuous and finite there, each logarithm and
+        fractional power of a base positive there, each denominator nonzero there), or
+        SymPy's ``limit`` on a function of ``x`` alone (SymPy takes any other symbol for a
+        generic, nonzero, value)."""
         claim = self.goal.claim
         if not (isinstance(claim, sp.Eq) and isinstance(claim.lhs, sp.Limit)):
             raise KernelError("a limit rule proves Limit(F, x, x0) = L")
@@ -685,6 +697,7 @@ class _Check:
         if self.cert.get("use_hypotheses", True):
             subs = {}
             for h in self.goal.hypotheses:
+                h = self.theory.unfold_all(standardize(h))  # a definition may hide the variable
                 if var in h.free_symbols:
                     continue
                 if isinstance(h, sp.StrictLessThan) and isinstance(h.lhs, (sp.Indexed, sp.Symbol)) and not h.rhs.has(h.lhs):
@@ -696,15 +709,16 @@ class _Check:
             s = sp.Dummy("s", positive=True)
             e, var, point, direction = e.xreplace({var: (1 if point == sp.oo else -1) / s}), s, sp.Integer(0), "+"
         num, den = sp.fraction(sp.together(e))
-        at_den = normal_form(sp.sympify(den).xreplace({var: point}), facts)
-        if continuous(num) and continuous(den) and not at_den.has(sp.zoo, sp.nan, sp.oo) and sign(at_den) == "pos":
-            value = normal_form(sp.sympify(num).xreplace({var: point}), facts) / at_den
-            if not value.has(sp.zoo, sp.nan) and difference_is_zero(value, value_claimed, facts)[0]:
-                self.log.append(("limit", "continuity at the point"))
-                return
+        if continuous(num) and continuous(den):
+            at_num, at_den = value_at(num, var, point), value_at(den, var, point)
+            if at_num is not None and at_den is not None and sign(normal_form(at_den, facts)) == "pos":
+                value = normal_form(at_num, facts) / normal_form(at_den, facts)
+                if not value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) and difference_is_zero(value, value_claimed, facts)[0]:
+                    self.log.append(("limit", "continuity at the point"))
+                    return
         if e.has(sp.Sum):
             raise KernelError("the limit keeps a sum and is not continuous at the point")
-        value = sp.limit(e, var, point, direction)
+        value = _limit_of_one_variable(e, var, point, str(direction))
         self.need(not value.has(sp.Limit) and difference_is_zero(value, value_claimed, facts)[0], "limit", f"the limit is {value}")
 
     def _approach(self, var: sp.Symbol, point: sp.Expr, direction: str) -> None:
@@ -903,6 +917,29 @@ def opened_fact(f: Fact) -> Fact:
 
 
 @functools.lru_cache(maxsize=4096)
+def _near_point(c: Condition) -> list:
+    """Forms of a condition from a limit's body whose sign, if the sign rules show it, shows
+    the condition near the point: the condition itself, for every value of the variable in
+    its domain; and the variable written from the side it comes from (``x = x0 + u`` from
+    above, ``x0 - u`` from below, ``u`` towards ``oo``, ``-u`` towards ``-oo``, ``u > 0``), for
+    every such value."""
+    forms = [c.expr]
+    side = {}
+    for var, point, direction in c.bound:
+        u = sp.Dummy("u", positive=True)
+        if point is sp.oo:
+            side[var] = u
+        elif point is -sp.oo:
+            side[var] = -u
+        elif direction == "+":
+            side[var] = point + u
+        elif direction == "-":
+            side[var] = point - u
+    if side:
+        forms.append(c.expr.xreplace(side))
+    return forms
+
+
 def _signs_discharge(theory: Theory, c: Condition) -> bool:
     """The sign rules show ``c`` (in ``theory``'s sign context, which the caller has set)."""
     for e in (c.expr, theory.unfold_all(c.expr)):
@@ -939,13 +976,19 @@ def monotone_goal(claim: sp.Basic, function: str) -> sp.Basic:
 def case_goal(goal: Goal, variable: sp.Symbol, value: sp.Expr) -> Goal:
     """The goal with ``variable`` replaced by ``value`` everywhere (relations kept unevaluated)."""
     rep = {variable: value}
+    opened = goal.theory.unfold_all
     return Goal(
-        _apply(goal.claim, rep),
-        tuple(_apply(h, rep) for h in goal.hypotheses),
+        _apply(goal.claim, rep, opened),
+        tuple(_apply(h, rep, opened) for h in goal.hypotheses),
         goal.theory,
-        tuple(_apply(c, rep) for c in goal.chain),
-        tuple(_apply(c, rep) for c in goal.conditions),
+        tuple(_apply(c, rep, opened) for c in goal.chain),
+        tuple(_apply(c, rep, opened) for c in goal.conditions),
     )
+
+
+#: Operations continuous wherever their arguments are finite (and, for a power or a logarithm,
+#: the base or argument is positive; checked where they are used).
+_CONTINUOUS = (sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sp.Abs, sp.Max, sp.Min)
 
 
 def continuous(e: sp.Expr) -> bool:
@@ -953,8 +996,7 @@ def continuous(e: sp.Expr) -> bool:
     sums, products, ``exp``, max/min, integer powers, powers and logarithms of positive bases."""
     from ..model import SupportMax, SupportMin
 
-    ok = (sp.Add, sp.Mul, sp.exp, sp.Sum, sp.Symbol, sp.Indexed, sp.IndexedBase, sp.Number, sp.Tuple, sp.Abs,
-          sp.Max, sp.Min, SupportMax, SupportMin)
+    ok = _CONTINUOUS + (sp.Sum, sp.Symbol, sp.Indexed, sp.IndexedBase, sp.Number, sp.Tuple, SupportMax, SupportMin)
     for node in sp.preorder_traversal(e):
         if isinstance(node, sp.Pow):
             if not (node.exp.is_Integer or sign(node.base) == "pos"):
@@ -965,6 +1007,102 @@ def continuous(e: sp.Expr) -> bool:
         elif not isinstance(node, ok) and node not in (sp.pi, sp.E):
             return False
     return True
+
+
+def _limit_of_one_variable(e: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str) -> sp.Expr:
+    """The limit of ``e`` by SymPy's ``limit``, asked only of a function of ``var`` alone:
+    SymPy takes any other symbol for a generic value (``p/(p + x) -> 1`` as ``x -> 0``, which
+    fails where ``p = 0``).  Two reductions reach that form.  A factor free of ``var`` that is
+    finite and defined (:func:`value_at`) comes out of the limit when the rest has a finite
+    limit.  At ``0``, from one side, ``var = m u`` for a positive atom ``m`` (or its reciprocal)
+    moves ``u`` to the same point; where that leaves a function of ``u`` alone, its limit is
+    the limit.  Raises :class:`KernelError` when neither gives a function of one variable.
+
+    >>> from dpo_mixture.notation import beta
+    >>> g = sp.Symbol("g", positive=True)
+    >>> _limit_of_one_variable(3 * sp.exp(-g / beta), beta, sp.Integer(0), "+")
+    0
+    """
+    constant, rest = e.as_independent(var, as_Add=False)
+    if not _quantities(rest) - {var}:
+        scaled = rest
+        u = var
+    else:
+        scaled = None
+        if point == 0 and direction in ("+", "-"):  # (a limit at infinity reaches here as one at 0+)
+            u = sp.Dummy("u", positive=True) if direction == "+" else sp.Dummy("u", negative=True)
+            atoms = sorted((q for q in rest.atoms(sp.Symbol, sp.Indexed) if q != var and not q.has(var)), key=sp.default_sort_key)
+            for q in atoms:
+                if sign(q) != "pos":
+                    continue
+                for m in (q, 1 / q):
+                    candidate = sp.powsimp(sp.expand(rest.xreplace({var: m * u})), combine="exp")
+                    if not _quantities(candidate) - {u}:
+                        scaled = candidate
+                        break
+                if scaled is not None:
+                    break
+        if scaled is None:
+            others = ", ".join(sorted(map(str, _quantities(rest) - {var})))
+            raise KernelError(f"not continuous at the point, and SymPy's limit would take {others} for generic (nonzero) values")
+    inner = sp.limit(scaled, u, point, direction)
+    if constant == 1:
+        return inner
+    if inner.has(sp.Limit, sp.zoo, sp.nan, sp.oo, -sp.oo) or value_at(constant, var, point) is None:
+        raise KernelError("the factor free of the variable is not shown finite, or the rest has no finite limit")
+    return constant * inner
+
+
+def value_at(e: sp.Expr, var: sp.Symbol, point: sp.Expr) -> sp.Expr | None:
+    """The value of ``e`` at ``var = point``, where every node of ``e`` is continuous at the
+    point; ``None`` where that is not shown.  The value is built from the leaves up, and each
+    node is checked at its arguments' values before SymPy may simplify it: every value is
+    finite, every logarithm's argument and every base of a power that is not an integer power
+    is positive (so ``0**0``, ``log 0`` and ``1/0`` never stand for a limit), and the base of a
+    negative integer power is nonzero.
+
+    >>> from dpo_mixture.notation import beta
+    >>> value_at(sp.exp(beta) + 1 / (1 + beta), beta, 0)
+    2
+    >>> value_at(beta ** (1 / sp.log(beta / (1 + beta))), beta, 0) is None
+    True
+    """
+    from ..model import SupportMax, SupportMin
+
+    bad = (sp.zoo, sp.nan, sp.oo, -sp.oo)
+    point = sp.sympify(point)
+
+    def walk(node: sp.Basic) -> sp.Basic | None:
+        if node == var:
+            return point
+        if not node.args or isinstance(node, (sp.Indexed, sp.IndexedBase)) and not node.has(var):
+            return node
+        if isinstance(node, (sp.Sum, SupportMax, SupportMin)):
+            if any(a.has(var) for a in node.args[1:]):
+                return None  # a range that moves with the variable
+            body = walk(node.args[0])
+            return None if body is None else node.func(body, *node.args[1:])
+        if isinstance(node, sp.Indexed):
+            return None  # an index that moves with the variable
+        if not isinstance(node, _CONTINUOUS):
+            return None  # a limit, a substitution, a step function...: no value is shown here
+        args = [walk(a) for a in node.args]
+        if any(a is None or a.has(*bad) for a in args):
+            return None
+        if isinstance(node, sp.Pow):
+            base, ex = args
+            if node.exp.is_Integer:
+                if node.exp < 0 and sign(base) not in ("pos", "neg"):
+                    return None
+            elif sign(base) != "pos":
+                return None
+        elif isinstance(node, sp.log):
+            if sign(args[0]) != "pos":
+                return None
+        out = node.func(*args)
+        return None if out.has(*bad) else out
+
+    return walk(e)
 
 
 def _cond_parts(rel: sp.Basic) -> tuple[sp.Expr, str]:
@@ -996,11 +1134,13 @@ def _variables(exprs: list, theory: Theory) -> set:
     return {v for v in out if v not in labels}
 
 
-def _apply(expr: sp.Basic, values: dict) -> sp.Basic:
+def _apply(expr: sp.Basic, values: dict, opened=None) -> sp.Basic:
     """Substitute all variables at once: a scalar at its free occurrences, an indexed variable
     by its value (another base, or ``Lambda(i, expr)`` taken at each index).  What is put in is
     never substituted again, so ``{q: Lambda(i, a p(i)), a: 5}`` keeps the ``a`` inside ``q``'s
-    value.  Relations are rebuilt unevaluated, so an instance stays a relation."""
+    value.  Relations are rebuilt unevaluated, so an instance stays a relation.  ``opened``
+    (a model's ``unfold_all``) tells what a value depends on through its definitions, so that
+    no binder captures it (``q := W`` with ``W := beta`` may not enter a limit in ``beta``)."""
     from .facts import _bound_indices, _rename_bound
     from .normal_form import _bound_of, binders
 
@@ -1040,7 +1180,10 @@ def _apply(expr: sp.Basic, values: dict) -> sp.Basic:
                     continue
             elif key not in e.free_symbols:
                 continue
-            value_free = value.free_symbols - (set(value.variables) if isinstance(value, sp.Lambda) else set())
+            inner_value = value.expr if isinstance(value, sp.Lambda) else value
+            if opened is not None:
+                inner_value = opened(inner_value)
+            value_free = inner_value.free_symbols - (set(value.variables) if isinstance(value, sp.Lambda) else set())
             captured |= value_free & bound
         if captured and isinstance(e, (sp.Sum,) + _index_binders()):
             e = _rename_bound(e, captured)  # an output index: rename it, as the normal form would

@@ -146,6 +146,11 @@ def _value(node: ast.AST) -> Any:
             return constructor._from_args(tuple(sp.sympify(a) for a in args))
         if name in _UNEVALUATED:
             return constructor(*args, evaluate=False, **kwargs)
+        if isinstance(constructor, type) and issubclass(constructor, sp.Function) and not kwargs:
+            try:  # as stored: exp(1) stays exp(1), as the claim parser left it, and is not read as E
+                return constructor(*args, evaluate=False)
+            except TypeError:  # a function class that takes no evaluate flag
+                pass
         return constructor(*args, **kwargs)
     if isinstance(node, (ast.Tuple, ast.List)):
         return tuple(_value(e) for e in node.elts)
