@@ -67,3 +67,24 @@ def test_the_auditor_gives_the_same_answers_in_a_second_process_as_in_place():
             found = [auditor.result(t).counterexample is not None for t in tickets]
             assert [auditor.result(t).counterexample is not None for t in tickets] == found  # asked twice
         assert found == expected, parallel
+
+
+def test_the_second_process_is_a_fork_only_where_that_is_safe(monkeypatch):
+    import sys
+    import threading
+
+    from dpo_mixture.proof import audit
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in audit.THREADED_LIBRARIES:
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    assert audit.start_method() == "fork"
+    monkeypatch.setitem(sys.modules, "jax", object())  # a library with threads of its own
+    assert audit.start_method() == "spawn"
+    monkeypatch.delitem(sys.modules, "jax")
+    monkeypatch.setattr(threading, "active_count", lambda: 2)  # a timer thread, say
+    assert audit.start_method() == "spawn"
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert audit.start_method() == "spawn"

@@ -1,8 +1,8 @@
 """The audit: the certified search, run on every step the kernel accepted.
 
 Auditing does not change a correct verdict, so it can run beside the engine: an
-:class:`Auditor` hands each audit to a second process (a fresh interpreter, started when the
-auditor is made, so that it imports the package while the first steps are checked) and the
+:class:`Auditor` hands each audit to a second process (a fork of this one where that is safe,
+else a fresh interpreter that imports the package while the first steps are checked) and the
 main process goes on with the next steps; :meth:`Auditor.result` collects the answers at the
 end.  Where no second process can be had (one CPU), the audit runs in place.  Either way
 each audit has a time limit.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from typing import Any
 
@@ -38,6 +39,21 @@ def run_audit(problem: Problem, samples: int, seed: int, seconds: float | None) 
                           exact_ties=AUDIT_EXACT_TIES, false_alarms=AUDIT_FALSE_ALARMS)
     except (TimeLimit, ValueError, TypeError, RecursionError):
         return None
+
+
+#: Modules that run threads of their own (a fork of a process holding them can deadlock).
+THREADED_LIBRARIES = ("jax", "torch", "tensorflow")
+
+
+def start_method() -> str:
+    """How the second process starts: a fork where that is safe (Linux, no other thread in this
+    process, no library with threads of its own loaded), so that it begins auditing at once with
+    everything already imported; else a fresh interpreter (spawn), which imports the package
+    first."""
+    safe = (sys.platform.startswith("linux") and threading.active_count() == 1
+            and not any(name in sys.modules for name in THREADED_LIBRARIES)
+            and "fork" in multiprocessing.get_all_start_methods())
+    return "fork" if safe else "spawn"
 
 
 #: What the second process answers when an audit failed there (it is run again in place).
@@ -68,8 +84,8 @@ class Auditor:
         self._running: dict[int, tuple] = {}  # handed to the second process (one at a time)
         self._next = 0
         if parallel and (os.cpu_count() or 1) > 1:
-            try:  # spawn, not fork: forking a process with threads (JAX, timers) can deadlock
-                self._pool = multiprocessing.get_context("spawn").Pool(1)
+            try:
+                self._pool = multiprocessing.get_context(start_method()).Pool(1)
             except (OSError, ValueError):  # no second process here: audit in place
                 self._pool = None
 
