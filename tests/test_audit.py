@@ -88,3 +88,15 @@ def test_the_second_process_is_a_fork_only_where_that_is_safe(monkeypatch):
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     monkeypatch.setattr(sys, "platform", "darwin")
     assert audit.start_method() == "spawn"
+
+
+def test_a_stalled_second_process_never_holds_the_engine_up(monkeypatch):
+    from dpo_mixture.proof import audit
+    from dpo_mixture.proof.search import Problem
+
+    monkeypatch.setattr(audit, "PATIENCE", 0.2)
+    with audit.Auditor(parallel=True) as auditor:
+        assert auditor._pool is not None  # this machine (and CI's) has two CPUs
+        monkeypatch.setattr(auditor._pool, "apply_async", lambda *a, **k: None)  # a worker that never answers
+        tickets = [auditor.submit(Problem(sp.Gt(beta, c)), 30, 0, 30.0) for c in (1, -1)]
+        assert [auditor.result(t).counterexample is not None for t in tickets] == [True, False]

@@ -518,3 +518,45 @@ def test_round7_a_derivative_must_be_defined_where_it_is_taken():
     xp = sp.Symbol("x", positive=True)
     fine = Step("sqrt-pos", "", sp.Eq(sp.Derivative(sp.sqrt(xp), xp) * xp, sp.sqrt(xp) / 2), "", strategy=Differentiate())
     assert outcome(fine).verdict is Verdict.PROVED
+
+
+# --- round 8: the extremum rule, integer declarations, audits in a second process ------------------
+def test_round8_the_extremum_rule_renames_an_inner_sum_over_the_output():
+    from dpo_mixture.model import SupportMax
+    from dpo_mixture.notation import k
+    from dpo_mixture.proof.certificate import ProofCertificate
+    from dpo_mixture.proof.kernel import Goal, check
+
+    i = declare.index("i")
+    # max_k sum_i r(i) r(k) >= sum_i r(i)^2 is false: r = (-1, 1) gives 0 >= 2
+    claim = sp.Ge(SupportMax(sp.Sum(r[i] * r[k], (i, 1, n)), k), sp.Sum(r[i] ** 2, (i, 1, n)))
+    judged = check(Goal(claim), ProofCertificate("extremum", conclusion=claim, data=(("index", i),)))
+    assert judged.verdict is not Verdict.PROVED
+
+
+def test_round8_an_integer_defined_by_a_fraction_is_an_assumption():
+    count = declare.scalar("K_round8", integer=True, positive=True)
+    define = Definition("number of pairs", count, n / 2)  # 1/2 at n = 1
+    claim = sp.Ge(count, 1, evaluate=False)
+    res = results(Step("blind", "", claim, "", hypotheses=BLIND, facts=(define,)),
+                  Step("plain", "", claim, "", facts=(define,)), context=(define,))
+    assert res["blind"].outcome.verdict is Verdict.ASSUMED
+    assert "integer" in res["blind"].outcome.method
+    assert res["plain"].outcome.verdict is Verdict.REFUTED
+
+
+def test_round8_an_audit_travels_to_the_second_process_unevaluated():
+    import pickle
+
+    from dpo_mixture.proof.search import Problem
+
+    count = declare.scalar("K_round8b", integer=True, positive=True)
+    define = Definition("half", count, n / 2)
+    problem = Problem(sp.Ge(count, 1, evaluate=False), BLIND, (define,), None, {count: Domain.POSITIVE_INTEGER})
+    back = pickle.loads(pickle.dumps(problem))
+    assert back == problem and back.conclusion is not sp.true
+    # and the report's verdict is the same whether the audits run here or in a second process
+    step = Step("plain", "", sp.Ge(count, 1, evaluate=False), "", facts=(define,))
+    verdicts = {par: Report.run([Derivation("d", "d", (step,), context=(define,))], parallel=par).all_results[0].outcome.verdict
+                for par in (False, True)}
+    assert verdicts[False] is verdicts[True] is Verdict.REFUTED

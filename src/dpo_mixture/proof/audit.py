@@ -41,6 +41,8 @@ def run_audit(problem: Problem, samples: int, seed: int, seconds: float | None) 
         return None
 
 
+#: Seconds the engine waits for the second process's answer before it runs the audit itself.
+PATIENCE = 5.0
 #: Modules that run threads of their own (a fork of a process holding them can deadlock).
 THREADED_LIBRARIES = ("jax", "torch", "tensorflow")
 
@@ -118,7 +120,9 @@ class Auditor:
         """The second process answered (called on the pool's thread)."""
         with self._lock:
             args = self._running.pop(ticket, None)
-            if value is _FAILED and args is not None:
+            if ticket in self._done:
+                pass  # already audited here (the second process was slow)
+            elif value is _FAILED and args is not None:
                 self._queue = {ticket: args, **self._queue}  # the worker failed: audit it here
             else:
                 self._done[ticket] = value
@@ -126,22 +130,31 @@ class Auditor:
             self._lock.notify_all()
 
     def result(self, ticket: int) -> SearchResult | None:
-        """The audit's result: taken from the second process if it has begun it (waiting for
-        it there), else run here."""
-        with self._lock:
-            if ticket not in self._done and ticket not in self._queue:
-                args = self._running.get(ticket)
-                if args is None:
+        """The audit's result.  One the second process has not begun is run here.  While the
+        second process works on the one asked for, this process runs the audits at the back of
+        the queue (the second process takes them from the front); with none left, it waits a
+        few seconds at most and then runs the audit itself, so that a stalled second process
+        never holds the engine up."""
+        while True:
+            with self._lock:
+                if ticket in self._done:
+                    return self._done[ticket]
+                if ticket in self._queue:
+                    args, mine = self._queue.pop(ticket), ticket
+                elif ticket not in self._running:
                     raise KeyError(f"no audit with ticket {ticket}")
-                if not self._lock.wait_for(lambda: ticket not in self._running, timeout=(args[3] or 600) + 60):
-                    self._running.pop(ticket, None)  # the worker hung: audit it here
-                    self._queue[ticket] = args
-            if ticket in self._done:
-                return self._done[ticket]
-            args = self._queue.pop(ticket)
-        value = run_audit(*args)
-        self._done[ticket] = value
-        return value
+                elif self._queue:
+                    mine = next(reversed(self._queue))
+                    args = self._queue.pop(mine)
+                elif self._lock.wait_for(lambda: ticket not in self._running, timeout=PATIENCE):
+                    continue
+                else:  # the second process is slow or stalled: audit it here as well
+                    args, mine = self._running[ticket], ticket
+            value = run_audit(*args)
+            with self._lock:
+                self._done.setdefault(mine, value)
+                if mine == ticket:
+                    return self._done[ticket]
 
     def close(self) -> None:
         if self._pool is not None:

@@ -519,7 +519,7 @@ class _Check:
             if subs:
                 d = substitute(unfold(d, self.facts), subs)
             if rep:
-                d = unfold(d, self.facts).xreplace(rep)
+                d = _reparametrize(unfold(d, self.facts), rep)
             if expand:
                 ok = decide_sign(d, op, self.facts)
             else:
@@ -543,7 +543,7 @@ class _Check:
 
         def prep(e: sp.Expr) -> sp.Expr:
             e = unfold(standardize(e), self.facts)
-            return e.xreplace(rep) if rep else e
+            return _reparametrize(e, rep) if rep else e
 
         hparts = [relation_parts(h) for h in hyps]
         cs = [prep(sp.sympify(c)) for c in mults]
@@ -751,9 +751,14 @@ class _Check:
             raise KernelError("the extremum rule takes an output of the support")
 
         def sub(e: sp.Expr) -> sp.Expr:
+            from .facts import _bound_indices, _rename_bound
+
             def value(node):
                 gap = sp.Dummy("gap", nonnegative=True)
-                body = node.args[0].xreplace({node.args[1]: index})
+                body = node.args[0]
+                if index in _bound_indices(body):  # an inner sum over the output's name: rename it first
+                    body = _rename_bound(body, {index})
+                body = body.xreplace({node.args[1]: index})
                 return body + gap if isinstance(node, SupportMax) else body - gap
 
             return e.replace(lambda x: isinstance(x, (SupportMax, SupportMin)), value)
@@ -1132,6 +1137,20 @@ def _variables(exprs: list, theory: Theory) -> set:
                 out.add(x.base)
     labels = {b.label for b in out if isinstance(b, sp.IndexedBase)}
     return {v for v in out if v not in labels}
+
+
+def _reparametrize(e: sp.Basic, rep: dict) -> sp.Basic:
+    """``e`` with each probability ``a`` written ``u / (1 + u)``; refused where a binder (a
+    limit, a substitution, a derivative) has ``a`` as its own variable, which is no free
+    occurrence to rewrite."""
+    from .normal_form import _bound_of, binders
+
+    kinds = binders()
+    for node in sp.preorder_traversal(e):
+        if isinstance(node, kinds) and _bound_of(node) & set(rep):
+            raise KernelError(f"{sorted(map(str, _bound_of(node) & set(rep)))} is bound in the statement "
+                              "and cannot be reparametrized")
+    return e.xreplace(rep)
 
 
 def _apply(expr: sp.Basic, values: dict, opened=None) -> sp.Basic:

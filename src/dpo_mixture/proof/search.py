@@ -62,6 +62,27 @@ class Problem:
     support: sp.Expr | None = None
     domains: dict = field(default_factory=dict)
 
+    def __reduce__(self):
+        """Sent to another process as text in the report's format (:mod:`.serial`), not as a
+        pickle of SymPy objects: unpickling rebuilds every node with evaluation, so that
+        ``Ge(K, 1, evaluate=False)`` would arrive as ``True`` and leave nothing to audit."""
+        return (_problem_from_text, (self.to_text(),))
+
+    def to_text(self) -> str:
+        """The problem as JSON text that :func:`_problem_from_text` reads back node for node."""
+        import json
+
+        from .certificate import fact_to_json
+        from .serial import dumps
+
+        return json.dumps({
+            "conclusion": dumps(self.conclusion),
+            "hypotheses": [dumps(h) for h in self.hypotheses],
+            "facts": [fact_to_json(f) for f in self.facts],
+            "support": None if self.support is None else dumps(self.support),
+            "domains": [[dumps(q), d.name] for q, d in self.domains.items()],
+        })
+
     def unfolded(self) -> tuple[sp.Basic, tuple[sp.Basic, ...], sp.Expr | None]:
         from .normal_form import standardize
 
@@ -69,6 +90,23 @@ class Problem:
         h = tuple(standardize(unfold(x, self.facts)) for x in self.hypotheses)
         s = None if self.support is None else unfold(self.support, self.facts)
         return c, h, s
+
+
+def _problem_from_text(text: str) -> Problem:
+    import json
+
+    from ..notation import Domain
+    from .certificate import fact_from_json
+    from .serial import loads
+
+    data = json.loads(text)
+    return Problem(
+        loads(data["conclusion"]),
+        tuple(loads(h) for h in data["hypotheses"]),
+        tuple(fact_from_json(f) for f in data["facts"]),
+        None if data["support"] is None else loads(data["support"]),
+        {loads(q): Domain[name] for q, name in data["domains"]},
+    )
 
 
 @dataclass(frozen=True)

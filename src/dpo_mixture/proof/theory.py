@@ -249,6 +249,12 @@ def _is_mixture(theory: Theory, expr: sp.Expr, index: sp.Symbol) -> bool:
     return True
 
 
+#: Assumptions on a symbol that its definition must carry too, as SymPy's assumptions on the
+#: defining expression show them (signs are checked by the sign rules instead).
+_VALUE_CLASSES = ("integer", "rational", "irrational", "algebraic", "transcendental", "even", "odd", "prime",
+                  "composite", "noninteger", "zero")
+
+
 def _declaration_problem(theory: Theory, d: Definition, positive_by_support: bool = False) -> str | None:
     """Why ``d`` might break its target's declaration, or None when it provably respects it."""
     from .normal_form import difference_is_zero
@@ -273,6 +279,15 @@ def _declaration_problem(theory: Theory, d: Definition, positive_by_support: boo
     elif label.is_negative or dom is Domain.NEGATIVE:
         if s != "neg":
             return f"{d.name}: {k} is declared negative, but its definition is not shown negative"
+    for kind in _VALUE_CLASSES:  # an integer (say) must be defined by an integer
+        if getattr(label, "is_" + kind) is True and getattr(expr, "is_" + kind) is not True:
+            return f"{d.name}: {k} is declared {kind}, but its definition is not shown to be"
+    if (label.is_integer is True or dom in (Domain.INTEGER, Domain.POSITIVE_INTEGER)) and expr.is_integer is not True:
+        return f"{d.name}: {k} is declared an integer, but its definition is not shown to be one"
+    if label.is_nonzero is True and s not in ("pos", "neg"):
+        return f"{d.name}: {k} is declared nonzero, but its definition is not shown nonzero"
+    if label.is_nonpositive is True and s not in ("neg", "nonpos", "zero"):
+        return f"{d.name}: {k} is declared nonpositive, but its definition is not shown nonpositive"
     if dom is Domain.UNIT_INTERVAL and sign(1 - expr) != "pos":
         return f"{d.name}: {k} is declared below 1, but its definition is not shown below 1"
     if dom in DISTRIBUTIONS:
