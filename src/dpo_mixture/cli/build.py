@@ -14,7 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..render import render_documents
 from . import UsageError
 from ._files import publish, staging_dir, writable_dir
 from ._run import add_seed_option, load, run_report
@@ -96,6 +95,8 @@ def run(args) -> int:
     staging = staging_dir(out)
     try:
         figures = figures_for(staging, report)
+        from ..render import render_documents
+
         tex, md = render_documents(report, paper, figures, asset_url=asset_url)
         (staging / f"{stem}.tex").write_text(tex, encoding="utf-8")
         (staging / f"{stem}.md").write_text(md, encoding="utf-8")
