@@ -560,3 +560,26 @@ def test_round8_an_audit_travels_to_the_second_process_unevaluated():
     verdicts = {par: Report.run([Derivation("d", "d", (step,), context=(define,))], parallel=par).all_results[0].outcome.verdict
                 for par in (False, True)}
     assert verdicts[False] is verdicts[True] is Verdict.REFUTED
+
+
+# --- round 9: a step's own definitions count when a substitution meets a binder -----------------
+def test_round9_a_lemma_cited_at_an_abbreviation_never_captures_through_it():
+    xx = declare.scalar("x_round9")
+    w = sp.Symbol("W_round9", positive=True)  # the step's own abbreviation of beta
+    define_w = Definition("abbreviation W", w, beta)
+    lemma = Step("d-lemma", "", sp.Eq(sp.Derivative(xx * beta, beta), xx), "", strategy=Differentiate())
+    # false: d(beta^2)/d(beta) = 2 beta
+    bad = Step("d-square", "", sp.Eq(sp.Derivative(beta**2, beta), beta), "", strategy=Certificate((0, 1)),
+               given=("d-lemma",), instantiate={xx: w}, facts=(define_w,), hypotheses=BLIND)
+    res = results(lemma, bad)
+    assert res["d-lemma"].outcome.verdict is Verdict.PROVED
+    assert res["d-square"].outcome.verdict is not Verdict.PROVED
+
+
+def test_round9_a_limit_body_condition_that_involves_the_variable_through_a_definition():
+    w = declare.scalar("W_round9b", positive=True)
+    define_w = Definition("definition of W", w, beta)
+    # W := beta, so log(W - 1) under the limit is not real for beta in (0, 1)
+    step = Step("logW", "", sp.Eq(sp.Limit(beta * sp.log(w - 1), beta, 0, "+"), 0), "",
+                hypotheses=(sp.Gt(w, 1),), strategy=LimitOf())
+    assert results(step, context=(define_w,))["logW"].outcome.verdict is not Verdict.PROVED

@@ -30,6 +30,12 @@ TEX_HINT = (
 )
 
 
+def render_documents(report, paper, figures, asset_url=""):
+    """The documents' text (the document writers are imported here, when a build needs them)."""
+    from ..render import render_documents as render
+
+    return render(report, paper, figures, asset_url=asset_url)
+
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
         "build",
@@ -95,8 +101,6 @@ def run(args) -> int:
     staging = staging_dir(out)
     try:
         figures = figures_for(staging, report)
-        from ..render import render_documents
-
         tex, md = render_documents(report, paper, figures, asset_url=asset_url)
         (staging / f"{stem}.tex").write_text(tex, encoding="utf-8")
         (staging / f"{stem}.md").write_text(md, encoding="utf-8")

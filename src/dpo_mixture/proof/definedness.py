@@ -84,11 +84,12 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None) -> list[Con
             body, var, point, _ = e.args
             if e is not claimed:  # a limit used as a number: it must be finite, which no sign rule shows
                 out.append(Condition(e, "finite"))
-            # near the point the body must be defined: its conditions that involve the (bound)
-            # variable are marked with the limit, so that only the sign rules discharge them
+            # near the point the body must be defined: its conditions are marked with the limit
+            # (the kernel decides, definitions unfolded, which involve the bound variable; only
+            # the sign rules discharge those)
             near = (var, point, str(e.args[3]))
             for c in _all_conditions(body):
-                out.append(Condition(c.expr, c.op, c.bound + (near,)) if c.expr.has(var) else c)
+                out.append(Condition(c.expr, c.op, c.bound + (near,)))
             walk(point)
             return
         if isinstance(e, sp.Sum) and len(e.limits) == 1:

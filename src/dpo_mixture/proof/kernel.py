@@ -324,8 +324,13 @@ class _Check:
             self.need(self.discharge(c), "definedness", str(c))
 
     def discharge(self, c: Condition) -> bool:
-        if c.bound:  # from a limit's body: near the point, by the sign rules alone
-            return any(_signs_discharge(self.theory, Condition(e, c.op)) for e in _near_point(c))
+        if c.bound:
+            # from a limit's body: where it involves the limit's variable (definitions unfolded:
+            # W := beta does), only near the point and by the sign rules alone
+            variables = {var for var, _, _ in c.bound}
+            if self._opened(c.expr).free_symbols & variables:
+                return any(_signs_discharge(self.theory, Condition(e, c.op)) for e in _near_point(c))
+            c = Condition(c.expr, c.op)
         if _signs_discharge(self.theory, c):
             return True
         for h in self.goal.hypotheses:
@@ -386,10 +391,10 @@ class _Check:
             if d in mine and key_of(d.target) not in values and not (d.expr.free_symbols & set(values)):
                 continue
             i = fresh_output("i")
-            entry = _apply(d.expr.xreplace({d.target.indices[0]: i}), values, self.theory.unfold_all)
+            entry = _apply(d.expr.xreplace({d.target.indices[0]: i}), values, self._opened)
             self.need(self._sign(entry) == "pos", "support", f"{inst.lemma}'s support: {sp.sstr(entry)} > 0")
         self.log.append(("instance", f"{inst.lemma} at {_show_subs(values)}"))
-        opened = self.theory.unfold_all
+        opened = self._opened
         return [_apply(h, values, opened) for h in hyps], _apply(claim, values, opened), values
 
     def instance(self, inst: Instance, point: sp.Symbol | None = None) -> sp.Basic:
@@ -496,6 +501,12 @@ class _Check:
             out[a] = u / (1 + u)
         return out
 
+    def _opened(self, e: sp.Basic) -> sp.Basic:
+        """``e`` with every definition unfolded that any rule may unfold later: the model's and
+        every definition among the certificate's facts (a step's own ``W := beta`` too)."""
+        own = tuple(f for f in self.cert.facts if isinstance(f, Definition))
+        return unfold(self.theory.unfold_all(standardize(e)), own)
+
     def _hypothesis_substitutions(self) -> dict:
         """``atom -> value`` for each equality hypothesis ``atom = value``; the value with every
         definition unfolded, so that a substitution under a binder sees what it really depends
@@ -504,7 +515,7 @@ class _Check:
         for h in self.goal.hypotheses:
             for part in _parts(h):
                 if isinstance(part, sp.Eq) and isinstance(part.lhs, (sp.Symbol, sp.Indexed)) and not part.rhs.has(part.lhs):
-                    subs.setdefault(part.lhs, unfold(self.theory.unfold_all(standardize(part.rhs)), self.facts))
+                    subs.setdefault(part.lhs, self._opened(part.rhs))
         return subs
 
     def rule_normal_form(self, known: list) -> None:
