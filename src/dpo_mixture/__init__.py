@@ -65,29 +65,19 @@ from .proof import (
     unfold,
 )
 from .proof.evaluate import evaluate
+from .render import Citation, Paper, Prose, Ref, Reference, WorkedExample, latex, prose
 
 __version__ = "0.1.0"
 
 
-#: Names of :mod:`dpo_mixture.render` exported here, imported when first used.
-_RENDER = ("Citation", "Paper", "Prose", "Ref", "Reference", "WorkedExample", "latex", "prose")
-
-
 def __getattr__(name: str):
-    """``dpo_mixture.numeric`` and the document names (``Paper``, ``prose``, ``latex``...) are
-    imported when first used: checking a derivation or a claim needs neither the array code nor
-    the document writers, and each costs time at every start."""
-    import importlib
-
+    """``dpo_mixture.numeric`` is imported when first used (the array code is not needed to
+    check a derivation or a claim, and it costs a tenth of a second at every start)."""
     if name == "numeric":
+        import importlib
+
         return importlib.import_module(".numeric", __name__)
-    if name in _RENDER:
-        return getattr(importlib.import_module(".render", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list:
-    return sorted(set(globals()) | set(_RENDER) | {"numeric"})
 
 __all__ = [
     # declarations and the model's vocabulary
