@@ -583,3 +583,28 @@ def test_round9_a_limit_body_condition_that_involves_the_variable_through_a_defi
     step = Step("logW", "", sp.Eq(sp.Limit(beta * sp.log(w - 1), beta, 0, "+"), 0), "",
                 hypotheses=(sp.Gt(w, 1),), strategy=LimitOf())
     assert results(step, context=(define_w,))["logW"].outcome.verdict is not Verdict.PROVED
+
+
+# --- round 10: a number's own definedness in the claim language ---------------------------------
+@pytest.mark.parametrize("claim", [
+    "alpha + 0/(exp(0) - 1) > 0",                      # 1/0 hidden behind an unevaluated exp(0)
+    "alpha + 0*(exp(0) - 1)**(-1) > 0",
+    "alpha + (exp(0)-1)**(-1) - (exp(0)-1)**(-1) > 0",
+    "alpha + 0*(exp(0) - 2)**(1/2) > 0",               # the square root of -1
+    "(-1)**(1/3) - (-1)**(1/3) < alpha",               # not real
+    "log(exp(0) - 1) < 0",                             # once a traceback (TypeError)
+    "log(exp(log(2)) - 2) < 0",
+])
+def test_round10_an_undefined_number_is_refused_in_one_line(claim):
+    from dpo_mixture import check_claim
+    from dpo_mixture.claims import ClaimSyntaxError
+
+    with pytest.raises(ClaimSyntaxError, match="undefined value"):
+        check_claim(claim, samples=10)
+
+
+@pytest.mark.parametrize("claim", ["exp(1) > 2", "2**(1/2) > 1", "log(2) > 0", "(1/4)**(1/2) < alpha + 1"])
+def test_round10_a_defined_number_still_reads(claim):
+    from dpo_mixture import check_claim
+
+    assert check_claim(claim, samples=20).verdict is Verdict.PROVED

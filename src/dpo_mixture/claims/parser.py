@@ -249,9 +249,16 @@ class _Builder:
 
     def condition(self, expr: sp.Expr, op: str, node: ast.AST | None = None) -> None:
         if expr.is_number:
-            ok = expr.is_real and (expr > 0 if op == ">" else expr >= 0 if op == ">=" else expr != 0)
-            if not ok and node is not None:
-                raise self.fail(node, "undefined value", hint="a logarithm needs a positive argument, a denominator a nonzero one")
+            # decided by SymPy's assumptions on the number itself (exp(0) - 1 is zero); a number
+            # they cannot place counts as undefined, never as fine
+            value = expr.doit()
+            ok = {">": value.is_positive, ">=": value.is_nonnegative}.get(op, value.is_zero is False and value.is_real)
+            if ok is not True:
+                hint = ("a logarithm needs a positive argument, a denominator a nonzero one, a fractional "
+                        "power a nonnegative base")
+                if node is None:
+                    raise ClaimSyntaxError("undefined value", sp.sstr(expr), 1, hint)
+                raise self.fail(node, "undefined value", hint=hint)
             return
         rel = {">": sp.Gt, ">=": sp.Ge}.get(op, sp.Ne)(expr, 0, evaluate=False)
         if rel not in self.conditions:
@@ -315,15 +322,21 @@ class _Builder:
                 if b == 0:
                     at = self.checker.between(node.left, node.right, "/")
                     raise ClaimSyntaxError("division by zero", "/", at + 1)
+                self.condition(b, "!=", node.right)
                 if a.is_number and b.is_number:
                     return a / b
-                self.condition(b, "!=")
                 # unevaluated: p_A/p_A must not become 1 before its condition is recorded
                 return sp.Mul(a, sp.Pow(b, -1, evaluate=False), evaluate=False)
             if b.is_Number and abs(b) > _MAX_EXPONENT:
                 raise self.fail(node.right, "exponent too large")
             if a.is_Rational and b.is_Integer and max(int(a.p).bit_length(), int(a.q).bit_length()) * abs(int(b)) > _MAX_BITS:
                 raise self.fail(node, "number too large")
+            if a.is_number:  # a number's power is defined where any other base's is
+                if b.is_Integer:
+                    if b < 0:
+                        self.condition(a, "!=", node)
+                else:
+                    self.condition(a, ">=" if (b.is_number and b.is_positive) else ">", node)
             if a.is_Number and b.is_Number and abs(a) > 1 and not b.is_Integer:
                 return sp.Pow(a, b)
             if a.is_number:
