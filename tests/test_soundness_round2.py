@@ -608,3 +608,35 @@ def test_round10_a_defined_number_still_reads(claim):
     from dpo_mixture import check_claim
 
     assert check_claim(claim, samples=20).verdict is Verdict.PROVED
+
+
+# --- round 11: a symbol a certificate brings stands for what the rule says, nothing narrower -------
+def test_round11_the_positive_case_is_every_positive_number_not_only_the_integers():
+    from dataclasses import replace as _replace
+
+    from dpo_mixture.proof import Cases, Signs
+    from dpo_mixture.proof.kernel import case_goal
+
+    class IntegerCases(Cases):
+        def propose(self, step, context):
+            fresh = sp.Dummy("z_pos", positive=True, integer=True)  # a positive *integer*
+            data = {"variable": self.variable, "positive_symbol": fresh}
+            for value, key, strategy in ((sp.Integer(0), "zero", self.zero), (fresh, "positive", self.positive)):
+                sub_goal = case_goal(context.goal, self.variable, value)
+                sub_step = _replace(step, claim=sub_goal.claim, hypotheses=sub_goal.hypotheses, chain=())
+                data[key] = strategy.propose(sub_step, _replace(context, goal=sub_goal))
+            return context.certificate(step, "cases", self.name, instances=(), **data)
+
+    z = declare.scalar("z_round11", nonnegative=True)
+    # false at z = 1/2: z (z - 1) + 1/8 = -1/8
+    step = Step("cases", "", sp.Gt(z * (z - 1) + sp.Rational(1, 8), 0), "", strategy=IntegerCases(z, Signs(), Signs()),
+                hypotheses=BLIND)
+    assert decide(step, audit=0).verdict is not Verdict.PROVED
+
+
+def test_round11_an_output_is_a_plain_positive_integer():
+    from dpo_mixture.proof.kernel import is_output
+
+    assert is_output(sp.Dummy("i", integer=True, positive=True))
+    assert not is_output(sp.Dummy("i", integer=True, positive=True, even=True))  # only the even outputs
+    assert not is_output(sp.Dummy("i", integer=True, positive=True, prime=True))

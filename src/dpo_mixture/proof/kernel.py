@@ -821,8 +821,10 @@ class _Check:
         if self.theory.domain(x) is not Domain.NONNEGATIVE and not x.is_nonnegative:
             raise KernelError(f"cases splits a variable declared nonnegative, not {x}")
         stuff = [self.goal.claim, *self.goal.hypotheses]
-        if not (isinstance(fresh, sp.Dummy) and fresh.is_positive and not any(fresh in e.free_symbols for e in stuff)):
-            raise KernelError("the positive case needs a fresh positive symbol")
+        # exactly a positive real: an integer (or even, prime...) one would cover less than x > 0
+        plain = sp.Dummy("t", positive=True).assumptions0
+        if not (isinstance(fresh, sp.Dummy) and fresh.assumptions0 == plain and not any(fresh in e.free_symbols for e in stuff)):
+            raise KernelError("the positive case needs a fresh symbol that is positive and nothing more")
         for value, key in ((sp.Integer(0), "zero"), (fresh, "positive")):
             sub = case_goal(self.goal, x, value)
             if sub.claim is sp.true:
@@ -1338,6 +1340,8 @@ def is_output(s: sp.Basic, theory: Theory | None = None, indices: frozenset | No
     from ..notation import DOMAINS, Domain as _Domain, declared_domain, n as _n, y as _y
 
     if not (isinstance(s, sp.Symbol) and s.is_integer is True and s.is_positive is True and s != _n):
+        return False
+    if not _plain_integer(s):  # an even or prime "output" would stand for only some outputs
         return False
     if s in DOMAINS or theory is not None and s in dict(theory.overrides):
         return False
