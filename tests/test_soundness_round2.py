@@ -640,3 +640,12 @@ def test_round11_an_output_is_a_plain_positive_integer():
     assert is_output(sp.Dummy("i", integer=True, positive=True))
     assert not is_output(sp.Dummy("i", integer=True, positive=True, even=True))  # only the even outputs
     assert not is_output(sp.Dummy("i", integer=True, positive=True, prime=True))
+
+
+def test_a_limit_hypothesis_sees_through_the_steps_own_definition():
+    """The twin of round 6's capture, with W := beta a definition of the step, not the model."""
+    xx = declare.scalar("x_twin")
+    w = sp.Symbol("W_twin", positive=True)
+    step = Step("capture", "", sp.Eq(sp.Limit(xx / beta, beta, sp.oo), 1), "", strategy=LimitOf(),
+                hypotheses=(sp.Lt(xx, w),), facts=(Definition("W", w, beta),))
+    assert decide(step, audit=0).verdict not in (Verdict.PROVED, Verdict.ASSUMED)  # the limit is 0

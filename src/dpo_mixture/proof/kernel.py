@@ -708,7 +708,7 @@ class _Check:
         if self.cert.get("use_hypotheses", True):
             subs = {}
             for h in self.goal.hypotheses:
-                h = self.theory.unfold_all(standardize(h))  # a definition may hide the variable
+                h = self._opened(h)  # a definition (the model's or the step's own) may hide the variable
                 if var in h.free_symbols:
                     continue
                 if isinstance(h, sp.StrictLessThan) and isinstance(h.lhs, (sp.Indexed, sp.Symbol)) and not h.rhs.has(h.lhs):
