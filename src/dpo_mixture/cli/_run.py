@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ..proof import Derivation, Report
+from ..render.paper import Paper
 from . import UsageError
 
 __all__ = ["Loaded", "load", "load_derivations", "run_report", "add_seed_option"]
@@ -29,7 +30,7 @@ class Loaded:
     """What a derivations module declares: its derivations and the frame of its documents."""
 
     derivations: tuple[Derivation, ...]
-    paper: "Paper"
+    paper: Paper
 
 
 def add_seed_option(parser) -> None:
@@ -61,8 +62,6 @@ def _import_file(path: str) -> ModuleType:
 
 def load(path: str | None) -> Loaded:
     """The derivations and the paper of the module at ``path`` (default: the package's own)."""
-    from ..render.paper import Paper
-
     module = importlib.import_module(OWN_MODULE) if path is None else _import_file(path)
     where = OWN_MODULE if path is None else f"PATH {path}"
     found = getattr(module, "DERIVATIONS", None)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..render import render_documents
 from . import UsageError
 from ._files import publish, staging_dir, writable_dir
 from ._run import add_seed_option, load, run_report
@@ -29,12 +30,6 @@ TEX_HINT = (
     "(Debian/Ubuntu: apt-get install texlive-latex-base texlive-latex-recommended latexmk)"
 )
 
-
-def render_documents(report, paper, figures, asset_url=""):
-    """The documents' text (the document writers are imported here, when a build needs them)."""
-    from ..render import render_documents as render
-
-    return render(report, paper, figures, asset_url=asset_url)
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(

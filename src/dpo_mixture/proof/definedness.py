@@ -81,13 +81,13 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None) -> list[Con
                 walk(done)
             return
         if isinstance(e, sp.Limit):
-            body, var, point, _ = e.args
+            body, var, point, direction = e.args
             if e is not claimed:  # a limit used as a number: it must be finite, which no sign rule shows
                 out.append(Condition(e, "finite"))
             # near the point the body must be defined: its conditions are marked with the limit
             # (the kernel decides, definitions unfolded, which involve the bound variable; only
             # the sign rules discharge those)
-            near = (var, point, str(e.args[3]))
+            near = (var, point, str(direction))
             for c in _all_conditions(body):
                 out.append(Condition(c.expr, c.op, c.bound + (near,)))
             walk(point)

@@ -501,11 +501,14 @@ class _Check:
             out[a] = u / (1 + u)
         return out
 
+    @functools.cached_property
+    def _own_definitions(self) -> tuple:
+        return tuple(f for f in self.cert.facts if isinstance(f, Definition))
+
     def _opened(self, e: sp.Basic) -> sp.Basic:
         """``e`` with every definition unfolded that any rule may unfold later: the model's and
         every definition among the certificate's facts (a step's own ``W := beta`` too)."""
-        own = tuple(f for f in self.cert.facts if isinstance(f, Definition))
-        return unfold(self.theory.unfold_all(standardize(e)), own)
+        return unfold(self.theory.unfold_all(standardize(e)), self._own_definitions)
 
     def _hypothesis_substitutions(self) -> dict:
         """``atom -> value`` for each equality hypothesis ``atom = value``; the value with every
@@ -934,7 +937,6 @@ def opened_fact(f: Fact) -> Fact:
     return f if (lhs, rhs) == (f.lhs, f.rhs) else type(f)(f.name, lhs, rhs)
 
 
-@functools.lru_cache(maxsize=4096)
 def _near_point(c: Condition) -> list:
     """Forms of a condition from a limit's body whose sign, if the sign rules show it, shows
     the condition near the point: the condition itself, for every value of the variable in
@@ -958,6 +960,7 @@ def _near_point(c: Condition) -> list:
     return forms
 
 
+@functools.lru_cache(maxsize=4096)
 def _signs_discharge(theory: Theory, c: Condition) -> bool:
     """The sign rules show ``c`` (in ``theory``'s sign context, which the caller has set)."""
     for e in (c.expr, theory.unfold_all(c.expr)):
@@ -1108,7 +1111,7 @@ def value_at(e: sp.Expr, var: sp.Symbol, point: sp.Expr) -> sp.Expr | None:
         if any(a is None or a.has(*bad) for a in args):
             return None
         if isinstance(node, sp.Pow):
-            base, ex = args
+            base = args[0]
             if node.exp.is_Integer:
                 if node.exp < 0 and sign(base) not in ("pos", "neg"):
                     return None

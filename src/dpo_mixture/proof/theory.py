@@ -282,7 +282,7 @@ def _declaration_problem(theory: Theory, d: Definition, positive_by_support: boo
     for kind in _VALUE_CLASSES:  # an integer (say) must be defined by an integer
         if getattr(label, "is_" + kind) is True and getattr(expr, "is_" + kind) is not True:
             return f"{d.name}: {k} is declared {kind}, but its definition is not shown to be"
-    if (label.is_integer is True or dom in (Domain.INTEGER, Domain.POSITIVE_INTEGER)) and expr.is_integer is not True:
+    if dom in (Domain.INTEGER, Domain.POSITIVE_INTEGER) and expr.is_integer is not True:  # declared by domain only
         return f"{d.name}: {k} is declared an integer, but its definition is not shown to be one"
     if label.is_nonzero is True and s not in ("pos", "neg"):
         return f"{d.name}: {k} is declared nonzero, but its definition is not shown nonzero"
