@@ -35,8 +35,14 @@ class _At:
     def __init__(self, instance: dict):
         self.instance = instance
         self.size = int(instance[n])
+        self._values: dict = {}  # the same quantity is shown in several steps
 
     def value(self, expr: sp.Expr) -> sp.Expr:
+        if expr not in self._values:
+            self._values[expr] = self._value(expr)
+        return self._values[expr]
+
+    def _value(self, expr: sp.Expr) -> sp.Expr:
         exact = sp.sympify(evaluate(unfold(expr, CONTEXT), self.instance, "exact"))
         if exact.is_Rational:
             return exact

@@ -100,3 +100,51 @@ def test_a_stalled_second_process_never_holds_the_engine_up(monkeypatch):
         monkeypatch.setattr(auditor._pool, "apply_async", lambda *a, **k: None)  # a worker that never answers
         tickets = [auditor.submit(Problem(sp.Gt(beta, c)), 30, 0, 30.0) for c in (1, -1)]
         assert [auditor.result(t).counterexample is not None for t in tickets] == [True, False]
+
+
+def _refuted_then_cited():
+    false = Step("false", "", sp.Gt(beta, 1), "", expected=Verdict.REFUTED)
+    cites = Step("cites", "", sp.Gt(beta + 1, 1, evaluate=False), "", given=("false",), expected=Verdict.UNDECIDED)
+    return [Derivation("d", "d", (false, cites))]
+
+
+def test_searches_beside_the_engine_give_the_verdicts_of_searches_in_place():
+    """A step the kernel rejects is searched in the second process; a step citing it names
+    the cited step's final verdict, as in place."""
+    runs = [Report.run(_refuted_then_cited(), parallel=parallel) for parallel in (False, True)]
+    for report in runs:
+        false, cites = report.all_results
+        assert false.outcome.verdict is Verdict.REFUTED and false.outcome.counterexample is not None
+        assert false.outcome.search is None
+        assert cites.outcome.verdict is Verdict.UNDECIDED
+        assert cites.outcome.method == "depends on step 'false', which is refuted"
+    assert [r.outcome.method for r in runs[0].all_results] == [r.outcome.method for r in runs[1].all_results]
+    assert runs[0].all_results[0].outcome.counterexample.values == runs[1].all_results[0].outcome.counterexample.values
+
+
+def test_derivations_decided_then_follow_their_host_and_see_the_counterexample():
+    seen = []
+
+    def then(outcome_of):
+        ce = outcome_of("false").counterexample
+        seen.append(ce)
+        value = ce.instance[beta]
+        step = Step("at-the-instance", "", sp.Le(beta * value, beta, evaluate=False), "")  # true: the counterexample has beta <= 1
+        yield "d", Derivation("after-d", "after", (step,))
+
+    for parallel in (False, True):
+        report = Report.run(_refuted_then_cited() + [Derivation("e", "e", (Step("last", "", sp.Gt(beta + 1, 1, evaluate=False), ""),))],
+                            parallel=parallel, then=then)
+        assert [d.id for d in report.derivations] == ["d", "after-d", "e"]
+        assert report.result("at-the-instance").outcome.verdict is Verdict.PROVED
+    assert all(ce is not None for ce in seen)
+
+
+def test_a_search_beside_the_engine_keeps_its_time_limit():
+    from dpo_mixture.proof.audit import run_search
+    from dpo_mixture.proof.search import Problem
+
+    slow = run_search(Problem(sp.Gt(beta + 1, 1, evaluate=False)), 10**7, 0, 0.2)  # true: the search never ends early
+    assert slow == "undecided: time limit of 0.2 s reached (set Step.seconds for a larger budget)"
+    found = run_search(Problem(sp.Gt(beta, 1)), 100, 0, 30.0)
+    assert found.counterexample is not None

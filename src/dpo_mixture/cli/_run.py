@@ -95,34 +95,35 @@ def run_report(derivations, seed: int, examples=()) -> Report:
         def progress(step_id: str) -> None:
             print(f"\r\033[Kchecking {step_id} ...", end="", file=sys.stderr, flush=True)
     try:
-        report = Report.run(derivations, seed=seed, progress=progress, parallel=True)
-        return _with_examples(report, tuple(examples), seed, progress)
+        return Report.run(derivations, seed=seed, progress=progress, parallel=True,
+                          then=_worked_examples(tuple(derivations), tuple(examples)) if examples else None)
     finally:
         if progress is not None:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
-def _with_examples(report: Report, examples: tuple, seed: int, progress) -> Report:
-    if not examples:
-        return report
-    derivations = list(report.derivations)
-    results = dict(report.results)
-    established = {r.step.id: r for r in report.all_results}
-    for ex in examples:
-        host = next((d for d in derivations if any(s.id == ex.step for s in d.steps)), None)
-        if host is None:
-            raise UsageError(f"PAPER: worked example of step {ex.step!r}, which no derivation has")
-        counterexample = established[ex.step].outcome.counterexample
-        if counterexample is None:
-            continue  # the step was not refuted: there is no instance to work through
-        instance = dict(counterexample.instance)
-        built = ex.build(instance)
-        if not isinstance(built, Derivation):
-            raise UsageError(f"PAPER: the worked example of {ex.step!r} built a {type(built).__name__}, not a Derivation")
-        built = replace(built, extras={**built.extras, "example_of": ex.step, "instance": instance, "figure": ex.figure})
-        clash = sorted({s.id for s in built.steps} & set(established)) or ([built.id] if built.id in results else [])
-        if clash:
-            raise UsageError(f"PAPER: the worked example of {ex.step!r} reuses ids {clash}")
-        results[built.id] = built.check(seed=seed, progress=progress, established=established)
-        derivations.insert(derivations.index(host) + 1, built)
-    return Report(tuple(derivations), results)
+def _worked_examples(derivations: tuple, examples: tuple):
+    """What the report decides after the derivations: each worked example whose step was
+    refuted, built from that step's counterexample and placed after the step's derivation."""
+    def then(outcome_of):
+        built_ids: set[str] = set()
+        for ex in examples:
+            host = next((d for d in derivations if any(s.id == ex.step for s in d.steps)), None)
+            if host is None:
+                raise UsageError(f"PAPER: worked example of step {ex.step!r}, which no derivation has")
+            counterexample = outcome_of(ex.step).counterexample
+            if counterexample is None:
+                continue  # the step was not refuted: there is no instance to work through
+            instance = dict(counterexample.instance)
+            built = ex.build(instance)
+            if not isinstance(built, Derivation):
+                raise UsageError(f"PAPER: the worked example of {ex.step!r} built a {type(built).__name__}, not a Derivation")
+            built = replace(built, extras={**built.extras, "example_of": ex.step, "instance": instance, "figure": ex.figure})
+            taken = {s.id for d in derivations for s in d.steps} | {d.id for d in derivations} | built_ids
+            clash = sorted({s.id for s in built.steps} & taken) or ([built.id] if built.id in taken else [])
+            if clash:
+                raise UsageError(f"PAPER: the worked example of {ex.step!r} reuses ids {clash}")
+            built_ids |= {built.id} | {s.id for s in built.steps}
+            yield host.id, built
+
+    return then

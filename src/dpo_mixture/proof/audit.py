@@ -19,7 +19,7 @@ from typing import Any
 from .deadline import TimeLimit, time_limit
 from .search import Problem, SearchResult, search
 
-__all__ = ["Auditor", "run_audit"]
+__all__ = ["Auditor", "run_audit", "run_search"]
 
 
 #: Instances of an audit that floats cannot screen and that are screened again at 60 digits.
@@ -39,6 +39,19 @@ def run_audit(problem: Problem, samples: int, seed: int, seconds: float | None) 
                           exact_ties=AUDIT_EXACT_TIES, false_alarms=AUDIT_FALSE_ALARMS)
     except (TimeLimit, ValueError, TypeError, RecursionError):
         return None
+
+
+def run_search(problem: Problem, samples: int, seed: int, seconds: float | None) -> SearchResult | str:
+    """The counterexample search of a step the kernel did not accept: its result, or why there
+    is none (a sentence).  It runs beside the engine like an audit (a step that cites this one
+    is undecided whatever the search finds)."""
+    try:
+        with time_limit(seconds):
+            return search(problem, samples=samples, seed=seed)
+    except TimeLimit as exc:
+        return f"undecided: {exc} (set Step.seconds for a larger budget)"
+    except (ValueError, TypeError) as exc:
+        return f"search impossible: {exc}"
 
 
 #: Seconds the engine waits for the second process's answer before it runs the audit itself.
@@ -91,15 +104,21 @@ class Auditor:
             except (OSError, ValueError):  # no second process here: audit in place
                 self._pool = None
 
-    def submit(self, problem: Problem, samples: int, seed: int, seconds: float | None) -> int:
-        """Start an audit; returns a ticket for :meth:`result`."""
+    @property
+    def parallel(self) -> bool:
+        """Whether a second process takes the work (else :meth:`submit` runs it at once)."""
+        return self._pool is not None
+
+    def submit(self, problem: Problem, samples: int, seed: int, seconds: float | None, job=run_audit) -> int:
+        """Start an audit (or another search ``job``, such as :func:`run_search`, with the same
+        arguments); returns a ticket for :meth:`result`."""
         ticket = self._next
         self._next += 1
         if self._pool is None:
-            self._done[ticket] = run_audit(problem, samples, seed, seconds)
+            self._done[ticket] = job(problem, samples, seed, seconds)
             return ticket
         with self._lock:
-            self._queue[ticket] = (problem, samples, seed, seconds)
+            self._queue[ticket] = (job, (problem, samples, seed, seconds))
             self._hand_on()
         return ticket
 
@@ -108,10 +127,11 @@ class Auditor:
         if self._running or not self._queue or self._pool is None:
             return
         ticket = next(iter(self._queue))
-        args = self._queue.pop(ticket)
-        self._running[ticket] = args
+        work = self._queue.pop(ticket)
+        self._running[ticket] = work
+        job, args = work
         try:
-            self._pool.apply_async(run_audit, args, callback=lambda value: self._finished(ticket, value),
+            self._pool.apply_async(job, args, callback=lambda value: self._finished(ticket, value),
                                    error_callback=lambda exc: self._finished(ticket, _FAILED))
         except ValueError:  # the pool is closing: the audit is run here when it is asked for
             self._queue[ticket] = self._running.pop(ticket)
@@ -119,11 +139,11 @@ class Auditor:
     def _finished(self, ticket: int, value: Any) -> None:
         """The second process answered (called on the pool's thread)."""
         with self._lock:
-            args = self._running.pop(ticket, None)
+            work = self._running.pop(ticket, None)
             if ticket in self._done:
                 pass  # already audited here (the second process was slow)
-            elif value is _FAILED and args is not None:
-                self._queue = {ticket: args, **self._queue}  # the worker failed: audit it here
+            elif value is _FAILED and work is not None:
+                self._queue = {ticket: work, **self._queue}  # the worker failed: audit it here
             else:
                 self._done[ticket] = value
             self._hand_on()
@@ -140,17 +160,18 @@ class Auditor:
                 if ticket in self._done:
                     return self._done[ticket]
                 if ticket in self._queue:
-                    args, mine = self._queue.pop(ticket), ticket
+                    work, mine = self._queue.pop(ticket), ticket
                 elif ticket not in self._running:
                     raise KeyError(f"no audit with ticket {ticket}")
                 elif self._queue:
                     mine = next(reversed(self._queue))
-                    args = self._queue.pop(mine)
+                    work = self._queue.pop(mine)
                 elif self._lock.wait_for(lambda: ticket not in self._running, timeout=PATIENCE):
                     continue
                 else:  # the second process is slow or stalled: audit it here as well
-                    args, mine = self._running[ticket], ticket
-            value = run_audit(*args)
+                    work, mine = self._running[ticket], ticket
+            job, args = work
+            value = job(*args)
             with self._lock:
                 self._done.setdefault(mine, value)
                 if mine == ticket:

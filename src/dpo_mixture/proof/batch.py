@@ -146,6 +146,17 @@ def compile_batch(e: sp.Basic) -> Callable[[dict], Any]:
         from .evaluate import carried_out
 
         return compile_batch(carried_out(e))
+    if isinstance(e, sp.Subs):  # every variable takes its point at once, as in evaluate
+        body = compile_batch(e.expr)
+        points = [(var, compile_batch(point)) for var, point in zip(e.variables, e.point)]
+
+        def at_point(env):
+            inner = dict(env)
+            for var, point in points:
+                inner[var] = point(env)
+            return body(inner)
+
+        return at_point
     if isinstance(e, sp.Heaviside):
         arg = compile_batch(e.args[0])
         at0 = float(e.args[1]) if len(e.args) > 1 else 0.5

@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import sympy as sp
 
-from .audit import Auditor, run_audit
+from .audit import Auditor, run_audit, run_search
 from .certificate import Instance, ProofCertificate
 from .deadline import DEFAULT_SECONDS, TimeLimit, time_limit
 from .facts import Definition, Fact, relevant
@@ -319,13 +319,22 @@ def _outcome(
             return replace(accepted, audit=auditor.submit(problem, audit, seed, budget))
         return audited(accepted, run_audit(problem, audit, seed, budget), strategy.name)
     reason = why or (judgment.reason if judgment is not None else "")
+    if auditor is not None and auditor.parallel:  # searched beside the engine, like an audit
+        return Outcome(Verdict.UNDECIDED, reason, detail=reason,
+                       search=auditor.submit(problem, samples, seed, budget, job=run_search))
     found, impossible = searched(samples)
-    if found is not None and found.counterexample is not None:
+    return searched_outcome(found if found is not None else impossible, reason)
+
+
+def searched_outcome(found: SearchResult | str, reason: str) -> Outcome:
+    """The outcome of a step the kernel did not accept, from its counterexample search (or the
+    sentence saying why there is none) and the reason the kernel gave."""
+    if isinstance(found, SearchResult) and found.counterexample is not None:
         ce = found.counterexample
         return Outcome(Verdict.REFUTED, f"counterexample search ({ce.confirmation})", counterexample=ce, samples=found.samples)
-    note = impossible or found.note
+    note = found if isinstance(found, str) else found.note
     return Outcome(Verdict.UNDECIDED, f"{reason}; {note}" if reason else note, detail=reason,
-                   samples=0 if found is None else found.samples)
+                   samples=found.samples if isinstance(found, SearchResult) else 0)
 
 
 def audited(outcome: Outcome, found: SearchResult | None, proposer: str) -> Outcome:
@@ -398,7 +407,7 @@ def decide(
             raise ValueError(f"step {step.id!r} cites {ref!r}, which is not an earlier step")
         verdict = established[ref].outcome.verdict
         if verdict not in (Verdict.PROVED, Verdict.ASSUMED):
-            return Outcome(Verdict.UNDECIDED, f"depends on step {ref!r}, which is {verdict.value}")
+            return Outcome(Verdict.UNDECIDED, f"depends on step {ref!r}, which is {verdict.value}", depends=ref)
     hypotheses = _inherited(step, established)
     lemmas = {k: v.lemma() for k, v in established.items()}
     try:
@@ -499,9 +508,18 @@ class Report:
         progress: Callable[[str], None] | None = None,
         seconds: float | None = None,
         parallel: bool = False,
+        then: Callable[[Callable[[str], Outcome]], Iterable[tuple[str, Derivation]]] | None = None,
     ) -> "Report":
-        """Decide every step of ``derivations`` in order.  With ``parallel``, the audits run in
-        a second process when one is available (the verdicts are the same either way)."""
+        """Decide every step of ``derivations`` in order.  With ``parallel``, the audits and the
+        counterexample searches run in a second process when one is available (the verdicts
+        are the same either way).
+
+        ``then``, when given, is called once every derivation has been decided, with a function
+        that gives a step's outcome (waiting for its search if need be).  It returns more
+        derivations to decide, each with the id of the derivation it follows in the report
+        (worked examples built from a counterexample, say); their steps may cite every step
+        decided before them.
+        """
         derivations = tuple(derivations)
         seen: set[str] = set()
         for d in derivations:
@@ -515,6 +533,24 @@ class Report:
                 d.id: d.check(seed=seed, progress=progress, established=established, seconds=seconds, auditor=auditor)
                 for d in derivations
             }
+            if then is not None:
+                def outcome_of(step_id: str) -> Outcome:
+                    outcome = established[step_id].outcome
+                    if outcome.search is not None:
+                        outcome = searched_outcome(auditor.result(outcome.search), outcome.detail)
+                    return outcome
+
+                order = list(derivations)
+                for host, extra in then(outcome_of):
+                    if extra.id in results or {s.id for s in extra.steps} & set(established):
+                        raise ValueError(f"derivation {extra.id!r} reuses the id of a derivation or step of the report")
+                    results[extra.id] = extra.check(seed=seed, progress=progress, established=established,
+                                                    seconds=seconds, auditor=auditor)
+                    place = [i for i, d in enumerate(order) if d.id == host]
+                    if not place:
+                        raise ValueError(f"derivation {extra.id!r} follows {host!r}, which the report does not hold")
+                    order.insert(place[0] + 1, extra)
+                derivations = tuple(order)
             results = _collect_audits(derivations, results, auditor)
         return cls(*_with_library(derivations, results, established))
 
@@ -562,14 +598,20 @@ def _with_library(derivations: tuple, results: dict, established: dict) -> tuple
 
 
 def _collect_audits(derivations, results: dict[str, list[StepResult]], auditor: Auditor) -> dict[str, list[StepResult]]:
-    """Wait for the audits; a step whose audit refuted it turns refuted, and every step that
-    cites it (directly or not) turns undecided."""
+    """Wait for the audits and the counterexample searches that ran beside the engine; a step
+    whose audit refuted it turns refuted, and every step that cites it (directly or not) turns
+    undecided.  A step that cited a step still being searched names that step's final verdict."""
     fallen: dict[str, str] = {}
+    final: dict[str, Verdict] = {}
     out: dict[str, list[StepResult]] = {}
     for d in derivations:
         new = []
         for r in results[d.id]:
             outcome = r.outcome
+            if outcome.search is not None:
+                outcome = searched_outcome(auditor.result(outcome.search), outcome.detail)
+            if outcome.depends in final:  # name the cited step's verdict as it finally is
+                outcome = replace(outcome, method=f"depends on step {outcome.depends!r}, which is {final[outcome.depends].value}")
             if outcome.audit is not None:
                 outcome = audited(outcome, auditor.result(outcome.audit), outcome.certificate.proposer if outcome.certificate else "")
             cited = [ref for ref in (*r.step.given, *r.step.uses) if ref in fallen]
@@ -577,6 +619,7 @@ def _collect_audits(derivations, results: dict[str, list[StepResult]], auditor: 
                 outcome = Outcome(Verdict.UNDECIDED, f"depends on step {cited[0]!r}, which is {fallen[cited[0]]}")
             if outcome.verdict not in (Verdict.PROVED, Verdict.ASSUMED) and r.outcome.verdict in (Verdict.PROVED, Verdict.ASSUMED):
                 fallen[r.step.id] = outcome.verdict.value
+            final[r.step.id] = outcome.verdict
             new.append(replace(r, outcome=outcome) if outcome is not r.outcome else r)
         out[d.id] = new
     return out

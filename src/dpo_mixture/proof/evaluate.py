@@ -16,6 +16,7 @@ evaluation rule with :func:`register`.
 from __future__ import annotations
 
 import functools
+from fractions import Fraction
 from typing import Any, Callable
 
 import mpmath
@@ -43,6 +44,12 @@ def _guard_exact_power(base: Any, e: int) -> None:
     in reasonable time (one big-integer power cannot be interrupted)."""
     values = base if isinstance(base, np.ndarray) else [base]
     for b in values:
+        if isinstance(b, (int, Fraction)):
+            b = Fraction(b)
+            bits = b.numerator.bit_length() + b.denominator.bit_length()
+            if bits * abs(e) > MAX_EXACT_BITS:
+                raise EvaluationError("an exact power too large to compute")
+            continue
         b = sp.sympify(b)
         if b.is_Rational:
             bits = int(b.p).bit_length() + int(b.q).bit_length()
@@ -62,31 +69,107 @@ def _exact_exp(x):
     return sp.exp(x)
 
 
-class Numbers:
-    """The arithmetic of one number system: how to make constants and apply functions."""
+def _rational_exp(x):
+    """``exp(x)`` in exact numbers, where that can still end in a rational: ``x`` rational, or
+    a rational combination of logarithms of positive algebraic numbers (``exp(2 log 3) = 9``).
+    Exact numbers decide a relation only between rationals, and the exponential of any other
+    value is transcendental; building it anyway costs SymPy a numerical evaluation of the whole
+    subtree at every node (to bound its size), for nothing."""
+    x = sp.sympify(x)
+    if x.is_Rational:
+        if abs(x) > MAX_EXP_ARGUMENT:
+            raise EvaluationError("exp argument too large")
+        return sp.exp(x)
+    terms = sp.Add.make_args(x)
+    bits = 0
+    for term in terms:
+        coeff, rest = term.as_coeff_Mul()
+        if rest is sp.S.One:
+            if abs(coeff) > MAX_EXP_ARGUMENT:
+                raise EvaluationError("exp argument too large")
+            continue
+        if not (coeff.is_Rational and isinstance(rest, sp.log) and _positive_algebraic(rest.args[0])):
+            raise EvaluationError("exact numbers cannot decide the exponential of a transcendental value")
+        bits += abs(coeff) * sum(int(q.p).bit_length() + int(q.q).bit_length() for q in rest.args[0].atoms(sp.Rational))
+    if bits > MAX_EXACT_BITS:
+        raise EvaluationError("an exact power too large to compute")
+    return sp.exp(x)
 
-    def __init__(self, kind: str):
+
+def _rational_log(x):
+    """``log(x)`` in exact numbers, for a positive algebraic ``x`` (a rational, or products of
+    rational powers of rationals) or an exponential, whose logarithm SymPy may bring back to a
+    rational; the logarithm of any other value is transcendental (see :func:`_rational_exp`)."""
+    x = sp.sympify(x)
+    if x.is_Rational or _positive_algebraic(x) or isinstance(x, sp.exp):
+        return sp.log(x)
+    raise EvaluationError("exact numbers cannot decide the logarithm of a transcendental value")
+
+
+def _positive_algebraic(x: sp.Basic) -> bool:
+    """``x`` is a product of rational powers of positive rationals (so positive and algebraic)."""
+    for factor in sp.Mul.make_args(x):
+        base, e = factor.as_base_exp()
+        if not (base.is_Rational and base > 0 and e.is_Rational):
+            return False
+    return True
+
+
+class Numbers:
+    """The arithmetic of one number system: how to make constants and apply functions.
+
+    With ``rational_only``, exact numbers refuse (:class:`EvaluationError`) an exponential or a
+    logarithm that cannot end in a rational: the search asks exact numbers only to decide a
+    relation between rationals, and building a transcendental value it cannot use costs
+    SymPy a numerical evaluation of the subtree at every node."""
+
+    def __init__(self, kind: str, rational_only: bool = False, fractions: bool = False):
         if kind not in ("float", "mp", "exact"):
             raise ValueError(f"kind must be 'float', 'mp' or 'exact', not {kind!r}")
         self.kind = kind
+        self._constants: dict = {}
+        #: exact rationals held as Python fractions (many times faster than SymPy's numbers);
+        #: any other exact value is a SymPy expression, and the two mix (see :func:`_sympy`)
+        self.fractions = fractions and kind == "exact"
         if kind == "float":
             self.exp, self.log = np.exp, np.log
         elif kind == "mp":
             self.exp = np.frompyfunc(_mp_exp, 1, 1)
             self.log = np.frompyfunc(mpmath.log, 1, 1)
         else:
-            self.exp = np.frompyfunc(_exact_exp, 1, 1)
-            self.log = np.frompyfunc(sp.log, 1, 1)
+            exp, log = (_rational_exp, _rational_log) if rational_only else (_exact_exp, sp.log)
+            if self.fractions:  # SymPy's functions take SymPy numbers
+                exp, log = (lambda x, f=exp: f(_sympy(x))), (lambda x, f=log: f(_sympy(x)))
+            self.exp = np.frompyfunc(exp, 1, 1)
+            self.log = np.frompyfunc(log, 1, 1)
 
     def const(self, value: Any) -> Any:
         if self.kind == "float":
             return float(value)
+        if self.fractions:
+            if isinstance(value, (int, Fraction)):
+                return Fraction(value)
+            v = sp.sympify(value)
+            return Fraction(int(v.p), int(v.q)) if v.is_Rational else v
         if self.kind == "mp":
             v = sp.sympify(value)
             if v.is_Rational:
                 return mpmath.mpf(int(v.p)) / int(v.q)
             return mpmath.mpf(str(sp.N(v, MP_DIGITS + 5)))
         return sp.sympify(value)
+
+    def constant(self, node: sp.Basic) -> Any:
+        """:meth:`const` of a number in an expression, made once per number system (the same
+        coefficients are met at every evaluation)."""
+        key = (type(node), node)  # 1.0 and 1 are equal, and one exact, the other not
+        try:
+            return self._constants[key]
+        except KeyError:
+            value = self.const(node)
+            if len(self._constants) >= 4096:
+                self._constants.clear()
+            self._constants[key] = value
+            return value
 
     def array(self, values: Any) -> np.ndarray:
         if self.kind == "float":
@@ -127,8 +210,8 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
     rule = _rule_of(type(expr))
     if rule is not None:
         return rule(expr, lambda e: _walk(e, numbers, env), numbers, env)
-    if expr.is_Number or expr in (sp.pi, sp.E):
-        return numbers.const(expr)
+    if expr.is_Number or expr is sp.pi or expr is sp.E:
+        return numbers.constant(expr)
     if isinstance(expr, sp.Indexed):
         vector = env[expr.base]
         index = _walk(expr.indices[0], numbers, env)
@@ -163,7 +246,10 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
             return base**e if e >= 0 else (numbers.const(1) / base) ** (-e)
         if numbers.kind == "exact" and expr.exp.is_Rational is False:
             raise ValueError("exact evaluation needs a rational exponent")
-        return base ** _walk(expr.exp, numbers, env)
+        e = _walk(expr.exp, numbers, env)
+        if numbers.fractions:  # a fraction's fractional power would be a float: SymPy keeps it exact
+            return _sympy(base) ** _sympy(e)
+        return base ** e
     if isinstance(expr, sp.exp):
         return numbers.exp(_walk(expr.args[0], numbers, env))
     if isinstance(expr, sp.log):
@@ -229,14 +315,27 @@ def evaluate(expr: sp.Expr, values: dict, kind: str = "float") -> Any:
     return Evaluator(values, kind)(expr)
 
 
-_NUMBERS: dict[str, Numbers] = {}
+_NUMBERS: dict[tuple, Numbers] = {}
 
 
-def numbers_for(kind: str) -> Numbers:
+def numbers_for(kind: str, rational_only: bool = False, fractions: bool = False) -> Numbers:
     """One :class:`Numbers` per number system (they hold no state)."""
-    if kind not in _NUMBERS:
-        _NUMBERS[kind] = Numbers(kind)
-    return _NUMBERS[kind]
+    key = (kind, rational_only, fractions)
+    if key not in _NUMBERS:
+        _NUMBERS[key] = Numbers(kind, rational_only, fractions)
+    return _NUMBERS[key]
+
+
+def _sympy(value: Any) -> Any:
+    """``value`` with every Python fraction made a SymPy rational (arrays element by element)."""
+    if isinstance(value, np.ndarray):
+        out = np.empty(value.shape, dtype=object)
+        for i, v in enumerate(value.flat):
+            out.flat[i] = _sympy(v)
+        return out
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    return value
 
 
 class Evaluator:
@@ -251,8 +350,9 @@ class Evaluator:
     #: an exact evaluator of the same instance, for relations that need no transcendental function
     exact_twin: "Evaluator | None" = None
 
-    def __init__(self, values: dict, kind: str = "float", _env: dict | None = None):
-        self.numbers = numbers_for(kind)
+    def __init__(self, values: dict, kind: str = "float", _env: dict | None = None, rational_only: bool = False,
+                 fractions: bool = False):
+        self.numbers = numbers_for(kind, rational_only, fractions)
         if _env is not None:
             self.env = _env
             return
@@ -273,14 +373,17 @@ class Evaluator:
         """The same instance with some integer symbols (outputs) bound as well."""
         env = dict(self.env)
         env.update({k: (v if isinstance(v, np.ndarray) else int(v)) for k, v in extra.items()})
-        return Evaluator({}, self.numbers.kind, env)
+        ev = Evaluator({}, self.numbers.kind, env)
+        ev.numbers = self.numbers
+        return ev
 
     def __call__(self, expr: sp.Expr) -> Any:
         # numpy reports floating-point flags after every array operation, also over Python
         # objects, whose own arithmetic (mpmath's estimates inside SymPy) may set them: the
         # values are checked for finiteness and exactness where they are used, not here
         with mpmath.workdps(MP_DIGITS), np.errstate(all="ignore"):
-            return _walk(expr, self.numbers, dict(self.env))
+            value = _walk(expr, self.numbers, dict(self.env))
+        return _sympy(value) if self.numbers.fractions else value
 
 
 @functools.lru_cache(maxsize=4096)
@@ -299,6 +402,7 @@ def is_rational_expression(expr: sp.Expr) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1024)
 @functools.lru_cache(maxsize=1024)
 def carried_out(expr: sp.Derivative) -> sp.Expr:
     """A derivative carried out symbolically (under finite sums), so that it can be evaluated.

@@ -170,8 +170,12 @@ def _bound_of(e: sp.Basic) -> set:
     return {y}  # the uniform operators bind the output y
 
 
+@functools.lru_cache(maxsize=8192)
 def _expand(expr: sp.Expr) -> sp.Expr:
-    return sp.expand(sp.expand_log(expr))
+    """Logarithms, products and powers expanded, to a fixed point (SymPy's ``expand``, whose
+    default hints include ``log``).  The same expression is expanded many times over (once per
+    pass of a normal form, and again in the next step that meets it), so the answer is kept."""
+    return sp.expand(expr)
 
 
 def _split_one(s: sp.Sum) -> sp.Expr:

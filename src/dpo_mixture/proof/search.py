@@ -18,6 +18,7 @@ undefined or too large to evaluate make an instance undecidable, never a counter
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 from dataclasses import dataclass, field
@@ -272,10 +273,17 @@ def _restrict(values: dict, keep: list[int], vectors, overrides) -> dict:
     return _renormalize(out, vectors, overrides)
 
 
+def _sign(v: Any) -> int:
+    """-1, 0 or 1 (a rational's from its numerator: no SymPy comparison)."""
+    if isinstance(v, sp.Rational):
+        return (v.p > 0) - (v.p < 0)
+    return bool(v > 0) - bool(v < 0)
+
+
 _SIGNS = {
-    "positive": lambda v: v > 0, "nonnegative": lambda v: v >= 0, "negative": lambda v: v < 0,
-    "nonpositive": lambda v: v <= 0, "zero": lambda v: v == 0, "nonzero": lambda v: v != 0,
-    "integer": lambda v: sp.Rational(v).q == 1,
+    "positive": lambda v: _sign(v) > 0, "nonnegative": lambda v: _sign(v) >= 0, "negative": lambda v: _sign(v) < 0,
+    "nonpositive": lambda v: _sign(v) <= 0, "zero": lambda v: _sign(v) == 0, "nonzero": lambda v: _sign(v) != 0,
+    "integer": lambda v: (v.q if isinstance(v, sp.Rational) else sp.Rational(v).q) == 1,
 }
 
 
@@ -288,7 +296,13 @@ def respects(symbol: sp.Basic, value) -> bool:
     """
     if not isinstance(symbol, sp.Symbol):
         return True
-    return all(test(value) for key, test in _SIGNS.items() if getattr(symbol, "is_" + key) is True)
+    return all(test(value) for test in _tests_of(symbol))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tests_of(symbol: sp.Symbol) -> tuple:
+    """The tests of :data:`_SIGNS` that ``symbol``'s assumptions ask for (asked once)."""
+    return tuple(test for key, test in _SIGNS.items() if getattr(symbol, "is_" + key) is True)
 
 
 def _valid(values: dict, vectors, overrides) -> bool:
@@ -338,7 +352,9 @@ class _Compiled:
         exprs = [self.conclusion, *self.hypotheses]
         self.outputs = output_symbols(exprs)
         self.scalars, self.vectors = free_quantities(exprs + ([self.support] if self.support is not None else []))
-        self.overrides = problem.domains
+        # every quantity's domain, worked out once (each draw asks for them all)
+        self.overrides = {**problem.domains,
+                          **{q: domain_of(q, problem.domains) for q in (*self.scalars, *self.vectors)}}
         self.exact = all(is_rational_expression(r) for r in exprs)
         #: how many more ties at 60 digits exact numbers may try to break before the search
         #: stops trying (where they cannot decide, each attempt only costs)
@@ -367,7 +383,12 @@ class _Compiled:
         if self.support is None:
             return values
         try:
-            at = evaluate(self.support, {**values, _y: np.arange(1, values[_n] + 1)}, "exact")
+            rule = _fraction_rule(self.support)
+            if rule is not None:  # a polynomial (the usual support): Python fractions, no tree walk
+                env = {k: _fraction(v) for k, v in values.items()}
+                at = rule(env)
+            else:
+                at = Evaluator({**values, _y: np.arange(1, values[_n] + 1)}, "exact", fractions=True)(self.support)
         except (EvaluationError, ValueError, ZeroDivisionError, TypeError, KeyError, IndexError):
             return {}
         at = list(at) if isinstance(at, np.ndarray) else [at] * values[_n]
@@ -424,14 +445,15 @@ class _Compiled:
                 self.errors.append(str(exc) or type(exc).__name__)
             return None
 
-    def counterexample_at(self, values: dict, kind: str) -> dict | None | bool:
+    def counterexample_at(self, values: dict, kind: str, rational_only: bool = False) -> dict | None | bool:
         """The choice of outputs where the hypotheses hold and the conclusion fails (a dict),
-        ``False`` when there is none, ``None`` when some choice could not be decided."""
+        ``False`` when there is none, ``None`` when some choice could not be decided.  With
+        ``rational_only``, exact numbers give up on values that cannot be rational."""
         undecided = False
         try:
-            base = Evaluator(values, kind)
+            base = Evaluator(values, kind, rational_only=rational_only, fractions=True)
             if kind == "mp":
-                base.exact_twin = Evaluator(values, "exact")
+                base.exact_twin = Evaluator(values, "exact", fractions=True)
         except (EvaluationError, ValueError, TypeError, ZeroDivisionError):
             return None
         hinted = self.hints.get(id(values))
@@ -482,9 +504,9 @@ class _Compiled:
         count = len(group)
         env: dict = {_n: size}
         for s in self.scalars:
-            env[s] = np.array([[float(v[s])] for v in group])
+            env[s] = np.array([[_float(v[s])] for v in group])
         for vec in self.vectors:
-            env[vec] = np.array([[float(x) for x in v[vec]] for v in group])
+            env[vec] = np.array([[_float(x) for x in v[vec]] for v in group])
         found = np.zeros(count, bool)
         undecided = np.zeros(count, bool)
         met = np.zeros(count, bool)
@@ -529,12 +551,60 @@ class _Compiled:
         if isinstance(found, dict) and certify(self.conclusion, self.hypotheses, {**values, **found}):
             return f"{MP_DIGITS} digits and certified by interval arithmetic", found
         if found is None and self.ties_left > 0:  # a tie at 60 digits (a variance that is exactly 0, say): exact numbers decide it
-            tie = self.counterexample_at(values, "exact")
+            tie = self.counterexample_at(values, "exact", rational_only=True)
             if isinstance(tie, dict):
                 return "exact numbers (SymPy)", tie
             if tie is None:  # exact numbers could not decide either (transcendental values): try a few times only
                 self.ties_left -= 1
         return None
+
+
+def _fraction(value: Any) -> Any:
+    """A drawn value (a rational, or a list of them) as Python fractions (an array for a list)."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return np.array([_fraction(v) for v in value], dtype=object)
+    return Fraction(int(value.p), int(value.q)) if isinstance(value, sp.Rational) else Fraction(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _fraction_rule(expr: sp.Basic) -> Callable[[dict], Any] | None:
+    """``expr`` as a function of an environment of fractions (vectors as arrays, an entry at
+    the output ``y`` as the whole vector), for a polynomial in rationals, scalars and entries
+    at ``y`` with integer powers; ``None`` for anything else."""
+    if expr.is_Rational:
+        value = Fraction(int(expr.p), int(expr.q))
+        return lambda env: value
+    if isinstance(expr, sp.Symbol) and expr != _y:
+        return lambda env: env[expr]
+    if isinstance(expr, sp.Indexed) and expr.indices == (_y,):
+        base = expr.base
+        return lambda env: env[base]
+    if isinstance(expr, (sp.Add, sp.Mul)):
+        parts = [_fraction_rule(a) for a in expr.args]
+        if any(part is None for part in parts):
+            return None
+        add = isinstance(expr, sp.Add)
+
+        def combine(env):
+            out = parts[0](env)
+            for part in parts[1:]:
+                out = out + part(env) if add else out * part(env)
+            return out
+        return combine
+    if isinstance(expr, sp.Pow) and expr.exp.is_Integer:
+        base, k = _fraction_rule(expr.base), int(expr.exp)
+        if base is None or abs(k) > 64:
+            return None
+        return (lambda env: base(env) ** k) if k >= 0 else (lambda env: (1 / base(env)) ** (-k))
+    return None
+
+
+def _float(value: Any) -> float:
+    """The nearest float to a drawn value (a rational's is its numerator over its denominator,
+    rounded once by Python's integer division; SymPy's ``float`` goes through mpmath)."""
+    if isinstance(value, sp.Rational):
+        return int(value.p) / int(value.q)
+    return float(value)
 
 
 def _compare(rel: sp.Basic, diff: Any, tol: Any, float_mode: bool) -> bool | None:

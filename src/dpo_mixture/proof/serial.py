@@ -99,6 +99,44 @@ _UNEVALUATED = frozenset(
 )
 
 
+#: Leaf constructors whose results are shared (see :func:`_shared`).
+_LEAVES = frozenset({"Symbol", "IndexedBase", "DeclaredSymbol"})
+#: One object per distinct leaf read so far (a bound on memory, not a cache policy).
+_SHARED: dict = {}
+MAX_SHARED = 50_000
+
+
+def _shared(leaf: sp.Basic) -> sp.Basic:
+    """The one object that stands for every leaf equal to ``leaf``: the package's own symbol
+    where there is one, else the first equal leaf read.  Equal leaves are interchangeable
+    everywhere in SymPy, but a dictionary finds a key by identity at once and by equality only
+    after comparing both objects' contents (a symbol's whole table of assumptions): the
+    evaluators look their values up by symbol, once per node and instance.
+
+    >>> from dpo_mixture.notation import beta
+    >>> loads(dumps(beta)) is beta
+    True
+    """
+    if len(_SHARED) >= MAX_SHARED:
+        _SHARED.clear()
+    if not _SHARED:
+        _seed_shared()
+    try:
+        return _SHARED.setdefault(leaf, leaf)
+    except TypeError:  # an unhashable argument: nothing to share
+        return leaf
+
+
+def _seed_shared() -> None:
+    from .. import notation
+
+    for value in vars(notation).values():
+        if isinstance(value, (sp.Symbol, sp.IndexedBase)):
+            _SHARED.setdefault(value, value)
+            if isinstance(value, sp.IndexedBase):
+                _SHARED.setdefault(value.label, value.label)
+
+
 def dumps(expr: sp.Basic) -> str:
     """The ``srepr`` of ``expr``, with every argument in its stored order."""
     return sp.srepr(expr, order="none")
@@ -151,7 +189,8 @@ def _value(node: ast.AST) -> Any:
                 return constructor(*args, evaluate=False)
             except TypeError:  # a function class that takes no evaluate flag
                 pass
-        return constructor(*args, **kwargs)
+        made = constructor(*args, **kwargs)
+        return _shared(made) if name in _LEAVES else made
     if isinstance(node, (ast.Tuple, ast.List)):
         return tuple(_value(e) for e in node.elts)
     raise ValueError(f"syntax {type(node).__name__} is not allowed")

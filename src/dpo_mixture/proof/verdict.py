@@ -87,3 +87,7 @@ class Outcome:
     soundness_error: str = ""
     #: a ticket of the audit still running beside the engine (see :mod:`.audit`); internal
     audit: Any = field(default=None, compare=False, repr=False)
+    #: a ticket of the counterexample search still running beside the engine; internal
+    search: Any = field(default=None, compare=False, repr=False)
+    #: the cited step whose verdict this outcome names ("depends on step ..."); internal
+    depends: str = field(default="", compare=False, repr=False)
