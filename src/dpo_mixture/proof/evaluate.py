@@ -255,25 +255,58 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
     if isinstance(expr, sp.log):
         return numbers.log(_walk(expr.args[0], numbers, env))
     if isinstance(expr, sp.Sum):
-        (index, lo, hi), = expr.limits
-        lo_v, hi_v = int(_walk(lo, numbers, env)), int(_walk(hi, numbers, env))
-        if nested_dependence(expr.function, index):  # an inner binder uses this index: one output at a time
-            terms = [_walk(expr.function, numbers, {**env, index: i}) for i in range(lo_v, hi_v + 1)]
-            total = numbers.const(0)
-            for t in terms:
-                total = total + t
-            return total
-        if hi_v < lo_v:
-            raise EvaluationError("a sum over an empty or reversed range")
-        inner = dict(env)
-        inner[index] = np.arange(lo_v, hi_v + 1)
-        body = _walk(expr.function, numbers, inner)
-        if not isinstance(body, np.ndarray):
-            return body * (hi_v - lo_v + 1)
-        total = body[0]
-        for v in body[1:]:
-            total = total + v
-        return total if numbers.kind != "float" else float(np.sum(body))
+        memo = env.get(SHARED)
+        if memo is not None:  # a sum over the instance alone has one value for every choice of outputs
+            values, base = memo
+            if all(env.get(q, _ABSENT) is base.get(q, _OTHER) for q in _leaves(expr)):
+                if expr not in values:
+                    values[expr] = _sum(expr, numbers, env)
+                return values[expr]
+        return _sum(expr, numbers, env)
+    return _walk_rest(expr, numbers, env)
+
+
+#: The key under which an environment holds ``(values, base)``: the values of sums computed so
+#: far at one instance, and the instance's own environment (see :meth:`Evaluator.share`).
+SHARED = object()
+_ABSENT, _OTHER = object(), object()
+
+
+@functools.lru_cache(maxsize=4096)
+def _leaves(expr: sp.Basic) -> frozenset:
+    """The symbols and vectors ``expr`` depends on: its free symbols, with every vector it
+    takes an entry of in place of SymPy's ``Indexed`` entries (which may hold a bound index)
+    and of the vector's label."""
+    bases = {i.base for i in expr.atoms(sp.Indexed)}
+    labels = {b.label for b in bases}
+    free = {q for q in expr.free_symbols if not isinstance(q, sp.Indexed) and q not in labels}
+    return frozenset(free | bases)
+
+
+def _sum(expr: sp.Sum, numbers: Numbers, env: dict) -> Any:
+    """A finite sum: its index bound to every term at once, then reduced."""
+    (index, lo, hi), = expr.limits
+    lo_v, hi_v = int(_walk(lo, numbers, env)), int(_walk(hi, numbers, env))
+    if nested_dependence(expr.function, index):  # an inner binder uses this index: one output at a time
+        terms = [_walk(expr.function, numbers, {**env, index: i}) for i in range(lo_v, hi_v + 1)]
+        total = numbers.const(0)
+        for t in terms:
+            total = total + t
+        return total
+    if hi_v < lo_v:
+        raise EvaluationError("a sum over an empty or reversed range")
+    inner = dict(env)
+    inner[index] = np.arange(lo_v, hi_v + 1)
+    body = _walk(expr.function, numbers, inner)
+    if not isinstance(body, np.ndarray):
+        return body * (hi_v - lo_v + 1)
+    total = body[0]
+    for v in body[1:]:
+        total = total + v
+    return total if numbers.kind != "float" else float(np.sum(body))
+
+
+def _walk_rest(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
     if isinstance(expr, (sp.Max, sp.Min)):
         args = [_walk(a, numbers, env) for a in expr.args]
         pick = max if isinstance(expr, sp.Max) else min
@@ -368,6 +401,13 @@ class Evaluator:
                 else:
                     env[key] = self.numbers.const(value)
         self.env = env
+
+    def share(self) -> "Evaluator":
+        """Let every evaluator :meth:`at` this instance reuse the value of a sum that depends
+        on the instance alone (not on the outputs chosen, nor on an outer binder): the search
+        evaluates the same statement at every choice of outputs."""
+        self.env[SHARED] = ({}, dict(self.env))
+        return self
 
     def at(self, extra: dict) -> "Evaluator":
         """The same instance with some integer symbols (outputs) bound as well."""

@@ -31,7 +31,7 @@ import sympy as sp
 
 from ..notation import Domain, n as _n, y as _y
 from .certify import certify
-from .evaluate import MP_DIGITS, EvaluationError, Evaluator, evaluate, is_rational_expression
+from .evaluate import MP_DIGITS, SHARED, EvaluationError, Evaluator, evaluate, is_rational_expression
 from .facts import Fact, unfold
 from .theory import domain_of
 from .verdict import Counterexample
@@ -451,9 +451,9 @@ class _Compiled:
         ``rational_only``, exact numbers give up on values that cannot be rational."""
         undecided = False
         try:
-            base = Evaluator(values, kind, rational_only=rational_only, fractions=True)
+            base = Evaluator(values, kind, rational_only=rational_only, fractions=True).share()
             if kind == "mp":
-                base.exact_twin = Evaluator(values, "exact", fractions=True)
+                base.exact_twin = Evaluator(values, "exact", fractions=True).share()
         except (EvaluationError, ValueError, TypeError, ZeroDivisionError):
             return None
         hinted = self.hints.get(id(values))
@@ -507,6 +507,7 @@ class _Compiled:
             env[s] = np.array([[_float(v[s])] for v in group])
         for vec in self.vectors:
             env[vec] = np.array([[_float(x) for x in v[vec]] for v in group])
+        env[SHARED] = ({}, dict(env))  # sums that no output choice changes are computed once
         found = np.zeros(count, bool)
         undecided = np.zeros(count, bool)
         met = np.zeros(count, bool)
