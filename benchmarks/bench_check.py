@@ -3,9 +3,8 @@
 Usage: python benchmarks/bench_check.py [--repeat N]
 Prints the median wall time of fresh processes and the ratio to the baseline.  The runs are
 interleaved (one of each command per round), so that a slow minute of the machine weighs on
-every command alike.  The package's bytecode is compiled first, as ``pip install`` does: an
-editable install under ``PYTHONDONTWRITEBYTECODE`` would otherwise compile every module from
-source at each start (about 0.15 s here), which no installed copy does.  Targets: the
+every command alike.  The package's bytecode is compiled first, as ``pip install`` does
+(see ``_bytecode.py``).  Targets: the
 whole check of the package's paper (kernel, audits and search included) under 10x the
 baseline; a user's module of about 20 steps (the examples gallery) under 2 s.
 """
@@ -13,13 +12,14 @@ baseline; a user's module of about 20 steps (the examples gallery) under 2 s.
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from _bytecode import compile_package
 
 
 def _seconds(cmd: list[str]) -> float:
@@ -38,13 +38,6 @@ def _medians(commands: list[list[str]], repeat: int) -> list[float]:
         for cmd, mine in zip(commands, times):
             mine.append(_seconds(cmd))
     return [statistics.median(t) for t in times]
-
-
-def _compile_package() -> None:
-    """Write the package's bytecode, as installing it does."""
-    import dpo_mixture
-
-    compileall.compile_dir(str(Path(dpo_mixture.__file__).parent), quiet=1)
 
 
 SECTION1 = (
@@ -69,7 +62,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     py = sys.executable
-    _compile_package()
+    compile_package()
     named = [
         ("python -c 'import sympy' (baseline)", [py, "-c", "import sympy"]),
         ("section 1 and Lemma 1 (the first four derivations)", [py, "-c", SECTION1]),

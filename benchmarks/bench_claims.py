@@ -7,6 +7,8 @@ Bradley-Terry identity and a wrong twin) and the mixture model's own claims.  Ta
 median over all cases, start-up included, under 1 s; each case's verdict must be the expected
 one (the exit code says: 0 proved, 1 refuted).
 
+The package's bytecode is compiled first, as ``pip install`` does (see ``_bytecode.py``).
+
 Usage: python benchmarks/bench_claims.py [--repeat N]
 """
 
@@ -17,6 +19,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+from _bytecode import compile_package
 
 PROVED, REFUTED = 0, 1
 AB = ["--let", "a:scalar", "--let", "b:scalar"]
@@ -59,6 +63,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    compile_package()
     floor = [_time([sys.executable, "-c", "import sympy"])[0] for _ in range(args.repeat)]
     print(f"{'case':64} {'median s':>9} {'min s':>7} {'max s':>7}  verdict")
     print(f"{'python -c import sympy':64} {statistics.median(floor):9.2f} {min(floor):7.2f} {max(floor):7.2f}")

@@ -649,3 +649,40 @@ def test_a_limit_hypothesis_sees_through_the_steps_own_definition():
     step = Step("capture", "", sp.Eq(sp.Limit(xx / beta, beta, sp.oo), 1), "", strategy=LimitOf(),
                 hypotheses=(sp.Lt(xx, w),), facts=(Definition("W", w, beta),))
     assert decide(step, audit=0).verdict not in (Verdict.PROVED, Verdict.ASSUMED)  # the limit is 0
+
+
+# --- round 13: the search's shared sums, and assumptions a vector holds off its label ----------
+
+def test_round13_a_sum_is_not_shared_across_values_of_its_vectors_label():
+    """g(k) x with x equal to g's label, taken at x = 3 and at x = 2: the two sums differ, and
+    a true identity about them is not refuted."""
+    from dpo_mixture.notation import n
+    from dpo_mixture.proof.evaluate import Evaluator
+
+    g = sp.IndexedBase("g_r13", real=True)
+    x = sp.Symbol("g_r13", real=True)  # SymPy makes it equal to g's label
+    kk = sp.Symbol("k", integer=True, positive=True)
+    s = sp.Sum(g[kk] * x, (kk, 1, n))
+    e = sp.Subs(s, x, 3) - sp.Subs(s, x, 2)
+    values = {n: 2, g: [sp.Integer(1), sp.Integer(2)]}
+    assert Evaluator(values, "exact", fractions=True).share()(e) == Evaluator(values, "exact")(e) == 3
+    step = Step("two-points", "", sp.Ge(e, support_sum(g[y]), evaluate=False), "")
+    assert decide(step).verdict is not Verdict.REFUTED
+
+
+def test_round13_a_vector_with_assumptions_off_its_label_is_refused_and_drawn_in_its_domain():
+    from dpo_mixture.notation import Domain
+    from dpo_mixture.proof.search import Problem, search
+    from dpo_mixture.proof.theory import domain_of
+
+    g = sp.IndexedBase(sp.Symbol("g_r13b"), positive=True)  # SymPy keeps positive on the base
+    with pytest.raises(ValueError, match=r"carries assumptions its label does not \(positive=True\)"):
+        Step("pos", "", sp.Gt(g[y], 0, evaluate=False), "")
+    with pytest.raises(ValueError, match="of its context carries assumptions"):
+        Derivation("d13", "d", (), context=(Definition("G13", sp.IndexedBase("G13_v")[y], 2 * g[y]),))
+    assert domain_of(g) is Domain.POSITIVE_VECTOR
+    # the search never draws it outside its own assumptions: g^3 - g^2 + g > 0 holds for g > 0
+    found = search(Problem(sp.Gt(g[y] ** 3 - g[y] ** 2 + g[y], 0)), samples=200, seed=0)
+    assert found.counterexample is None
+    ok = sp.IndexedBase(sp.Symbol("g_r13c", positive=True), real=True)  # implied by the label: fine
+    Step("fine", "", sp.Gt(ok[y] + 1, 1, evaluate=False), "")

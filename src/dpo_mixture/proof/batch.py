@@ -26,7 +26,7 @@ import numpy as np
 import sympy as sp
 
 from ..model import SupportMax, SupportMin
-from .evaluate import _ABSENT, _OTHER, SHARED, EvaluationError, _leaves, nested_dependence
+from .evaluate import _ABSENT, SHARED, EvaluationError, _leaves, nested_dependence
 
 __all__ = ["evaluate_batch", "three_valued"]
 
@@ -117,7 +117,7 @@ def compile_batch(e: sp.Basic) -> Callable[[dict], Any]:
             if memo is None:
                 return total(env)
             values, base = memo
-            if not all(env.get(q, _ABSENT) is base.get(q, _OTHER) for q in leaves):
+            if not all(env.get(q, _ABSENT) is base.get(q, _ABSENT) for q in leaves):
                 return total(env)
             if e not in values:
                 values[e] = total(env)

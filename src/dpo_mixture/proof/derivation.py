@@ -456,6 +456,14 @@ class Derivation:
         if dupes:
             raise ValueError(f"derivation {self.id!r}: duplicate step ids {dupes}")
         Theory.of(self.context)  # a context that defines one quantity twice is refused here
+        from .step import _assumptions_off_label
+
+        for base in sorted({b for f in self.context if hasattr(f, "relation") for b in f.relation.atoms(sp.IndexedBase)}, key=str):
+            extra = _assumptions_off_label(base)
+            if extra:
+                raise ValueError(f"derivation {self.id!r}: the vector {base} of its context carries assumptions its "
+                                 f"label does not ({extra}); put them on the label, "
+                                 f"IndexedBase(Symbol({str(base.label)!r}, {extra})), or declare it (dpo_mixture.declare)")
 
     def check(
         self,

@@ -258,7 +258,7 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
         memo = env.get(SHARED)
         if memo is not None:  # a sum over the instance alone has one value for every choice of outputs
             values, base = memo
-            if all(env.get(q, _ABSENT) is base.get(q, _OTHER) for q in _leaves(expr)):
+            if all(env.get(q, _ABSENT) is base.get(q, _ABSENT) for q in _leaves(expr)):
                 if expr not in values:
                     values[expr] = _sum(expr, numbers, env)
                 return values[expr]
@@ -269,17 +269,17 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
 #: The key under which an environment holds ``(values, base)``: the values of sums computed so
 #: far at one instance, and the instance's own environment (see :meth:`Evaluator.share`).
 SHARED = object()
-_ABSENT, _OTHER = object(), object()
+_ABSENT = object()
 
 
 @functools.lru_cache(maxsize=4096)
 def _leaves(expr: sp.Basic) -> frozenset:
-    """The symbols and vectors ``expr`` depends on: its free symbols, with every vector it
-    takes an entry of in place of SymPy's ``Indexed`` entries (which may hold a bound index)
-    and of the vector's label."""
+    """The symbols and vectors ``expr`` depends on: its free symbols (a vector's label among
+    them: the same symbol may stand alone, and a substitution may give it a value), with every
+    vector it takes an entry of in place of SymPy's ``Indexed`` entries (which may hold a bound
+    index).  A leaf bound neither at the instance nor where the sum is met is no difference."""
     bases = {i.base for i in expr.atoms(sp.Indexed)}
-    labels = {b.label for b in bases}
-    free = {q for q in expr.free_symbols if not isinstance(q, sp.Indexed) and q not in labels}
+    free = {q for q in expr.free_symbols if not isinstance(q, sp.Indexed)}
     return frozenset(free | bases)
 
 

@@ -110,12 +110,35 @@ def _problem(step: Step) -> str:
                 f"step {step.id!r}: both sides of {part} are identical, so the step proves nothing; "
                 "build the sides unevaluated (evaluate=False, UnevaluatedExpr) if SymPy simplified them"
             )
+    stated = [step.claim, *step.hypotheses, *step.chain, *(f.relation for f in step.facts if hasattr(f, "relation"))]
+    for base in sorted({b for e in stated for b in sp.sympify(e).atoms(sp.IndexedBase)}, key=str):
+        extra = _assumptions_off_label(base)
+        if extra:
+            return (
+                f"step {step.id!r}: the vector {base} carries assumptions its label does not ({extra}); "
+                f"the report writes a vector by its label, so they would be lost: put them on the label, "
+                f"IndexedBase(Symbol({str(base.label)!r}, {extra})), or declare it (dpo_mixture.declare)"
+            )
     if step.chain and hasattr(step.claim, "lhs"):
         points = [step.claim.lhs, *step.chain, step.claim.rhs]
         for a, b in zip(points, points[1:]):
             if sp.sympify(a) == sp.sympify(b):
                 return f"step {step.id!r}: two neighbouring expressions of the display chain are identical ({a})"
     return ""
+
+
+#: The assumptions a vector's domain is read from.
+_VECTOR_KEYS = ("positive", "nonnegative", "negative", "nonpositive", "nonzero", "real", "integer")
+
+
+def _assumptions_off_label(base: sp.IndexedBase) -> str:
+    """The assumptions ``base`` holds that a vector of the same label alone would not (SymPy
+    keeps those of ``IndexedBase(Symbol('g'), positive=True)`` on the base), as ``k=v`` text."""
+    own, plain = base.assumptions0, sp.IndexedBase(base.label).assumptions0
+    if all(plain.get(k) == own[k] for k in _VECTOR_KEYS if k in own):
+        return ""
+    given = getattr(base._assumptions, "_generator", None) or own  # as written, where SymPy kept it
+    return ", ".join(f"{k}={v}" for k, v in sorted(given.items()) if k != "commutative" and plain.get(k) != v)
 
 
 _COLLECTING: contextvars.ContextVar[list | None] = contextvars.ContextVar("step_problems", default=None)

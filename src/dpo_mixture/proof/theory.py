@@ -60,12 +60,12 @@ def domain_of(q: sp.Basic, overrides: dict | None = None) -> Domain | None:
     if q in DOMAINS:
         return DOMAINS[q]
     label = q.label if isinstance(q, sp.IndexedBase) else q
-    if isinstance(q, sp.IndexedBase):
-        if label.is_positive:
+    if isinstance(q, sp.IndexedBase):  # the base's own assumptions too (IndexedBase(Symbol('g'), positive=True))
+        if label.is_positive or q.is_positive:
             return Domain.POSITIVE_VECTOR
-        if label.is_nonnegative:
+        if label.is_nonnegative or q.is_nonnegative:
             return Domain.NONNEGATIVE_VECTOR
-        return Domain.REAL_VECTOR if label.is_real else None
+        return Domain.REAL_VECTOR if label.is_real or q.is_real else None
     if getattr(q, "is_integer", False):
         return Domain.POSITIVE_INTEGER if q.is_positive else Domain.INTEGER
     if q.is_positive:
