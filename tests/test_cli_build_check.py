@@ -105,6 +105,22 @@ def test_python_dash_m_runs_the_cli(tmp_path):
                           env={**os.environ}, timeout=300)
     assert done.returncode == 0
     assert "gibbs-inequality" in done.stdout
+    assert done.stdout.rstrip().splitlines()[-1].startswith("95 steps, 0 mismatched")  # the table's last line is there
+
+
+def test_the_command_leaves_at_once_with_its_status_and_its_whole_output(tmp_path):
+    """The command skips the interpreter's teardown (os._exit): the status is still the
+    command's, and what it printed and wrote is complete."""
+    refuted = subprocess.run([sys.executable, "-m", "dpo_mixture", "claim", "beta > 1"], capture_output=True, text=True,
+                             timeout=300)
+    assert refuted.returncode == 1 and refuted.stdout.splitlines()[1].split() == ["verdict:", "refuted"]
+    bad = subprocess.run([sys.executable, "-m", "dpo_mixture", "check", "--seed", "x"], capture_output=True, text=True,
+                         timeout=300)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+    out = tmp_path / "out"
+    built = subprocess.run([sys.executable, "-m", "dpo_mixture", "build", str(tmp_path / "nope.py"), "--out", str(out)],
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 2 and not out.exists()
 
 
 def test_failed_build_leaves_the_previous_files_untouched(tmp_path, capsys, monkeypatch):
