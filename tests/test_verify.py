@@ -116,3 +116,68 @@ def test_huge_values_are_refused_at_once(data):
     i = _first(bad, "refuted")
     bad["steps"][i]["counterexample"]["beta"] = "1e100000000"
     assert not {r.step_id: r for r in verify_report(bad)}[bad["steps"][i]["id"]].ok
+
+
+# --- round 14: a report that names, declares or prints one quantity and checks another ---------
+
+@pytest.fixture(scope="module")
+def small():
+    """A user's report: x positive, z real, a probability; z > 0 is refuted."""
+    import sympy as sp
+
+    from dpo_mixture import Derivation, Step, Verdict, declare
+
+    x, z, a = declare.scalar("x_r14", positive=True), declare.scalar("z_r14"), declare.probability("a_r14")
+    d = Derivation("r14", "r14", (
+        Step("pos", "", sp.Gt(x + 1, 1, evaluate=False), ""),
+        Step("sq", "", sp.Ge(z**2, 0, evaluate=False), ""),
+        Step("prob", "", sp.Gt(1 - a, 0), ""),
+        Step("bad", "", sp.Gt(z, 0), "", expected=Verdict.REFUTED),
+    ))
+    report = json.loads(json.dumps(Report.run([d]).to_json()))
+    assert all(r.ok for r in verify_report(report))
+    return report
+
+
+Z_REAL = "DeclaredSymbol('z_r14', 'REAL', real=True)"
+
+
+def _as_proved(report, replacement=None):
+    """Step 'bad' (z > 0) rewritten as proved by the normal form, its z replaced."""
+    bad = next(s for s in report["steps"] if s["id"] == "bad")
+    assert Z_REAL in bad["goal"]["claim"]
+    claim = bad["goal"]["claim"].replace(Z_REAL, replacement or Z_REAL)
+    bad["goal"]["claim"] = claim
+    bad["verdict"] = bad["expected"] = "proved"
+    bad["counterexample"] = None
+    bad["certificate"] = {"rule": "normal-form", "facts": [], "instances": [], "data": {"expand": True},
+                          "conclusion": claim, "hypotheses": [], "proposer": "normal form"}
+    return report
+
+
+@pytest.mark.parametrize("other", [
+    "Symbol('z_r14', positive=True)",                                   # a plain symbol of the declared name
+    "DeclaredSymbol('z_r14', 'REAL', positive=True, real=True)",        # the declared domain, another sign
+    "Dummy('z_r14', dummy_index=7, positive=True)",                    # a placeholder, which no name check saw
+])
+def test_round14_a_quantity_that_only_shares_a_declared_name_is_refused(small, other):
+    bad = _as_proved(copy.deepcopy(small), other)
+    bad["steps"] = [s for s in bad["steps"] if s["id"] != "sq"]  # only the declarations name the real z now
+    by_id = {r.step_id: r for r in verify_report(bad)}
+    assert not by_id["bad"].ok
+
+
+def test_round14_a_quantity_printed_as_a_declared_one_is_refused(small):
+    bad = _as_proved(copy.deepcopy(small), "Symbol('zz_r14', positive=True)")
+    bad["notation"]["zz_r14"] = {"latex": "z_{r14}"}
+    by_id = {r.step_id: r for r in verify_report(bad)}
+    assert not by_id["bad"].ok and "print as" in by_id["bad"].detail
+
+
+@pytest.mark.parametrize("name, domain", [("a_r14", "POSITIVE"), ("z_r14", "POSITIVE")])
+def test_round14_a_declared_domain_must_be_the_one_its_quantity_has(small, name, domain):
+    bad = copy.deepcopy(small)
+    pair = next(p for p in bad["declarations"] if f"'{name}'" in p[0])
+    pair[1] = domain
+    with pytest.raises(ValueError, match="the report declares"):
+        verify_report(bad)

@@ -83,7 +83,18 @@ def _printed(notation: Any) -> Iterator[None]:
 
 @contextmanager
 def _declared(pairs: list) -> Iterator[None]:
-    """Register the report's declared domains for the duration of the check."""
+    """Register the report's declared domains for the duration of the check.  A declaration
+    must say the domain its quantity has: the one a declared symbol carries, or the package's
+    own for its quantities; otherwise the report would print one domain while the kernel reads
+    another."""
+    from ..notation import declared_domain
+
+    for text, name in pairs:
+        q = loads(text)
+        carried = declared_domain(q)
+        has = carried if isinstance(carried, Domain) else DOMAINS.get(q)
+        if has is not None and has is not Domain[name]:
+            raise ValueError(f"the report declares {q} in {Domain[name].value!r}, but {q} lies in {has.value!r}")
     added = []
     for text, name in pairs:
         q = loads(text)
@@ -299,9 +310,14 @@ def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dic
     sign assumption beyond what its declared domain gives."""
     from .kernel import _SIGN_FACTS, _implied
 
+    from ..render.printer import latex
+
     exprs = [goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions]
     exprs += [f.relation for f in (*goal.theory.definitions, *facts)]
     exprs += [q for q, _ in goal.theory.overrides] + ([support] if support is not None else [])
+    free_dummies = sorted({str(q) for e in exprs for q in e.free_symbols if isinstance(q, sp.Dummy)})
+    if free_dummies:  # a bound variable's kind of symbol, which no name check sees
+        return f"a placeholder symbol stands free in the statement or its model ({', '.join(free_dummies)})"
     for name, objs in _names(exprs).items():
         objs = objs | ({seen[name]} if name in seen else set())
         if len(objs) > 1:
@@ -322,6 +338,11 @@ def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dic
             if extra:
                 return f"{name} carries assumptions ({', '.join(sorted(extra))}) that its declared domain {dom.value!r} does not give"
         seen[name] = obj
+        shown = latex(obj)  # two quantities that print alike (through the report's notation) are one name
+        other = seen.get(("printed", shown))
+        if other is not None and other != obj:
+            return f"two different quantities print as {shown}: {other} and {obj}"
+        seen[("printed", shown)] = obj
     return None
 
 
@@ -342,8 +363,10 @@ def verify_report(data: dict, seconds: float = 30.0) -> list[Verification]:
     _register_package_operators()
     out: list[Verification] = []
     lemmas: dict[str, Lemma] = {}
-    registered, seen = _registered(), {}
+    registered = _registered()
     declared = _declared_by_report(data.get("declarations", []))
+    # a declared quantity owns its name: any other quantity of that name is another quantity
+    seen: dict = {str(q): q for q in declared}
     with _declared(data.get("declarations", [])), _printed(data.get("notation", {})):
         for number, step in enumerate(data["steps"], 1):
             if not isinstance(step, dict) or not isinstance(step.get("goal"), dict):
