@@ -181,3 +181,22 @@ def test_round14_a_declared_domain_must_be_the_one_its_quantity_has(small, name,
     pair[1] = domain
     with pytest.raises(ValueError, match="the report declares"):
         verify_report(bad)
+
+
+# --- round 15: assumptions a declared domain does not give; notation that is not a name ---------
+
+def test_round15_a_quantity_may_not_carry_assumptions_beyond_its_domain(small):
+    bad = copy.deepcopy(small)
+    text = json.dumps(bad).replace(json.dumps(Z_REAL)[1:-1], "Symbol('z_r14', rational=True)")
+    bad = json.loads(text)
+    assert any("rational=True" in p[0] for p in bad["declarations"])
+    results = {r.step_id: r for r in verify_report(bad)}
+    assert not results["sq"].ok and "(algebraic, rational)" in results["sq"].detail
+
+
+@pytest.mark.parametrize("shown", ["-1", "1", "x + 1", r"\frac{1}{2}", r"x \leq 1"])
+def test_round15_the_notation_prints_names_only(small, shown):
+    bad = copy.deepcopy(small)
+    bad["notation"]["x_r14"] = {"latex": shown}  # x + 1 > 1 would show as -1 + 1 > 1
+    with pytest.raises(ValueError, match="which is not a name"):
+        verify_report(bad)

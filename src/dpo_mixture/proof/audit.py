@@ -36,7 +36,7 @@ def run_audit(problem: Problem, samples: int, seed: int, seconds: float | None) 
     try:
         with time_limit(seconds):
             return search(problem, samples=samples, seed=seed, slow_screens=AUDIT_SLOW_SCREENS,
-                          exact_ties=AUDIT_EXACT_TIES, false_alarms=AUDIT_FALSE_ALARMS)
+                          exact_ties=AUDIT_EXACT_TIES, false_alarms=AUDIT_FALSE_ALARMS, rational_ties=True)
     except (TimeLimit, ValueError, TypeError, RecursionError):
         return None
 

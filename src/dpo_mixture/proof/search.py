@@ -359,6 +359,7 @@ class _Compiled:
         #: how many more ties at 60 digits exact numbers may try to break before the search
         #: stops trying (where they cannot decide, each attempt only costs)
         self.ties_left = EXACT_TIES
+        self.rational_ties = False  # see search()
         self.errors: list[str] = []
         # a hypothesis "s == number" fixes the scalar s: random draws would never meet it
         self.fixed: dict = {}
@@ -552,7 +553,7 @@ class _Compiled:
         if isinstance(found, dict) and certify(self.conclusion, self.hypotheses, {**values, **found}):
             return f"{MP_DIGITS} digits and certified by interval arithmetic", found
         if found is None and self.ties_left > 0:  # a tie at 60 digits (a variance that is exactly 0, say): exact numbers decide it
-            tie = self.counterexample_at(values, "exact", rational_only=True)
+            tie = self.counterexample_at(values, "exact", rational_only=self.rational_ties)
             if isinstance(tie, dict):
                 return "exact numbers (SymPy)", tie
             if tie is None:  # exact numbers could not decide either (transcendental values): try a few times only
@@ -763,8 +764,14 @@ def search(
     slow_screens: int = SLOW_SCREENS,
     exact_ties: int = EXACT_TIES,
     false_alarms: int = FALSE_ALARMS,
+    rational_ties: bool = False,
 ) -> SearchResult:
     """Look for an instance where the hypotheses hold and the conclusion fails.
+
+    With ``rational_ties``, exact numbers break a tie at 60 digits only where the values can
+    be rational (no exponential or logarithm of a value that cannot lead back to one): the
+    audit of a proved step, which ties everywhere, asks that; a search for a counterexample
+    keeps exact transcendental values, whose symbols may still cancel (``log a - log a``).
 
     At most ``slow_screens`` instances that floats cannot screen are screened again at 60
     digits, at most ``exact_ties`` ties at 60 digits are decided in exact numbers, and after
@@ -783,6 +790,7 @@ def search(
     """
     comp = _Compiled(problem)
     comp.ties_left = exact_ties
+    comp.rational_ties = rational_ties
     rng = random.Random(seed)
     evaluated = 0
     slow = 0

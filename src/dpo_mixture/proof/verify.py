@@ -50,6 +50,16 @@ class Verification:
     detail: str
 
 
+#: A printed name starts as a name does: a letter, a LaTeX letter command, or (in an indexed
+#: pattern) the vector's own name; arguments may follow ("Z(x)", "{name}({i} \\mid x)").
+_LOOKS_LIKE_A_NAME = re.compile(r"(?:\{name\}|\\[A-Za-z]+|[A-Za-z]).*", re.S)
+#: LaTeX that makes a formula, not a name (a sign, a relation, a fraction, a root ...).
+_OPERATORS = re.compile(r"\\(?:frac|dfrac|tfrac|cdot|times|div|sqrt|sum|prod|int|log|ln|exp|lim|max|min|"
+                        r"infty|pm|mp|neq|ne|leq|le|geq|ge|lt|gt|to|notin|cup|cap|partial|nabla|over|choose|"
+                        r"binom|mathbin|mathrel|mathop|operatorname|hspace|kern|phantom|color|textcolor)(?![A-Za-z])"
+                        r"|[+\-=<>/!&]")
+
+
 @contextmanager
 def _printed(notation: Any) -> Iterator[None]:
     """Print the report's own names as the report says, for the duration of the check.  A name
@@ -70,6 +80,9 @@ def _printed(notation: Any) -> Iterator[None]:
                 value = entry[key]
                 if not isinstance(value, str) or len(value) > 200:
                     raise ValueError(f"the report's {key} of {name!r} is not a short string")
+                if not _LOOKS_LIKE_A_NAME.fullmatch(value) or _OPERATORS.search(value):
+                    raise ValueError(f"the report prints {name!r} as {value!r}, which is not a name "
+                                     "(a number, an operator or a formula would change the statement shown)")
                 if name in table and table[name] != value:
                     raise ValueError(f"the report prints {name!r} as {value!r}, but it prints as {table[name]!r} here")
                 if name not in table:
@@ -302,6 +315,28 @@ def _package_domain(q: sp.Symbol) -> Domain | None:
     return dom if isinstance(dom, Domain) else None
 
 
+#: The assumptions of a symbol of each domain, as ``declare`` makes it (a vector by its label).
+_CANONICAL = {
+    Domain.REAL: {"real": True}, Domain.POSITIVE: {"positive": True}, Domain.NONNEGATIVE: {"nonnegative": True},
+    Domain.NEGATIVE: {"negative": True}, Domain.NONPOSITIVE: {"nonpositive": True},
+    Domain.UNIT_INTERVAL: {"positive": True}, Domain.INTEGER: {"integer": True},
+    Domain.POSITIVE_INTEGER: {"integer": True, "positive": True}, Domain.REAL_VECTOR: {"real": True},
+    Domain.DISTRIBUTION: {"positive": True}, Domain.SPARSE_DISTRIBUTION: {"nonnegative": True},
+    Domain.POSITIVE_VECTOR: {"positive": True}, Domain.NONNEGATIVE_VECTOR: {"nonnegative": True},
+}
+
+
+def _beyond_domain(obj: sp.Symbol, dom: Domain | None) -> list[str]:
+    """The assumptions ``obj`` holds that a symbol of its domain (``dom``, else the one read
+    from its own assumptions) would not: ``Symbol('z', rational=True)`` shown as a real z."""
+    from .theory import domain_of
+
+    if dom is None:
+        dom = domain_of(obj)
+    canonical = sp.Symbol("canonical", **_CANONICAL.get(dom, {}))
+    return sorted(k for k, v in obj.assumptions0.items() if v is True and canonical.assumptions0.get(k) is not True)
+
+
 def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dict, declared: dict) -> str | None:
     """Two different quantities that print alike (a reward carrying ``positive=True`` prints as
     the package's reward) would let a report show one statement and prove another.  So a name
@@ -337,6 +372,10 @@ def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dic
             extra = {f for f in _SIGN_FACTS if getattr(obj, "is_" + f) is True} - _implied().get(dom, {"real"}) - {"real"}
             if extra:
                 return f"{name} carries assumptions ({', '.join(sorted(extra))}) that its declared domain {dom.value!r} does not give"
+        extra = _beyond_domain(obj, dom)
+        if extra:  # rational, algebraic, ...: the sign rules read them, and no reader sees them
+            where = f"its declared domain {dom.value!r}" if dom is not None else "its domain"
+            return f"{name} carries assumptions ({', '.join(extra)}) that {where} does not give"
         seen[name] = obj
         shown = latex(obj)  # two quantities that print alike (through the report's notation) are one name
         other = seen.get(("printed", shown))
