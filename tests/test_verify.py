@@ -200,3 +200,54 @@ def test_round15_the_notation_prints_names_only(small, shown):
     bad["notation"]["x_r14"] = {"latex": shown}  # x + 1 > 1 would show as -1 + 1 > 1
     with pytest.raises(ValueError, match="which is not a name"):
         verify_report(bad)
+
+
+# --- round 16: a counterexample's vectors and the overrides of a refuted step -------------------
+
+@pytest.fixture(scope="module")
+def vectors():
+    import sympy as sp
+
+    from dpo_mixture import Derivation, Step, Verdict, declare
+    from dpo_mixture.notation import y
+
+    from dpo_mixture.notation import support_sum
+
+    p, k = declare.distribution("p_r16"), declare.index("k_r16")
+    d = Derivation("r16", "r16", (
+        Step("half", "", sp.Le(p[y], sp.Rational(1, 2)), "", expected=Verdict.REFUTED),
+        Step("norm", "", sp.Eq(support_sum(p[k], k), 1), ""),  # true: p sums to one
+    ))
+    report = json.loads(json.dumps(Report.run([d]).to_json()))
+    assert report["steps"][0]["verdict"] == "refuted" and all(r.ok for r in verify_report(report))
+    return report
+
+
+def test_round16_every_vector_of_a_counterexample_has_one_entry_per_output(vectors):
+    """p = (1/4, 3/4) is a distribution on two outputs; read with n = 1 it would put
+    p(1) = 1/4 alone on the support, and a size listed after the vectors overrode theirs."""
+    bad = copy.deepcopy(vectors)
+    name = next(k for k, v in bad["steps"][0]["counterexample"].items() if isinstance(v, list))
+    norm = bad["steps"][1]
+    norm["verdict"], norm["certificate"] = "refuted", None
+    norm["counterexample"] = {name: ["1/4", "3/4"], "n": "1"}  # sum over 1..1 is 1/4: no counterexample
+    assert not {r.step_id: r for r in verify_report(bad)}["norm"].ok
+
+
+def test_round16_a_recorded_vector_keeps_its_own_assumptions(vectors):
+    bad = copy.deepcopy(vectors)
+    step = bad["steps"][0]
+    ce = step["counterexample"]
+    name = next(k for k, v in ce.items() if isinstance(v, list))
+    base = next(q for q, _ in bad["declarations"] if f"'{name}'" in q)
+    from dpo_mixture.notation import Domain
+    from dpo_mixture.proof.serial import loads
+    from dpo_mixture.proof.theory import Theory
+    from dpo_mixture.proof.verify import model_shown
+
+    step["goal"]["domains"] = [[base, "REAL_VECTOR"]]  # an override dropping p's positivity, shown as such
+    step["model"] = model_shown(Theory((), ((loads(base), Domain.REAL_VECTOR),)))
+    ce.clear()
+    ce.update({name: ["-1", "2"], "y": "2", "n": "2"})
+    result = verify_report(bad)[0]
+    assert not result.ok and "drops what its assumptions say" in result.detail

@@ -221,7 +221,19 @@ def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bo
             return False
     if _n not in instance:
         instance[_n] = 2
-    from .search import output_symbols, respects
+    size = instance[_n]
+    if not (isinstance(size, int) or getattr(size, "q", None) == 1) or int(size) < 1:
+        return False  # the support's size is a positive integer
+    instance[_n] = int(size)
+    from .search import _SIGNS, output_symbols, respects
+
+    for q, v in instance.items():  # every vector has one entry per output, each in its own assumptions
+        if isinstance(q, sp.IndexedBase):
+            if len(v) != instance[_n]:
+                return False
+            tests = [test for key, test in _SIGNS.items() if getattr(q, "is_" + key) is True]
+            if not all(respects(q.label, x) and all(test(x) for test in tests) for x in v):
+                return False
 
     outputs = set(output_symbols([conclusion, *hyps]))  # read as the search reads them
     for q, v in list(instance.items()):
@@ -350,6 +362,11 @@ def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dic
     exprs = [goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions]
     exprs += [f.relation for f in (*goal.theory.definitions, *facts)]
     exprs += [q for q, _ in goal.theory.overrides] + ([support] if support is not None else [])
+    for q, dom in goal.theory.overrides:  # as the kernel refuses it: an override may not drop what q says
+        label = q.label if isinstance(q, sp.IndexedBase) else q
+        said = {k for k in _SIGN_FACTS if getattr(label, "is_" + k) is True or getattr(q, "is_" + k) is True}
+        if said - _implied().get(dom, set()):
+            return f"the override of {q} to {dom.value!r} drops what its assumptions say ({', '.join(sorted(said - _implied().get(dom, set())))})"
     free_dummies = sorted({str(q) for e in exprs for q in e.free_symbols if isinstance(q, sp.Dummy)})
     if free_dummies:  # a bound variable's kind of symbol, which no name check sees
         return f"a placeholder symbol stands free in the statement or its model ({', '.join(free_dummies)})"
