@@ -194,7 +194,9 @@ def test_round15_a_quantity_may_not_carry_assumptions_beyond_its_domain(small):
     assert not results["sq"].ok and "(algebraic, rational)" in results["sq"].detail
 
 
-@pytest.mark.parametrize("shown", ["-1", "1", "x + 1", r"\frac{1}{2}", r"x \leq 1"])
+@pytest.mark.parametrize("shown", ["-1", "1", "x + 1", r"\frac{1}{2}", r"x \leq 1",
+                                   # round 17: shapes that render like another name or a number
+                                   "z_{r14}{}", r"\mathit{z}", "z^{2}", r"\cos(\pi)", r"e^{i\pi}", r"\Gamma(0)"])
 def test_round15_the_notation_prints_names_only(small, shown):
     bad = copy.deepcopy(small)
     bad["notation"]["x_r14"] = {"latex": shown}  # x + 1 > 1 would show as -1 + 1 > 1
@@ -251,3 +253,13 @@ def test_round16_a_recorded_vector_keeps_its_own_assumptions(vectors):
     ce.update({name: ["-1", "2"], "y": "2", "n": "2"})
     result = verify_report(bad)[0]
     assert not result.ok and "drops what its assumptions say" in result.detail
+
+
+def test_round17_the_printed_names_of_genuine_reports_are_names():
+    from dpo_mixture.proof.verify import _PRINTED_NAME, _PRINTED_PATTERN
+
+    for shown in ["z", r"p_{\mathrm{ref}}", r"\pi_{\theta}", r"\pi^{*}", r"\pi_{0}", "Z(t)", r"A(\theta)",
+                  r"\alpha_{\mathcal{A}}", r"\TPM(\mathcal{A};x)", "r'"]:
+        assert _PRINTED_NAME.fullmatch(shown), shown
+    for pattern in ["{name}({i})", "{name}({i};x)", r"{name}({i}\midx)"]:
+        assert _PRINTED_PATTERN.fullmatch(pattern), pattern
