@@ -263,3 +263,57 @@ def test_round17_the_printed_names_of_genuine_reports_are_names():
         assert _PRINTED_NAME.fullmatch(shown), shown
     for pattern in ["{name}({i})", "{name}({i};x)", r"{name}({i}\midx)"]:
         assert _PRINTED_PATTERN.fullmatch(pattern), pattern
+
+
+# --- round 18: hidden hypotheses, inexact numbers, vectors whose entries print alike --------------
+
+def _goal_r18(claim, hypotheses=()):
+    from dpo_mixture.proof.kernel import Goal
+    from dpo_mixture.proof.theory import Theory
+
+    return Goal(claim, tuple(hypotheses), Theory((), ()), (), ())
+
+
+def test_round18_a_report_that_shows_no_hypotheses_states_none():
+    import sympy as sp
+
+    from dpo_mixture.proof.verify import _displayed, model_shown
+    from dpo_mixture.render.printer import latex
+
+    z = sp.Symbol("z_r18", real=True)
+    goal = _goal_r18(sp.Gt(2 * z, 0), (sp.Gt(z, 0),))  # true only under a hypothesis it must show
+    step = {"statement": latex(goal.claim), "model": model_shown(goal.theory)}
+    for shown in ({}, {"hypotheses": None}, {"hypotheses": []}):
+        assert not _displayed({**step, **shown}, goal), shown
+    assert _displayed({**step, "hypotheses": [latex(goal.hypotheses[0])]}, goal)
+
+
+def test_round18_an_inexact_number_is_refused():
+    import sympy as sp
+
+    from dpo_mixture.proof.verify import _name_problem
+
+    x = sp.Symbol("x_r18", positive=True)
+    goal = _goal_r18(sp.Gt(x + sp.Float("0.30000000000000004", 17), x + sp.Float("0.29999999999999999", 17), evaluate=False))
+    assert "inexact" in _name_problem(goal, (), None, {}, {}, {})
+    assert _name_problem(_goal_r18(sp.Gt(x + sp.Rational(3, 10), x, evaluate=False)), (), None, {}, {}, {}) is None
+
+
+def test_round18_two_vectors_whose_entries_print_alike_are_refused():
+    """u printed v' with entries {name}({i};x), and v printed v with entries {name}'({i};x): both
+    entries print v'(i;x)."""
+    import sympy as sp
+
+    from dpo_mixture.notation import y
+    from dpo_mixture.proof.kernel import Goal
+    from dpo_mixture.proof.theory import Theory
+    from dpo_mixture.proof.verify import _name_problem, _printed
+
+    u, v = sp.IndexedBase(sp.Symbol("u_r18", positive=True)), sp.IndexedBase(sp.Symbol("v_r18", real=True))
+    goal = Goal(sp.Gt(u[y], 0, evaluate=False), (sp.Gt(v[y], 0, evaluate=False),), Theory((), ()), (), ())
+    notation = {"u_r18": {"latex": "v'", "indexed": "{name}({i};x)"}, "v_r18": {"latex": "v", "indexed": "{name}'({i};x)"}}
+    with _printed(notation):
+        problem = _name_problem(goal, (), None, {}, {}, {})
+    assert problem and "entries of two different vectors print alike" in problem
+    with _printed({"u_r18": {"latex": "u"}, "v_r18": {"latex": "v"}}):
+        assert _name_problem(goal, (), None, {}, {}, {}) is None

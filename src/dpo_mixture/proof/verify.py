@@ -275,8 +275,8 @@ def _displayed(step: dict, goal: Goal) -> bool:
 
     if step.get("statement") != latex(goal.claim):
         return False
-    shown = step.get("hypotheses")
-    if shown is not None and shown != [latex(h) for h in goal.hypotheses]:
+    shown = step.get("hypotheses")  # a report that shows none states none: missing means []
+    if (shown or []) != [latex(h) for h in goal.hypotheses]:
         return False
     return step.get("model") == model_shown(goal.theory)
 
@@ -375,6 +375,8 @@ def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dic
         said = {k for k in _SIGN_FACTS if getattr(label, "is_" + k) is True or getattr(q, "is_" + k) is True}
         if said - _implied().get(dom, set()):
             return f"the override of {q} to {dom.value!r} drops what its assumptions say ({', '.join(sorted(said - _implied().get(dom, set())))})"
+    if any(e.atoms(sp.Float) for e in exprs):  # an inexact number prints rounded: 0.30000000000000004 as 0.3
+        return "an inexact (floating-point) number stands in the statement or its model"
     free_dummies = sorted({str(q) for e in exprs for q in e.free_symbols if isinstance(q, sp.Dummy)})
     if free_dummies:  # a bound variable's kind of symbol, which no name check sees
         return f"a placeholder symbol stands free in the statement or its model ({', '.join(free_dummies)})"
@@ -407,7 +409,17 @@ def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dic
         if other is not None and other != obj:
             return f"two different quantities print as {shown}: {other} and {obj}"
         seen[("printed", shown)] = obj
+    for base in {b for e in exprs for b in e.atoms(sp.IndexedBase)}:  # and so may two vectors' entries
+        entry = latex(base[_ENTRY])
+        other = seen.get(("entry", entry))
+        if other is not None and other != base:
+            return f"the entries of two different vectors print alike ({entry}): {other} and {base}"
+        seen[("entry", entry)] = base
     return None
+
+
+#: The output at which two vectors' entries are printed to compare them.
+_ENTRY = sp.Symbol("i", integer=True, positive=True)
 
 
 def _register_package_operators() -> None:
