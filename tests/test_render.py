@@ -123,3 +123,15 @@ def test_width_grows_with_content():
     assert width("a + b + c") > width("a + b") > 0
     assert width(r"\frac{a + b + c}{d}") < width("a + b + c + d")
     assert width(r"x^{a + b}") < width("x a + b")
+
+
+def test_an_unevaluated_negative_of_a_sum_keeps_its_brackets():
+    """-(x - 1) built unevaluated (round 19 of review): "- x - 1" would show another number."""
+    import sympy as sp
+
+    from dpo_mixture.render.printer import latex
+
+    x = sp.Symbol("x", positive=True)
+    assert latex(sp.Mul(-1, x - 1, evaluate=False)) == r"- \left(x - 1\right)"
+    assert latex(sp.Mul(2, 3, evaluate=False)) == r"2 \cdot 3"
+    assert latex(-x) == "- x" and latex(x - 1) == "x - 1"

@@ -86,12 +86,19 @@ def time_limit(seconds: float | None):
         try:
             yield
         finally:
-            with lock:
-                state["done"] = True
-                fired = state["fired"]
-                if fired:
-                    _set_async_exc(target, None)  # drop the exception if it is still pending
-            stop.set()
+            # the watchdog must learn that the block is over even if its exception lands here,
+            # in this clause: else it would go on firing into whatever code runs next
+            while True:
+                try:
+                    with lock:
+                        state["done"] = True
+                        fired = state["fired"]
+                        if fired:
+                            _set_async_exc(target, None)  # drop the exception if it is still pending
+                    stop.set()
+                    break
+                except expired:
+                    continue
     except expired:
         raise TimeLimit(seconds) from None
     if fired:

@@ -84,7 +84,10 @@ class NotationPrinter(LatexPrinter):
             if i:
                 # a one-letter factor before a function value: t\,r(y;x), never "tr(y;x)"
                 lone = len(prev) == 1 and prev.isalpha()
-                out += r"\, " if lone and isinstance(f, (sp.Indexed, sp.Function)) else " "
+                if f.is_Number and factors[i - 1].is_Number:  # 2 * 3 kept unevaluated: never "2 3"
+                    out += r" \cdot "
+                else:
+                    out += r"\, " if lone and isinstance(f, (sp.Indexed, sp.Function)) else " "
             out += tex
             prev = tex
         return out
@@ -94,7 +97,11 @@ class NotationPrinter(LatexPrinter):
         # then the exponential tilt, so p_ref(y|x) e^{r(y;x)/beta} reads left to right.
         coeff, rest = expr.as_coeff_Mul()
         if coeff.is_negative:
-            return "- " + self._print(sp.Mul(-coeff, rest))
+            positive = sp.Mul(-coeff, rest)
+            tex = self._print(positive)
+            if isinstance(positive, sp.Add):  # -(x - 1), kept unevaluated: never "- x - 1"
+                tex = r"\left(%s\right)" % tex
+            return "- " + tex
         num, den = sp.fraction(expr, exact=True)
         num_f = [] if num == 1 else list(sp.Mul.make_args(num))
         den_f = [] if den == 1 else list(sp.Mul.make_args(den))
