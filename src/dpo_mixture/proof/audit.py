@@ -41,13 +41,14 @@ def run_audit(problem: Problem, samples: int, seed: int, seconds: float | None) 
         return None
 
 
-def run_search(problem: Problem, samples: int, seed: int, seconds: float | None) -> SearchResult | str:
+def run_search(problem: Problem, samples: int, seed: int, seconds: float | None,
+               progress=None) -> SearchResult | str:
     """The counterexample search of a step the kernel did not accept: its result, or why there
-    is none (a sentence).  It runs beside the engine like an audit (a step that cites this one
-    is undecided whatever the search finds)."""
+    is none (a sentence).  It may run beside the engine like an audit (a step that cites this
+    one is undecided whatever the search finds)."""
     try:
         with time_limit(seconds):
-            return search(problem, samples=samples, seed=seed)
+            return search(problem, samples=samples, seed=seed, progress=progress)
     except TimeLimit as exc:
         return f"undecided: {exc} (set Step.seconds for a larger budget)"
     except (ValueError, TypeError) as exc:

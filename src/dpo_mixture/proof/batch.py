@@ -26,7 +26,7 @@ import numpy as np
 import sympy as sp
 
 from ..model import SupportMax, SupportMin
-from .evaluate import _ABSENT, SHARED, EvaluationError, _leaves, nested_dependence
+from .evaluate import EvaluationError, _leaves, nested_dependence, shared
 
 __all__ = ["evaluate_batch", "three_valued"]
 
@@ -111,19 +111,7 @@ def compile_batch(e: sp.Basic) -> Callable[[dict], Any]:
             return value.sum(axis=-1, keepdims=True)
 
         leaves = _leaves(e)
-
-        def shared_total(env):  # as in evaluate: one value per batch for a sum over the instances alone
-            memo = env.get(SHARED)
-            if memo is None:
-                return total(env)
-            values, base = memo
-            if not all(env.get(q, _ABSENT) is base.get(q, _ABSENT) for q in leaves):
-                return total(env)
-            if e not in values:
-                values[e] = total(env)
-            return values[e]
-
-        return shared_total
+        return lambda env: shared(e, leaves, env, lambda: total(env))  # one value per batch, as in evaluate
     if isinstance(e, (SupportMax, SupportMin)):
         from ..notation import n
 

@@ -29,7 +29,7 @@ from .certificate import Instance, ProofCertificate
 from .deadline import DEFAULT_SECONDS, TimeLimit, time_limit
 from .facts import Definition, Fact, relevant
 from .kernel import Goal, Judgment, Lemma, _apply, check
-from .search import Problem, SearchResult, search
+from .search import Problem, SearchResult
 from .step import Step
 from .strategies import Context, NormalForm, Strategy
 from .theory import Theory, key_of
@@ -303,12 +303,6 @@ def _outcome(
     support = step.support if step.support is not None else theory.support()
     problem = Problem(step.claim, hypotheses, facts, support, _declared_domains(step, hypotheses, facts, support))
 
-    def searched(count: int):
-        try:
-            return search(problem, samples=count, seed=seed, progress=progress), ""
-        except (ValueError, TypeError) as exc:
-            return None, f"search impossible: {exc}"
-
     if judgment is not None and judgment.genuine and judgment.verdict in (Verdict.PROVED, Verdict.ASSUMED):
         method = _method(strategy, cert, judgment) if judgment.verdict is Verdict.PROVED else "assumed: " + judgment.reason
         accepted = Outcome(judgment.verdict, method, certificate=cert, assumed=judgment.assumed,
@@ -322,8 +316,13 @@ def _outcome(
     if auditor is not None and auditor.parallel:  # searched beside the engine, like an audit
         return Outcome(Verdict.UNDECIDED, reason, detail=reason,
                        search=auditor.submit(problem, samples, seed, budget, job=run_search))
-    found, impossible = searched(samples)
-    return searched_outcome(found if found is not None else impossible, reason)
+    # in place, the step's own time limit (decide's) covers the search
+    return searched_outcome(run_search(problem, samples, seed, None, progress), reason)
+
+
+def _settled(outcome: Outcome, auditor: Auditor) -> Outcome:
+    """``outcome`` with the counterexample search that ran beside the engine waited for."""
+    return outcome if outcome.search is None else searched_outcome(auditor.result(outcome.search), outcome.detail)
 
 
 def searched_outcome(found: SearchResult | str, reason: str) -> Outcome:
@@ -456,14 +455,11 @@ class Derivation:
         if dupes:
             raise ValueError(f"derivation {self.id!r}: duplicate step ids {dupes}")
         Theory.of(self.context)  # a context that defines one quantity twice is refused here
-        from .step import _assumptions_off_label
+        from .step import off_label
 
-        for base in sorted({b for f in self.context if hasattr(f, "relation") for b in f.relation.atoms(sp.IndexedBase)}, key=str):
-            extra = _assumptions_off_label(base)
-            if extra:
-                raise ValueError(f"derivation {self.id!r}: the vector {base} of its context carries assumptions its "
-                                 f"label does not ({extra}); put them on the label, "
-                                 f"IndexedBase(Symbol({str(base.label)!r}, {extra})), or declare it (dpo_mixture.declare)")
+        off = off_label([f.relation for f in self.context if hasattr(f, "relation")], " of its context")
+        if off:
+            raise ValueError(f"derivation {self.id!r}: {off}")
 
     def check(
         self,
@@ -542,14 +538,8 @@ class Report:
                 for d in derivations
             }
             if then is not None:
-                def outcome_of(step_id: str) -> Outcome:
-                    outcome = established[step_id].outcome
-                    if outcome.search is not None:
-                        outcome = searched_outcome(auditor.result(outcome.search), outcome.detail)
-                    return outcome
-
                 order = list(derivations)
-                for host, extra in then(outcome_of):
+                for host, extra in then(lambda step_id: _settled(established[step_id].outcome, auditor)):
                     if extra.id in results or {s.id for s in extra.steps} & set(established):
                         raise ValueError(f"derivation {extra.id!r} reuses the id of a derivation or step of the report")
                     results[extra.id] = extra.check(seed=seed, progress=progress, established=established,
@@ -615,9 +605,7 @@ def _collect_audits(derivations, results: dict[str, list[StepResult]], auditor: 
     for d in derivations:
         new = []
         for r in results[d.id]:
-            outcome = r.outcome
-            if outcome.search is not None:
-                outcome = searched_outcome(auditor.result(outcome.search), outcome.detail)
+            outcome = _settled(r.outcome, auditor)
             if outcome.depends in final:  # name the cited step's verdict as it finally is
                 outcome = replace(outcome, method=f"depends on step {outcome.depends!r}, which is {final[outcome.depends].value}")
             if outcome.audit is not None:

@@ -255,15 +255,23 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
     if isinstance(expr, sp.log):
         return numbers.log(_walk(expr.args[0], numbers, env))
     if isinstance(expr, sp.Sum):
-        memo = env.get(SHARED)
-        if memo is not None:  # a sum over the instance alone has one value for every choice of outputs
-            values, base = memo
-            if all(env.get(q, _ABSENT) is base.get(q, _ABSENT) for q in _leaves(expr)):
-                if expr not in values:
-                    values[expr] = _sum(expr, numbers, env)
-                return values[expr]
-        return _sum(expr, numbers, env)
+        return shared(expr, _leaves(expr), env, lambda: _sum(expr, numbers, env))
     return _walk_rest(expr, numbers, env)
+
+
+def shared(expr: sp.Basic, leaves: frozenset, env: dict, compute: Callable[[], Any]) -> Any:
+    """``compute()``, the value of the sum ``expr`` in ``env``, taken from the instance's memory
+    when every leaf has the instance's own value there (a sum over the instance alone has one
+    value for every choice of outputs), and remembered for the next choice."""
+    memo = env.get(SHARED)
+    if memo is None:
+        return compute()
+    values, base = memo
+    if not all(env.get(q, _ABSENT) is base.get(q, _ABSENT) for q in leaves):
+        return compute()
+    if expr not in values:
+        values[expr] = compute()
+    return values[expr]
 
 
 #: The key under which an environment holds ``(values, base)``: the values of sums computed so
@@ -442,7 +450,6 @@ def is_rational_expression(expr: sp.Expr) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=1024)
 @functools.lru_cache(maxsize=1024)
 def carried_out(expr: sp.Derivative) -> sp.Expr:
     """A derivative carried out symbolically (under finite sums), so that it can be evaluated.

@@ -259,12 +259,10 @@ class _Check:
         for q, dom in self.theory.overrides:
             if q not in mentioned or domain_of(q) == dom:
                 continue
-            label = q.label if isinstance(q, sp.IndexedBase) else q
-            implied = _implied().get(dom, set())
-            said = {k for k in _SIGN_FACTS if getattr(label, "is_" + k) is True}
-            if said - implied:
+            dropped = override_drops(q, dom)
+            if dropped:
                 raise KernelError(f"the override of {q} to {dom.value} drops what its assumptions say "
-                                  f"({', '.join(sorted(said - implied))})")
+                                  f"({', '.join(dropped)})")
             self.assumed.append(f"for this step {q} is taken in the domain '{dom.value}' (an override of "
                                 f"{(domain_of(q).value if domain_of(q) else 'no declared domain')})")
 
@@ -1311,6 +1309,15 @@ _SIGN_FACTS = ("positive", "nonnegative", "negative", "nonpositive", "nonzero", 
 
 
 @functools.cache
+def override_drops(q: sp.Basic, dom: Domain) -> list[str]:
+    """The sign facts ``q``'s own assumptions say (its label's and, for a vector, its base's)
+    that a domain override to ``dom`` does not imply: such an override is refused (the sign
+    rules would still read them)."""
+    label = q.label if isinstance(q, sp.IndexedBase) else q
+    said = {k for k in _SIGN_FACTS if getattr(label, "is_" + k) is True or getattr(q, "is_" + k) is True}
+    return sorted(said - _implied().get(dom, set()))
+
+
 def _implied() -> dict:
     from ..notation import Domain as D
 

@@ -294,13 +294,15 @@ def respects(symbol: sp.Basic, value) -> bool:
     >>> respects(sp.Symbol("j", integer=True, nonnegative=True), -2)
     False
     """
+    if isinstance(symbol, sp.IndexedBase):  # an entry of a vector: its label's and its base's
+        return respects(symbol.label, value) and all(test(value) for test in _tests_of(symbol))
     if not isinstance(symbol, sp.Symbol):
         return True
     return all(test(value) for test in _tests_of(symbol))
 
 
 @functools.lru_cache(maxsize=4096)
-def _tests_of(symbol: sp.Symbol) -> tuple:
+def _tests_of(symbol: sp.Basic) -> tuple:
     """The tests of :data:`_SIGNS` that ``symbol``'s assumptions ask for (asked once)."""
     return tuple(test for key, test in _SIGNS.items() if getattr(symbol, "is_" + key) is True)
 

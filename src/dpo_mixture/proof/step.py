@@ -110,15 +110,9 @@ def _problem(step: Step) -> str:
                 f"step {step.id!r}: both sides of {part} are identical, so the step proves nothing; "
                 "build the sides unevaluated (evaluate=False, UnevaluatedExpr) if SymPy simplified them"
             )
-    stated = [step.claim, *step.hypotheses, *step.chain, *(f.relation for f in step.facts if hasattr(f, "relation"))]
-    for base in sorted({b for e in stated for b in sp.sympify(e).atoms(sp.IndexedBase)}, key=str):
-        extra = _assumptions_off_label(base)
-        if extra:
-            return (
-                f"step {step.id!r}: the vector {base} carries assumptions its label does not ({extra}); "
-                f"the report writes a vector by its label, so they would be lost: put them on the label, "
-                f"IndexedBase(Symbol({str(base.label)!r}, {extra})), or declare it (dpo_mixture.declare)"
-            )
+    off = off_label([step.claim, *step.hypotheses, *step.chain, *(f.relation for f in step.facts if hasattr(f, "relation"))])
+    if off:
+        return f"step {step.id!r}: {off}"
     if step.chain and hasattr(step.claim, "lhs"):
         points = [step.claim.lhs, *step.chain, step.claim.rhs]
         for a, b in zip(points, points[1:]):
@@ -129,6 +123,18 @@ def _problem(step: Step) -> str:
 
 #: The assumptions a vector's domain is read from.
 _VECTOR_KEYS = ("positive", "nonnegative", "negative", "nonpositive", "nonzero", "real", "integer")
+
+
+def off_label(exprs, where: str = "") -> str:
+    """Why a vector of ``exprs`` (``where``: " of its context", say) cannot be written in a
+    report (its assumptions sit off its label), or ``""``."""
+    for base in sorted({b for e in exprs for b in sp.sympify(e).atoms(sp.IndexedBase)}, key=str):
+        extra = _assumptions_off_label(base)
+        if extra:
+            return (f"the vector {base}{where} carries assumptions its label does not ({extra}); "
+                    f"the report writes a vector by its label, so they would be lost: put them on the label, "
+                    f"IndexedBase(Symbol({str(base.label)!r}, {extra})), or declare it (dpo_mixture.declare)")
+    return ""
 
 
 def _assumptions_off_label(base: sp.IndexedBase) -> str:

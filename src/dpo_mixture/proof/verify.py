@@ -233,15 +233,11 @@ def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bo
     if not (isinstance(size, int) or getattr(size, "q", None) == 1) or int(size) < 1:
         return False  # the support's size is a positive integer
     instance[_n] = int(size)
-    from .search import _SIGNS, output_symbols, respects
+    from .search import output_symbols, respects
 
     for q, v in instance.items():  # every vector has one entry per output, each in its own assumptions
-        if isinstance(q, sp.IndexedBase):
-            if len(v) != instance[_n]:
-                return False
-            tests = [test for key, test in _SIGNS.items() if getattr(q, "is_" + key) is True]
-            if not all(respects(q.label, x) and all(test(x) for test in tests) for x in v):
-                return False
+        if isinstance(q, sp.IndexedBase) and (len(v) != instance[_n] or not all(respects(q, x) for x in v)):
+            return False
 
     outputs = set(output_symbols([conclusion, *hyps]))  # read as the search reads them
     for q, v in list(instance.items()):
@@ -354,7 +350,8 @@ def _beyond_domain(obj: sp.Symbol, dom: Domain | None) -> list[str]:
     if dom is None:
         dom = domain_of(obj)
     canonical = sp.Symbol("canonical", **_CANONICAL.get(dom, {}))
-    return sorted(k for k, v in obj.assumptions0.items() if v is True and canonical.assumptions0.get(k) is not True)
+    return sorted(k for k, v in obj.assumptions0.items()  # (extended_positive and its kin follow from the rest)
+                  if v is True and canonical.assumptions0.get(k) is not True and not k.startswith("extended_"))
 
 
 def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dict, declared: dict) -> str | None:
@@ -363,18 +360,16 @@ def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dic
     means one quantity throughout the report; a name of the package's notation means the
     package's quantity unless the report declares its own; and a declared quantity carries no
     sign assumption beyond what its declared domain gives."""
-    from .kernel import _SIGN_FACTS, _implied
-
     from ..render.printer import latex
+    from .kernel import override_drops
 
     exprs = [goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions]
     exprs += [f.relation for f in (*goal.theory.definitions, *facts)]
     exprs += [q for q, _ in goal.theory.overrides] + ([support] if support is not None else [])
     for q, dom in goal.theory.overrides:  # as the kernel refuses it: an override may not drop what q says
-        label = q.label if isinstance(q, sp.IndexedBase) else q
-        said = {k for k in _SIGN_FACTS if getattr(label, "is_" + k) is True or getattr(q, "is_" + k) is True}
-        if said - _implied().get(dom, set()):
-            return f"the override of {q} to {dom.value!r} drops what its assumptions say ({', '.join(sorted(said - _implied().get(dom, set())))})"
+        dropped = override_drops(q, dom)
+        if dropped:
+            return f"the override of {q} to {dom.value!r} drops what its assumptions say ({', '.join(dropped)})"
     if any(e.atoms(sp.Float) for e in exprs):  # an inexact number prints rounded: 0.30000000000000004 as 0.3
         return "an inexact (floating-point) number stands in the statement or its model"
     free_dummies = sorted({str(q) for e in exprs for q in e.free_symbols if isinstance(q, sp.Dummy)})
@@ -395,10 +390,6 @@ def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dic
         dom = declared.get(obj)
         if dom is None and obj == registered.get(name):
             dom = DOMAINS.get(obj) or next((d for q, d in DOMAINS.items() if getattr(q, "label", None) == obj), None)
-        if dom is not None:
-            extra = {f for f in _SIGN_FACTS if getattr(obj, "is_" + f) is True} - _implied().get(dom, {"real"}) - {"real"}
-            if extra:
-                return f"{name} carries assumptions ({', '.join(sorted(extra))}) that its declared domain {dom.value!r} does not give"
         extra = _beyond_domain(obj, dom)
         if extra:  # rational, algebraic, ...: the sign rules read them, and no reader sees them
             where = f"its declared domain {dom.value!r}" if dom is not None else "its domain"
