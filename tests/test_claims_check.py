@@ -164,3 +164,31 @@ def test_bad_input():
         check_claim("alpha < 1", samples=-1)
     with pytest.raises(TypeError):
         check_claim("alpha < 1", [1])
+
+
+def test_a_plans_certificates_are_made_one_at_a_time():
+    """A plan that proposes lazily makes its next certificate only when the kernel asks for it
+    (the kernel accepts the first one it can; making all of them up front cost a lemma claim
+    twice its time), and a plan that fails part way ends its own stream, not the claim."""
+    from dpo_mixture.claims.check import _Attempts
+    from dpo_mixture.proof import Step
+    from dpo_mixture.proof.certificate import ProofCertificate
+    from dpo_mixture.proof.strategies import Strategy
+
+    made = []
+
+    class Lazy(Strategy):
+        name = "lazy"
+
+        def propose(self, step, context):
+            for i in range(3):
+                made.append(i)
+                yield ProofCertificate("normal-form", (), (), (), step.claim, (), proposer=f"lazy {i}")
+            raise RuntimeError("a strategy that breaks after three proposals")
+
+    x = sp.Symbol("x")
+    step = Step("s", "s", sp.Ge(x**2, 0), "")
+    stream = _Attempts._one_by_one([(Lazy(), (), "")], step, None)
+    first = next(stream)
+    assert first.proposer == "lazy 0" and made == [0]
+    assert [c.proposer for c in stream] == ["lazy 1", "lazy 2"] and made == [0, 1, 2]

@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable
 import mpmath
 import sympy as sp
 
+from ..model import SupportMax, SupportMin
 from ..notation import M_A, M_U, Z, alpha, beta, n as _n, p_A, p_U, r, support_sum, y as _y
 from ..proof import (
     Definition, Differentiate, Identity, Implication, Lemmas, LimitOf, Monotone, NormalForm, Problem, Step, Strategy,
@@ -98,7 +99,11 @@ class _Attempts(Strategy):
             plans.append((Monotone("exp"), FACTS, "both sides exponentiated"))
         lemmas = (Lemmas(reparametrize=(alpha,)), _SPLIT, "alpha = u/(1+u); Z through M_A, M_U")
         if any(not isinstance(part, sp.Eq) for part in _conjuncts(claim)):
-            plans.insert(1, lemmas)  # an inequality usually needs a lemma: after one cheap attempt
+            # an inequality usually needs a lemma; one about a logarithm or a support-wide
+            # extremum nearly always does, so the lemmas go first there, else after one cheap
+            # attempt (the order only decides which proof is found first, never whether one is)
+            first = claim.has(sp.log, SupportMax, SupportMin)
+            plans.insert(0 if first else 1, lemmas)
         else:
             plans.append(lemmas)
         return self._one_by_one(plans, step, context)
@@ -110,12 +115,22 @@ class _Attempts(Strategy):
             try:
                 cert = strategy.propose(Step(step.id, step.title, step.claim, "", facts=facts,
                                              hypotheses=step.hypotheses, conditions=step.conditions), context)
-                certs = tuple(cert) if isinstance(cert, (tuple, list)) or hasattr(cert, "__next__") else (cert,) if cert is not None else ()
+                # a lazy plan stays lazy: its next certificate is made only if the kernel
+                # rejected the one before
+                certs = iter(cert) if isinstance(cert, (tuple, list)) or hasattr(cert, "__next__") else iter((cert,) if cert is not None else ())
             except TimeLimit:
                 raise
             except Exception:  # a proposal that fails is simply not made
                 continue
-            for c in certs:
+            while True:
+                try:
+                    c = next(certs)
+                except StopIteration:
+                    break
+                except TimeLimit:
+                    raise
+                except Exception:  # the plan failed part way: its later proposals are not made
+                    break
                 yield ProofCertificate(c.rule, c.facts, c.instances, c.data, c.conclusion,
                                        c.hypotheses, proposer=f"{c.proposer or strategy.name}" + (f" ({note})" if note else ""))
 

@@ -736,6 +736,8 @@ class Lemmas(Strategy):
         statements = {s.id: s for s in catalogue()}
         statements.update(context.lemmas)
         instances = [i for i in instances if i.lemma in statements]
+        if not instances:
+            return None
         facts = tuple(step.facts)
         rep = {a: sp.Dummy("u", positive=True) for a in self.reparametrize}
         forward = {a: uu / (1 + uu) for a, uu in rep.items()}
