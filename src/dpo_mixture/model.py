@@ -75,10 +75,13 @@ class _SupportExtremum(sp.Function):
             if s != index and not (isinstance(s, sp.Indexed) and index in s.indices)
         }
 
-    def _latex(self, printer) -> str:
+    def _latex(self, printer, exp=None) -> str:
         index = printer._print(self.args[1])
         body = printer._print(self.args[0])
-        return rf"\{self._op}_{{{index}}} {body}"
+        if isinstance(self.args[0], (sp.Add, sp.Mul)) and not self.args[0].is_Number:
+            body = rf"\left({body}\right)"  # max (f + g), never read as (max f) + g
+        tex = rf"\{self._op}_{{{index}}} {body}"
+        return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
 
 class SupportMax(_SupportExtremum):

@@ -171,6 +171,21 @@ class ClaimVerdict:
         return {Verdict.PROVED: 0, Verdict.REFUTED: 1}.get(self.verdict, 3)
 
 
+def _open(conditions) -> list:
+    """The conditions that the sign rules do not already show (``beta != 0`` adds nothing)."""
+    from ..proof.sign import sign, sign_context
+    from ..proof.theory import Theory
+
+    shows = {"!=": ("pos", "neg"), ">": ("pos",), ">=": ("pos", "nonneg", "zero")}
+    out = []
+    with sign_context(Theory.of(FACTS).sign_context()):
+        for c in conditions:
+            op = {sp.Ne: "!=", sp.StrictGreaterThan: ">", sp.GreaterThan: ">="}.get(type(c))
+            if op is None or c.rhs != 0 or sign(c.lhs) not in shows[op]:
+                out.append(c)
+    return out
+
+
 def _for_every(rel: sp.Basic) -> sp.Basic:
     """A hypothesis between vectors means "at every output": written with the support-wide
     extremum of the difference, so that it is not read at one output only.
@@ -191,6 +206,8 @@ def _for_every(rel: sp.Basic) -> sp.Basic:
     low, high = SupportMin(d, k), SupportMax(d, k)
     if isinstance(rel, sp.Eq):
         return sp.And(sp.Le(high, 0, evaluate=False), sp.Ge(low, 0, evaluate=False), evaluate=False)
+    if isinstance(rel, sp.Ne):  # nonzero at every output
+        return sp.Gt(SupportMin(d**2, k), 0, evaluate=False)
     if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan)):
         return rel.func(low, 0, evaluate=False)
     return rel.func(high, 0, evaluate=False)
@@ -295,9 +312,20 @@ def check_claim(
     claim = pieces[0][1] if len(pieces) == 1 else sp.And(*(rel for _, rel in pieces), evaluate=False)
     hyp_texts = _texts(assume)
     hyp_pieces: list[tuple[str, sp.Basic]] = []
+    hyp_conditions: list[sp.Basic] = []
     for text in hyp_texts:
-        hyp_pieces += _pieces(text, vocab)[0]
-    hyps = tuple(_for_every(rel) for _, rel in hyp_pieces)
+        found, where = _pieces(text, vocab)
+        hyp_pieces += found
+        hyp_conditions += where
+    # a hypothesis holds only where it is defined (p_A/p_A == 1 says p_A != 0): what its
+    # definedness needs is a hypothesis too, so that no search instance breaks it
+    hyps = tuple(dict.fromkeys([*(_for_every(rel) for _, rel in hyp_pieces),
+                                *(_for_every(c) for c in _open(hyp_conditions))]))
+    from ..proof.verify import name_clash
+
+    clash = name_clash([claim, *hyps, *conditions, *(f.relation for f in FACTS)])
+    if clash:  # the claim would read as another one
+        raise ValueError(f"the claim cannot be shown unambiguously: {clash}")
     try:
         step = Step("claim", str(conclusion), claim, "checked on request", strategy=_Attempts(), hypotheses=hyps,
                     facts=FACTS, support=SUPPORT, conditions=conditions, search_samples=samples)
@@ -309,7 +337,9 @@ def check_claim(
         with time_limit(seconds):
             # a short search first: a false claim is refuted before any proof is paid for
             first = None if progress is None else (lambda i, _total: progress(i, samples))
-            found = search(Problem(claim, hyps, FACTS, SUPPORT), samples=quick, seed=seed, progress=first)
+            # an instance where the claim is undefined is no counterexample: its conditions filter
+            found = search(Problem(claim, hyps + tuple(conditions), FACTS, SUPPORT), samples=quick, seed=seed,
+                           progress=first)
             tried = found.samples
             if found.counterexample is not None:
                 verdict, ce = Verdict.REFUTED, found.counterexample

@@ -178,6 +178,10 @@ def _relation(rel: sp.Basic, env: dict) -> bool | None:
         # ``==`` on intervals compares endpoints: only two equal points prove an equality
         points = a.a == a.b and b.a == b.b
         return True if points and a.a == b.a else None
+    if isinstance(rel, sp.Ne):  # a definedness condition: apart certainly, or the same point
+        if (a < b) is True or (a > b) is True:
+            return True
+        return False if a.a == a.b and b.a == b.b and a.a == b.a else None
     op = {sp.StrictLessThan: "<", sp.LessThan: "<=", sp.StrictGreaterThan: ">", sp.GreaterThan: ">="}[type(rel)]
     holds = {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
     fails = {"<": a >= b, "<=": a > b, ">": a <= b, ">=": a < b}[op]

@@ -56,6 +56,10 @@ class Condition:
         return f"{sp.sstr(self.expr)} {self.op} 0"
 
 
+#: The direction of a condition that must hold near a point from both sides (a derivative's).
+NEAR = "near"
+
+
 def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None) -> list[Condition]:
     """Every side-condition of ``expr``, trivial ones included.  ``claimed`` is a limit whose
     value the statement itself claims (the limit rule's ``Limit(F, x, x0) = L``): it need not
@@ -68,17 +72,25 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None) -> list[Con
     def walk(e: sp.Basic) -> None:
         if isinstance(e, sp.Subs):  # the body is taken at the point: so are its conditions
             at = dict(zip(e.variables, e.point))
-            out.extend(Condition(c.expr.xreplace(at), c.op) for c in _all_conditions(e.expr))
+            for c in _all_conditions(e.expr):
+                near = {var for var, _, direction in c.bound if direction == NEAR}
+                keep = {v: x for v, x in at.items() if v not in near}  # a derivative's stay near
+                out.append(Condition(c.expr.xreplace(keep), c.op, c.bound))
             walk(e.point)
             return
         if isinstance(e, (sp.Derivative,)):
-            walk(e.expr)
+            # a derivative needs its function defined on a neighbourhood, not at one point: the
+            # conditions are marked with each variable, which the kernel then discharges for
+            # every value of it (a hypothesis, or a Subs point, says nothing about its neighbours)
+            inner = list(_all_conditions(e.expr))
             try:  # the derivative itself must be defined there (that of sqrt(x) is not, at 0)
                 done = carry_out(e)
             except Exception:  # noqa: BLE001 - a derivative SymPy cannot carry out: its body's conditions stand
-                return
-            if not done.has(sp.Derivative):
-                walk(done)
+                done = None
+            if done is not None and not done.has(sp.Derivative):
+                inner += _all_conditions(done)
+            marks = tuple((v, v, NEAR) for v in dict.fromkeys(e.variables))
+            out.extend(Condition(c.expr, c.op, c.bound + marks) for c in inner)
             return
         if isinstance(e, sp.Limit):
             body, var, point, direction = e.args

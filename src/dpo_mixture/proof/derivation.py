@@ -301,7 +301,9 @@ def _outcome(
     cert, judgment = _best(goal, proposals, lemmas, established)
     facts = _search_facts(step, theory)
     support = step.support if step.support is not None else theory.support()
-    problem = Problem(step.claim, hypotheses, facts, support, _declared_domains(step, hypotheses, facts, support))
+    # where the statement is undefined (a condition it carries fails) there is no counterexample
+    searched = (*hypotheses, *step.conditions)
+    problem = Problem(step.claim, searched, facts, support, _declared_domains(step, searched, facts, support))
 
     if judgment is not None and judgment.genuine and judgment.verdict in (Verdict.PROVED, Verdict.ASSUMED):
         method = _method(strategy, cert, judgment) if judgment.verdict is Verdict.PROVED else "assumed: " + judgment.reason
@@ -309,6 +311,11 @@ def _outcome(
                            obligations=judgment.obligations)
         if audit <= 0:
             return accepted
+        # the kernel never reads the step's own support: the audit draws where the model says
+        # the support is, so that a step cannot narrow what its audit sees
+        model = theory.support()
+        if model is not None and model != support:
+            problem = Problem(step.claim, searched, facts, model, _declared_domains(step, searched, facts, model))
         if auditor is not None:
             return replace(accepted, audit=auditor.submit(problem, audit, seed, budget))
         return audited(accepted, run_audit(problem, audit, seed, budget), strategy.name)
@@ -460,6 +467,11 @@ class Derivation:
         off = off_label([f.relation for f in self.context if hasattr(f, "relation")], " of its context")
         if off:
             raise ValueError(f"derivation {self.id!r}: {off}")
+        for rel in self.statement:
+            if not _stated_by(rel, self):
+                raise ValueError(
+                    f"derivation {self.id!r}: its statement {sp.sstr(rel)} is neither the claim of one of its steps nor "
+                    "a definition (of its context, of a named operator, or of a fresh name), so nothing would check it")
 
     def check(
         self,
@@ -531,6 +543,7 @@ class Report:
                 if s.id in seen:
                     raise ValueError(f"step id {s.id!r} appears in more than one derivation")
                 seen.add(s.id)
+        _refuse_name_clashes(derivations)
         established: dict[str, StepResult] = {}
         with Auditor(parallel=parallel) as auditor:
             results = {
@@ -578,6 +591,50 @@ class Report:
             if r.step.id == step_id:
                 return r
         raise KeyError(step_id)
+
+
+def _stated_by(rel: sp.Basic, d: "Derivation") -> bool:
+    """Whether a relation of ``d.statement`` is something the documents may display: the claim
+    of one of its steps (shown with that step's verdict), a definition of its context, a named
+    operator written out (``J(p) = ...`` that opens to itself), or a fresh name given to an
+    expression (``L_DPO = ...``, a name no step, fact or definition uses)."""
+    from .facts import Definition
+    from .kernel import open_operators
+
+    if any(s.claim == rel for s in d.steps):
+        return True
+    if any(isinstance(f, Definition) and f.relation == rel for f in d.context):
+        return True
+    if not isinstance(rel, sp.Eq):
+        return False
+    if rel.lhs != rel.rhs and open_operators(rel.lhs) == open_operators(rel.rhs):
+        return True
+    name = rel.lhs
+    if not isinstance(name, sp.Symbol) or name in rel.rhs.free_symbols:
+        return False
+    used: set = set()
+    for s in d.steps:
+        for e in (s.claim, *s.hypotheses, *s.chain, *s.conditions, *(f.relation for f in s.facts)):
+            used |= e.free_symbols
+    for f in d.context:
+        used |= f.relation.free_symbols
+    return name not in used
+
+
+def _refuse_name_clashes(derivations: tuple) -> None:
+    """A name (and a printed form) means one quantity throughout the documents: otherwise a
+    displayed statement could read as another than the one decided."""
+    from .verify import name_clash
+
+    exprs: list = []
+    for d in derivations:
+        exprs += [*d.statement, *(f.relation for f in d.context)]
+        for s in d.steps:
+            exprs += [s.claim, *s.hypotheses, *s.chain, *s.conditions, *(f.relation for f in s.facts)]
+            exprs += [q for q in s.domains] + ([s.support] if isinstance(s.support, sp.Basic) else [])
+    problem = name_clash(exprs)
+    if problem:
+        raise ValueError(f"the derivations cannot be shown unambiguously: {problem}")
 
 
 def _with_library(derivations: tuple, results: dict, established: dict) -> tuple[tuple, dict]:

@@ -166,7 +166,9 @@ class _Check:
         #: the certificate's facts that the statement can reach (a definition of something it
         #: mentions, transitively, or an identity about it): the others cannot change a normal
         #: form, and leaving them out leaves them untrusted as well as unused
-        self.facts: tuple[Fact, ...] = tuple(cert.facts)  # narrowed in run(), once operators are opened
+        self.facts: tuple[Fact, ...] = tuple(cert.facts)  # opened, then narrowed, in run()
+        #: the cited lemmas' hypotheses and claims at their instances (what the trust must cover)
+        self._reach: list = []
 
     # -- bookkeeping
     def need(self, ok: bool, kind: str, text: str) -> None:
@@ -184,7 +186,8 @@ class _Check:
         goal = self.goal = Goal(open_operators(goal.claim), tuple(open_operators(h) for h in goal.hypotheses),
                                 goal.theory, tuple(open_operators(c) for c in goal.chain),
                                 tuple(open_operators(c) for c in goal.conditions))
-        for e in (goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions, *(f.relation for f in self.facts)):
+        for e in (goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions, *(f.relation for f in self.facts),
+                  *self._data_values()):
             _check_nodes(open_operators(e))
         self.facts = tuple(opened_fact(f) for f in self.facts)
         if cert.rule == "cite":
@@ -192,30 +195,40 @@ class _Check:
             if not isinstance(ref, str) or not ref.strip():
                 raise KernelError("a citation needs a reference")
             return Judgment(Verdict.ASSUMED, f"cited: {ref}", (), (f"cited: {ref}",), _SEAL)
-        known = [r for inst in cert.instances if inst.at is None for r in _parts(self.instance(inst)) if r is not sp.true]
-        self.facts = relevant(self.facts, self._seeds(known))
+        # the lemmas at their instances first; the facts are then narrowed to those that the
+        # statement, the data and the instances (their hypotheses too) can reach, and judged;
+        # only the judged facts discharge a hypothesis or enter a normal form after that
+        parts = [(inst, *self._instantiate(inst)[:2]) for inst in cert.instances if inst.at is None]
+        self._reach = [e for _, hyps, claim in parts for e in (*hyps, claim)]
+        goal = self.goal
+        seeds = [goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions, *self._reach,
+                 *(open_operators(e) for e in self._data_values())]
+        self.facts = relevant(self.facts, seeds)
         self.trust()
+        known = []
+        for inst, hyps, claim in parts:
+            for h in hyps:
+                self.need(self._holds(h), "lemma hypothesis", f"{inst.lemma} needs {sp.sstr(h)}")
+            known += [r for r in _parts(claim) if r is not sp.true]
         self.defined()
         getattr(self, "rule_" + cert.rule.replace("-", "_"))(known)
         if goal.chain and cert.rule != "normal-form":
             self.chain_links()
         if self.assumed:
-            return Judgment(Verdict.ASSUMED, "; ".join(self.assumed), tuple(self.log), tuple(self.assumed), _SEAL)
+            assumed = tuple(dict.fromkeys(self.assumed))
+            return Judgment(Verdict.ASSUMED, "; ".join(assumed), tuple(self.log), assumed, _SEAL)
         return Judgment(Verdict.PROVED, f"kernel: {cert.rule}", tuple(self.log), (), _SEAL)
 
-    def _seeds(self, known: list) -> list:
-        """What the certificate speaks of: the statement, its cited instances, and every
-        expression in its data (nested certificates included)."""
-        goal = self.goal
-        out = [goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions, *known]
+    def _data_values(self) -> list:
+        """Every expression of the certificate's data and of its lemma instances' values
+        (a nested certificate's statement too; its own data is checked when it is)."""
+        out: list = []
 
         def collect(value) -> None:
             if isinstance(value, sp.Basic):
-                out.append(open_operators(value))
+                out.append(value)
             elif isinstance(value, ProofCertificate):
-                out.extend(open_operators(e) for e in (value.conclusion, *value.hypotheses))
-                for _, v in value.data:
-                    collect(v)
+                out.extend((value.conclusion, *value.hypotheses))
             elif isinstance(value, (tuple, list)):
                 for v in value:
                     collect(v)
@@ -268,10 +281,19 @@ class _Check:
 
     @functools.cached_property
     def mentioned(self) -> set:
-        """What the statement and the certificate's (narrowed) facts speak of, through the
-        model's definitions; read only once the facts are narrowed."""
-        stuff = [self.goal.claim, *self.goal.hypotheses, *self.goal.chain, *(f.relation for f in self.facts)]
+        """What the statement, the certificate's facts, its data and its lemmas at their
+        instances (hypotheses included) speak of, through the model's definitions."""
+        stuff = [self.goal.claim, *self.goal.hypotheses, *self.goal.chain, *(f.relation for f in self.facts),
+                 *(open_operators(e) for e in self._data_values()), *self._reach]
         return self._through_model(set().union(*map(_quantities, stuff)))
+
+    def _charge(self, exprs) -> None:
+        """Record, as assumed, each unverified model definition that ``exprs`` reach (a lemma
+        instance met inside a rule, after the trust was judged)."""
+        reached = self._through_model(set().union(set(), *map(_quantities, exprs)))
+        for _, why in self.theory.unverified(frozenset(reached)):
+            if why not in self.assumed:
+                self.assumed.append(why)
 
     def _through_model(self, quantities: set) -> set:
         """``quantities`` and, transitively, what the model's definitions of them mention."""
@@ -393,7 +415,9 @@ class _Check:
             self.need(self._sign(entry) == "pos", "support", f"{inst.lemma}'s support: {sp.sstr(entry)} > 0")
         self.log.append(("instance", f"{inst.lemma} at {_show_subs(values)}"))
         opened = self._opened
-        return [_apply(h, values, opened) for h in hyps], _apply(claim, values, opened), values
+        hyps, claim = [_apply(h, values, opened) for h in hyps], _apply(claim, values, opened)
+        self._charge([*hyps, claim, *values.values()])
+        return hyps, claim, values
 
     def instance(self, inst: Instance, point: sp.Symbol | None = None) -> sp.Basic:
         """The lemma's claim at the instance; its hypotheses there must hold."""
@@ -499,9 +523,10 @@ class _Check:
             out[a] = u / (1 + u)
         return out
 
-    @functools.cached_property
+    @property
     def _own_definitions(self) -> tuple:
-        return tuple(f for f in self.cert.facts if isinstance(f, Definition))
+        # before run() narrows the facts, all of them (only to refuse captures: stricter)
+        return tuple(f for f in self.facts if isinstance(f, Definition))
 
     def _opened(self, e: sp.Basic) -> sp.Basic:
         """``e`` with every definition unfolded that any rule may unfold later: the model's and
@@ -779,6 +804,10 @@ class _Check:
             d, op = relation_parts(rel)
             if not d.has(SupportMax, SupportMin):
                 raise KernelError("the extremum rule needs a max or min over the support")
+            if _under_binder(unfold(d, self.facts), (SupportMax, SupportMin)):
+                # one gap stands for max f - f(i) at one output: under a sum (or any binder) the
+                # bound variable would share it, or capture the output
+                raise KernelError("the extremum rule replaces a max or min only outside sums and other binders")
             self.need(decide_sign(sub(unfold(d, self.facts)), op, self.facts), "sign", sp.sstr(rel))
 
     def _premise(self, goal: Goal, cert: ProofCertificate | None, what: str) -> None:
@@ -1240,6 +1269,22 @@ def _apply(expr: sp.Basic, values: dict, opened=None) -> sp.Basic:
         return e.func(*args)
 
     return walk(expr, frozenset())
+
+
+def _under_binder(e: sp.Basic, kinds: tuple) -> bool:
+    """Whether a node of ``kinds`` lies inside a sum, a max or min over the support, a limit,
+    a substitution, a derivative or a lambda of ``e``."""
+    from ..model import SupportMax, SupportMin
+
+    binders = (sp.Sum, SupportMax, SupportMin, sp.Limit, sp.Subs, sp.Derivative, sp.Lambda)
+
+    def walk(x: sp.Basic, inside: bool) -> bool:
+        if inside and isinstance(x, kinds):
+            return True
+        below = inside or isinstance(x, binders)
+        return any(walk(a, below) for a in x.args)
+
+    return walk(e, False)
 
 
 def _index_binders() -> tuple:

@@ -394,6 +394,8 @@ class _Compiled:
                 at = Evaluator({**values, _y: np.arange(1, values[_n] + 1)}, "exact", fractions=True)(self.support)
         except (EvaluationError, ValueError, ZeroDivisionError, TypeError, KeyError, IndexError):
             return {}
+        if _n not in values:  # no vector drawn: no output to drop
+            return values
         at = list(at) if isinstance(at, np.ndarray) else [at] * values[_n]
         keep = [i for i, val in enumerate(at) if val != 0]
         if len(keep) == values[_n]:

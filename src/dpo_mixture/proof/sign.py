@@ -155,6 +155,27 @@ def _is_support_entry(e: sp.Expr, ctx: SignContext) -> bool:
     return False
 
 
+#: What a sum's index may say of itself: its body's sign is read with these assumptions.
+_INDEX_LIES = ("negative", "nonpositive", "zero", "even", "odd", "prime", "composite", "noninteger")
+
+
+def _forward(s: sp.Sum) -> bool:
+    """Whether the body's sign carries over to the sum: every range is the support ``1..n`` or
+    runs forward over positive integers, and no index says more of itself than that it is a
+    positive integer (an even index would make ``(-1)**k`` read as 1).
+
+    >>> k = sp.Symbol("k", integer=True, positive=True)
+    >>> _forward(sp.Sum(k, (k, 1, n))), _forward(sp.Sum(1, (k, 3, 1)))
+    (True, False)
+    """
+    for index, lo, hi in s.limits:
+        if not (lo == 1 and hi == n or lo.is_Integer and hi.is_Integer and 1 <= lo <= hi + 1):
+            return False
+        if any(getattr(index, f"is_{a}") for a in _INDEX_LIES):
+            return False
+    return True
+
+
 def _merge_sums(e: sp.Expr) -> sp.Expr | None:
     """``c1 sum f1 + c2 sum f2`` over one range as ``sum (c1 f1 + c2 f2)``, or None."""
     from .normal_form import separable_summand
@@ -234,6 +255,8 @@ def sign(e: sp.Expr) -> str | None:
 @functools.lru_cache(maxsize=65536)
 def _sign(e: sp.Expr, ctx: SignContext) -> str | None:
     """:func:`sign` in a given context (cached: the same question gets the same answer)."""
+    if isinstance(e, sp.Sum) and not _forward(e):
+        return None  # a reversed range negates (Karr's convention); an odd index misreads the body
     known = _from_assumptions(e)
     if known in ("pos", "neg", "zero"):
         return known

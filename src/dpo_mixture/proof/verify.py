@@ -110,6 +110,13 @@ def _declared(pairs: list) -> Iterator[None]:
     another."""
     from ..notation import declared_domain
 
+    keys: set = set()
+    for text, _ in pairs:
+        q = loads(text)
+        key = q.label if isinstance(q, sp.IndexedBase) else q
+        if key in keys:
+            raise ValueError(f"the report declares {key} twice")
+        keys.add(key)
     for text, name in pairs:
         q = loads(text)
         carried = declared_domain(q)
@@ -207,7 +214,9 @@ def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bo
     if theory.support() is not None:  # the model says where the support is, whatever the file says
         support = theory.support()
     conclusion = standardize(unfold(goal.claim, facts))
-    hyps = tuple(standardize(unfold(h, facts)) for h in goal.hypotheses)
+    # where a condition of the statement fails it is undefined, not false: the conditions hold
+    # at a counterexample, like the hypotheses
+    hyps = tuple(standardize(unfold(h, facts)) for h in (*goal.hypotheses, *goal.conditions))
     names = {}
     for e in (conclusion, *hyps):
         names.update({str(s): s for s in e.free_symbols if isinstance(s, sp.Symbol)})
@@ -296,6 +305,35 @@ def _names(exprs) -> dict:
         for b in e.atoms(sp.IndexedBase):  # a vector is its label (which carries its assumptions)
             out.setdefault(str(b.label), set()).add(b.label)
     return out
+
+
+def name_clash(exprs) -> str | None:
+    """Why ``exprs`` cannot be shown unambiguously, or None: two different quantities with one
+    name, or two that print alike (a user's ``beta`` beside the package's temperature), or two
+    vectors whose entries print alike.  ``check``, ``build`` and a claim refuse such a statement
+    before deciding it, as ``verify`` refuses such a report.
+
+    >>> from dpo_mixture.notation import beta
+    >>> name_clash([beta + sp.Symbol("beta")])
+    'two different quantities are named beta'
+    """
+    from ..render.printer import latex
+
+    exprs = [e for e in exprs if isinstance(e, sp.Basic)]
+    printed: dict = {}
+    for name, objs in _names(exprs).items():
+        if len(objs) > 1:
+            return f"two different quantities are named {name}"
+        (obj,) = objs
+        shown = latex(obj)
+        if printed.setdefault(shown, obj) != obj:
+            return f"two different quantities print as {shown}: {printed[shown]} and {obj}"
+    entries: dict = {}
+    for base in sorted({b for e in exprs for b in e.atoms(sp.IndexedBase)}, key=str):
+        entry = latex(base[_ENTRY])
+        if entries.setdefault(entry, base) != base:
+            return f"the entries of two different vectors print alike ({entry}): {entries[entry]} and {base}"
+    return None
 
 
 def _registered() -> dict:
@@ -465,6 +503,9 @@ def _one(sid: str, recorded: str, step: dict, goal: Goal, facts: tuple, support,
         judgment = check(goal, cert, lemmas)
         ok = judgment.genuine and judgment.verdict.value == recorded
         if ok:
+            problem = _account_problem(step, cert, judgment)
+            if problem:
+                return Verification(sid, recorded, False, problem)
             lemmas[sid] = Lemma(sid, goal.claim, goal.hypotheses, goal.theory, Verdict(recorded), judgment.assumed)
         return Verification(sid, recorded, ok, judgment.reason)
     if recorded == "refuted":
@@ -479,6 +520,19 @@ def _one(sid: str, recorded: str, step: dict, goal: Goal, facts: tuple, support,
     if recorded == "undecided":
         return Verification(sid, recorded, True, "nothing to re-check")
     return Verification(sid, recorded, False, f"{recorded!r} is not a verdict")
+
+
+def _account_problem(step: dict, cert: ProofCertificate, judgment) -> str | None:
+    """What the report says about how a step was decided must be what the kernel found: the
+    assumptions it lists are the kernel's, and the method names the certificate's rule."""
+    listed = step.get("assumed", [])
+    if not isinstance(listed, list) or sorted(map(str, listed)) != sorted(judgment.assumed):
+        return f"the report lists as assumed {listed!r}, but the certificate assumes {list(judgment.assumed)!r}"
+    method = str(step.get("method", ""))
+    said = "assumed: " if judgment.verdict is Verdict.ASSUMED else f"(kernel: {cert.rule})"
+    if said not in method:
+        return f"the report's method {method!r} does not say what the kernel found ({said.strip(': ')!r})"
+    return None
 
 
 def models(data: dict) -> list[str]:

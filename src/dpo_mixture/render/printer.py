@@ -30,6 +30,12 @@ COUNTS: frozenset[str] = frozenset({"n"})
 _CHAINABLE = (sp.StrictLessThan, sp.LessThan)
 
 
+def _EXTREMA() -> tuple:
+    from ..model import SupportMax, SupportMin
+
+    return (SupportMax, SupportMin)
+
+
 class NotationPrinter(LatexPrinter):
     """Prints symbols, entries over the support and sums the way the seed writes them."""
 
@@ -79,8 +85,10 @@ class NotationPrinter(LatexPrinter):
             tex = self._print(f)
             if isinstance(f, sp.log) and i < len(factors) - 1:
                 tex = self._print_log(f, bracket=True)  # log(p/q) e^{...}, not log p/q e^{...}
-            if len(factors) > 1 and self._needs_mul_brackets(f, first=(i == 0), last=(i == len(factors) - 1)):
-                tex = r"\left(%s\right)" % tex
+            last = i == len(factors) - 1
+            if len(factors) > 1 and (self._needs_mul_brackets(f, first=(i == 0), last=last)
+                                     or not last and isinstance(f, _EXTREMA())):
+                tex = r"\left(%s\right)" % tex  # (max f) g, as (sum f) g
             if i:
                 # a one-letter factor before a function value: t\,r(y;x), never "tr(y;x)"
                 lone = len(prev) == 1 and prev.isalpha()
