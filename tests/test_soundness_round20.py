@@ -160,3 +160,14 @@ def test_verify_refuses_a_quantity_declared_twice(report):
     bad["declarations"].append([pair[0], "UNIT_INTERVAL"])
     with pytest.raises(ValueError, match="twice"):
         verify_report(bad)
+
+
+def test_a_derivative_in_an_integer_is_refused():
+    """A function of the support's size or of an output has no derivative; "d(n^2)/dn = 2n"
+    would be meaningless, not proved."""
+    from dpo_mixture.notation import n as size
+
+    for v in (size, y):
+        claim = sp.Eq(sp.Derivative(v**2, v), 2 * v)
+        judgment = check(Goal(claim), ProofCertificate("derivative", conclusion=claim))
+        assert judgment.verdict is not Verdict.PROVED and "integer" in judgment.reason

@@ -707,6 +707,8 @@ class _Check:
         for der in claim.atoms(sp.Derivative):
             for v in der.variables:
                 self._primitive(v, "differentiation")
+                if v.is_integer:  # a function of an integer (n, an output) has no derivative
+                    raise KernelError(f"differentiation: {v} is an integer, not a real variable")
         lhs = carry_out(self._fully_unfolded(claim.lhs, "differentiation"))
         rhs = carry_out(self._fully_unfolded(claim.rhs, "differentiation"))
         if lhs.has(sp.Derivative) or rhs.has(sp.Derivative):
