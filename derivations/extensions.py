@@ -261,7 +261,7 @@ DOMINANCE = Derivation(
     statement=(sp.Ge(M_A, M_U), sp.Ge(TPM_A, alpha)),
     statement_text=prose(
         "If the law of ", r, " under ", p_A, " first-order stochastically dominates its law under ", p_U,
-        ", then for every ", sp.Gt(beta, 0, evaluate=False),
+        ", that is ", DOMINATES, ", then for every ", sp.Gt(beta, 0, evaluate=False),
     ),
     intro=prose(
         "A condition on the reward that gives the seed's conclusion at every temperature at once is stochastic "

@@ -171,3 +171,29 @@ def test_a_derivative_in_an_integer_is_refused():
         claim = sp.Eq(sp.Derivative(v**2, v), 2 * v)
         judgment = check(Goal(claim), ProofCertificate("derivative", conclusion=claim))
         assert judgment.verdict is not Verdict.PROVED and "integer" in judgment.reason
+
+
+def test_a_probability_used_as_a_sums_index_is_read_as_an_output():
+    """Round 21: sum_{alpha=1}^n (1 - alpha) is 0, -1, -3, ...; the sign rules read the index as
+    the probability alpha in (0, 1) and called it positive, and the kernel took it as a point
+    and as a positive lemma value."""
+    from dpo_mixture.notation import alpha, beta
+
+    total = sp.Sum(1 - alpha, (alpha, 1, n))
+    assert [total.subs(n, m).doit() for m in (1, 2, 3)] == [0, -1, -3]
+    assert sign(total) != "pos"
+    g = beta**3 / 3 - total**2 * beta + sp.Rational(2, 3) * total**3  # -4/3 at n = 2, beta = 1
+    claim = sp.Ge(g, 0, evaluate=False)
+    assert not _proved(Goal(claim), ProofCertificate("convex", data=(("variable", beta), ("point", total)),
+                                                     conclusion=claim))
+
+
+def test_a_lemma_value_must_be_defined_everywhere():
+    """1/(z^2 + 1) > 0 at z := 1/(z - 1), times 1 + (z - 1)^2, cancels to (z - 1)^2 > 0: false
+    at z = 1, where the value was undefined."""
+    claim = sp.Gt((z - 1) ** 2, 0, evaluate=False)
+    lemmas = _lemma("recip_r21", sp.Gt(1 / (z**2 + 1), 0, evaluate=False))
+    cert = ProofCertificate("combination", instances=(Instance("recip_r21", ((z, 1 / (z - 1)),)),),
+                            data=(("multipliers", (1 + (z - 1) ** 2,)),), conclusion=claim)
+    judgment = check(Goal(claim), cert, lemmas)
+    assert judgment.verdict is not Verdict.PROVED and "definedness" in judgment.reason

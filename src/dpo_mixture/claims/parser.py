@@ -416,9 +416,14 @@ def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
     var = builder.vocab.scalars[var_node.id]
     if var.is_integer:
         raise builder.fail(var_node, f"{name} needs a real variable, not the integer")
+    before = len(builder.conditions)
     f = builder.expr(node.args[0])
     if name == "diff":
         return sp.Derivative(f, var)
+    # inside a limit the variable is bound: a condition on it speaks of the points near the
+    # limit's, not of the free quantity of the same name (the kernel's own definedness rule
+    # takes the body near the point), so it is not the statement's condition
+    builder.conditions[before:] = [c for c in builder.conditions[before:] if var not in c.free_symbols]
     point_node = node.args[2]
     if isinstance(point_node, ast.Name) and point_node.id == "oo":
         point = sp.oo

@@ -52,7 +52,7 @@ def _import_file(path: str) -> ModuleType:
     with collect_problems() as problems:
         try:
             spec.loader.exec_module(module)
-        except Exception as exc:  # the user's code: report it in one line
+        except (Exception, SystemExit) as exc:  # the user's code: report it in one line
             first = str(exc).splitlines()[0] if str(exc) else ""
             raise UsageError(f"PATH {path}: importing it failed: {type(exc).__name__}: {first}") from None
     if problems:
@@ -67,6 +67,9 @@ def load(path: str | None) -> Loaded:
     found = getattr(module, "DERIVATIONS", None)
     if found is None:
         found = [v for v in vars(module).values() if isinstance(v, Derivation)]
+    if not isinstance(found, (tuple, list)):
+        raise UsageError(f"{where}: DERIVATIONS must be a tuple or list of dpo_mixture.proof.Derivation, "
+                         f"not {type(found).__name__}")
     found = tuple(found)
     if not found or not all(isinstance(d, Derivation) for d in found):
         raise UsageError(f"{where}: defines no dpo_mixture.proof.Derivation (set DERIVATIONS or define some)")

@@ -120,6 +120,8 @@ def run(args) -> int:
     bad = [r.step.id for r in report.all_results if not r.ok]
     if bad:
         print(f"verdicts differ from expectations at: {', '.join(bad)}")
+    for why in report.unproved_statements:
+        print(f"not a result: {why}")
     if report.soundness_errors:
         print(f"SOUNDNESS ERROR at {', '.join(r.step.id for r in report.soundness_errors)}: "
               "the kernel accepted a step the audit refuted", file=sys.stderr)

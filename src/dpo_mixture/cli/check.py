@@ -59,6 +59,7 @@ def format_table(report) -> str:
     bad = sum(not r.ok for r in report.all_results)
     assumed = sum(r.outcome.verdict.value == "assumed" for r in report.all_results)
     lines.append(f"{len(report.all_results)} steps, {bad} mismatched, {assumed} assumed, {total:.2f} s in the engine")
+    lines.extend(f"not a result: {why}" for why in report.unproved_statements)
     if report.soundness_errors:
         ids = ", ".join(r.step.id for r in report.soundness_errors)
         lines.append(f"SOUNDNESS ERROR at {ids}: the kernel accepted a step the audit refuted; please report it")

@@ -100,6 +100,40 @@ def _free_indices(expr: sp.Expr) -> set:
     return {i for a in expr.atoms(sp.Indexed) for i in a.indices if isinstance(i, sp.Symbol) and i in free}
 
 
+def _entries_problem(expr: sp.Expr) -> str | None:
+    """Why ``expr`` has no array form: the arrays' last axis is the support, so an entry must be
+    taken at the index of the innermost sum (or max, min) around it, or, outside every sum, at
+    the one free output; a sum runs over the whole support.  A pairwise sum (``f(k) - f(j)``
+    under two sums) or an entry at a fixed output (``r[1]``) would be read as something else."""
+    from ..model import SupportMax, SupportMin
+    from ..notation import n as size
+    from .rewrite import unfold
+
+    def walk(e: sp.Basic, inner) -> str | None:
+        if e == size:  # only a sum's range may hold it
+            return "the support size n stands outside a sum's range, where it has no argument"
+        if isinstance(e, sp.Indexed):
+            if len(e.indices) != 1 or not isinstance(e.indices[0], sp.Symbol):
+                return f"the entry {e} is not taken at a symbol (a fixed output has no array form)"
+            (i,) = e.indices
+            if inner is not None and i != inner:
+                return f"the entry {e} is taken at {i}, not at the index {inner} of the innermost sum around it"
+            return None
+        if isinstance(e, sp.Sum):
+            if len(e.limits) != 1 or e.limits[0][1:] != (1, size):
+                return f"only sums over the support 1..n have an array form, not {sp.sstr(e)[:60]}"
+            return walk(e.function, e.limits[0][0])
+        if isinstance(e, (SupportMax, SupportMin)):
+            return walk(e.args[0], e.args[1])
+        for a in e.args:
+            why = walk(a, inner) if isinstance(a, sp.Basic) else None
+            if why:
+                return why
+        return None
+
+    return walk(unfold(expr), None)
+
+
 def _names(expr: sp.Expr) -> tuple[set, set]:
     """Names of the indexed arrays and of the scalars an expression uses."""
     from .rewrite import unfold
@@ -137,6 +171,10 @@ def compile(  # noqa: A001 - the natural name, as numeric.compile
         raise ValueError(f"name: must be a Python identifier not starting with '_', got {name!r}")
     if backend not in ("auto", *BACKENDS):
         raise ValueError(f"backend: unknown backend {backend!r}; choose auto, {', '.join(BACKENDS)}")
+    for e in exprs:
+        why = _entries_problem(e)
+        if why:
+            raise ValueError(f"expr: {why}")
     log_inputs = dict(log_inputs or {})
     bases, scalars = set(), set()
     for e in exprs:

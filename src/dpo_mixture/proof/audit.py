@@ -31,8 +31,15 @@ AUDIT_EXACT_TIES = 1
 AUDIT_FALSE_ALARMS = 2
 
 
+def _readable(problem: Problem | None) -> Problem:
+    if problem is None:  # raised in the second process: the engine then runs the job in place
+        raise RuntimeError("the problem could not be read back in the second process")
+    return problem
+
+
 def run_audit(problem: Problem, samples: int, seed: int, seconds: float | None) -> SearchResult | None:
     """The certified search on ``problem``; ``None`` when it ran out of time or could not run."""
+    problem = _readable(problem)
     try:
         with time_limit(seconds):
             return search(problem, samples=samples, seed=seed, slow_screens=AUDIT_SLOW_SCREENS,
@@ -46,6 +53,7 @@ def run_search(problem: Problem, samples: int, seed: int, seconds: float | None,
     """The counterexample search of a step the kernel did not accept: its result, or why there
     is none (a sentence).  It may run beside the engine like an audit (a step that cites this
     one is undecided whatever the search finds)."""
+    problem = _readable(problem)
     try:
         with time_limit(seconds):
             return search(problem, samples=samples, seed=seed, progress=progress)

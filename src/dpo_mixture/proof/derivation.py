@@ -470,8 +470,9 @@ class Derivation:
         for rel in self.statement:
             if not _stated_by(rel, self):
                 raise ValueError(
-                    f"derivation {self.id!r}: its statement {sp.sstr(rel)} is neither the claim of one of its steps nor "
-                    "a definition (of its context, of a named operator, or of a fresh name), so nothing would check it")
+                    f"derivation {self.id!r}: its statement {sp.sstr(rel)} is neither the claim of one of its steps "
+                    "(whose hypotheses statement_text shows) nor a definition (of its context, of a named operator, or "
+                    "of a fresh name), so nothing would check it")
 
     def check(
         self,
@@ -571,7 +572,21 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.all_results)
+        return all(r.ok for r in self.all_results) and not self.unproved_statements
+
+    @property
+    def unproved_statements(self) -> list[str]:
+        """Why a derivation presented as a result (a Lemma, Theorem, Proposition or Corollary)
+        may not be shown as one: a relation of its statement whose step was not proved (or
+        accepted as assumed).  Put such a statement to the engine as a ``"Claim"``."""
+        out = []
+        for d in self.derivations:
+            if d.kind not in RESULT_KINDS:
+                continue
+            for r in self.results[d.id]:
+                if r.step.claim in d.statement and r.outcome.verdict not in (Verdict.PROVED, Verdict.ASSUMED):
+                    out.append(f"{d.kind} {d.id!r} states what step {r.step.id!r} leaves {r.outcome.verdict.value}")
+        return out
 
     @property
     def soundness_errors(self) -> list[StepResult]:
@@ -601,16 +616,19 @@ def _stated_by(rel: sp.Basic, d: "Derivation") -> bool:
     from .facts import Definition
     from .kernel import open_operators
 
-    if any(s.claim == rel for s in d.steps):
-        return True
-    if any(isinstance(f, Definition) and f.relation == rel for f in d.context):
-        return True
+    shown = set(d.statement_text.maths()) if hasattr(d.statement_text, "maths") else set()
+    if any(s.claim == rel and set(_passed_on(s, d)) <= shown for s in d.steps):
+        return True  # a step's claim, with its hypotheses (if any) shown in the statement's text
+    theory = Theory.of(d.context)
+    unverified = {defn for defn, _ in theory.unverified()}
+    if any(isinstance(f, Definition) and f.relation == rel and f not in unverified for f in d.context):
+        return True  # a definition that breaks its target's declaration is no statement
     if not isinstance(rel, sp.Eq):
         return False
     if rel.lhs != rel.rhs and open_operators(rel.lhs) == open_operators(rel.rhs):
         return True
     name = rel.lhs
-    if not isinstance(name, sp.Symbol) or name in rel.rhs.free_symbols:
+    if not _fresh_name(name) or name in rel.rhs.free_symbols:
         return False
     used: set = set()
     for s in d.steps:
@@ -621,20 +639,61 @@ def _stated_by(rel: sp.Basic, d: "Derivation") -> bool:
     return name not in used
 
 
+#: Kinds of derivation the documents present as established results.
+RESULT_KINDS = ("Lemma", "Theorem", "Proposition", "Corollary")
+
+
+def _passed_on(step: Step, d: "Derivation") -> list:
+    """The hypotheses ``step`` holds under: its own and, transitively, those of the steps of
+    ``d`` it cites (which pass them on)."""
+    steps = {s.id: s for s in d.steps}
+    out, todo, seen = list(step.hypotheses), list(step.given), set()
+    while todo:
+        ref = todo.pop()
+        if ref in seen or ref not in steps:
+            continue
+        seen.add(ref)
+        out += steps[ref].hypotheses
+        todo += steps[ref].given
+    return out
+
+
+def _fresh_name(name: sp.Basic) -> bool:
+    """A plain name nothing declares and no assumption describes (``L_DPO``), which a
+    statement may give to an expression."""
+    from ..notation import DOMAINS, declared_domain
+
+    return (isinstance(name, sp.Symbol) and not isinstance(name, sp.Dummy) and name not in DOMAINS
+            and declared_domain(name) is None and set(name.assumptions0) <= {"commutative"})
+
+
 def _refuse_name_clashes(derivations: tuple) -> None:
     """A name (and a printed form) means one quantity throughout the documents: otherwise a
     displayed statement could read as another than the one decided."""
     from .verify import name_clash
 
+    def maths(text) -> list:  # the SymPy objects of prose (the documents print them too)
+        return list(text.maths()) if hasattr(text, "maths") else []
+
     exprs: list = []
     for d in derivations:
         exprs += [*d.statement, *(f.relation for f in d.context)]
+        exprs += [*maths(d.statement_text), *maths(d.intro), *maths(d.outro)]
         for s in d.steps:
             exprs += [s.claim, *s.hypotheses, *s.chain, *s.conditions, *(f.relation for f in s.facts)]
+            exprs += [*maths(s.justification), *maths(s.title), *s.show]
             exprs += [q for q in s.domains] + ([s.support] if isinstance(s.support, sp.Basic) else [])
     problem = name_clash(exprs)
     if problem:
         raise ValueError(f"the derivations cannot be shown unambiguously: {problem}")
+    # a name a statement gives to an expression is that expression's alone, in the whole report
+    for d in derivations:
+        for rel in d.statement:
+            if isinstance(rel, sp.Eq) and _fresh_name(rel.lhs) and not any(s.claim == rel for s in d.steps):
+                elsewhere = [e for e in exprs if e is not rel and rel.lhs in getattr(e, "free_symbols", ())]
+                if elsewhere:
+                    raise ValueError(f"derivation {d.id!r} names {rel.lhs} in its statement, but the name is used "
+                                     f"elsewhere too ({sp.sstr(elsewhere[0])[:60]})")
 
 
 def _with_library(derivations: tuple, results: dict, established: dict) -> tuple[tuple, dict]:

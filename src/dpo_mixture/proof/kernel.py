@@ -219,16 +219,18 @@ class _Check:
             return Judgment(Verdict.ASSUMED, "; ".join(assumed), tuple(self.log), assumed, _SEAL)
         return Judgment(Verdict.PROVED, f"kernel: {cert.rule}", tuple(self.log), (), _SEAL)
 
-    def _data_values(self) -> list:
+    def _data_values(self, statements: bool = True) -> list:
         """Every expression of the certificate's data and of its lemma instances' values
-        (a nested certificate's statement too; its own data is checked when it is)."""
+        (a nested certificate's statement too, unless ``statements`` is false; its own data
+        is checked when it is)."""
         out: list = []
 
         def collect(value) -> None:
             if isinstance(value, sp.Basic):
                 out.append(value)
             elif isinstance(value, ProofCertificate):
-                out.extend((value.conclusion, *value.hypotheses))
+                if statements:
+                    out.extend((value.conclusion, *value.hypotheses))
             elif isinstance(value, (tuple, list)):
                 for v in value:
                     collect(v)
@@ -340,8 +342,48 @@ class _Check:
                 # an entry's conditions at every output: at a reserved one no hypothesis names
                 body = d.at(BOUND) if isinstance(d.target, sp.Indexed) else d.expr
                 conds += _open_conditions(self.theory, body)
+        # so must the certificate's own expressions (a lemma's variable given 1/(z - 1), a
+        # multiplier, a point): a value undefined somewhere would let the normal form cancel
+        # the singularity away
+        for v in self._data_values(statements=False):
+            if isinstance(v, sp.Lambda) and len(v.variables) == 1:
+                v = v.expr.xreplace({v.variables[0]: fresh_output("i")})
+            if isinstance(v, sp.Expr):
+                conds += conditions(open_operators(v))
         for c in dict.fromkeys(conds):
             self.need(self.discharge(c), "definedness", str(c))
+        # a derivative needs its function on both sides of its point: inside the variable's
+        # (open) domain the conditions above show that; at an end of the domain or outside it
+        # (a Subs point, or a free variable whose domain is closed) they must hold for every
+        # real value of the variable (e^{t r} at t = 0 with t > 0 declared, not x^{3/2} at 0)
+        for e in (claim, *self.goal.chain):
+            for var, point, der in _derivative_points(e):
+                if self._inside(var, point):
+                    continue
+                where = "every value" if point is None else sp.sstr(point)
+                self.need(point is None or is_real(point), "definedness", f"the point {where} of the derivative is real")
+                u = sp.Dummy(str(var), real=True)
+                for c in dict.fromkeys(conditions(self._opened(der).xreplace({var: u}))):
+                    self.need(self.discharge(c), "definedness",
+                              f"{c}, around {var} = {where} (beyond the domain of {var})")
+
+    def _inside(self, var: sp.Symbol, point: sp.Expr | None) -> bool:
+        """Whether ``point`` (``None``: every value of ``var``) lies in the interior of the
+        domain of ``var``: a closed end (``var >= 0``) has a one-sided derivative only."""
+        from ..notation import Domain
+
+        dom = self.theory.domain(var)
+        closed = dom in (Domain.NONNEGATIVE, Domain.NONPOSITIVE) or dom is None and (
+            var.is_nonnegative and not var.is_positive or var.is_nonpositive and not var.is_negative)
+        if point is None:
+            return not closed
+        if dom in (Domain.POSITIVE, Domain.NONNEGATIVE) or dom is None and var.is_nonnegative:
+            return self._sign(point) == "pos"
+        if dom in (Domain.NEGATIVE, Domain.NONPOSITIVE) or dom is None and var.is_nonpositive:
+            return self._sign(point) == "neg"
+        if dom is Domain.UNIT_INTERVAL:
+            return self._sign(point) == "pos" and self._sign(1 - point) == "pos"
+        return is_real(point) and all(self.discharge(c) for c in conditions(point))
 
     def discharge(self, c: Condition) -> bool:
         if c.bound:
@@ -1271,6 +1313,28 @@ def _apply(expr: sp.Basic, values: dict, opened=None) -> sp.Basic:
         return e.func(*args)
 
     return walk(expr, frozenset())
+
+
+def _derivative_points(e: sp.Basic) -> list:
+    """``(variable, point, derivative)`` for each derivative of ``e``: the point of the ``Subs``
+    that takes it, or ``None`` where the variable stays free."""
+    out: list = []
+
+    def walk(x: sp.Basic, at: dict) -> None:
+        if isinstance(x, sp.Subs):
+            walk(x.expr, {**at, **dict(zip(x.variables, x.point))})
+            for p in x.point:
+                walk(p, at)
+            return
+        if isinstance(x, sp.Derivative):
+            for v in dict.fromkeys(x.variables):
+                out.append((v, at.get(v), x))
+        for a in x.args:
+            if isinstance(a, sp.Basic):
+                walk(a, at)
+
+    walk(e, {})
+    return list(dict.fromkeys(out))
 
 
 def _under_binder(e: sp.Basic, kinds: tuple) -> bool:

@@ -67,7 +67,7 @@ class Problem:
         """Sent to another process as text in the report's format (:mod:`.serial`), not as a
         pickle of SymPy objects: unpickling rebuilds every node with evaluation, so that
         ``Ge(K, 1, evaluate=False)`` would arrive as ``True`` and leave nothing to audit."""
-        return (_problem_from_text, (self.to_text(),))
+        return (_problem_or_none, (self.to_text(),))
 
     def to_text(self) -> str:
         """The problem as JSON text that :func:`_problem_from_text` reads back node for node."""
@@ -91,6 +91,16 @@ class Problem:
         h = tuple(standardize(unfold(x, self.facts)) for x in self.hypotheses)
         s = None if self.support is None else unfold(self.support, self.facts)
         return c, h, s
+
+
+def _problem_or_none(text: str) -> Problem | None:
+    """:func:`_problem_from_text` in the second process: ``None`` where the text cannot be read
+    back there (an ``I`` or a ``sin`` the format does not hold), so that the job fails cleanly
+    and the engine runs it in place, instead of the process dying while it unpickles."""
+    try:
+        return _problem_from_text(text)
+    except ValueError:
+        return None
 
 
 def _problem_from_text(text: str) -> Problem:

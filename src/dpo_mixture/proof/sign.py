@@ -306,7 +306,11 @@ def _sign(e: sp.Expr, ctx: SignContext) -> str | None:
         if sign(e.args[0]) == "pos":  # the premise: log is defined and real
             out = sign(e.args[0] - 1)
     elif isinstance(e, sp.Sum):
-        s = sign(e.function)
+        # the body at an arbitrary output: the index is a fresh positive integer, so that no
+        # declaration of its name (a probability used as an index) is read into the body
+        body = e.function.xreplace({index: sp.Dummy(str(index), integer=True, positive=True)
+                                    for index, _, _ in e.limits})
+        s = sign(body)
         (_, lo, hi), = e.limits
         nonempty = (hi - lo + 1).is_positive or (hi == n and lo == 1)
         if s == "pos" and nonempty:

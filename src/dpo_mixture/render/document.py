@@ -21,7 +21,7 @@ import sympy as sp
 
 from ..notation import y
 from ..proof import Derivation, Report, StepResult, Verdict
-from ..proof.evaluate import evaluate
+from ..proof.evaluate import EvaluationError, evaluate
 from ..proof.facts import unfold
 from .blocks import (
     Appendix, Bibliography, CitationMark, Display, Env, Figure, Front, Heading, Link, Math, Para, Proof, Table, Text,
@@ -285,7 +285,13 @@ class _Builder:
         vectors = [(k, v) for k, v in instance.items() if isinstance(k, sp.IndexedBase)]
         scalars = [(k, v) for k, v in instance.items() if not isinstance(k, sp.IndexedBase) and not k.is_integer]
         index = y  # the notation's output index, the one the columns are written in
-        derived = tuple(d.extras.get("columns", ()))  # (shown, expression in y, facts), evaluated per output
+        # (shown, expression in y, facts), evaluated per output in the derivation's own model:
+        # the header must be the expression, or a quantity the model defines as it
+        derived = tuple(d.extras.get("columns", ()))
+        for shown, e, _ in derived:
+            if not _same_in_model(shown, e, d.context):
+                raise ValueError(f"derivation {d.id!r}: the column headed {sp.sstr(shown)} shows {sp.sstr(e)}, which "
+                                 "its model does not define it to be")
         header = ((Math("y"),),) + tuple((Math(_tex(k[index])),) for k, _ in vectors) + tuple(
             (Math(_tex(shown)),) for shown, _, _ in derived
         )
@@ -293,8 +299,8 @@ class _Builder:
         rows = []
         for i in range(n):
             row = [(Math(str(i + 1)),)] + [(Math(_number(v[i])),) for _, v in vectors]
-            for _, e, facts in derived:
-                value = evaluate(unfold(e.xreplace({index: sp.Integer(i + 1)}), facts), instance, "exact")
+            for _, e, _facts in derived:
+                value = evaluate(unfold(e.xreplace({index: sp.Integer(i + 1)}), d.context), instance, "exact")
                 row.append((Math(_value(value)),))
             rows.append(tuple(row))
         caption: list = [Text("The instance")]
@@ -308,8 +314,12 @@ class _Builder:
         if quantities:
             label = _table_label(f"{d.id}-values")
             rows = []
-            for expr, facts in quantities:
-                value = sp.sympify(evaluate(unfold(expr, facts), instance, "exact"))
+            for expr, _facts in quantities:  # the model's definitions only: no fact the engine did not check
+                try:
+                    value = sp.sympify(evaluate(unfold(expr, d.context), instance, "exact"))
+                except EvaluationError as exc:
+                    raise ValueError(f"derivation {d.id!r}: the quantity {sp.sstr(expr)} has no value at the "
+                                     f"instance in its model ({exc})") from None
                 exact = value if value.is_Rational else sp.simplify(value)
                 rows.append(((Math(_tex(expr)),), (Math(_tex(exact)),), (Math(_value(value)),)))
             header = ((Text("quantity"),), (Text("exact value"),), (Text("decimal"),))
@@ -462,3 +472,13 @@ def document_blocks(report: Report, paper: Paper, figures: tuple[FigureFile, ...
     ['Front', 'Heading', 'Env', 'Proof']
     """
     return _Builder(report, paper, tuple(figures)).blocks()
+
+
+def _same_in_model(shown: sp.Expr, expr: sp.Expr, context) -> bool:
+    """Whether a table's header ``shown`` stands for ``expr``: the same expression once the
+    model's definitions are unfolded (the normal form decides)."""
+    from ..proof.normal_form import difference_is_zero
+
+    if shown == expr:
+        return True
+    return difference_is_zero(unfold(shown, tuple(context)), unfold(expr, tuple(context)), tuple(context))[0]

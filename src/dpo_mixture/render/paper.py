@@ -59,6 +59,12 @@ class WorkedExample:
     placed right after the derivation that holds ``step``.  With ``figure`` set, the document
     also shows the total masses of the instance against the temperature, when the instance is
     one of the mixture model and the plotting extra is installed.
+
+    The derivation's ``extras`` may ask for tables of the instance: ``"columns"``, triples
+    ``(shown, expression in y, facts)``, and ``"quantities"``, pairs ``(expression, facts)``.
+    Both are evaluated at the instance through the derivation's own ``context`` only (the facts
+    are ignored: no definition the engine did not check gives a value), and a column's header
+    ``shown`` must be its expression or a quantity the context defines as it.
     """
 
     step: str
