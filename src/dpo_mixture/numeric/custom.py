@@ -32,6 +32,7 @@ Conventions:
 
 from __future__ import annotations
 
+import builtins
 import itertools
 import keyword
 from collections.abc import Mapping, Sequence
@@ -100,6 +101,10 @@ def _free_indices(expr: sp.Expr) -> set:
     return {i for a in expr.atoms(sp.Indexed) for i in a.indices if isinstance(i, sp.Symbol) and i in free}
 
 
+#: Names a compiled function may not take: the builtins and modules the generated code calls.
+_TAKEN = frozenset(dir(builtins)) | {"numpy", "np", "torch", "jax", "jnp", "math", "lax", "functools"}
+
+
 def _entries_problem(expr: sp.Expr) -> str | None:
     """Why ``expr`` has no array form: the arrays' last axis is the support, so an entry must be
     taken at the index of the innermost sum (or max, min) around it, or, outside every sum, at
@@ -110,6 +115,8 @@ def _entries_problem(expr: sp.Expr) -> str | None:
     from .rewrite import unfold
 
     def walk(e: sp.Basic, inner) -> str | None:
+        if isinstance(e, sp.Expr) and e.is_number and e.is_real is not True:
+            return f"the constant {sp.sstr(e)} is not a real number"
         if e == size:  # only a sum's range may hold it
             return "the support size n stands outside a sum's range, where it has no argument"
         if isinstance(e, sp.Indexed):
@@ -169,6 +176,8 @@ def compile(  # noqa: A001 - the natural name, as numeric.compile
         raise ValueError(f"expr: must be a SymPy expression or a tuple of them, got {type(bad).__name__}")
     if not (isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("_")):
         raise ValueError(f"name: must be a Python identifier not starting with '_', got {name!r}")
+    if name in _TAKEN:
+        raise ValueError(f"name: {name!r} is a name the generated code itself uses (a builtin or a module); choose another")
     if backend not in ("auto", *BACKENDS):
         raise ValueError(f"backend: unknown backend {backend!r}; choose auto, {', '.join(BACKENDS)}")
     for e in exprs:

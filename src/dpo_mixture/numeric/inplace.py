@@ -104,6 +104,8 @@ class InPlaceEmitter:
 
     def value(self, e):
         """``(code, shape class, fresh)`` of ``e``; composite values are held in fresh names."""
+        if e.is_Number and not e.is_Integer:  # 1/2 as an operand: bracketed, never x**1/2 or y/1/2
+            return f"({self.printer.doprint(e)})", self._class(e), False
         if e.is_Number or isinstance(e, sp.Symbol):
             return self.printer.doprint(e), self._class(e), False
         if e.is_Add:
@@ -158,7 +160,10 @@ class InPlaceEmitter:
             return name, ROW, True
         # a reduction or any other node: its arguments first, then the printer's own form
         args = [self.value(a) for a in e.args]
-        named = e.func(*(sp.Symbol(code) if not _is_literal(code) else a for (code, _, _), a in zip(args, e.args)))
+        # a number stays itself (the printer writes 1/2 and sqrt(2) its own way); a computed
+        # value stands in as a symbol named by its code
+        named = e.func(*(a if a.is_Number or _is_literal(code) else sp.Symbol(code)
+                         for (code, _, _), a in zip(args, e.args)))
         name = self._fresh_name()
         self.lines.append(f"{name} = {self.printer.doprint(named)}")
         return name, self._class_of_node(e, args), True

@@ -651,7 +651,10 @@ softmax_opt.priority = 10
 
 #: Constant logs and exponentials as floats (array libraries reject ``log(2)`` on ints).
 fold_constants = ReplaceOptim(
-    lambda e: isinstance(e, (sp.log, sp.exp)) and e.is_number,
+    # constant logs, exponentials, irrational powers and constants (sqrt(2), pi): every backend
+    # gets a float, never a function of a Python number (torch.sqrt(2) is an error)
+    lambda e: (isinstance(e, (sp.log, sp.exp, sp.Pow, sp.NumberSymbol)) and e.is_number and not e.is_Rational
+               and e.is_real is True),
     lambda e: sp.Float(e.evalf(17), 17),
 )
 fold_constants.priority = 0

@@ -64,7 +64,7 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None) -> list[Con
     """Every side-condition of ``expr``, trivial ones included.  ``claimed`` is a limit whose
     value the statement itself claims (the limit rule's ``Limit(F, x, x0) = L``): it need not
     be finite beforehand."""
-    from ..model import SupportMax, SupportMin
+    from ..model import RelEntr, SupportMax, SupportMin
     from .normal_form import carry_out, fresh_output
 
     out: list[Condition] = []
@@ -123,6 +123,9 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None) -> list[Con
                 out.append(Condition(b, ">"))  # b**x with x symbolic: b > 0
         elif isinstance(e, sp.log):
             out.append(Condition(e.args[0], ">"))
+        elif isinstance(e, RelEntr):  # x log(x/c): x >= 0 (0 log 0 = 0) and c > 0
+            out.append(Condition(e.args[0], ">="))
+            out.append(Condition(e.args[1], ">"))
         for a in e.args:
             if isinstance(a, sp.Basic):
                 walk(a)

@@ -460,8 +460,13 @@ def carried_out(expr: sp.Derivative) -> sp.Expr:
     >>> carried_out(sp.Derivative(sp.Subs(x**2 * z, (x, z), (z, 1)), z))
     2*z
     """
+    from ..model import RelEntr, SupportMax, SupportMin
     from .normal_form import carry_out
 
+    if expr.expr.has(sp.Abs, sp.Max, sp.Min, sp.Heaviside, sp.sign, SupportMax, SupportMin, RelEntr):
+        # SymPy's formal derivative of a kink weighs the branches with Heaviside(0) = 1/2, which
+        # is no derivative where three branches meet (nor a one-sided one): no value is better
+        raise EvaluationError("the search cannot evaluate the derivative of a function with a kink")
     out = carry_out(expr)
     if out.has(sp.Derivative):
         raise EvaluationError("the search cannot evaluate this Derivative")

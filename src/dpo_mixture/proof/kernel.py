@@ -395,6 +395,8 @@ class _Check:
             c = Condition(c.expr, c.op)
         if _signs_discharge(self.theory, c):
             return True
+        if c.op == "finite":  # no relation says a value is finite: oo > 0 holds
+            return False
         for h in self.goal.hypotheses:
             for part in _parts(h):
                 try:
@@ -405,7 +407,7 @@ class _Check:
                     same = sp.expand(d - sgn * c.expr) == 0 or difference_is_zero(d, sgn * c.expr)[0]
                     if not same:
                         continue
-                    if sgn == 1 and (op == ">" or op == ">=" and c.op == ">="):
+                    if sgn == 1 and c.op in (">", ">=") and (op == ">" or op == ">=" and c.op == ">="):
                         return True
                     if c.op == "!=" and op == ">":
                         return True
