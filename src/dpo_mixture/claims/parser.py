@@ -437,7 +437,9 @@ def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
     from ..proof.theory import domain_of
 
     below = (point == 1 and domain_of(var) is Domain.UNIT_INTERVAL) or (point == 0 and bool(var.is_nonpositive))
-    direction = "-" if below or point == sp.oo else "+"
+    above = point == 0 and (bool(var.is_nonnegative) or domain_of(var) is Domain.UNIT_INTERVAL)
+    # inside the domain the limit is two-sided: limit(sigmoid(1/t), t, 0) has none for a real t
+    direction = "-" if below or point == sp.oo else "+" if above else "+-"
     return sp.Limit(f, var, point, direction)
 
 

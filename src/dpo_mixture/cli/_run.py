@@ -86,7 +86,7 @@ def load_derivations(path: str | None) -> tuple[Derivation, ...]:
     return load(path).derivations
 
 
-def run_report(derivations, seed: int, examples=()) -> Report:
+def run_report(derivations, seed: int, examples=(), paper=None) -> Report:
     """Run the engine; on a terminal, name each step on stderr as it is decided.
 
     Each worked example (:class:`~dpo_mixture.render.WorkedExample`) whose step was refuted is
@@ -99,10 +99,19 @@ def run_report(derivations, seed: int, examples=()) -> Report:
             print(f"\r\033[Kchecking {step_id} ...", end="", file=sys.stderr, flush=True)
     try:
         return Report.run(derivations, seed=seed, progress=progress, parallel=True,
-                          then=_worked_examples(tuple(derivations), tuple(examples)) if examples else None)
+                          then=_worked_examples(tuple(derivations), tuple(examples)) if examples else None,
+                          shown=_paper_maths(paper))
     finally:
         if progress is not None:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _paper_maths(paper) -> list:
+    """The maths a paper's own prose prints (abstract, introduction, conclusion)."""
+    if paper is None:
+        return []
+    texts = [paper.abstract, *paper.introduction, *paper.conclusion]
+    return [m for text in texts if hasattr(text, "maths") for m in text.maths()]
 
 
 def _worked_examples(derivations: tuple, examples: tuple):

@@ -92,7 +92,7 @@ def run(args) -> int:
     out = writable_dir(args.out, "--out")
     paper = loaded.paper
     stem = paper.file_stem
-    report = run_report(loaded.derivations, args.seed, paper.examples)
+    report = run_report(loaded.derivations, args.seed, paper.examples, paper)
     staging = staging_dir(out)
     try:
         figures = figures_for(staging, report)

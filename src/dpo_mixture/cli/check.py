@@ -68,7 +68,7 @@ def format_table(report) -> str:
 
 def run(args) -> int:
     loaded = load(args.path)
-    report = run_report(loaded.derivations, args.seed, loaded.paper.examples)
+    report = run_report(loaded.derivations, args.seed, loaded.paper.examples, loaded.paper)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:

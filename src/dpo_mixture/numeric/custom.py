@@ -201,6 +201,12 @@ def compile(  # noqa: A001 - the natural name, as numeric.compile
             raise ValueError(f"log_inputs: {log_name!r} is not a valid argument name")
     available = {log_inputs.get(b, b) for b in bases} | scalars
     params = _params(args, bases, scalars, log_inputs, available)
+    for param, _ in params:  # the generated code's own names (_t0, _pool, numpy ...) stay its own
+        if not param.isidentifier() or keyword.iskeyword(param) or param.startswith("_") or param in _TAKEN:
+            raise ValueError(f"args: {param!r} cannot name an argument of the generated code (a keyword, a name "
+                             "starting with '_', a builtin or a module); rename it")
+    if len({param for param, _ in params}) != len(params) or set(log_inputs.values()) & (bases - set(log_inputs)):
+        raise ValueError(f"log_inputs: {log_inputs!r} gives an argument the name of another one")
     per_row = not indices
     support = bool(bases)
     if not any(kind in ARRAY_KINDS for _, kind in params):

@@ -526,6 +526,7 @@ class Report:
         seconds: float | None = None,
         parallel: bool = False,
         then: Callable[[Callable[[str], Outcome]], Iterable[tuple[str, Derivation]]] | None = None,
+        shown: Iterable[sp.Basic] = (),
     ) -> "Report":
         """Decide every step of ``derivations`` in order.  With ``parallel``, the audits and the
         counterexample searches run in a second process when one is available (the verdicts
@@ -536,6 +537,9 @@ class Report:
         derivations to decide, each with the id of the derivation it follows in the report
         (worked examples built from a counterexample, say); their steps may cite every step
         decided before them.
+
+        ``shown`` holds further maths the documents print beside the derivations (a paper's
+        abstract and introduction): a name must mean one quantity there too.
         """
         derivations = tuple(derivations)
         seen: set[str] = set()
@@ -544,7 +548,8 @@ class Report:
                 if s.id in seen:
                     raise ValueError(f"step id {s.id!r} appears in more than one derivation")
                 seen.add(s.id)
-        _refuse_name_clashes(derivations)
+        shown = tuple(shown)
+        _refuse_name_clashes(derivations, shown)
         established: dict[str, StepResult] = {}
         with Auditor(parallel=parallel) as auditor:
             results = {
@@ -556,6 +561,7 @@ class Report:
                 for host, extra in then(lambda step_id: _settled(established[step_id].outcome, auditor)):
                     if extra.id in results or {s.id for s in extra.steps} & set(established):
                         raise ValueError(f"derivation {extra.id!r} reuses the id of a derivation or step of the report")
+                    _refuse_name_clashes((*order, extra), shown)  # a worked example names as the rest do
                     results[extra.id] = extra.check(seed=seed, progress=progress, established=established,
                                                     seconds=seconds, auditor=auditor)
                     place = [i for i, d in enumerate(order) if d.id == host]
@@ -667,15 +673,16 @@ def _fresh_name(name: sp.Basic) -> bool:
             and declared_domain(name) is None and set(name.assumptions0) <= {"commutative"})
 
 
-def _refuse_name_clashes(derivations: tuple) -> None:
+def _refuse_name_clashes(derivations: tuple, shown: tuple = ()) -> None:
     """A name (and a printed form) means one quantity throughout the documents: otherwise a
-    displayed statement could read as another than the one decided."""
+    displayed statement could read as another than the one decided.  ``shown``: further maths
+    the documents print (a paper's prose)."""
     from .verify import name_clash
 
     def maths(text) -> list:  # the SymPy objects of prose (the documents print them too)
         return list(text.maths()) if hasattr(text, "maths") else []
 
-    exprs: list = []
+    exprs: list = [e for e in shown if isinstance(e, sp.Basic)]
     for d in derivations:
         exprs += [*d.statement, *(f.relation for f in d.context)]
         exprs += [*maths(d.statement_text), *maths(d.intro), *maths(d.outro)]

@@ -345,11 +345,17 @@ class _Check:
         # so must the certificate's own expressions (a lemma's variable given 1/(z - 1), a
         # multiplier, a point): a value undefined somewhere would let the normal form cancel
         # the singularity away
+        # a placeholder output (an instance's ``at``, the pointwise rules' ``index``) stands for
+        # every output: it is read at a fresh one, where no hypothesis about a named output holds
+        placeholders = {x.at for x in self.cert.instances if x.at is not None}
+        if self.cert.rule in ("termwise", "vanishing") and isinstance(self.cert.get("index"), sp.Symbol):
+            placeholders.add(self.cert.get("index"))
+        anywhere = {a: fresh_output("i") for a in placeholders}
         for v in self._data_values(statements=False):
             if isinstance(v, sp.Lambda) and len(v.variables) == 1:
                 v = v.expr.xreplace({v.variables[0]: fresh_output("i")})
             if isinstance(v, sp.Expr):
-                conds += conditions(open_operators(v))
+                conds += conditions(open_operators(v.xreplace(anywhere)))
         for c in dict.fromkeys(conds):
             self.need(self.discharge(c), "definedness", str(c))
         # a derivative needs its function on both sides of its point: inside the variable's
