@@ -172,16 +172,19 @@ class ClaimVerdict:
 
 
 def _open(conditions) -> list:
-    """The conditions that the sign rules do not already show (``beta != 0`` adds nothing)."""
-    from ..proof.sign import sign, sign_context
+    """The conditions that the sign rules do not already show (``beta != 0`` adds nothing), as
+    the kernel's definedness rule would discharge them."""
+    from ..proof.definedness import Condition
+    from ..proof.kernel import _signs_discharge
+    from ..proof.sign import sign_context
     from ..proof.theory import Theory
 
-    shows = {"!=": ("pos", "neg"), ">": ("pos",), ">=": ("pos", "nonneg", "zero")}
+    theory = Theory.of(FACTS)
     out = []
-    with sign_context(Theory.of(FACTS).sign_context()):
+    with sign_context(theory.sign_context()):
         for c in conditions:
             op = {sp.Ne: "!=", sp.StrictGreaterThan: ">", sp.GreaterThan: ">="}.get(type(c))
-            if op is None or c.rhs != 0 or sign(c.lhs) not in shows[op]:
+            if op is None or c.rhs != 0 or not _signs_discharge(theory, Condition(c.lhs, op)):
                 out.append(c)
     return out
 

@@ -1346,16 +1346,16 @@ def _derivative_points(e: sp.Basic) -> list:
 
 
 def _under_binder(e: sp.Basic, kinds: tuple) -> bool:
-    """Whether a node of ``kinds`` lies inside a sum, a max or min over the support, a limit,
-    a substitution, a derivative or a lambda of ``e``."""
-    from ..model import SupportMax, SupportMin
+    """Whether a node of ``kinds`` lies inside a binder of ``e`` (a sum, a max or min over the
+    support, a limit, a substitution, a derivative, a lambda: :func:`.normal_form.binders`)."""
+    from .normal_form import binders
 
-    binders = (sp.Sum, SupportMax, SupportMin, sp.Limit, sp.Subs, sp.Derivative, sp.Lambda)
+    kinds_binding = binders()
 
     def walk(x: sp.Basic, inside: bool) -> bool:
         if inside and isinstance(x, kinds):
             return True
-        below = inside or isinstance(x, binders)
+        below = inside or isinstance(x, kinds_binding)
         return any(walk(a, below) for a in x.args)
 
     return walk(e, False)

@@ -21,6 +21,7 @@ import sympy as sp
 
 from ..notation import y
 from ..proof import Derivation, Report, StepResult, Verdict
+from ..proof.derivation import RESULT_KINDS
 from ..proof.evaluate import EvaluationError, evaluate
 from ..proof.facts import unfold
 from .blocks import (
@@ -39,7 +40,7 @@ from .prose import Citation, Prose, Ref, as_prose
 __all__ = ["FigureFile", "document_blocks", "THEOREM_KINDS"]
 
 #: Derivation kinds printed as numbered theorem-like environments (one shared counter).
-THEOREM_KINDS = ("Lemma", "Theorem", "Proposition", "Corollary")
+THEOREM_KINDS = RESULT_KINDS  # the engine's results: a statement there must be proved
 #: Kinds printed as an unnumbered environment, named by the derivation's ``extras["name"]``.
 CLAIM_KINDS = ("Claim",)
 #: Hypotheses are written inline when each is at most the first width (em) and all together at
