@@ -46,7 +46,8 @@ class _At:
         exact = sp.sympify(evaluate(unfold(expr, CONTEXT), self.instance, "exact"))
         if exact.is_Rational:
             return exact
-        simple = sp.simplify(exact)
+        # cancel over the exponentials: as readable as simplify here, and without its cost
+        simple = sp.cancel(sp.powsimp(sp.expand(exact)))
         return sp.expand(simple) if isinstance(sp.expand(simple), sp.Add) else simple
 
     def __call__(self, expr: sp.Expr) -> AtInstance:

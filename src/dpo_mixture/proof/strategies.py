@@ -310,7 +310,7 @@ class ConvexMinimum(Strategy):
             if op == "==":
                 return None
         try:
-            roots = [s for s in sp.solve(sp.Eq(sp.diff(g, x), 0), x) if sp.sympify(s).is_real]
+            roots = [s for s in _stationary_points(sp.diff(g, x), x) if sp.sympify(s).is_real]
         except (NotImplementedError, ValueError, TypeError):
             return None
         if x.is_positive:
@@ -318,6 +318,28 @@ class ConvexMinimum(Strategy):
         if len(roots) != 1:
             return None
         return context.certificate(step, "convex", self.name, instances=(), variable=x, point=roots[0], equality=self.equality)
+
+
+def _stationary_points(derivative: sp.Expr, x: sp.Symbol) -> list:
+    """Where ``derivative`` vanishes (a proposal: the kernel checks the point it is given).
+    A derivative whose numerator is a polynomial in ``x`` is solved by its roots, where the
+    denominator does not vanish; anything else goes to ``solve``, many times slower on first
+    use (its solution check imports ``sympy.physics.units``)."""
+    num, den = sp.fraction(sp.together(derivative))
+    if not (num.free_symbols | den.free_symbols) - {x}:
+        u = sp.Dummy("u")
+        # a polynomial in x, in exp(x) or in log(x): its roots, mapped back to x
+        for var, back in ((x, None), (sp.exp(x), sp.log), (sp.log(x), sp.exp)):
+            poly = num.xreplace({var: u})
+            if poly.has(x) or not poly.is_polynomial(u):
+                continue
+            found = sp.roots(sp.Poly(poly, u))
+            if sum(found.values()) != sp.degree(poly, u):
+                break
+            points = [root if back is None else back(root) for root in found
+                      if back is not sp.log or root.is_positive]
+            return [point for point in points if den.xreplace({x: point}) != 0]
+    return sp.solve(sp.Eq(derivative, 0), x)
 
 
 def _lemma_parts(context: Context, ref: str) -> list[sp.Basic]:
