@@ -106,3 +106,41 @@ def test_bad_input_is_a_value_error_naming_it(call, message):
     with pytest.raises(ValueError, match=message):
         f = call()
         f(np.ones(3) / 3, np.zeros(3), 1.0)  # a sum over the wrong range fails when generated
+
+
+@pytest.mark.parametrize("expr", [
+    sp.erf(r[y]), sp.gamma(r[y]), sp.zeta(r[y]), sp.binomial(r[y], 2), sp.factorial(r[y]),
+    sp.Max(r[y], 1), sp.Piecewise((r[y], r[y] > 0), (0, True)), sp.Function("f")(r[y]), sp.Heaviside(r[y]),
+])
+def test_a_function_without_an_array_form_is_refused_when_compiled(expr):
+    """Every backend must compute it on arrays; otherwise compile names it, instead of a
+    printer error, or a function that fails (or computes elementwise on scalars) when called."""
+    with pytest.raises(ValueError, match=rf"^expr: {type(expr).__name__} \(.*no array form"):
+        numeric.compile(expr)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "torch", "jax"])
+@pytest.mark.parametrize("name", ["Sigmoid", "LogSigmoid"])
+def test_the_named_logistic_functions_compile_stably(backend, name):
+    """sigma and log sigma unfold into exponentials that the rewrite keeps finite, at
+    arguments where e^{-x} overflows."""
+    require(backend)
+    expr = getattr(model, name)(r[y])
+    values = np.array([-1000.0, -30.0, 0.0, 2.5, 800.0])
+    f = numeric.compile(expr, backend=backend)
+    got = np.asarray(_as_backend(backend, values, f), dtype=float)
+    with mpmath.workdps(50):
+        want = [float(sp.N(expr.unfold().xreplace({r[y]: sp.Float(v, 50)}), 50)) for v in values]
+    assert np.allclose(got, want, rtol=1e-14, atol=0)
+
+
+def _as_backend(backend, values, f):
+    if backend == "torch":
+        import torch
+
+        return f(torch.tensor(values, dtype=torch.float64)).numpy()
+    if backend == "jax":
+        import jax.numpy as jnp  # require() has turned on float64
+
+        return np.asarray(f(jnp.asarray(values, dtype=jnp.float64)))
+    return f(values)

@@ -105,6 +105,16 @@ def _free_indices(expr: sp.Expr) -> set:
 _TAKEN = frozenset(dir(builtins)) | {"numpy", "np", "torch", "jax", "jnp", "math", "lax", "functools"}
 
 
+#: The elementary functions every backend computes elementwise on arrays (NumPy, torch and
+#: JAX each have them); any other function (``erf``, ``gamma``, a pointwise ``Max``, an
+#: undefined ``f(x)``) is refused by :func:`compile` instead of failing when called.
+ARRAY_FUNCTIONS = frozenset({
+    sp.exp, sp.log, sp.Abs, sp.sign, sp.floor, sp.ceiling,
+    sp.sin, sp.cos, sp.tan, sp.asin, sp.acos, sp.atan,
+    sp.sinh, sp.cosh, sp.tanh, sp.asinh, sp.acosh, sp.atanh,
+})
+
+
 def _entries_problem(expr: sp.Expr) -> str | None:
     """Why ``expr`` has no array form: the arrays' last axis is the support, so an entry must be
     taken at the index of the innermost sum (or max, min) around it, or, outside every sum, at
@@ -132,6 +142,11 @@ def _entries_problem(expr: sp.Expr) -> str | None:
             return walk(e.function, e.limits[0][0])
         if isinstance(e, (SupportMax, SupportMin)):
             return walk(e.args[0], e.args[1])
+        if isinstance(e, sp.Basic) and not isinstance(e, sp.Expr):
+            return f"{sp.sstr(e)[:60]} is not a number ({type(e).__name__}); a condition has no array form"
+        if isinstance(e, (sp.Function, sp.Piecewise, sp.Max, sp.Min)) and type(e) not in ARRAY_FUNCTIONS:
+            return (f"{type(e).__name__} ({sp.sstr(e)[:60]}) has no array form in every backend; the functions "
+                    f"that do: {', '.join(sorted(f.__name__ for f in ARRAY_FUNCTIONS))}")
         for a in e.args:
             why = walk(a, inner) if isinstance(a, sp.Basic) else None
             if why:
@@ -169,6 +184,8 @@ def compile(  # noqa: A001 - the natural name, as numeric.compile
     without it they are the indexed arrays, then the scalars, each in alphabetical order.
     ``backend`` is ``"auto"`` (follow the argument types, like the built-in functions) or one
     of ``"numpy"``, ``"torch"``, ``"jax"``.  Bad input is a ``ValueError`` naming the argument.
+    The elementwise functions are those of ``numeric.custom.ARRAY_FUNCTIONS`` and the named ones
+    that unfold into them (``Sigmoid``, ``LogSigmoid``); any other is refused here.
     """
     exprs = tuple(expr) if isinstance(expr, (tuple, list)) else (expr,)
     if not exprs or not all(isinstance(e, sp.Expr) for e in exprs):

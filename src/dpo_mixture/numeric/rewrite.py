@@ -91,8 +91,15 @@ _SHIFTED = "_shifted"
 _MAX = "_max"
 
 
+def _named(e: sp.Basic) -> bool:
+    """A named function of the model that unfolds into elementary ones (``Sigmoid``,
+    ``LogSigmoid``, ``MeanUnif``, ``CovUnif``); ``RelEntr`` unfolds only where its sign is known."""
+    return isinstance(e, sp.Function) and hasattr(e, "unfold") and e.unfold() != e
+
+
 def _unfold_with(definitions: Mapping[sp.Basic, sp.Expr]) -> ReplaceOptim:
-    return ReplaceOptim(lambda e: e in definitions, lambda e: definitions[e])
+    return ReplaceOptim(lambda e: e in definitions or _named(e),
+                        lambda e: definitions[e] if e in definitions else e.unfold())
 
 
 #: Pass 1: the named quantities by their definitions.
