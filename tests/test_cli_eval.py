@@ -71,6 +71,14 @@ def test_table_output(capsys):
     assert "TPM(A) is below alpha" in out
 
 
+def test_equal_components_leave_the_mass_at_alpha(capsys):
+    """p_A = p_U: TPM(A) is alpha exactly; the summary says so without a gap of 0."""
+    code, out, _ = run(["eval", *_flags(p_A="1/3,1/3,1/3", p_U="1/3,1/3,1/3")], capsys)
+    assert code == 0
+    assert out.splitlines()[-1].startswith("TPM(A) is equal to alpha (in float64);"), out
+    assert "by 0" not in out
+
+
 def test_irrational_and_negative_values(capsys):
     argv = ["eval", "--alpha", "0.3", "--beta", "exp(1)", "--r=-1,log(2),sqrt(2)", "--p-A", "0,0.5,0.5", "--p-U", "1/3,1/3,1/3", "--json"]
     code, out, err = run(argv, capsys)
@@ -115,6 +123,8 @@ BAD_FLAGS = [
     (_flags(r="0,1,exp(exp(9))"), "--r"),
     (_flags(r="0,1,1/0"), "--r"),
     (_flags(r="0,1,log(0)"), "--r"),
+    (_flags(beta="1e-400"), "--beta"),  # rounds to 0 in float64
+    (_flags(r="0,1e400,2"), "--r"),  # beyond the largest double
     (FLAGS[:4], "--r"),
     (FLAGS + ["--input", "x.json"], "--input"),
 ]

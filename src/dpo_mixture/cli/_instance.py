@@ -43,6 +43,20 @@ _GLOBALS = {"Integer": sp.Integer, "Float": sp.Float, "Rational": sp.Rational, "
 _TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_]\w*)|([-+*/()]))")
 
 
+def _double(name: str, value) -> float:
+    """``value`` in float64, or a UsageError naming ``name`` when it does not fit (a nonzero
+    value that rounds to 0, or one beyond the largest double)."""
+    try:
+        out = float(value)
+    except OverflowError:
+        out = math.inf
+    if not math.isfinite(out) or (out == 0 and value != 0):
+        shown = str(value) if len(str(value)) <= 24 else sp.sstr(sp.N(value, 4))
+        raise UsageError(f"{name}: {shown} is outside the range of float64 (it would be {out}), "
+                         "and the numeric functions compute in float64")
+    return out
+
+
 @dataclass(frozen=True)
 class Instance:
     """Exact values of one instance; :meth:`arrays` gives the float64 view the numerics use."""
@@ -60,9 +74,9 @@ class Instance:
     def arrays(self) -> dict[str, Any]:
         """``alpha``, ``beta`` as floats and ``r``, ``p_A``, ``p_U`` as float64 arrays."""
         return {
-            "alpha": float(self.alpha),
-            "beta": float(self.beta),
-            **{key: np.array([float(v) for v in getattr(self, key)], dtype=np.float64) for key in VECTORS},
+            "alpha": _double("alpha", self.alpha),
+            "beta": _double("beta", self.beta),
+            **{key: np.array([_double(key, v) for v in getattr(self, key)], dtype=np.float64) for key in VECTORS},
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -180,6 +194,9 @@ def _validate(values: dict[str, Any], names: dict[str, str]) -> Instance:
         exact = all(v.is_Rational for v in values[key])
         if (total != 1) if exact else abs(float(total) - 1.0) > SUM_TOLERANCE:
             raise UsageError(f"{names[key]}: probabilities must sum to 1, they sum to {total if exact else float(total)}")
+    for key in KEYS:  # the numerics run in float64: every value must have a float64 near it
+        for v in (values[key] if key in VECTORS else [values[key]]):
+            _double(names[key], v)
     return Instance(alpha, beta, tuple(values["r"]), tuple(values["p_A"]), tuple(values["p_U"]))
 
 

@@ -112,9 +112,9 @@ def format_table(inst: Instance, values: dict) -> str:
     for row in rows:
         lines.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
     gap = values["tpm_A"] - float(inst.alpha)
-    relation = "below" if gap < 0 else "above" if gap > 0 else "equal to"
+    where = f"below alpha by {-gap:.6g}" if gap < 0 else f"above alpha by {gap:.6g}" if gap > 0 else "equal to alpha (in float64)"
     lines.append("")
-    lines.append(f"TPM(A) is {relation} alpha by {abs(gap):.6g}; TPM(U) >= residual bound: {values['tpm_U'] >= values['residual_bound']}")
+    lines.append(f"TPM(A) is {where}; TPM(U) >= residual bound: {values['tpm_U'] >= values['residual_bound']}")
     return "\n".join(lines)
 
 
