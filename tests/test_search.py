@@ -70,3 +70,24 @@ def test_true_statements_are_never_refuted(step_id):
 def test_seed_statement_step_is_the_searched_problem():
     step = THEOREM2.steps[0]
     assert step.claim == SEED_CONCLUSION and step.hypotheses == SEED_HYPOTHESES
+
+
+X = sp.Symbol("x", real=True)
+
+
+@pytest.mark.parametrize("rel", [
+    sp.Le(X, sp.pi), sp.Ge(sp.pi * X**2, 4 * X**2), sp.Le(X, sp.E), sp.Ge(sp.pi * X**2, X),
+])
+def test_a_false_statement_with_pi_or_e_is_refuted_and_certified(rel):
+    """pi and E are irrational: exact rationals cannot decide the instance, so the search goes
+    to 60 digits and interval arithmetic, which know both constants."""
+    found = search(Problem(rel, (), (), None), samples=400, seed=0)
+    assert found.counterexample is not None, found.note
+    assert "certified by interval arithmetic" in found.counterexample.confirmation
+    values = {X: sp.sympify(found.counterexample.to_json()["x"])}
+    assert rel.xreplace(values) == sp.false
+
+
+@pytest.mark.parametrize("rel", [sp.Ge(sp.pi * X**2, 3 * X**2), sp.Le(X**2 * sp.E, 3 * X**2)])
+def test_a_true_statement_with_pi_or_e_is_not_refuted(rel):
+    assert search(Problem(rel, (), (), None), samples=300, seed=1).counterexample is None

@@ -50,6 +50,8 @@ def _walk(e: sp.Basic, env: dict) -> Any:
         return _const(e)
     if e is sp.E:
         return _iv.e
+    if e is sp.pi:
+        return _iv.pi
     if isinstance(e, sp.Indexed):
         index = int(_walk(e.indices[0], env))
         vector = env[e.base]

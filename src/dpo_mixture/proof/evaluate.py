@@ -443,11 +443,31 @@ def is_rational_expression(expr: sp.Expr) -> bool:
     (True, False)
     """
     for node in sp.preorder_traversal(expr):
-        if isinstance(node, (sp.exp, sp.log)):
+        if isinstance(node, (sp.exp, sp.log)) or node.is_NumberSymbol:  # pi, E: irrational too
             return False
         if isinstance(node, sp.Pow) and not node.exp.is_Integer:
             return False
+        if isinstance(node, sp.Function) and not _rational_function(node):
+            return False  # sin, erf, an undefined f: nothing says its value is rational
     return True
+
+
+#: Functions that map rationals to rationals.
+_RATIONAL_FUNCTIONS: tuple = (sp.Abs, sp.sign, sp.floor, sp.ceiling, sp.Piecewise, sp.Max, sp.Min)
+
+
+def _rational_function(node: sp.Function) -> bool:
+    """Whether ``node`` is rational at rational arguments: one of the functions above, a
+    support-wide max or min, or a named function whose unfolded form is rational."""
+    from ..model import SupportMax, SupportMin
+
+    if isinstance(node, (*_RATIONAL_FUNCTIONS, SupportMax, SupportMin)):
+        return True
+    unfold = getattr(node, "unfold", None)
+    if callable(unfold):
+        unfolded = unfold()
+        return unfolded != node and is_rational_expression(unfolded)
+    return False
 
 
 @functools.lru_cache(maxsize=1024)
