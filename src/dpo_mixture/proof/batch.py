@@ -191,7 +191,7 @@ def evaluate_batch(expr: sp.Expr, env: dict) -> np.ndarray:
 
 def three_valued(rel: sp.Basic, env: dict, batch: int) -> tuple[np.ndarray, np.ndarray]:
     """``(true, false)`` masks of shape ``(B,)`` for a relation on a batch; an instance in
-    neither could not be decided in floats (non-finite values, or a strict relation inside the
+    neither could not be decided in floats (non-finite values, or an inequality inside the
     rounding band)."""
     if rel is sp.true or rel is sp.false:
         full = np.full(batch, bool(rel))
@@ -214,9 +214,8 @@ def three_valued(rel: sp.Basic, env: dict, batch: int) -> tuple[np.ndarray, np.n
             false = ~true
         else:
             d = diff if isinstance(rel, (sp.StrictLessThan, sp.LessThan)) else -diff
-            strict = isinstance(rel, (sp.StrictLessThan, sp.StrictGreaterThan))
+            # inside the rounding band nothing is decided, strict or not: 1 + 1e-12 <= 1 is
+            # false, though floats cannot tell (exact numbers or 60 digits decide it)
             false = d > tol
             true = d < -tol
-            if not strict:
-                true = true | (~false)
     return true & finite, false & finite

@@ -36,6 +36,7 @@ import sympy as sp
 
 from .certificate import RULES, Instance, ProofCertificate
 from .definedness import Condition, conditions
+from .exact import number_problem
 from .facts import Definition, Fact, relevant, unfold
 from .normal_form import BOUND, carry_out, difference_is_zero, fresh_output, normal_form, separable_summand, standardize, substitute
 from .sign import defined_everywhere, is_real, sign, sign_context, sign_meets
@@ -1413,6 +1414,9 @@ def _check_nodes(e: sp.Basic) -> None:
     forged = e.free_symbols & reserved()
     if forged:
         raise KernelError(f"{sorted(map(str, forged))} is a bound index reserved for normal forms")
+    inexact = number_problem(e)
+    if inexact:  # rounding could close a false obligation; oo + 1 > oo is no real statement
+        raise KernelError(inexact)
     for node in sp.preorder_traversal(e):
         if not isinstance(node, allowed) and node not in (sp.true, sp.false):
             raise KernelError(f"the kernel has no rules for {type(node).__name__} ({sp.sstr(node)[:60]})")

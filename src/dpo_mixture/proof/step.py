@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from .exact import number_problem
 from .facts import Fact
 from .verdict import Verdict
 
@@ -113,6 +114,11 @@ def _problem(step: Step) -> str:
     off = off_label([step.claim, *step.hypotheses, *step.chain, *(f.relation for f in step.facts if hasattr(f, "relation"))])
     if off:
         return f"step {step.id!r}: {off}"
+    for e in (step.claim, *step.hypotheses, *step.chain, *step.conditions,
+              *(f.relation for f in step.facts if hasattr(f, "relation"))):
+        inexact = number_problem(e)
+        if inexact:
+            return f"step {step.id!r}: {inexact}"
     if step.chain and hasattr(step.claim, "lhs"):
         points = [step.claim.lhs, *step.chain, step.claim.rhs]
         for a, b in zip(points, points[1:]):
