@@ -144,3 +144,29 @@ def _as_backend(backend, values, f):
 
         return np.asarray(f(jnp.asarray(values, dtype=jnp.float64)))
     return f(values)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "torch", "jax"])
+@pytest.mark.parametrize("dtype, gap", [("float64", 400.0), ("float32", 50.0)])
+def test_a_weight_beyond_the_denominators_support_is_not_capped(backend, dtype, gap):
+    """M_A / M_U and q(y) e^{r(y)} / M_U with p_U = (1, 0): the shift is the reward maximum
+    over every entry some tilt weighs (p_A's and q's too), so e^{gap} is not capped at half the
+    overflow threshold where p_A and q put weight (the values are ordinary floats)."""
+    from dpo_mixture.notation import M_A, M_U, p_A, p_U
+
+    mod = require(backend) if backend != "numpy" else np
+    q = sp.IndexedBase(sp.Symbol("q", nonnegative=True))
+    f = numeric.compile((M_A / M_U, q[y] * sp.exp(r[y] / beta) / M_U), args=["p_A", "p_U", "q", "r", "beta"],
+                        backend=backend)
+    values = {"p_A": [0.5, 0.5], "p_U": [1.0, 0.0], "q": [0.5, 0.5], "r": [0.0, gap]}
+    arrays = [np.asarray(values[k], dtype=dtype) for k in ("p_A", "p_U", "q", "r")]
+    if backend == "torch":
+        arrays = [mod.from_numpy(a) for a in arrays]
+    elif backend == "jax":
+        arrays = [mod.numpy.asarray(a) for a in arrays]
+    ratio, pointwise = (np.asarray(v, dtype=float) for v in f(*arrays, 1.0))
+    with mpmath.workdps(50):
+        want = float(mpmath.mpf("0.5") + mpmath.mpf("0.5") * mpmath.exp(gap))
+    tol = 1e-12 if dtype == "float64" else 1e-5
+    assert float(np.ravel(ratio)[0]) == pytest.approx(want, rel=tol)
+    assert np.ravel(pointwise).tolist() == pytest.approx([0.5, want], rel=tol)

@@ -355,6 +355,42 @@ def _has_shifted(e: sp.Basic) -> bool:
     return any(_is_shifted(a) for a in e.atoms(sp.Indexed))
 
 
+def _weighted_sums(e: sp.Basic, factor_of_product: bool = False) -> list:
+    """Every tilted sum with the nonnegative factors it is multiplied by (``alpha S_A`` weighs
+    ``p_A`` only where ``alpha > 0``), denominators aside: where each is positive."""
+    if not isinstance(e, sp.Basic):
+        return []
+    if isinstance(e, sp.Sum):
+        return [] if factor_of_product or not _has_shifted(e) else [e]
+    found = []
+    if e.is_Mul:
+        sums = [f for f in e.args if isinstance(f, sp.Sum) and _has_shifted(f)]
+        if sums:
+            weights = [f for f in e.args if not isinstance(f, sp.Sum) and not (f.is_Pow and f.exp.is_negative)
+                       and _nonnegative(f)]
+            found += [sp.Mul(*weights, s, evaluate=False) for s in sums]
+        return found + [w for a in e.args for w in _weighted_sums(a, factor_of_product=True)]
+    return [w for a in e.args for w in _weighted_sums(a)]
+
+
+def _pointwise_weights(e: sp.Basic) -> list:
+    """Where the tilts taken at the output (outside every sum) carry weight, for the products
+    that the array form computes as a weight times a shifted tilt (a vector weight such as
+    ``q[y]``): the entries where that product's factors, denominators aside, are positive, the
+    output counted as a support entry.  A tilt without a vector weight is computed in log
+    space, uncapped, and needs nothing."""
+    if isinstance(e, sp.Sum) or not isinstance(e, sp.Basic):
+        return []
+    found = []
+    if e.is_Mul:
+        tilts = [f for f in e.args if isinstance(f, sp.exp) and _has_shifted(f) and not f.has(sp.Sum)]
+        weights = [f for f in e.args if isinstance(f, sp.Indexed) and not _is_shifted(f) and _nonnegative(f)]
+        if tilts and weights:
+            bound = frozenset(i for t in tilts for a in t.atoms(sp.Indexed) if _is_shifted(a) for i in a.indices)
+            found.append(_positivity(sp.Mul(*(f for f in e.args if not (f.is_Pow and f.exp.is_negative))), bound))
+    return found + [w for a in e.args for w in _pointwise_weights(a)]
+
+
 def _positivity(e: sp.Expr, bound: frozenset = frozenset()):
     """Where ``e`` (nonnegative) is positive: ``True`` or a boolean node over the support.
 
@@ -403,15 +439,21 @@ def _simplify_mask(m):
             if b not in args:
                 args.append(b)
     other = AllOf if kind is AnyOf else AnyOf
-    args = [a for a in args if not (isinstance(a, other) and any(b in a.args for b in args if b != a))]
+
+    def parts(a):
+        return set(a.args) if isinstance(a, other) else {a}
+
+    # absorb: a | (a & b) = a, and (a & b) | (a & b & c) = a & b (dually for &)
+    args = [a for a in args if not (isinstance(a, other) and any(b != a and parts(b) < parts(a) for b in args))]
     return args[0] if len(args) == 1 else kind(*args)
 
 
 def support_mask(exprs: Iterable[sp.Expr]):
-    """Pass 4: where the shift is taken: the entries where some guarded quantity is positive.
+    """Pass 4: where the shift is taken: the entries where some tilted sum has weight.
 
-    A denominator or a logarithm that holds a tilted sum must stay positive; its positive terms
-    mark the support.  ``True`` means every entry.
+    A denominator or a logarithm that holds a tilted sum must stay positive, and a sum in a
+    numerator counts wherever its weight is positive: the union of their positive terms marks
+    the support.  ``True`` means every entry (as it does for a tilt at the output).
 
     >>> from dpo_mixture import model
     >>> (tpm_a,), _ = shift_rewards([unfold(model.tpm_A())])
@@ -419,23 +461,26 @@ def support_mask(exprs: Iterable[sp.Expr]):
     >>> type(mask).__name__, sorted(str(term) for term in mask.args)
     ('AnyOf', ['AllOf(IsPositive(1 - alpha), IsPositive(p_U[k]))', 'AllOf(IsPositive(alpha), IsPositive(p_A[k]))'])
     """
-    guards = []
+    guards, weighted, pointwise = [], [], []
     for expr in exprs:
+        # a numerator's sums and the output's weighted tilts count too: where their weight is
+        # positive the tilt counts, so the shift must see those entries (else they are capped)
+        weighted += _weighted_sums(expr)
+        pointwise += _pointwise_weights(expr)
         for node in sp.preorder_traversal(expr):
             if node.is_Pow and node.exp.is_negative and node.base.has(sp.Sum) and _has_shifted(node.base):
                 guards.append(node.base)
             elif isinstance(node, sp.log) and node.args[0].has(sp.Sum) and _has_shifted(node.args[0]):
                 guards.append(node.args[0])
     masks = []
-    for g in guards:
-        m = _positivity(g)
+    for m in [*(_positivity(g) for g in guards), *(_positivity(w) for w in weighted), *pointwise]:
         if m is sp.true:
             return sp.true
         if m not in masks and m is not sp.false:
             masks.append(m)
     if not masks:
         return sp.true
-    return masks[0] if len(masks) == 1 else AnyOf(*masks)
+    return masks[0] if len(masks) == 1 else _simplify_mask(AnyOf(*masks))
 
 
 # --- pass 5: the array form -----------------------------------------------------------------
