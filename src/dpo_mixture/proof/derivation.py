@@ -430,8 +430,9 @@ class Derivation:
 
     ``kind`` is what the documents call it (``"Lemma"``, ``"Theorem"``, ``"Proposition"`` or
     ``"Section"``); ``statement`` are the relations the result asserts, displayed in its
-    statement; ``intro`` and ``outro`` are prose for the documents (plain text with inline
-    ``$...$`` LaTeX).  ``context`` holds the definitions of the model the derivation lives in:
+    statement; ``intro`` and ``outro`` are prose for the documents
+    (``prose(...)`` with SymPy objects for the maths; a plain string is text, and one that
+    carries maths of its own, ``$u < 1$`` say, is refused when the documents are built).  ``context`` holds the definitions of the model the derivation lives in:
     the kernel and the counterexample search respect them even where a step does not cite them.
 
     >>> from dpo_mixture import declare

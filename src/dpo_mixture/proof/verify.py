@@ -307,9 +307,14 @@ def _names(exprs) -> dict:
     return out
 
 
+#: SymPy's named constants: no quantity may print like one of them.
+_CONSTANTS = (sp.pi, sp.E, sp.I, sp.EulerGamma, sp.GoldenRatio, sp.Catalan, sp.TribonacciConstant, sp.oo, sp.zoo, sp.nan)
+
+
 def name_clash(exprs) -> str | None:
     """Why ``exprs`` cannot be shown unambiguously, or None: two different quantities with one
-    name, or two that print alike (a user's ``beta`` beside the package's temperature), or two
+    name, or two that print alike (a user's ``beta`` beside the package's temperature), a
+    scalar that prints like one of SymPy's constants (``pi``, ``e``, ``gamma``), or two
     vectors whose entries print alike.  ``check``, ``build`` and a claim refuse such a statement
     before deciding it, as ``verify`` refuses such a report.
 
@@ -320,12 +325,19 @@ def name_clash(exprs) -> str | None:
     from ..render.printer import latex
 
     exprs = [e for e in exprs if isinstance(e, sp.Basic)]
+    # a scalar that prints as \pi reads as the constant (a vector prints with its argument: pi(y))
+    constants = {latex(c): c for c in _CONSTANTS}
+    constants.update({str(c): c for c in _CONSTANTS})
+    labels = {b.label for e in exprs for b in e.atoms(sp.IndexedBase)}
     printed: dict = {}
     for name, objs in _names(exprs).items():
         if len(objs) > 1:
             return f"two different quantities are named {name}"
         (obj,) = objs
         shown = latex(obj)
+        like = constants.get(shown, constants.get(name))
+        if obj not in labels and like is not None:
+            return f"the quantity {name} prints as {shown}, like the constant {like}; rename it"
         if printed.setdefault(shown, obj) != obj:
             return f"two different quantities print as {shown}: {printed[shown]} and {obj}"
     entries: dict = {}
@@ -410,6 +422,9 @@ def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dic
             return f"the override of {q} to {dom.value!r} drops what its assumptions say ({', '.join(dropped)})"
     if any(e.atoms(sp.Float) for e in exprs):  # an inexact number prints rounded: 0.30000000000000004 as 0.3
         return "an inexact (floating-point) number stands in the statement or its model"
+    clash = name_clash(exprs)  # what check and build refuse (a scalar printed like a constant, ...)
+    if clash:
+        return clash
     free_dummies = sorted({str(q) for e in exprs for q in e.free_symbols if isinstance(q, sp.Dummy)})
     if free_dummies:  # a bound variable's kind of symbol, which no name check sees
         return f"a placeholder symbol stands free in the statement or its model ({', '.join(free_dummies)})"

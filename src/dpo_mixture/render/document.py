@@ -19,7 +19,7 @@ from typing import Any
 
 import sympy as sp
 
-from ..notation import y
+from ..notation import Domain, y
 from ..proof import Derivation, Report, StepResult, Verdict
 from ..proof.derivation import RESULT_KINDS
 from ..proof.evaluate import EvaluationError, evaluate
@@ -135,15 +135,10 @@ class _Builder:
 
     # --- inline ---------------------------------------------------------------------------
     def inline(self, value: Any) -> tuple:
-        """Tokens for prose, a plain string (``$...$`` read as LaTeX, for users' modules), or maths."""
+        """Tokens for prose, a plain string (checked as prose is: text that carries maths of its
+        own, ``$u < 1$`` say, is refused, so no formula reaches the reader unchecked), or maths."""
         if isinstance(value, sp.Basic):
             return (Math(_tex(value)),)
-        if isinstance(value, str):
-            out = []
-            for i, piece in enumerate(re.split(r"\$([^$]+)\$", value)):
-                if piece:
-                    out.append(Math(piece) if i % 2 else Text(piece))
-            return tuple(out)
         out = []
         for part in as_prose(value).parts:
             if isinstance(part, str):
@@ -196,6 +191,8 @@ class _Builder:
         elif text:
             blocks.append(Para(tuple(text)))
         blocks.append(Display(relation_lines(step.claim, step.chain), tag=tag))
+        if outcome.verdict is Verdict.ASSUMED and outcome.assumed:
+            blocks.append(Para(_assumed_tokens(r, d)))
         ce = outcome.counterexample
         if ce is not None and step.id in self.example_of:
             section = self.numbers.targets[_section_label_id(self.example_of[step.id])]
@@ -373,7 +370,7 @@ class _Builder:
                     else f"{mismatched} verdicts differ from what their steps expect). ")
                  + "A step is *proved* when a symbolic strategy closed it, *refuted* when the engine's search "
                    "found an instance that satisfies its hypotheses and violates it, *assumed* when it cites an "
-                   "outside result, and *undecided* otherwise. Identifiers are those of the report, "),
+                   "outside result or takes something on trust (named at the step), and *undecided* otherwise. Identifiers are those of the report, "),
             Text("`report.json`"),
             Text("."),
         )
@@ -399,13 +396,72 @@ def _method(r: StepResult) -> str:
     if verdict is Verdict.REFUTED:
         return "counterexample search"
     if verdict is Verdict.ASSUMED:
-        return "cited"
+        return "cited" if all(a.startswith("cited: ") for a in r.outcome.assumed) else "taken on trust (see the step)"
     if verdict is Verdict.UNDECIDED:
         return "none closed it"
     strategy = r.step.strategy
     name = getattr(strategy, "name", None) if strategy is not None else "normal form"
     cited = [*r.step.given, *r.step.uses]
     return (name or type(strategy).__name__) + (f", citing {len(cited)} step" + ("s" if len(cited) > 1 else "") if cited else "")
+
+
+#: A declared domain as what it says of a quantity ``q``: a relation, or words after ``q``.
+_DOMAIN_WORDS = {
+    Domain.REAL: " real", Domain.INTEGER: " an integer", Domain.POSITIVE_INTEGER: " a positive integer",
+    Domain.REAL_VECTOR: " a real vector over the support", Domain.DISTRIBUTION: " a distribution, positive on the support",
+    Domain.SPARSE_DISTRIBUTION: " a distribution that may vanish", Domain.POSITIVE_VECTOR: " positive on the support",
+    Domain.NONNEGATIVE_VECTOR: " nonnegative on the support",
+}
+
+
+def _domain_tokens(q: sp.Basic, dom: Domain) -> list:
+    relation = {
+        Domain.POSITIVE: lambda: sp.Gt(q, 0, evaluate=False), Domain.NONNEGATIVE: lambda: sp.Ge(q, 0, evaluate=False),
+        Domain.NEGATIVE: lambda: sp.Lt(q, 0, evaluate=False), Domain.NONPOSITIVE: lambda: sp.Le(q, 0, evaluate=False),
+        Domain.UNIT_INTERVAL: lambda: sp.And(sp.Lt(0, q, evaluate=False), sp.Lt(q, 1, evaluate=False), evaluate=False),
+    }.get(dom)
+    if relation is not None:
+        return [Math(_tex(relation()))]
+    return [Math(_tex(q)), Text(_DOMAIN_WORDS.get(dom, f" in the domain {dom.value}"))]
+
+
+def _declared_tokens(q: sp.Basic, dom: Domain) -> list:
+    tokens = _domain_tokens(q, dom)
+    return tokens if len(tokens) == 1 else [Text("it is" + tokens[1].text)]
+
+
+def _assumed_tokens(r: StepResult, d: Derivation) -> tuple:
+    """What an assumed step takes on trust, each item typeset: a domain override as the
+    relation it imposes, an unverified identity or definition as its equation, a citation by
+    its reference, an assumed lemma by its id; anything else in the engine's words."""
+    from ..proof.theory import domain_of
+
+    step = r.step
+    facts = [*step.facts, *getattr(d, "context", ())]
+    items: list[list] = []
+    for why in dict.fromkeys(r.outcome.assumed):
+        fact = next((f for f in facts if why.startswith(f"{getattr(f, 'name', None)}: ")), None)
+        override = next((q for q, dom in step.domains.items() if why.startswith(f"for this step {q} is taken")), None)
+        if fact is not None:
+            items.append([Text(f"{fact.name} "), Math(_tex(fact.relation))])
+        elif override is not None:
+            declared = domain_of(override)
+            items.append([*_domain_tokens(override, step.domains[override]), Text(" (for this step; ")]
+                         + ([Text("its declaration says "), *_declared_tokens(override, declared), Text(")")]
+                            if isinstance(declared, Domain) else [Text("nothing declares it)")]))
+        elif why.startswith("cited: "):  # the justification states what is cited, with its maths typeset
+            items.append([Text("the outside result it cites")])
+        elif re.match(r"rests on \S+, which is assumed", why):
+            items.append([Text(f"the assumed step `{why.split()[2].rstrip(',')}`, on which it rests")])
+        else:
+            items.append([Text(f"`{why}`")])
+    out: list = [Text("This step is assumed, not proved; it takes on trust ")]
+    for i, item in enumerate(items):
+        if i:
+            out.append(Text("; and " if i == len(items) - 1 else "; "))
+        out.extend(item)
+    out.append(Text("."))
+    return tuple(out)
 
 
 def _confirmation(text: str) -> list:
