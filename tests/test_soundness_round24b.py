@@ -55,3 +55,42 @@ def test_an_assumed_step_shows_what_it_takes_on_trust():
     line = next(x for x in md.splitlines() if "takes on trust" in x)
     assert "0 < b_{r24b} < 1" in line and "declaration says $$b_{r24b} > 0$$" in line, line
     assert "| cited |" not in md
+
+
+def test_a_shown_value_that_does_not_exist_is_called_undefined():
+    """At a counterexample to u > 1 (so u <= 1), sqrt(u - 2), log(u - 2) and the cube root of
+    u - 2 have no real value; the table printed 1.0 i, 3.14 i and 0.5 + 0.866 i."""
+    u = declare.scalar("u_r24c")
+    shown = (sp.sqrt(u - 2), sp.log(u - 2), (u - 2) ** sp.Rational(1, 3), u + 1)
+    d = Derivation(id="show", title="Shown values", kind="Section",
+                   steps=(Step("big", "", sp.Gt(u, 1), "", expected=Verdict.REFUTED, show=shown),))
+    _, md = render_documents(_report(d), Paper(title="A note"))
+    caption = next(x for x in md.splitlines() if "there $$" in x)
+    assert caption.count("is undefined") == 3, caption
+    assert " i$$" not in caption and "infty" not in caption
+
+
+def test_a_show_expression_folded_to_a_number_is_refused():
+    u = declare.scalar("u_r24d")
+    with pytest.raises(ValueError, match="show= holds the number 0"):
+        Step("big", "", sp.Gt(u, 1), "", show=(0 / (u - 1),))
+
+
+@pytest.mark.parametrize("argv", [["claim", "alpha > 0", "--seconds", "inf"], ["claim", "diff(TPM_A, TPM_U) == -1"],
+                                  ["claim", "diff(Z, Z) == 1"]])
+def test_bad_claim_input_is_one_line_and_exit_2(argv, capsys):
+    """--seconds inf killed the deadline's watcher with two thread tracebacks; diff in a
+    defined quantity ended in SymPy's multi-line message without a column."""
+    from dpo_mixture.cli import main
+
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own refusal of a flag
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+
+
+def test_an_infinite_budget_is_refused_by_the_api():
+    with pytest.raises(ValueError, match="finite"):
+        check_claim("alpha > 0", seconds=float("inf"))

@@ -308,8 +308,8 @@ def check_claim(
         raise ValueError(f"samples must be a nonnegative integer, not {samples!r}")
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ValueError(f"seed must be an integer, not {seed!r}")
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
-        raise ValueError(f"seconds must be a positive number, not {seconds!r}")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 < seconds < float("inf"):
+        raise ValueError(f"seconds must be a positive, finite number, not {seconds!r}")
     vocab = vocabulary(let)
     pieces, conditions = _pieces(conclusion, vocab)
     claim = pieces[0][1] if len(pieces) == 1 else sp.And(*(rel for _, rel in pieces), evaluate=False)

@@ -416,6 +416,11 @@ def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
     var = builder.vocab.scalars[var_node.id]
     if var.is_integer:
         raise builder.fail(var_node, f"{name} needs a real variable, not the integer")
+    from ..proof.facts import Definition
+    from .vocabulary import FACTS
+
+    if any(isinstance(f, Definition) and f.target == var for f in FACTS):
+        raise builder.fail(var_node, f"the variable of {name} must be a free quantity of the model, not the defined")
     before = len(builder.conditions)
     f = builder.expr(node.args[0])
     if name == "diff":

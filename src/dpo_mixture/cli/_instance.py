@@ -194,6 +194,11 @@ def _validate(values: dict[str, Any], names: dict[str, str]) -> Instance:
         exact = all(v.is_Rational for v in values[key])
         if (total != 1) if exact else abs(float(total) - 1.0) > SUM_TOLERANCE:
             raise UsageError(f"{names[key]}: probabilities must sum to 1, they sum to {total if exact else float(total)}")
+    off = [i + 1 for i, (a, u) in enumerate(zip(values["p_A"], values["p_U"])) if a == 0 and u == 0]
+    if off:  # p_ref = 0 there: the model's support (every sum, max and min) leaves it out
+        other = names["p_U"].rsplit(": ", 1)[-1]
+        raise UsageError(f"{names['p_A']}: output {off[0]} has probability 0 here and in {other}, so it lies off the "
+                         "support (where p_ref > 0), which the model's sums, max and min run over; leave it out")
     for key in KEYS:  # the numerics run in float64: every value must have a float64 near it
         for v in (values[key] if key in VECTORS else [values[key]]):
             _double(names[key], v)

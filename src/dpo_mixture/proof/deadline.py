@@ -51,6 +51,10 @@ def _set_async_exc(thread_id: int, exc: type | None) -> None:
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc else None)
 
 
+#: The longest budget a timer can wait for (``threading.TIMEOUT_MAX``, about 292 years on Linux).
+MAX_SECONDS = threading.TIMEOUT_MAX
+
+
 @contextmanager
 def time_limit(seconds: float | None):
     """Raise :class:`TimeLimit` in this thread if the block runs longer than ``seconds``.
@@ -60,6 +64,7 @@ def time_limit(seconds: float | None):
     if seconds is None or seconds <= 0:
         yield
         return
+    seconds = min(seconds, MAX_SECONDS)  # a longer wait overflows the platform's timer
     expired = type("_ExpiredHere", (_Expired,), {})
     target = threading.get_ident()
     lock = threading.Lock()

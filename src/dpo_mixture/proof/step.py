@@ -87,8 +87,8 @@ class Step:
             object.__setattr__(self, "_problem", problem)
         if not isinstance(self.expected, Verdict):
             object.__setattr__(self, "expected", Verdict(self.expected))
-        if self.seconds is not None and (isinstance(self.seconds, bool) or not self.seconds > 0):
-            raise ValueError(f"step {self.id!r}: seconds must be a positive number, not {self.seconds!r}")
+        if self.seconds is not None and (isinstance(self.seconds, bool) or not 0 < self.seconds < float("inf")):
+            raise ValueError(f"step {self.id!r}: seconds must be a positive, finite number, not {self.seconds!r}")
 
     def __repr__(self) -> str:
         return f"Step({self.id!r}, {self.claim}, expected={self.expected.value})"
@@ -114,6 +114,10 @@ def _problem(step: Step) -> str:
     off = off_label([step.claim, *step.hypotheses, *step.chain, *(f.relation for f in step.facts if hasattr(f, "relation"))])
     if off:
         return f"step {step.id!r}: {off}"
+    for e in step.show:
+        if sp.sympify(e).is_number:
+            return (f"step {step.id!r}: show= holds the number {e}, which shows nothing at an instance "
+                    "(SymPy may have folded the expression when it was built; build it with evaluate=False)")
     for e in (step.claim, *step.hypotheses, *step.chain, *step.conditions,
               *(f.relation for f in step.facts if hasattr(f, "relation"))):
         inexact = number_problem(e)

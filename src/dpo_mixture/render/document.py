@@ -238,8 +238,15 @@ class _Builder:
         for expr in r.step.show:
             if isinstance(expr, sp.Symbol) and expr.name in listed:
                 continue
-            value = sp.sympify(evaluate(unfold(expr, facts), ce.instance, "exact"))
-            shown = f"= {_tex(value)}" if value.is_Rational else r"\approx " + _number(sp.N(value, 12), digits=6)
+            try:
+                value = sp.sympify(evaluate(unfold(expr, facts), ce.instance, "exact"))
+            except (EvaluationError, ZeroDivisionError, ValueError, TypeError):
+                value = sp.nan
+            if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_extended_real is not True:
+                # log 0, 1/0, the square or cube root of a negative number: no real value
+                shown = r"\text{ is undefined}"
+            else:
+                shown = f"= {_tex(value)}" if value.is_Rational else r"\approx " + _number(sp.N(value, 12), digits=6)
             out.append(f"{_tex(expr)} {shown}")
         return out
 
