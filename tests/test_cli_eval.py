@@ -125,6 +125,7 @@ BAD_FLAGS = [
     (_flags(r="0,1,log(0)"), "--r"),
     (_flags(p_A="1/2,1/2,0", p_U="1/2,1/2,0"), "--p-A"),  # output 3 off the support
     (_flags(beta="1e-400"), "--beta"),  # rounds to 0 in float64
+    (_flags(alpha="0.99999999999999999999"), "--alpha"),  # rounds to 1 in float64
     (_flags(r="0,1e400,2"), "--r"),  # beyond the largest double
     (FLAGS[:4], "--r"),
     (FLAGS + ["--input", "x.json"], "--input"),

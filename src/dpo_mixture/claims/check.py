@@ -333,7 +333,11 @@ def check_claim(
         step = Step("claim", str(conclusion), claim, "checked on request", strategy=_Attempts(), hypotheses=hyps,
                     facts=FACTS, support=SUPPORT, conditions=conditions, search_samples=samples)
     except ValueError as exc:
-        raise ValueError(str(exc).replace("step 'claim': ", "")) from None
+        why = str(exc).replace("step 'claim': ", "")
+        if "are identical" in why:  # a module's advice (evaluate=False) does not apply to a claim
+            why = (f"both sides of {sp.sstr(claim)} are the same expression once SymPy has written them out, "
+                   "so the claim says nothing to decide")
+        raise ValueError(why) from None
     quick = min(samples, QUICK_SAMPLES)
     verdict, ce, tried = Verdict.UNDECIDED, None, 0
     try:

@@ -332,8 +332,8 @@ class _Builder:
             if a.is_Rational and b.is_Integer and max(int(a.p).bit_length(), int(a.q).bit_length()) * abs(int(b)) > _MAX_BITS:
                 raise self.fail(node, "number too large")
             if a.is_number:  # a number's power is defined where any other base's is
-                if b.is_Integer:
-                    if b < 0:
+                if b.is_integer:  # an integer exponent, 3 or 2*m: only a negative one divides
+                    if not b.is_nonnegative:
                         self.condition(a, "!=", node)
                 else:
                     self.condition(a, ">=" if (b.is_number and b.is_positive) else ">", node)
@@ -344,9 +344,10 @@ class _Builder:
             inner = max((abs(int(x.exp)) for x in sp.preorder_traversal(a) if isinstance(x, sp.Pow) and x.exp.is_Integer), default=1)
             if b.is_Integer and inner * abs(int(b)) > _MAX_EXPONENT:
                 raise self.fail(node, "nested powers too large", hint=f"the exponents multiply past {_MAX_EXPONENT}")
-            if b.is_Integer and b < 0:
-                self.condition(a, "!=")
-            elif not b.is_Integer:
+            if b.is_integer:
+                if not b.is_nonnegative:
+                    self.condition(a, "!=")
+            else:
                 self.condition(a, ">=" if (b.is_number and b.is_positive) else ">")
             # unevaluated: (p_A**-1)**-1 must not become p_A before its condition is recorded
             return sp.Pow(a, b, evaluate=False)

@@ -180,6 +180,9 @@ def _validate(values: dict[str, Any], names: dict[str, str]) -> Instance:
     alpha, beta = values["alpha"], values["beta"]
     if not bool(sp.And(alpha > 0, alpha < 1)):
         raise UsageError(f"{names['alpha']}: must lie strictly between 0 and 1, got {alpha}")
+    if not 0 < float(alpha) < 1:  # the numerics would compute at alpha = 0 or 1 instead
+        raise UsageError(f"{names['alpha']}: {alpha} rounds to {float(alpha)} in float64, which is not strictly "
+                         "between 0 and 1; the numeric functions compute in float64")
     if not bool(beta > 0):
         raise UsageError(f"{names['beta']}: must be > 0, got {beta}")
     n = len(values["r"])

@@ -115,6 +115,15 @@ ARRAY_FUNCTIONS = frozenset({
 })
 
 
+def _as_number(body: sp.Expr, index: sp.Symbol) -> str | None:
+    """Why ``body`` has no array form over ``index``: the index used as a number (``k p(k)``),
+    not only to pick entries; an output has a position, not a value, in the arrays."""
+    entries = {a: sp.Dummy() for a in body.atoms(sp.Indexed) if index in a.indices}
+    if index in body.xreplace(entries).free_symbols:
+        return f"the index {index} is used as a number in {sp.sstr(body)[:60]}; only entries taken at it have an array form"
+    return None
+
+
 def _entries_problem(expr: sp.Expr) -> str | None:
     """Why ``expr`` has no array form: the arrays' last axis is the support, so an entry must be
     taken at the index of the innermost sum (or max, min) around it, or, outside every sum, at
@@ -139,9 +148,9 @@ def _entries_problem(expr: sp.Expr) -> str | None:
         if isinstance(e, sp.Sum):
             if len(e.limits) != 1 or e.limits[0][1:] != (1, size):
                 return f"only sums over the support 1..n have an array form, not {sp.sstr(e)[:60]}"
-            return walk(e.function, e.limits[0][0])
+            return _as_number(e.function, e.limits[0][0]) or walk(e.function, e.limits[0][0])
         if isinstance(e, (SupportMax, SupportMin)):
-            return walk(e.args[0], e.args[1])
+            return _as_number(e.args[0], e.args[1]) or walk(e.args[0], e.args[1])
         if isinstance(e, sp.Basic) and not isinstance(e, sp.Expr):
             return f"{sp.sstr(e)[:60]} is not a number ({type(e).__name__}); a condition has no array form"
         if isinstance(e, (sp.Function, sp.Piecewise, sp.Max, sp.Min)) and type(e) not in ARRAY_FUNCTIONS:

@@ -387,8 +387,44 @@ def _pointwise_weights(e: sp.Basic) -> list:
         weights = [f for f in e.args if isinstance(f, sp.Indexed) and not _is_shifted(f) and _nonnegative(f)]
         if tilts and weights:
             bound = frozenset(i for t in tilts for a in t.atoms(sp.Indexed) if _is_shifted(a) for i in a.indices)
-            found.append(_positivity(sp.Mul(*(f for f in e.args if not (f.is_Pow and f.exp.is_negative))), bound))
+            found.append(_nonzero_where(e, bound))
     return found + [w for a in e.args for w in _pointwise_weights(a)]
+
+
+def _nonzero_where(e: sp.Expr, bound: frozenset = frozenset()):
+    """Where ``e``, a weight of any sign, can be nonzero: ``True`` or a boolean node over the
+    support (more entries than needed is safe: the shift then sees them too).  A nonnegative
+    vector is nonzero where positive; a signed one, a difference or a square may be nonzero
+    anywhere; a denominator restricts nothing."""
+    if e.is_Number:
+        return sp.true if e != 0 else sp.false
+    if isinstance(e, sp.Sum):
+        (index, _, _), = e.limits
+        return _nonzero_where(e.function, bound | {index})
+    if isinstance(e, sp.Indexed):
+        if _is_shifted(e) or not e.is_nonnegative or not set(e.indices) <= bound:
+            return sp.true
+        return IsPositive(e)
+    if e in UNIT_INTERVAL or any(e == 1 - s for s in UNIT_INTERVAL):
+        return IsPositive(e)
+    if e.is_Pow:
+        return sp.true if e.exp.is_negative else _nonzero_where(e.base, bound)
+    if e.is_Mul or e.is_Add:
+        return _combined(e, [_nonzero_where(a, bound) for a in e.args])
+    return sp.true
+
+
+def _combined(e: sp.Expr, parts: list):
+    """The masks of a product's factors (all of them) or a sum's terms (any of them)."""
+    if e.is_Mul:
+        parts = [p for p in parts if p is not sp.true]
+        if any(p is sp.false for p in parts):
+            return sp.false
+        return sp.true if not parts else parts[0] if len(parts) == 1 else AllOf(*parts)
+    if any(p is sp.true for p in parts):
+        return sp.true
+    parts = [p for p in parts if p is not sp.false]
+    return sp.false if not parts else parts[0] if len(parts) == 1 else AnyOf(*parts)
 
 
 def _positivity(e: sp.Expr, bound: frozenset = frozenset()):
@@ -414,17 +450,8 @@ def _positivity(e: sp.Expr, bound: frozenset = frozenset()):
         return IsPositive(e)
     if e.is_Pow:
         return _positivity(e.base, bound)
-    if e.is_Mul:
-        parts = [p for p in (_positivity(a, bound) for a in e.args) if p is not sp.true]
-        if any(p is sp.false for p in parts):
-            return sp.false
-        return sp.true if not parts else parts[0] if len(parts) == 1 else AllOf(*parts)
-    if e.is_Add:
-        parts = [_positivity(a, bound) for a in e.args]
-        if any(p is sp.true for p in parts):
-            return sp.true
-        parts = [p for p in parts if p is not sp.false]
-        return sp.false if not parts else parts[0] if len(parts) == 1 else AnyOf(*parts)
+    if e.is_Mul or e.is_Add:
+        return _combined(e, [_positivity(a, bound) for a in e.args])
     return sp.true
 
 
@@ -473,7 +500,7 @@ def support_mask(exprs: Iterable[sp.Expr]):
             elif isinstance(node, sp.log) and node.args[0].has(sp.Sum) and _has_shifted(node.args[0]):
                 guards.append(node.args[0])
     masks = []
-    for m in [*(_positivity(g) for g in guards), *(_positivity(w) for w in weighted), *pointwise]:
+    for m in [*(_positivity(g) for g in guards), *(_nonzero_where(w) for w in weighted), *pointwise]:
         if m is sp.true:
             return sp.true
         if m not in masks and m is not sp.false:

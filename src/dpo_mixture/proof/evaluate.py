@@ -244,9 +244,14 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
             if numbers.kind == "exact" and abs(e) > 1:
                 _guard_exact_power(base, e)
             return base**e if e >= 0 else (numbers.const(1) / base) ** (-e)
+        e = _walk(expr.exp, numbers, env)
+        if numbers.kind == "exact" and expr.exp.is_integer and isinstance(e, (int, Fraction)) and Fraction(e).denominator == 1:
+            k = int(e)  # an integer-valued exponent (2*m for an integer m): an exact integer power
+            if abs(k) > 1:
+                _guard_exact_power(base, k)
+            return base**k if k >= 0 else (numbers.const(1) / base) ** (-k)
         if numbers.kind == "exact" and expr.exp.is_Rational is False:
             raise ValueError("exact evaluation needs a rational exponent")
-        e = _walk(expr.exp, numbers, env)
         if numbers.fractions:  # a fraction's fractional power would be a float: SymPy keeps it exact
             return _sympy(base) ** _sympy(e)
         return base ** e
@@ -445,7 +450,7 @@ def is_rational_expression(expr: sp.Expr) -> bool:
     for node in sp.preorder_traversal(expr):
         if isinstance(node, (sp.exp, sp.log)) or node.is_NumberSymbol:  # pi, E: irrational too
             return False
-        if isinstance(node, sp.Pow) and not node.exp.is_Integer:
+        if isinstance(node, sp.Pow) and not node.exp.is_integer:  # 2*m for an integer m is fine
             return False
         if isinstance(node, sp.Function) and not _rational_function(node):
             return False  # sin, erf, an undefined f: nothing says its value is rational

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["number_problem"]
+__all__ = ["number_problem", "assumption_problem", "beyond_domain"]
 
 _INFINITE = (sp.core.numbers.Infinity, sp.core.numbers.NegativeInfinity, sp.core.numbers.ComplexInfinity,
              sp.core.numbers.NaN)
@@ -43,4 +43,66 @@ def number_problem(e) -> str:
         found = number_problem(a)
         if found:
             return found
+    return ""
+
+
+def _canonical() -> dict:
+    from ..notation import Domain
+
+    return {
+        Domain.REAL: {"real": True}, Domain.POSITIVE: {"positive": True}, Domain.NONNEGATIVE: {"nonnegative": True},
+        Domain.NEGATIVE: {"negative": True}, Domain.NONPOSITIVE: {"nonpositive": True},
+        Domain.UNIT_INTERVAL: {"positive": True}, Domain.INTEGER: {"integer": True},
+        Domain.POSITIVE_INTEGER: {"integer": True, "positive": True}, Domain.REAL_VECTOR: {"real": True},
+        Domain.DISTRIBUTION: {"positive": True}, Domain.SPARSE_DISTRIBUTION: {"nonnegative": True},
+        Domain.POSITIVE_VECTOR: {"positive": True}, Domain.NONNEGATIVE_VECTOR: {"nonnegative": True},
+    }
+
+
+def beyond_domain(obj: sp.Basic, dom=None) -> list[str]:
+    """The assumptions ``obj`` (a symbol, or a vector's label) holds that a symbol of its
+    domain (``dom``, else the one read from its declaration or its own assumptions) would not:
+    ``Symbol('z', rational=True)`` is a real ``z`` that the sign rules would also read as
+    rational, though no domain, no search and no reader knows it.
+
+    >>> beyond_domain(sp.Symbol("z", rational=True))
+    ['algebraic', 'rational']
+    >>> beyond_domain(sp.Symbol("t", positive=True))
+    []
+    """
+    from .theory import domain_of
+
+    if dom is None:
+        dom = domain_of(obj)
+    canonical = sp.Symbol("canonical", **_canonical().get(dom, {}))
+    return sorted(k for k, v in obj.assumptions0.items()  # (extended_positive and its kin follow from the rest)
+                  if v is True and canonical.assumptions0.get(k) is not True and not k.startswith("extended_"))
+
+
+def assumption_problem(e) -> str:
+    """Why a quantity of ``e`` carries SymPy assumptions its domain does not give (``nonzero``,
+    ``irrational``, ``even``, an integer label on a vector ...), or ``""``.  The sign rules and
+    SymPy's own simplifications read every assumption, while the domains, the counterexample
+    search and the documents know only the domain: such a quantity could make a rule read
+    something no one else sees."""
+    if not isinstance(e, sp.Basic):
+        return ""
+    seen = set()
+    for node in sp.preorder_traversal(e):
+        if isinstance(node, sp.IndexedBase):
+            quantities = [(node, node), (node.label, node)]
+        elif isinstance(node, sp.Symbol) and not isinstance(node, sp.Dummy):
+            quantities = [(node, node)]
+        else:
+            continue
+        for q, owner in quantities:
+            if (q, owner) in seen:
+                continue
+            seen.add((q, owner))
+            from .theory import domain_of
+
+            extra = beyond_domain(q, domain_of(owner))
+            if extra:
+                return (f"{q} carries assumptions ({', '.join(extra)}) beyond its domain; the engine reasons "
+                        "from domains only: declare it with dpo_mixture.declare, or drop them")
     return ""

@@ -36,7 +36,7 @@ import sympy as sp
 
 from .certificate import RULES, Instance, ProofCertificate
 from .definedness import Condition, conditions
-from .exact import number_problem
+from .exact import assumption_problem, number_problem
 from .facts import Definition, Fact, relevant, unfold
 from .normal_form import BOUND, carry_out, difference_is_zero, fresh_output, normal_form, separable_summand, standardize, substitute
 from .sign import defined_everywhere, is_real, sign, sign_context, sign_meets
@@ -158,6 +158,11 @@ def _sign_of(c: sp.Expr, facts) -> str | None:
 
 
 # --- the kernel ----------------------------------------------------------------------------------
+def _signed(v: sp.Symbol) -> bool:
+    """Whether SymPy knows more of ``v`` than that it is real (a sign, or integrality)."""
+    return any(getattr(v, "is_" + k) for k in ("positive", "nonnegative", "negative", "nonpositive", "nonzero", "integer"))
+
+
 def _convex(g: sp.Expr, x: sp.Symbol) -> bool:
     """``g'' > 0`` by the sign rules, read as SymPy differentiates it or, failing that,
     simplified (``simplify`` is slow on first use, so it comes second)."""
@@ -222,6 +227,13 @@ class _Check:
                 self.need(self._holds(h), "lemma hypothesis", f"{inst.lemma} needs {sp.sstr(h)}")
             known += [r for r in _parts(claim) if r is not sp.true]
         self.defined()
+        # a substitution at a point not shown inside its variable's domain reads its body for a
+        # plain real variable: SymPy would otherwise simplify it with the variable's own
+        # assumptions (log(-x) = log x + i pi for x > 0) and then evaluate it where they fail
+        g = self.goal
+        self.goal = Goal(self._plain_subs(g.claim), tuple(map(self._plain_subs, g.hypotheses)), g.theory,
+                         tuple(map(self._plain_subs, g.chain)), tuple(map(self._plain_subs, g.conditions)))
+        known = [self._plain_subs(k) for k in known]
         getattr(self, "rule_" + cert.rule.replace("-", "_"))(known)
         if goal.chain and cert.rule != "normal-form":
             self.chain_links()
@@ -383,6 +395,23 @@ class _Check:
                 for c in dict.fromkeys(conditions(self._opened(der).xreplace({var: u}))):
                     self.need(self.discharge(c), "definedness",
                               f"{c}, around {var} = {where} (beyond the domain of {var})")
+
+    def _plain_subs(self, e: sp.Basic) -> sp.Basic:
+        """``e`` with the variable of each ``Subs`` whose point is not shown in the interior of
+        the variable's domain renamed to a real variable without other assumptions."""
+        if not isinstance(e, sp.Basic) or not e.has(sp.Subs):
+            return e
+
+        def plain(s: sp.Subs) -> sp.Subs:
+            body, variables = s.expr, []
+            for v, point in zip(s.variables, s.point):
+                if isinstance(v, sp.Symbol) and _signed(v) and not self._inside(v, point):
+                    u = sp.Dummy(v.name, real=True)
+                    body, v = body.xreplace({v: u}), u
+                variables.append(v)
+            return sp.Subs(body, tuple(variables), s.point)
+
+        return e.replace(lambda x: isinstance(x, sp.Subs), plain)
 
     def _inside(self, var: sp.Symbol, point: sp.Expr | None) -> bool:
         """Whether ``point`` (``None``: every value of ``var``) lies in the interior of the
@@ -1414,9 +1443,9 @@ def _check_nodes(e: sp.Basic) -> None:
     forged = e.free_symbols & reserved()
     if forged:
         raise KernelError(f"{sorted(map(str, forged))} is a bound index reserved for normal forms")
-    inexact = number_problem(e)
-    if inexact:  # rounding could close a false obligation; oo + 1 > oo is no real statement
-        raise KernelError(inexact)
+    inexact = number_problem(e) or assumption_problem(e)
+    if inexact:  # rounding could close a false obligation; oo + 1 > oo is no real statement; an
+        raise KernelError(inexact)  # assumption beyond the domain is read by the rules alone
     for node in sp.preorder_traversal(e):
         if not isinstance(node, allowed) and node not in (sp.true, sp.false):
             raise KernelError(f"the kernel has no rules for {type(node).__name__} ({sp.sstr(node)[:60]})")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from .exact import number_problem
+from .exact import assumption_problem, number_problem
 from .facts import Fact
 from .verdict import Verdict
 
@@ -115,12 +115,15 @@ def _problem(step: Step) -> str:
     if off:
         return f"step {step.id!r}: {off}"
     for e in step.show:
+        if not isinstance(e, sp.Expr) or isinstance(e, sp.Basic) and e.is_Relational:
+            return (f"step {step.id!r}: show= entry {e!r} is not an expression (a SymPy Expr, not a "
+                    f"{type(e).__name__}); the documents show its value at the counterexample")
         if sp.sympify(e).is_number:
             return (f"step {step.id!r}: show= holds the number {e}, which shows nothing at an instance "
                     "(SymPy may have folded the expression when it was built; build it with evaluate=False)")
     for e in (step.claim, *step.hypotheses, *step.chain, *step.conditions,
               *(f.relation for f in step.facts if hasattr(f, "relation"))):
-        inexact = number_problem(e)
+        inexact = number_problem(e) or assumption_problem(e)
         if inexact:
             return f"step {step.id!r}: {inexact}"
     if step.chain and hasattr(step.claim, "lhs"):

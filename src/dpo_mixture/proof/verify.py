@@ -31,6 +31,7 @@ from .certificate import ProofCertificate, fact_from_json
 from .certify import certify
 from .evaluate import EvaluationError, evaluate
 from .facts import Definition, unfold
+from .exact import beyond_domain
 from .kernel import Goal, Lemma, check
 from .normal_form import standardize
 from .serial import loads
@@ -311,6 +312,15 @@ def _names(exprs) -> dict:
 _CONSTANTS = (sp.pi, sp.E, sp.I, sp.EulerGamma, sp.GoldenRatio, sp.Catalan, sp.TribonacciConstant, sp.oo, sp.zoo, sp.nan)
 
 
+def _seen_as(tex: str) -> str:
+    """A LaTeX fragment as a reader sees it: without spaces, grouping braces, or the upright and
+    text fonts a letter may be set in (``\\mathrm{e}`` is e; bold is kept apart)."""
+    tex = re.sub(r"\\(?:mathrm|mathit|mathnormal|text|textrm|textit|operatorname|mathup)\s*", "", tex)
+    tex = re.sub(r"\\[,;:!]|\\(?:quad|qquad)\b|~", "", tex)
+    tex = re.sub(r"(\\[A-Za-z]+)(?:\s|\{\})+(?=[A-Za-z])", "\\1\u00a7", tex)  # \alpha b stays two tokens
+    return re.sub(r"[\s{}]", "", tex)
+
+
 def name_clash(exprs) -> str | None:
     """Why ``exprs`` cannot be shown unambiguously, or None: two different quantities with one
     name, or two that print alike (a user's ``beta`` beside the package's temperature), a
@@ -326,7 +336,7 @@ def name_clash(exprs) -> str | None:
 
     exprs = [e for e in exprs if isinstance(e, sp.Basic)]
     # a scalar that prints as \pi reads as the constant (a vector prints with its argument: pi(y))
-    constants = {latex(c): c for c in _CONSTANTS}
+    constants = {_seen_as(latex(c)): c for c in _CONSTANTS}
     constants.update({str(c): c for c in _CONSTANTS})
     labels = {b.label for e in exprs for b in e.atoms(sp.IndexedBase)}
     printed: dict = {}
@@ -334,7 +344,9 @@ def name_clash(exprs) -> str | None:
         if len(objs) > 1:
             return f"two different quantities are named {name}"
         (obj,) = objs
-        shown = latex(obj)
+        shown = _seen_as(latex(obj))  # what a reader sees: "\pi " and "{\pi}" are \pi
+        if re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)", shown) or not shown:
+            return f"the quantity {name} prints as {latex(obj)!r}, which reads as a number or as nothing; rename it"
         like = constants.get(shown, constants.get(name))
         if obj not in labels and like is not None:
             return f"the quantity {name} prints as {shown}, like the constant {like}; rename it"
@@ -342,7 +354,7 @@ def name_clash(exprs) -> str | None:
             return f"two different quantities print as {shown}: {printed[shown]} and {obj}"
     entries: dict = {}
     for base in sorted({b for e in exprs for b in e.atoms(sp.IndexedBase)}, key=str):
-        entry = latex(base[_ENTRY])
+        entry = _seen_as(latex(base[_ENTRY]))
         if entries.setdefault(entry, base) != base:
             return f"the entries of two different vectors print alike ({entry}): {entries[entry]} and {base}"
     return None
@@ -382,28 +394,6 @@ def _package_domain(q: sp.Symbol) -> Domain | None:
 
 
 #: The assumptions of a symbol of each domain, as ``declare`` makes it (a vector by its label).
-_CANONICAL = {
-    Domain.REAL: {"real": True}, Domain.POSITIVE: {"positive": True}, Domain.NONNEGATIVE: {"nonnegative": True},
-    Domain.NEGATIVE: {"negative": True}, Domain.NONPOSITIVE: {"nonpositive": True},
-    Domain.UNIT_INTERVAL: {"positive": True}, Domain.INTEGER: {"integer": True},
-    Domain.POSITIVE_INTEGER: {"integer": True, "positive": True}, Domain.REAL_VECTOR: {"real": True},
-    Domain.DISTRIBUTION: {"positive": True}, Domain.SPARSE_DISTRIBUTION: {"nonnegative": True},
-    Domain.POSITIVE_VECTOR: {"positive": True}, Domain.NONNEGATIVE_VECTOR: {"nonnegative": True},
-}
-
-
-def _beyond_domain(obj: sp.Symbol, dom: Domain | None) -> list[str]:
-    """The assumptions ``obj`` holds that a symbol of its domain (``dom``, else the one read
-    from its own assumptions) would not: ``Symbol('z', rational=True)`` shown as a real z."""
-    from .theory import domain_of
-
-    if dom is None:
-        dom = domain_of(obj)
-    canonical = sp.Symbol("canonical", **_CANONICAL.get(dom, {}))
-    return sorted(k for k, v in obj.assumptions0.items()  # (extended_positive and its kin follow from the rest)
-                  if v is True and canonical.assumptions0.get(k) is not True and not k.startswith("extended_"))
-
-
 def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dict, declared: dict) -> str | None:
     """Two different quantities that print alike (a reward carrying ``positive=True`` prints as
     the package's reward) would let a report show one statement and prove another.  So a name
@@ -443,7 +433,7 @@ def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dic
         dom = declared.get(obj)
         if dom is None and obj == registered.get(name):
             dom = DOMAINS.get(obj) or next((d for q, d in DOMAINS.items() if getattr(q, "label", None) == obj), None)
-        extra = _beyond_domain(obj, dom)
+        extra = beyond_domain(obj, dom)
         if extra:  # rational, algebraic, ...: the sign rules read them, and no reader sees them
             where = f"its declared domain {dom.value!r}" if dom is not None else "its domain"
             return f"{name} carries assumptions ({', '.join(extra)}) that {where} does not give"

@@ -238,12 +238,14 @@ class _Builder:
         for expr in r.step.show:
             if isinstance(expr, sp.Symbol) and expr.name in listed:
                 continue
-            try:
-                value = sp.sympify(evaluate(unfold(expr, facts), ce.instance, "exact"))
-            except (EvaluationError, ZeroDivisionError, ValueError, TypeError):
-                value = sp.nan
-            if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_extended_real is not True:
-                # log 0, 1/0, the square or cube root of a negative number: no real value
+            opened = unfold(expr, facts)
+            missing = _free_quantities(opened) - {_key(k) for k in ce.instance}
+            if missing:
+                raise ValueError(f"step {r.step.id!r}: show= entry {expr} speaks of {', '.join(sorted(map(str, missing)))}, "
+                                 "which the step's counterexample does not give a value; show quantities of the step")
+            value = _real_value(opened, ce.instance)
+            if value is None:
+                # log 0, 1/0, the square root of a negative number, here or inside: no real value
                 shown = r"\text{ is undefined}"
             else:
                 shown = f"= {_tex(value)}" if value.is_Rational else r"\approx " + _number(sp.N(value, 12), digits=6)
@@ -469,6 +471,40 @@ def _assumed_tokens(r: StepResult, d: Derivation) -> tuple:
         out.extend(item)
     out.append(Text("."))
     return tuple(out)
+
+
+def _key(k) -> sp.Basic:
+    return k.label if isinstance(k, sp.IndexedBase) else k
+
+
+def _free_quantities(e: sp.Expr) -> set:
+    """The scalars and vectors ``e`` speaks of (bound indices aside)."""
+    bases = {b.label for b in e.atoms(sp.IndexedBase)}
+    indices = {i for a in e.atoms(sp.Indexed) for i in a.indices}
+    return ({s for s in e.free_symbols if isinstance(s, sp.Symbol)} - indices - {y}) | bases
+
+
+def _exact_real(e: sp.Expr, instance: dict):
+    """The exact value of ``e`` at ``instance`` if it is a finite real number, else ``None``."""
+    try:
+        v = sp.sympify(evaluate(e, instance, "exact"))
+    except (EvaluationError, ZeroDivisionError, ValueError, TypeError, KeyError, IndexError):
+        return None
+    return None if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or v.is_extended_real is not True else v
+
+
+def _real_value(e: sp.Expr, instance: dict):
+    """The exact value of ``e`` at ``instance`` when every part of it (outside the sums'
+    bodies, which the sums' own values cover) is real and finite; ``None`` otherwise: the
+    principal branch's log(-1)^2 + 1 is a real number, but log(-1) has no real value."""
+    bound = {lim[0] for s in e.atoms(sp.Sum) for lim in s.limits}
+    bound |= {a.args[1] for a in e.atoms(sp.Function) if len(a.args) == 2 and isinstance(a.args[1], sp.Symbol)
+              and type(a).__name__ in ("SupportMax", "SupportMin")}
+    parts = [node for node in sp.preorder_traversal(e)
+             if isinstance(node, sp.Expr) and not node.is_Atom and not node.free_symbols & bound and node is not e]
+    if any(_exact_real(node, instance) is None for node in parts):
+        return None
+    return _exact_real(e, instance)
 
 
 def _confirmation(text: str) -> list:

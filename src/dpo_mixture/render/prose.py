@@ -6,8 +6,8 @@ print through the notation printer, so a symbol in a sentence looks exactly as i
 display.  :class:`Ref` points at a labelled result, section, table or figure and prints as
 "Lemma 2"; :class:`Citation` points at an entry of the bibliography.
 
-Text parts may not carry maths of their own: a dollar sign, a backslash or ASCII maths
-(``p_A``, ``e^x``, ``->``, ``<=``) is refused when the prose is built, with the offending text
+Text parts may not carry maths of their own: a dollar sign, a backslash, ASCII maths
+(``p_A``, ``e^x``, ``->``, ``<``, ``=``, a Greek letter's name) or Unicode maths (``β``, ``≤``) is refused when the prose is built, with the offending text
 named, so that no formula in a sentence bypasses the printer.
 
 >>> from dpo_mixture.notation import beta
@@ -31,7 +31,10 @@ import sympy as sp
 __all__ = ["Prose", "Ref", "Citation", "Approx", "approx", "prose", "as_prose"]
 
 #: What a text part may not contain, with the reason shown in the error.
-_ASCII_MATHS = re.compile(r"[$\\_^]|->|<=|>=|!=|==|(?<![A-Za-z])[A-Za-z]'|\b(?:alpha|beta|theta|lambda|sigma)\b")
+_ASCII_MATHS = re.compile(
+    r"->|<=|>=|!=|==|[$\\_^<>=]|(?<![A-Za-z])[A-Za-z]'|\b(?:alpha|beta|gamma|delta|theta|lambda|sigma|pi|mu|tau|epsilon)\b"
+    "|[\u0370-\u03ff\u2190-\u21ff\u2200-\u22ff\u2a00-\u2aff]"  # Greek letters, arrows, maths operators
+)
 
 
 @dataclass(frozen=True)
