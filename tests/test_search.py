@@ -91,3 +91,19 @@ def test_a_false_statement_with_pi_or_e_is_refuted_and_certified(rel):
 @pytest.mark.parametrize("rel", [sp.Ge(sp.pi * X**2, 3 * X**2), sp.Le(X**2 * sp.E, 3 * X**2)])
 def test_a_true_statement_with_pi_or_e_is_not_refuted(rel):
     assert search(Problem(rel, (), (), None), samples=300, seed=1).counterexample is None
+
+
+
+def test_a_hypothesis_that_holds_with_equality_through_heaviside_is_decided_exactly():
+    """Stochastic dominance, min_j sum_k (p_A - p_U)(k) H(r(k) - r(j)) >= 0, holds with equality
+    at the smallest reward: floats cannot tell it from a near miss, so exact numbers decide it
+    (Heaviside maps rationals to rationals), and the flipped moment order is refuted."""
+    from dataclasses import replace
+
+    from dpo_mixture.derivations.extensions import DOMINANCE
+    from dpo_mixture.proof.mutants import mutants
+
+    step = next(s for s in DOMINANCE.steps if s.id == "dominance-moments")
+    flipped = next(m for m in mutants(step) if m.id.endswith(".flip"))
+    problem = Problem(flipped.claim, tuple(flipped.hypotheses), tuple(DOMINANCE.context), MIXTURE_SUPPORT)
+    assert search(problem, samples=60, seed=0).counterexample is not None

@@ -458,7 +458,7 @@ def is_rational_expression(expr: sp.Expr) -> bool:
 
 
 #: Functions that map rationals to rationals.
-_RATIONAL_FUNCTIONS: tuple = (sp.Abs, sp.sign, sp.floor, sp.ceiling, sp.Piecewise, sp.Max, sp.Min)
+_RATIONAL_FUNCTIONS: tuple = (sp.Abs, sp.sign, sp.floor, sp.ceiling, sp.Piecewise, sp.Max, sp.Min, sp.Heaviside)
 
 
 def _rational_function(node: sp.Function) -> bool:
