@@ -29,6 +29,7 @@ import sympy as sp
 from .notation import DOMAINS, INDEXED_LATEX, LATEX_NAMES, DeclaredSymbol, Domain
 
 __all__ = [
+    "latex_name_problem",
     "distribution",
     "reward",
     "temperature",
@@ -47,6 +48,47 @@ def _check_name(name: str, what: str) -> str:
     return name
 
 
+#: What a declared name's LaTeX may be made of: letters and digits, sub- and superscripts,
+#: primes, brackets (``Z(t)``), the Greek letters, accents and font commands; nothing that typesets as something
+#: else (``\mathord``, ``\text``, ``\mbox``, spacing), so that two names print alike exactly
+#: when their normalised forms agree (see ``proof.verify.name_clash``).
+_LATEX_COMMANDS = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi "
+    "rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
+    "Upsilon Phi Psi Omega hat tilde bar check breve dot ddot vec widehat widetilde overline mathrm mathbf "
+    "mathcal mathbb mathsf mathit boldsymbol prime star ast dagger".split())
+_LATEX_TOKEN = re.compile(r"\\[A-Za-z]+|[A-Za-z0-9]|[_^{}'*,()]")
+
+
+def latex_name_problem(latex: str) -> str:
+    r"""Why ``latex`` is not a plain printed name, or ``""``.
+
+    >>> latex_name_problem(r"\pi^{*}")
+    ''
+    >>> latex_name_problem(r"\mathord{\pi}").split(" is not")[0]
+    'the command \\mathord'
+    """
+    pos, depth = 0, 0
+    if not latex or not (latex[0].isalpha() or latex[0] in "\\{"):
+        return "a name starts with a letter or a command, not a digit, a symbol or nothing"
+    while pos < len(latex):
+        m = _LATEX_TOKEN.match(latex, pos)
+        if m is None:
+            return f"{latex[pos]!r} is not allowed in a name (no spaces, operators or punctuation)"
+        token = m.group(0)
+        if token.startswith("\\") and token[1:] not in _LATEX_COMMANDS:
+            return (f"the command {token} is not allowed in a name (letters, digits, _ ^ {{ }} ( ) ' * , "
+                    "Greek letters, accents, fonts)")
+        depth += token in "{("
+        depth -= token in "})"
+        if depth < 0:
+            return "unbalanced braces"
+        if token in "_^" and latex[m.end():m.end() + 2] == "{}":
+            return "an empty sub- or superscript"
+        pos = m.end()
+    return "unbalanced braces" if depth else ""
+
+
 def _register(obj: sp.Basic, name: str, domain: Domain | None, latex: str | None, pattern: str | None = None) -> None:
     if domain is not None:
         known = DOMAINS.get(obj)
@@ -56,6 +98,9 @@ def _register(obj: sp.Basic, name: str, domain: Domain | None, latex: str | None
     if latex is not None:
         if not isinstance(latex, str):
             raise ValueError(f"latex must be a string, not {type(latex).__name__}")
+        problem = latex_name_problem(latex)
+        if problem:
+            raise ValueError(f"latex of {name}: {problem}")
         LATEX_NAMES[name] = latex
     if pattern is not None:
         INDEXED_LATEX.setdefault(name, pattern)
@@ -126,6 +171,9 @@ def scalar(name: str, *, positive: bool = False, nonnegative: bool = False, nega
     _check_name(name, "scalar")
     if sum((positive, nonnegative, negative)) > 1:
         raise ValueError("scalar: give at most one of positive, nonnegative, negative")
+    if integer and (nonnegative or negative):  # no domain holds them: the engine could not reason with it
+        raise ValueError("scalar: an integer scalar is any integer (integer=True) or a positive one "
+                         "(integer=True, positive=True); nonnegative or negative integers have no domain")
     assumptions = {"real": True}
     domain = Domain.REAL
     if integer:

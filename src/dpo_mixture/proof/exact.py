@@ -91,7 +91,7 @@ def assumption_problem(e) -> str:
     for node in sp.preorder_traversal(e):
         if isinstance(node, sp.IndexedBase):
             quantities = [(node, node), (node.label, node)]
-        elif isinstance(node, sp.Symbol) and not isinstance(node, sp.Dummy):
+        elif isinstance(node, sp.Symbol):  # a Dummy too: a bound polar Dummy splits logarithms
             quantities = [(node, node)]
         else:
             continue

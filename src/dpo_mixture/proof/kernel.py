@@ -158,11 +158,6 @@ def _sign_of(c: sp.Expr, facts) -> str | None:
 
 
 # --- the kernel ----------------------------------------------------------------------------------
-def _signed(v: sp.Symbol) -> bool:
-    """Whether SymPy knows more of ``v`` than that it is real (a sign, or integrality)."""
-    return any(getattr(v, "is_" + k) for k in ("positive", "nonnegative", "negative", "nonpositive", "nonzero", "integer"))
-
-
 def _convex(g: sp.Expr, x: sp.Symbol) -> bool:
     """``g'' > 0`` by the sign rules, read as SymPy differentiates it or, failing that,
     simplified (``simplify`` is slow on first use, so it comes second)."""
@@ -227,13 +222,6 @@ class _Check:
                 self.need(self._holds(h), "lemma hypothesis", f"{inst.lemma} needs {sp.sstr(h)}")
             known += [r for r in _parts(claim) if r is not sp.true]
         self.defined()
-        # a substitution at a point not shown inside its variable's domain reads its body for a
-        # plain real variable: SymPy would otherwise simplify it with the variable's own
-        # assumptions (log(-x) = log x + i pi for x > 0) and then evaluate it where they fail
-        g = self.goal
-        self.goal = Goal(self._plain_subs(g.claim), tuple(map(self._plain_subs, g.hypotheses)), g.theory,
-                         tuple(map(self._plain_subs, g.chain)), tuple(map(self._plain_subs, g.conditions)))
-        known = [self._plain_subs(k) for k in known]
         getattr(self, "rule_" + cert.rule.replace("-", "_"))(known)
         if goal.chain and cert.rule != "normal-form":
             self.chain_links()
@@ -294,8 +282,12 @@ class _Check:
         positive symbol taken as real) is refused: the sign rules would still read them."""
         from .theory import domain_of
 
+        # a quantity that stands only bound (a Subs or Limit variable) is read by the rules too
+        anywhere = {a for e in (self.goal.claim, *self.goal.hypotheses, *self.goal.chain, *self._data_values())
+                    if isinstance(e, sp.Basic) for a in e.atoms(sp.Symbol, sp.IndexedBase)}
+        anywhere |= {b.label for b in anywhere if isinstance(b, sp.IndexedBase)}
         for q, dom in self.theory.overrides:
-            if q not in mentioned or domain_of(q) == dom:
+            if (q not in mentioned and q not in anywhere) or domain_of(q) == dom:
                 continue
             dropped = override_drops(q, dom)
             if dropped:
@@ -350,7 +342,39 @@ class _Check:
             self.need(difference_is_zero(d, 0, self.facts)[0], "chain link", f"{sp.sstr(a)} = {sp.sstr(b)}")
 
     # -- definedness
+    def subs_points(self) -> None:
+        """Every ``Subs`` point lies in the closure of its variable's domain (an end of it is
+        covered by the derivative's conditions for every real value).  SymPy takes two
+        substitutions that differ only in their variable as equal, so one whose variable
+        carries ``x > 0`` cannot reliably be read for a plain one: a point outside the domain
+        would let ``log(-x) = log x + i pi`` be read at ``x = -1``."""
+        from ..notation import Domain
+
+        found = [e for e in (self.goal.claim, *self.goal.hypotheses, *self.goal.chain, *self.goal.conditions,
+                             *(f.relation for f in self.facts), *(d.relation for d in self.theory.definitions),
+                             *self._data_values(), *self._reach) if isinstance(e, sp.Basic)]
+        for e in found:
+            for node in e.atoms(sp.Subs):
+                for v, point in zip(node.variables, node.point):
+                    label = v.base if isinstance(v, sp.Indexed) else v
+                    dom = self.theory.domain(label)
+                    s = self._sign(point)
+                    nonneg, nonpos = s in ("pos", "nonneg", "zero"), s in ("neg", "nonpos", "zero")
+                    if dom in (Domain.POSITIVE, Domain.NONNEGATIVE, Domain.POSITIVE_VECTOR, Domain.NONNEGATIVE_VECTOR):
+                        ok = nonneg
+                    elif dom in (Domain.NEGATIVE, Domain.NONPOSITIVE):
+                        ok = nonpos
+                    elif dom in (Domain.UNIT_INTERVAL, *DISTRIBUTIONS):
+                        ok = nonneg and self._sign(1 - point) in ("pos", "nonneg", "zero")
+                    elif dom in (Domain.INTEGER, Domain.POSITIVE_INTEGER) or getattr(v, "is_integer", False):
+                        ok = point.is_integer is True and (dom is Domain.INTEGER or point.is_positive is True)
+                    else:
+                        ok = dom in (Domain.REAL, Domain.REAL_VECTOR) and is_real(point)
+                    self.need(ok, "domain", f"the point {sp.sstr(point)} of the substitution for {v} lies in "
+                                            f"the closure of its domain ({dom.value if dom else 'none declared'})")
+
     def defined(self) -> None:
+        self.subs_points()
         claim = self.goal.claim
         # only the limit rule establishes the value of the limit it is asked about
         claimed = claim.lhs if self.cert.rule == "limit" and isinstance(claim, sp.Eq) and isinstance(claim.lhs, sp.Limit) else None
@@ -395,23 +419,6 @@ class _Check:
                 for c in dict.fromkeys(conditions(self._opened(der).xreplace({var: u}))):
                     self.need(self.discharge(c), "definedness",
                               f"{c}, around {var} = {where} (beyond the domain of {var})")
-
-    def _plain_subs(self, e: sp.Basic) -> sp.Basic:
-        """``e`` with the variable of each ``Subs`` whose point is not shown in the interior of
-        the variable's domain renamed to a real variable without other assumptions."""
-        if not isinstance(e, sp.Basic) or not e.has(sp.Subs):
-            return e
-
-        def plain(s: sp.Subs) -> sp.Subs:
-            body, variables = s.expr, []
-            for v, point in zip(s.variables, s.point):
-                if isinstance(v, sp.Symbol) and _signed(v) and not self._inside(v, point):
-                    u = sp.Dummy(v.name, real=True)
-                    body, v = body.xreplace({v: u}), u
-                variables.append(v)
-            return sp.Subs(body, tuple(variables), s.point)
-
-        return e.replace(lambda x: isinstance(x, sp.Subs), plain)
 
     def _inside(self, var: sp.Symbol, point: sp.Expr | None) -> bool:
         """Whether ``point`` (``None``: every value of ``var``) lies in the interior of the
@@ -1079,9 +1086,15 @@ def _near_point(c: Condition) -> list:
     return forms
 
 
-@functools.lru_cache(maxsize=4096)
 def _signs_discharge(theory: Theory, c: Condition) -> bool:
     """The sign rules show ``c`` (in ``theory``'s sign context, which the caller has set)."""
+    from .sign import current_context
+
+    return _signs_discharge_in(theory, c, current_context())
+
+
+@functools.lru_cache(maxsize=4096)
+def _signs_discharge_in(theory: Theory, c: Condition, _context) -> bool:
     for e in (c.expr, theory.unfold_all(c.expr)):
         s = sign(e)
         if c.op == ">" and s == "pos" or c.op == ">=" and s in ("pos", "nonneg", "zero") or c.op == "!=" and s in ("pos", "neg"):
@@ -1089,7 +1102,6 @@ def _signs_discharge(theory: Theory, c: Condition) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=4096)
 def _open_conditions(theory: Theory, expr: sp.Expr) -> tuple:
     """The conditions of a definition's body that the sign rules alone do not discharge."""
     return tuple(c for c in conditions(expr) if not _signs_discharge(theory, c))

@@ -249,11 +249,14 @@ def normal_form(expr: sp.Expr, facts: tuple[Fact, ...] | list[Fact] = ()) -> sp.
     >>> normal_form(support_sum(3 * p[y] + 1), [norm])
     n + 3
     """
-    return _normal_form(sp.sympify(expr), tuple(facts))
+    from .sign import current_context
+
+    # the sign rules take part (a linear max's factor), so the answer is the context's
+    return _normal_form(sp.sympify(expr), tuple(facts), current_context())
 
 
 @functools.lru_cache(maxsize=8192)
-def _normal_form(expr: sp.Expr, facts: tuple) -> sp.Expr:
+def _normal_form(expr: sp.Expr, facts: tuple, _context) -> sp.Expr:
     identities = [
         (standardize(split_sums(_expand(standardize(f.lhs)))), sp.sympify(f.rhs)) for f in facts if isinstance(f, Identity)
     ]

@@ -316,6 +316,8 @@ def _seen_as(tex: str) -> str:
     """A LaTeX fragment as a reader sees it: without spaces, grouping braces, or the upright and
     text fonts a letter may be set in (``\\mathrm{e}`` is e; bold is kept apart)."""
     tex = re.sub(r"\\(?:mathrm|mathit|mathnormal|text|textrm|textit|operatorname|mathup)\s*", "", tex)
+    tex = re.sub(r"\^\s*\{?\s*\\prime\s*\}?|\\prime", "'", tex)  # w^{\prime} is w'
+    tex = re.sub(r"[_^]\s*\{\s*\}", "", tex)  # an empty sub- or superscript shows nothing
     tex = re.sub(r"\\[,;:!]|\\(?:quad|qquad)\b|~", "", tex)
     tex = re.sub(r"(\\[A-Za-z]+)(?:\s|\{\})+(?=[A-Za-z])", "\\1\u00a7", tex)  # \alpha b stays two tokens
     return re.sub(r"[\s{}]", "", tex)
@@ -337,7 +339,6 @@ def name_clash(exprs) -> str | None:
     exprs = [e for e in exprs if isinstance(e, sp.Basic)]
     # a scalar that prints as \pi reads as the constant (a vector prints with its argument: pi(y))
     constants = {_seen_as(latex(c)): c for c in _CONSTANTS}
-    constants.update({str(c): c for c in _CONSTANTS})
     labels = {b.label for e in exprs for b in e.atoms(sp.IndexedBase)}
     printed: dict = {}
     for name, objs in _names(exprs).items():
@@ -347,7 +348,7 @@ def name_clash(exprs) -> str | None:
         shown = _seen_as(latex(obj))  # what a reader sees: "\pi " and "{\pi}" are \pi
         if re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)", shown) or not shown:
             return f"the quantity {name} prints as {latex(obj)!r}, which reads as a number or as nothing; rename it"
-        like = constants.get(shown, constants.get(name))
+        like = constants.get(shown)
         if obj not in labels and like is not None:
             return f"the quantity {name} prints as {shown}, like the constant {like}; rename it"
         if printed.setdefault(shown, obj) != obj:

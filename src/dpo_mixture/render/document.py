@@ -242,7 +242,8 @@ class _Builder:
             missing = _free_quantities(opened) - {_key(k) for k in ce.instance}
             if missing:
                 raise ValueError(f"step {r.step.id!r}: show= entry {expr} speaks of {', '.join(sorted(map(str, missing)))}, "
-                                 "which the step's counterexample does not give a value; show quantities of the step")
+                                 "which the step's counterexample does not fix (a quantity the step does not use, or "
+                                 "an output: show a sum or a max over it); show quantities of the step")
             value = _real_value(opened, ce.instance)
             if value is None:
                 # log 0, 1/0, the square root of a negative number, here or inside: no real value
@@ -478,10 +479,9 @@ def _key(k) -> sp.Basic:
 
 
 def _free_quantities(e: sp.Expr) -> set:
-    """The scalars and vectors ``e`` speaks of (bound indices aside)."""
+    """The scalars, vectors and free outputs ``e`` speaks of (bound indices aside)."""
     bases = {b.label for b in e.atoms(sp.IndexedBase)}
-    indices = {i for a in e.atoms(sp.Indexed) for i in a.indices}
-    return ({s for s in e.free_symbols if isinstance(s, sp.Symbol)} - indices - {y}) | bases
+    return {s for s in e.free_symbols if isinstance(s, sp.Symbol)} | bases
 
 
 def _exact_real(e: sp.Expr, instance: dict):
@@ -504,6 +504,17 @@ def _real_value(e: sp.Expr, instance: dict):
              if isinstance(node, sp.Expr) and not node.is_Atom and not node.free_symbols & bound and node is not e]
     if any(_exact_real(node, instance) is None for node in parts):
         return None
+    from ..model import SupportMax, SupportMin
+    from ..notation import n
+
+    size = int(instance[n]) if n in instance else 0
+    for node in sp.preorder_traversal(e):  # and every summand, at every output of the instance
+        if isinstance(node, sp.Sum) or isinstance(node, (SupportMax, SupportMin)):
+            body, index = (node.function, node.limits[0][0]) if isinstance(node, sp.Sum) else node.args
+            if node.free_symbols & bound:
+                continue  # inside another sum: checked with it, at each of its outputs
+            if any(_real_value(body.xreplace({index: sp.Integer(i)}), instance) is None for i in range(1, size + 1)):
+                return None
     return _exact_real(e, instance)
 
 

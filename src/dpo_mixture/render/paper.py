@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .prose import Prose, as_prose
+from .prose import Prose, as_prose, check_text
 
 __all__ = ["Paper", "Reference", "WorkedExample"]
 
@@ -48,6 +48,11 @@ class Reference:
         for name in ("authors", "title"):
             if not getattr(self, name):
                 raise ValueError(f"reference {self.key!r}: {name} is empty")
+        for name in ("authors", "title", "venue", "year"):  # text, as prose is (no maths of its own)
+            try:
+                check_text(getattr(self, name))
+            except ValueError as exc:
+                raise ValueError(f"reference {self.key!r}: {name}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -113,11 +118,14 @@ class Paper:
     def __post_init__(self) -> None:
         if not isinstance(self.title, str) or not self.title.strip():
             raise ValueError("Paper title must be a non-empty string")
+        check_text(self.title)
         for name in ("authors", "tags", "categories", "introduction", "conclusion", "references", "examples"):
             value = getattr(self, name)
             if isinstance(value, (str, Prose)):
                 value = (value,)  # a single paragraph or name is a sequence of one
             object.__setattr__(self, name, tuple(value))
+        for author in self.authors:
+            check_text(str(author))
         object.__setattr__(self, "abstract", as_prose(self.abstract))
         object.__setattr__(self, "introduction", tuple(as_prose(p) for p in self.introduction))
         object.__setattr__(self, "conclusion", tuple(as_prose(p) for p in self.conclusion))

@@ -32,9 +32,13 @@ __all__ = ["Prose", "Ref", "Citation", "Approx", "approx", "prose", "as_prose"]
 
 #: What a text part may not contain, with the reason shown in the error.
 _ASCII_MATHS = re.compile(
-    r"->|<=|>=|!=|==|[$\\_^<>=]|(?<![A-Za-z])[A-Za-z]'|\b(?:alpha|beta|gamma|delta|theta|lambda|sigma|pi|mu|tau|epsilon)\b"
-    "|[\u0370-\u03ff\u2190-\u21ff\u2200-\u22ff\u2a00-\u2aff]"  # Greek letters, arrows, maths operators
+    r"->|<=|>=|!=|==|[$\\_^<>=]|(?<![A-Za-z])[A-Za-z]'(?![A-Za-z])"  # f' but not L'Hopital or I'm
+    r"|(?<![-A-Za-z])(?:alpha|beta|gamma|delta|theta|lambda|sigma|pi|mu|tau|epsilon)(?![-A-Za-z])"
+    r"|&#?[A-Za-z0-9]+;|\{:"  # an HTML entity (&lt;) or a kramdown extension ({::comment})
+    "|[\u00b1\u00b2\u00b3\u00b5\u00b9\u00d7\u00f7\u0370-\u03ff\u2070-\u209f\u2100-\u214f\u2190-\u21ff"
+    "\u2200-\u22ff\u2a00-\u2aff\ufe50-\ufe6f\uff00-\uffef\U0001d400-\U0001d7ff]"  # Unicode maths
 )
+_CODE = re.compile(r"`[^`]*`")  # code markup is shown as typed, never as maths
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class Citation:
         if not keys or not all(isinstance(k, str) and k for k in keys):
             raise ValueError(f"Citation needs one or more non-empty keys, not {keys!r}")
         object.__setattr__(self, "keys", tuple(keys))
-        object.__setattr__(self, "detail", detail)
+        object.__setattr__(self, "detail", check_text(detail) if isinstance(detail, str) else detail)
 
 
 @dataclass(frozen=True)
@@ -88,8 +92,9 @@ class Prose:
         return [p for p in self.parts if isinstance(p, Citation)]
 
 
-def _check_text(text: str) -> str:
-    found = _ASCII_MATHS.search(text)
+def check_text(text: str) -> str:
+    """``text`` if it carries no maths of its own (see the module's rule), else a ValueError."""
+    found = _ASCII_MATHS.search(_CODE.sub("", text))
     if found:
         raise ValueError(
             f"prose text {text!r} contains ASCII maths ({found.group(0)!r}); give the maths as a SymPy object"
@@ -111,7 +116,7 @@ def prose(*parts: Any) -> Prose:
         if isinstance(part, Prose):
             out.extend(part.parts)
         elif isinstance(part, str):
-            out.append(_check_text(part))
+            out.append(check_text(part))
         elif isinstance(part, (Ref, Citation)):
             out.append(part)
         elif isinstance(part, sp.core.function.UndefinedFunction):
