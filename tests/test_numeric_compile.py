@@ -170,3 +170,13 @@ def test_a_weight_beyond_the_denominators_support_is_not_capped(backend, dtype, 
     tol = 1e-12 if dtype == "float64" else 1e-5
     assert float(np.ravel(ratio)[0]) == pytest.approx(want, rel=tol)
     assert np.ravel(pointwise).tolist() == pytest.approx([0.5, want], rel=tol)
+
+
+def test_an_expression_whose_sums_cancel_to_a_scalar_is_refused():
+    """sum alpha p e^r / sum p e^r is alpha: it compiled to (alpha)[..., 0], which failed on
+    every call."""
+    from dpo_mixture.notation import alpha, k
+
+    tilted = support_sum(p_ref[k] * sp.exp(r[k] / beta), k)
+    with pytest.raises(ValueError, match="reduces to alpha, which depends on no array"):
+        numeric.compile(support_sum(alpha * p_ref[k] * sp.exp(r[k] / beta), k) / tilted)

@@ -249,6 +249,13 @@ def compile(  # noqa: A001 - the natural name, as numeric.compile
         support_axis=support,
         log_inputs=log_inputs,
     )
+    from .codegen import _rewritten
+
+    arrays = {name for name, kind in spec.params if kind in ARRAY_KINDS}
+    for e, out in zip(_rewritten(spec), spec.outputs):
+        if not {s.name for s in e.free_symbols if isinstance(s, sp.Symbol)} & arrays:
+            raise ValueError(f"expr: {out} reduces to {sp.sstr(e)}, which depends on no array once SymPy has "
+                             "cancelled its sums: there is nothing to compute from arrays; use that expression itself")
     return Compiled(spec, backend)
 
 
