@@ -121,3 +121,58 @@ def test_a_shown_sum_with_undefined_summands_reads_undefined():
     _, md = render_documents(Report.run([d], seed=0), Paper(title="A note"))
     caption = next(line for line in md.splitlines() if "there $$" in line)
     assert caption.count("is undefined") == 1, caption  # f - 100 < 0 at the counterexample's small f
+
+
+@pytest.mark.parametrize("latex", [r"e^{{}}", r"\beta_{\mathrm{}}", r"{(u)}", "u-1"])
+def test_round27_names_that_show_nothing_more_or_read_as_something_else_are_refused(latex):
+    """e^{{}} prints as e, {(u)} reads as u, u-1 as a subtraction."""
+    with pytest.raises(ValueError, match="latex of"):
+        declare.scalar(f"w_r27_{abs(hash(latex)) % 1000}", latex=latex)
+
+
+@pytest.mark.parametrize("latex", [r"\ell", r"\theta_{t-1}", r"x_{i+1}", r"\lambda_{\max}", r"x_{\text{ref}}",
+                                   r"\operatorname{Var}", r"\bm{x}", r"\mathscr{L}"])
+def test_round27_ordinary_names_are_accepted(latex):
+    declare.scalar(f"o_r27_{abs(hash(latex)) % 1000}", latex=latex)
+
+
+def test_round27_bold_greek_and_ast_print_as_the_plain_ones():
+    from dpo_mixture.notation import beta
+    from dpo_mixture.proof.verify import name_clash
+
+    bold = declare.scalar("bb_r27", latex=r"\mathbf{\pi}")
+    assert "like the constant" in (name_clash([sp.Gt(bold, 3)]) or "")
+    s1, s2 = declare.scalar("sa_r27", latex="s^{*}"), declare.scalar("sb_r27", latex=r"s^{\ast}")
+    assert "print as" in (name_clash([sp.Gt(s1, s2 + beta)]) or "")
+
+
+@pytest.mark.parametrize("text", ["u + 1 \u02c2 1", "\u0251 here", "\u2039", "\ua78a", "\u00bd"])
+def test_round27_prose_refuses_every_non_latin_character(text):
+    from dpo_mixture.render import prose
+
+    with pytest.raises(ValueError, match="maths"):
+        prose(text)
+
+
+def test_round27_a_reference_url_is_one_url():
+    from dpo_mixture.render import Reference
+
+    Reference("k1", "A. Author", "A title", url="https://x.org/a_b?c=d&e=f")
+    with pytest.raises(ValueError, match="url must be one URL"):
+        Reference("k1", "A. Author", "A title", url="http://x.org/`$$u<1$$`")
+
+
+def test_round27_a_substitution_is_carried_out_before_its_body_is_expanded():
+    """At the end of x > 0, H((x + 1)^2 - 1) at x = 0 is H(0) = 1/2; expanded first for
+    x > 0 it read as 1.  And SymPy equates substitutions over variables with different
+    assumptions, so an expansion cached for one stood for the other."""
+    from dpo_mixture.proof.normal_form import carry_out_subs, normal_form
+
+    x = declare.scalar("x_r27", positive=True)
+    z = declare.scalar("z_r27")
+    point = (z - sp.sqrt(2)) ** 2
+    claim = sp.Eq(sp.Subs(sp.Heaviside((x + 1) ** 2 - 1) + x, x, point), sp.Subs(1 + x, x, point), evaluate=False)
+    assert decide(Step("end", "", claim, ""), samples=0, audit=0).verdict is not Verdict.PROVED
+    v = sp.Symbol("v_r27", real=True)
+    assert carry_out_subs(sp.Subs(_bad(v) + v, v, -1)) == -1
+    assert normal_form(sp.Subs(_bad(x) + x, x, -1)) == -1  # the same value whatever x's assumptions

@@ -56,8 +56,9 @@ _LATEX_COMMANDS = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi "
     "rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
     "Upsilon Phi Psi Omega hat tilde bar check breve dot ddot vec widehat widetilde overline mathrm mathbf "
-    "mathcal mathbb mathsf mathit boldsymbol prime star ast dagger".split())
-_LATEX_TOKEN = re.compile(r"\\[A-Za-z]+|[A-Za-z0-9]|[_^{}'*,()]")
+    "mathcal mathbb mathsf mathit boldsymbol prime star ast dagger ell max min text operatorname bm mathscr".split())
+_LATEX_TOKEN = re.compile(r"\\[A-Za-z]+|[A-Za-z0-9]|[_^{}'*,()+-]")
+_FONTS = re.compile(r"\\(?:mathrm|mathit|mathsf|mathbf|boldsymbol|bm|text|operatorname)(?![A-Za-z])")
 
 
 def latex_name_problem(latex: str) -> str:
@@ -79,14 +80,21 @@ def latex_name_problem(latex: str) -> str:
         if token.startswith("\\") and token[1:] not in _LATEX_COMMANDS:
             return (f"the command {token} is not allowed in a name (letters, digits, _ ^ {{ }} ( ) ' * , "
                     "Greek letters, accents, fonts)")
+        if token in "+-" and depth == 0:
+            return f"{token!r} outside a sub- or superscript would read as an operation"
         depth += token in "{("
         depth -= token in "})"
         if depth < 0:
             return "unbalanced braces"
-        if token in "_^" and latex[m.end():m.end() + 2] == "{}":
-            return "an empty sub- or superscript"
         pos = m.end()
-    return "unbalanced braces" if depth else ""
+    if depth:
+        return "unbalanced braces"
+    visible = re.sub(r"[{}\s]", "", _FONTS.sub("", latex))  # what shows: fonts and groups aside
+    if not visible or not (visible[0].isalpha() or visible[0] == "\\"):
+        return "a name shows a letter first, not a bracket, a digit or nothing"
+    if re.search(r"[_^](?=$|[_^])", visible):
+        return "an empty sub- or superscript"
+    return ""
 
 
 def _register(obj: sp.Basic, name: str, domain: Domain | None, latex: str | None, pattern: str | None = None) -> None:

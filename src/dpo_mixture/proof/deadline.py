@@ -92,7 +92,10 @@ def time_limit(seconds: float | None):
             yield
         finally:
             # the watchdog must learn that the block is over even if its exception lands here,
-            # in this clause: else it would go on firing into whatever code runs next
+            # in this clause: else it would go on firing into whatever code runs next.  An
+            # enclosing block's exception may land here too: it is held until the bookkeeping is
+            # done (else this watchdog would never stop), then passed on
+            foreign = None
             while True:
                 try:
                     with lock:
@@ -102,8 +105,12 @@ def time_limit(seconds: float | None):
                             _set_async_exc(target, None)  # drop the exception if it is still pending
                     stop.set()
                     break
-                except expired:
+                except _Expired as exc:
+                    if not isinstance(exc, expired):
+                        foreign = exc
                     continue
+            if foreign is not None:
+                raise foreign
     except expired:
         raise TimeLimit(seconds) from None
     if fired:

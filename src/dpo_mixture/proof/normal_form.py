@@ -260,7 +260,7 @@ def _normal_form(expr: sp.Expr, facts: tuple, _context) -> sp.Expr:
     identities = [
         (standardize(split_sums(_expand(standardize(f.lhs)))), sp.sympify(f.rhs)) for f in facts if isinstance(f, Identity)
     ]
-    expr = standardize(unfold(expr, facts))
+    expr = standardize(carry_out_subs(unfold(expr, facts)))
     for _ in range(6):
         new = standardize(_expand(_pull_extrema(split_sums(_expand(expr)))))
         for lhs, rhs in identities:
@@ -270,6 +270,25 @@ def _normal_form(expr: sp.Expr, facts: tuple, _context) -> sp.Expr:
             break
         expr = new
     return expr
+
+
+def carry_out_subs(expr: sp.Basic) -> sp.Basic:
+    """Every ``Subs`` without a derivative inside, carried out: its point put for its variable
+    in the body, innermost first.  Expanding the body first would read the variable's own
+    assumptions (``x > 0``: ``log(-x) = log x + i pi``, ``H(x^2 + 2x) = 1``) at a point where
+    they fail, the end of the domain included; and SymPy takes two substitutions that differ
+    only in their variable's assumptions as equal, so a cached expansion of one would stand for
+    the other.  Definitions are unfolded before (a ``W := beta`` inside ``Subs(., beta, 1)``
+    takes the point).
+
+    >>> x = sp.Symbol("x", positive=True)
+    >>> carry_out_subs(sp.Subs((sp.log(x**2) - 2 * sp.log(-x)) ** 2, x, -1))
+    0
+    """
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Subs):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.Subs) and not e.expr.has(sp.Derivative),
+                        lambda e: e.expr.xreplace(dict(zip(e.variables, e.point))))
 
 
 def difference_is_zero(lhs: sp.Expr, rhs: sp.Expr, facts=()) -> tuple[bool, sp.Expr]:

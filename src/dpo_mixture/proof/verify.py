@@ -315,9 +315,16 @@ _CONSTANTS = (sp.pi, sp.E, sp.I, sp.EulerGamma, sp.GoldenRatio, sp.Catalan, sp.T
 def _seen_as(tex: str) -> str:
     """A LaTeX fragment as a reader sees it: without spaces, grouping braces, or the upright and
     text fonts a letter may be set in (``\\mathrm{e}`` is e; bold is kept apart)."""
-    tex = re.sub(r"\\(?:mathrm|mathit|mathnormal|text|textrm|textit|operatorname|mathup)\s*", "", tex)
+    tex = re.sub(r"\\(?:mathrm|mathit|mathnormal|text|textrm|textit|operatorname|mathup|mathbf|boldsymbol|bm|mathsf)"
+                 r"(?![A-Za-z])\s*", "", tex)  # bold Greek prints plain in the paper
+    tex = re.sub(r"\\ast(?![A-Za-z])", "*", tex)
     tex = re.sub(r"\^\s*\{?\s*\\prime\s*\}?|\\prime", "'", tex)  # w^{\prime} is w'
-    tex = re.sub(r"[_^]\s*\{\s*\}", "", tex)  # an empty sub- or superscript shows nothing
+    tex = re.sub(r"[{}]", lambda m: m.group(0), tex)
+    while True:  # an empty sub- or superscript shows nothing, however deeply grouped
+        shorter = re.sub(r"[_^]\s*\{[\s{}]*\}", "", tex)
+        if shorter == tex:
+            break
+        tex = shorter
     tex = re.sub(r"\\[,;:!]|\\(?:quad|qquad)\b|~", "", tex)
     tex = re.sub(r"(\\[A-Za-z]+)(?:\s|\{\})+(?=[A-Za-z])", "\\1\u00a7", tex)  # \alpha b stays two tokens
     return re.sub(r"[\s{}]", "", tex)

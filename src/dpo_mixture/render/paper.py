@@ -48,6 +48,9 @@ class Reference:
         for name in ("authors", "title"):
             if not getattr(self, name):
                 raise ValueError(f"reference {self.key!r}: {name} is empty")
+        if self.url and not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s`<>\"'{}|\\^$]+", self.url):
+            raise ValueError(f"reference {self.key!r}: url must be one URL without spaces, backticks, "
+                             f"quotes, braces or dollar signs, not {self.url!r}")
         for name in ("authors", "title", "venue", "year"):  # text, as prose is (no maths of its own)
             try:
                 check_text(getattr(self, name))

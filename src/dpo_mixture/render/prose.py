@@ -35,8 +35,9 @@ _ASCII_MATHS = re.compile(
     r"->|<=|>=|!=|==|[$\\_^<>=]|(?<![A-Za-z])[A-Za-z]'(?![A-Za-z])"  # f' but not L'Hopital or I'm
     r"|(?<![-A-Za-z])(?:alpha|beta|gamma|delta|theta|lambda|sigma|pi|mu|tau|epsilon)(?![-A-Za-z])"
     r"|&#?[A-Za-z0-9]+;|\{:"  # an HTML entity (&lt;) or a kramdown extension ({::comment})
-    "|[\u00b1\u00b2\u00b3\u00b5\u00b9\u00d7\u00f7\u0370-\u03ff\u2070-\u209f\u2100-\u214f\u2190-\u21ff"
-    "\u2200-\u22ff\u2a00-\u2aff\ufe50-\ufe6f\uff00-\uffef\U0001d400-\U0001d7ff]"  # Unicode maths
+    r"|[^\x00-\x7f\u00a0\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f\u2010-\u2015\u2018-\u201f\u2026]"
+    # outside ASCII, only Latin letters with accents, dashes, quotes and the ellipsis: anything
+    # else (Greek, maths operators, look-alikes of < and alpha) would be maths no check sees
 )
 _CODE = re.compile(r"`[^`]*`")  # code markup is shown as typed, never as maths
 
