@@ -176,3 +176,29 @@ def test_round27_a_substitution_is_carried_out_before_its_body_is_expanded():
     v = sp.Symbol("v_r27", real=True)
     assert carry_out_subs(sp.Subs(_bad(v) + v, v, -1)) == -1
     assert normal_form(sp.Subs(_bad(x) + x, x, -1)) == -1  # the same value whatever x's assumptions
+
+
+def test_round28_a_substitution_with_a_derivative_inside_is_carried_out_too():
+    """A derivative inside kept the Subs whole, and its body was expanded with x > 0: at the
+    end x = 0, H(u) - H(-u) for u = (x + 1)^2 - 1 read as 1 (it is 0)."""
+    x = declare.scalar("x_r28", positive=True)
+    z = declare.scalar("z_r28")
+    point = (z - sp.sqrt(2)) ** 2
+    u = (x + 1) ** 2 - 1
+    cube = sp.Derivative(x**3, x)
+    claim = sp.Eq(sp.Subs(sp.Heaviside(u) - sp.Heaviside(-u) + cube, x, point), sp.Subs(1 + cube, x, point),
+                  evaluate=False)
+    assert decide(Step("end", "", claim, ""), samples=0, audit=0).verdict is not Verdict.PROVED
+    v = sp.Symbol("v_r28", real=True)
+    from dpo_mixture.proof.normal_form import normal_form
+
+    assert normal_form(sp.Subs(_bad(v) + sp.Derivative(v**3, v), v, -1)) == 3
+
+
+def test_round28_a_substitution_without_a_derivative_is_taken_inside_an_open_domain_only():
+    """Heaviside(x**2 + 2*x) is already 1 when SymPy builds it for x > 0; read at x = 0 it
+    looked like H(0) = 1 beside H((x + 1)^2 - 1) = 1/2 at the same point."""
+    x = declare.scalar("x_r28b", positive=True)
+    step = Step("h", "", sp.Eq(sp.Subs(sp.Heaviside(x**2 + 2 * x) + x, x, 0), 1, evaluate=False), "")
+    outcome = decide(step, samples=0, audit=0)
+    assert outcome.verdict is not Verdict.PROVED and "domain" in outcome.method

@@ -343,8 +343,8 @@ class _Check:
 
     # -- definedness
     def subs_points(self) -> None:
-        """Every ``Subs`` point lies in the closure of its variable's domain (an end of it is
-        covered by the derivative's conditions for every real value).  SymPy takes two
+        """Every ``Subs`` point lies in its variable's domain, or at an end of it for a
+        derivative (covered by the derivative's conditions for every real value).  SymPy takes two
         substitutions that differ only in their variable as equal, so one whose variable
         carries ``x > 0`` cannot reliably be read for a plain one: a point outside the domain
         would let ``log(-x) = log x + i pi`` be read at ``x = -1``."""
@@ -359,13 +359,22 @@ class _Check:
                     label = v.base if isinstance(v, sp.Indexed) else v
                     dom = self.theory.domain(label)
                     s = self._sign(point)
-                    nonneg, nonpos = s in ("pos", "nonneg", "zero"), s in ("neg", "nonpos", "zero")
+                    # an open domain's end only for a derivative (its own rule covers the end);
+                    # elsewhere SymPy may have simplified the body with x > 0 when it was built
+                    # (H(x) is 1), and the reader would take it at x = 0 for H(0)
+                    ends = node.expr.has(sp.Derivative)
+                    nonneg = s in ("pos", "nonneg", "zero") if ends else s == "pos"
+                    nonpos = s in ("neg", "nonpos", "zero") if ends else s == "neg"
+                    if dom in (Domain.NONNEGATIVE, Domain.NONNEGATIVE_VECTOR, Domain.SPARSE_DISTRIBUTION):
+                        nonneg = s in ("pos", "nonneg", "zero")
+                    if dom is Domain.NONPOSITIVE:
+                        nonpos = s in ("neg", "nonpos", "zero")
                     if dom in (Domain.POSITIVE, Domain.NONNEGATIVE, Domain.POSITIVE_VECTOR, Domain.NONNEGATIVE_VECTOR):
                         ok = nonneg
                     elif dom in (Domain.NEGATIVE, Domain.NONPOSITIVE):
                         ok = nonpos
                     elif dom in (Domain.UNIT_INTERVAL, *DISTRIBUTIONS):
-                        ok = nonneg and self._sign(1 - point) in ("pos", "nonneg", "zero")
+                        ok = nonneg and self._sign(1 - point) in (("pos", "nonneg", "zero") if ends else ("pos",))
                     elif dom in (Domain.INTEGER, Domain.POSITIVE_INTEGER) or getattr(v, "is_integer", False):
                         ok = point.is_integer is True and (dom is Domain.INTEGER or point.is_positive is True)
                     else:

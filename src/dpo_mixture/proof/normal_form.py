@@ -273,8 +273,8 @@ def _normal_form(expr: sp.Expr, facts: tuple, _context) -> sp.Expr:
 
 
 def carry_out_subs(expr: sp.Basic) -> sp.Basic:
-    """Every ``Subs`` without a derivative inside, carried out: its point put for its variable
-    in the body, innermost first.  Expanding the body first would read the variable's own
+    """Every ``Subs`` carried out: a derivative inside taken, then its point put for its
+    variable in the body, innermost first.  Expanding the body first would read the variable's own
     assumptions (``x > 0``: ``log(-x) = log x + i pi``, ``H(x^2 + 2x) = 1``) at a point where
     they fail, the end of the domain included; and SymPy takes two substitutions that differ
     only in their variable's assumptions as equal, so a cached expansion of one would stand for
@@ -287,8 +287,31 @@ def carry_out_subs(expr: sp.Basic) -> sp.Basic:
     """
     if not isinstance(expr, sp.Basic) or not expr.has(sp.Subs):
         return expr
-    return expr.replace(lambda e: isinstance(e, sp.Subs) and not e.expr.has(sp.Derivative),
-                        lambda e: e.expr.xreplace(dict(zip(e.variables, e.point))))
+    return expr.replace(lambda e: isinstance(e, sp.Subs), _carried_out)
+
+
+def _carried_out(s: sp.Subs) -> sp.Expr:
+    """One substitution carried out.  A derivative inside is taken first, where every function
+    in it is smooth; a kink (``|x|``, ``max``, ``H``) makes the whole substitution an opaque
+    quantity instead, the same one wherever the same substitution stands (two substitutions
+    that SymPy equates have the same value at their point: only their variables' assumptions
+    differ, and an opaque quantity is never simplified with them)."""
+    from ..model import RelEntr, SupportMax, SupportMin
+
+    body = s.expr
+    if body.has(sp.Derivative):
+        kinks = (sp.Abs, sp.Max, sp.Min, sp.Heaviside, sp.sign, sp.Piecewise, sp.floor, sp.ceiling, sp.DiracDelta,
+                 SupportMax, SupportMin, RelEntr)
+        if body.has(*kinks) or body.has(sp.Subs):
+            return _OPAQUE.setdefault(s, sp.Dummy("subs", real=True))
+        body = body.replace(lambda d: isinstance(d, sp.Derivative), lambda d: d.doit())
+        if body.has(sp.Derivative):
+            return _OPAQUE.setdefault(s, sp.Dummy("subs", real=True))
+    return body.xreplace(dict(zip(s.variables, s.point)))
+
+
+#: Substitutions kept opaque, each a real quantity of its own (see ``_carried_out``).
+_OPAQUE: dict = {}
 
 
 def difference_is_zero(lhs: sp.Expr, rhs: sp.Expr, facts=()) -> tuple[bool, sp.Expr]:
