@@ -18,6 +18,8 @@ they are built and the kernel refuses it in anything a certificate brings.  The 
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 __all__ = ["number_problem", "assumption_problem", "beyond_domain"]
@@ -46,6 +48,7 @@ def number_problem(e) -> str:
     return ""
 
 
+@functools.cache
 def _canonical() -> dict:
     from ..notation import Domain
 
@@ -72,11 +75,16 @@ def beyond_domain(obj: sp.Basic, dom=None) -> list[str]:
     """
     from .theory import domain_of
 
-    if dom is None:
-        dom = domain_of(obj)
+    return list(_beyond(obj, dom if dom is not None else domain_of(obj)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _beyond(obj: sp.Basic, dom) -> tuple:
+    """:func:`beyond_domain` for a known domain (a symbol's assumptions are part of it, so the
+    answer may be remembered: every statement and certificate asks it of every symbol)."""
     canonical = sp.Symbol("canonical", **_canonical().get(dom, {}))
-    return sorted(k for k, v in obj.assumptions0.items()  # (extended_positive and its kin follow from the rest)
-                  if v is True and canonical.assumptions0.get(k) is not True and not k.startswith("extended_"))
+    return tuple(sorted(k for k, v in obj.assumptions0.items()  # (extended_positive and its kin follow from the rest)
+                        if v is True and canonical.assumptions0.get(k) is not True and not k.startswith("extended_")))
 
 
 def assumption_problem(e) -> str:
@@ -85,6 +93,8 @@ def assumption_problem(e) -> str:
     SymPy's own simplifications read every assumption, while the domains, the counterexample
     search and the documents know only the domain: such a quantity could make a rule read
     something no one else sees."""
+    from .theory import domain_of
+
     if not isinstance(e, sp.Basic):
         return ""
     seen = set()
@@ -99,8 +109,6 @@ def assumption_problem(e) -> str:
             if (q, owner) in seen:
                 continue
             seen.add((q, owner))
-            from .theory import domain_of
-
             extra = beyond_domain(q, domain_of(owner))
             if extra:
                 return (f"{q} carries assumptions ({', '.join(extra)}) beyond its domain; the engine reasons "

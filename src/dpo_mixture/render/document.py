@@ -497,19 +497,18 @@ def _real_value(e: sp.Expr, instance: dict):
     """The exact value of ``e`` at ``instance`` when every part of it (outside the sums'
     bodies, which the sums' own values cover) is real and finite; ``None`` otherwise: the
     principal branch's log(-1)^2 + 1 is a real number, but log(-1) has no real value."""
-    bound = {lim[0] for s in e.atoms(sp.Sum) for lim in s.limits}
-    bound |= {a.args[1] for a in e.atoms(sp.Function) if len(a.args) == 2 and isinstance(a.args[1], sp.Symbol)
-              and type(a).__name__ in ("SupportMax", "SupportMin")}
+    from ..model import SupportMax, SupportMin
+    from ..notation import n
+    from ..proof.facts import _bound_indices
+
+    bound = _bound_indices(e)
     parts = [node for node in sp.preorder_traversal(e)
              if isinstance(node, sp.Expr) and not node.is_Atom and not node.free_symbols & bound and node is not e]
     if any(_exact_real(node, instance) is None for node in parts):
         return None
-    from ..model import SupportMax, SupportMin
-    from ..notation import n
-
     size = int(instance[n]) if n in instance else 0
     for node in sp.preorder_traversal(e):  # and every summand, at every output of the instance
-        if isinstance(node, sp.Sum) or isinstance(node, (SupportMax, SupportMin)):
+        if isinstance(node, (sp.Sum, SupportMax, SupportMin)):
             body, index = (node.function, node.limits[0][0]) if isinstance(node, sp.Sum) else node.args
             if node.free_symbols & bound:
                 continue  # inside another sum: checked with it, at each of its outputs
