@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from dpo_mixture import model
-from dpo_mixture.notation import TPM_A, alpha, alpha_A, beta, n, p_A, p_ref, p_theta, p_U, r, support_sum, t, y
+from dpo_mixture import declare, model
+from dpo_mixture.notation import TPM_A, alpha, alpha_A, beta, n, p_A, p_ref, p_theta, p_U, r, support_sum, y
 from dpo_mixture.proof import Certificate, Derivation, Differentiate, Step
 from dpo_mixture.render import Ref, prose
 
@@ -19,7 +19,10 @@ E = model.mean_unif
 COV = model.cov_unif
 E_A, E_U = Mean(p_A, r[y]), Mean(p_U, r[y])
 SLOPE = alpha * (1 - alpha) * (E_A - E_U)
-SLOPE_AT_ZERO = sp.Subs(sp.Derivative(Mass(p_A, t), t), t, 0)
+#: The rate of the tilt as a real variable: ``1/beta`` at positive rates, and the mass is a smooth
+#: function of it on the whole line, so its slope at 0 is an ordinary two-sided derivative.
+tau = declare.scalar("tau")
+SLOPE_AT_ZERO = sp.Subs(sp.Derivative(Mass(p_A, tau), tau), tau, 0)
 #: The posterior probability of the aligned component given the output y.
 POSTERIOR = alpha * p_A[y] / p_ref[y]
 
@@ -31,9 +34,9 @@ HIGH = Derivation(
     statement=(sp.Eq(SLOPE_AT_ZERO, SLOPE), sp.Gt(SLOPE, 0)),
     statement_text=prose(
         "Assume the seed's hypotheses ", SEED_HYPOTHESES[0], " and ", SEED_HYPOTHESES[1], ". Then ",
-        sp.And(sp.Lt(E_U, E(r[y])), sp.Lt(E(r[y]), E_A)), ", and in the inverse temperature ",
-        sp.Eq(t, 1 / beta, evaluate=False), " the aligned mass, which equals ", alpha, " at ",
-        sp.Eq(t, 0, evaluate=False), " (", Ref("limits"), "), leaves it with positive slope:",
+        sp.And(sp.Lt(E_U, E(r[y])), sp.Lt(E(r[y]), E_A)), ". As a function of the rate ", tau,
+        " of the tilt (", sp.Eq(tau, 1 / beta, evaluate=False), " at positive rates), the aligned mass, which equals ",
+        alpha, " at ", sp.Eq(tau, 0, evaluate=False), " (", Ref("limits"), "), leaves it with positive slope:",
     ),
     intro=prose(
         "The seed's claim is false, but not for every temperature. Its hypotheses say exactly that the mean reward "
@@ -71,7 +74,7 @@ HIGH = Derivation(
             "high-slope",
             "The slope of the aligned mass at infinite temperature",
             sp.Eq(SLOPE_AT_ZERO, SLOPE),
-            prose("At ", sp.Eq(t, 0, evaluate=False), " the tilted means of ", Ref("sensitivity"),
+            prose("At ", sp.Eq(tau, 0, evaluate=False), " the tilted means of ", Ref("sensitivity"),
                   " are these plain means; differentiating the mass directly,"),
             strategy=Differentiate(),
             facts=(NORM_A, NORM_U),
@@ -88,8 +91,8 @@ HIGH = Derivation(
         ),
     ),
     outro=prose(
-        "A function that equals ", alpha, " at ", sp.Eq(t, 0, evaluate=False),
-        " and has positive slope there exceeds ", alpha, " on some interval ", sp.Interval.open(0, sp.Symbol("t_0")),
+        "A function that equals ", alpha, " at ", sp.Eq(tau, 0, evaluate=False),
+        " and has positive slope there exceeds ", alpha, " on some interval ", sp.Interval.open(0, sp.Symbol("tau_0")),
         ". So under the seed's hypotheses ", sp.Gt(TPM_A, alpha, evaluate=False), " for every large enough ", beta,
         ". This last step is the definition of the derivative and is not machine-checked. ", Ref("example"),
         " shows how soon the advantage can end as the temperature falls.",

@@ -126,12 +126,12 @@ DERIVATIONS = (CURVATURE_DERIVATION, FORGOTTEN_MEAN)
 
 #: The variance as a numeric function of the reference policy, the reward and the temperature, compiled
 #: from the expression the proof checks with the definitions of the tilted policy and Z substituted.
-#: The numeric pipeline reads ``t`` as ``1/beta``, so the function takes ``beta``.
+#: The function takes the inverse temperature ``t`` itself, as the proof does.
 VARIANCE_OF_INPUTS = VARIANCE.xreplace({pi_t[k]: DEF_TILT.expr.xreplace({y: k})}).xreplace(
     {pi_t[y]: DEF_TILT.expr}).xreplace({Z: DEF_Z.expr})
 EXPORTS = {
     "reward_variance": numeric.compile(
-        VARIANCE_OF_INPUTS, args=[("pi_ref", "dist"), ("r", "reward"), ("beta", "scale")], name="reward_variance",
+        VARIANCE_OF_INPUTS, args=[("pi_ref", "dist"), ("r", "reward"), ("t", "scale")], name="reward_variance",
     ),
 }
 

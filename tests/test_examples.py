@@ -194,12 +194,9 @@ def test_the_exported_reward_variance_matches_the_checked_expression(tmp_path):
     spec.loader.exec_module(fns)
     pi_ref = [sp.Rational(1, 5), sp.Rational(3, 10), sp.Rational(1, 2)]
     r = [sp.Integer(0), sp.Integer(1), sp.Integer(3)]
-    beta = sp.Rational(1, 2)
-    from dpo_mixture.notation import beta as beta_symbol
-
-    expected = evaluate(module.VARIANCE_OF_INPUTS.xreplace({module.t: 1 / beta_symbol}),
-                        {module.pi_ref: pi_ref, module.r: r, beta_symbol: beta, n: 3}, "mp")
-    got = fns.reward_variance(np.array(pi_ref, dtype=float), np.array(r, dtype=float), float(beta))
+    t = sp.Rational(2)
+    expected = evaluate(module.VARIANCE_OF_INPUTS, {module.pi_ref: pi_ref, module.r: r, module.t: t, n: 3}, "mp")
+    got = fns.reward_variance(np.array(pi_ref, dtype=float), np.array(r, dtype=float), float(t))
     assert float(got) == pytest.approx(float(expected), rel=1e-13)
 
 

@@ -43,7 +43,7 @@ def test_a_substitution_outside_its_variables_domain_is_not_proved(variable):
                                  evaluate=False), "")
     outcome = decide(step, samples=0, audit=0)
     assert outcome.verdict is not Verdict.PROVED
-    assert "closure of its domain" in outcome.method
+    assert "lies in its domain" in outcome.method
 
 
 def test_nested_substitutions_are_judged_at_every_point():
@@ -53,8 +53,8 @@ def test_nested_substitutions_are_judged_at_every_point():
     assert decide(Step("nested", "", claim, ""), samples=0, audit=0).verdict is not Verdict.PROVED
 
 
-def test_a_substitution_inside_the_domain_or_at_its_end_is_still_read():
-    """The package's own slope at t = 0 (the end of t > 0) is proved, so is a point inside."""
+def test_a_substitution_inside_the_domain_is_still_read():
+    """The package's own slope at 0 (of a real rate) is proved, so is a point inside."""
     from dpo_mixture.derivations import all_derivations
 
     from dpo_mixture.proof import Report

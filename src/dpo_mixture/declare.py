@@ -82,6 +82,10 @@ def latex_name_problem(latex: str) -> str:
                     "Greek letters, accents, fonts)")
         if token in "+-" and depth == 0:
             return f"{token!r} outside a sub- or superscript would read as an operation"
+        if token == "," and depth == 0:
+            return "',' outside a sub- or superscript or brackets would read as a list"
+        if token == "*" and depth == 0 and latex[m.end():m.end() + 1] not in ("", "*", "'", "_", "^"):
+            return "'*' between two parts of a name would read as a product (p^{*} and p* are names)"
         depth += token in "{("
         depth -= token in "})"
         if depth < 0:

@@ -4,7 +4,8 @@ Each subcommand lives in a module of this package that exposes ``add_parser(subp
 the parser it adds sets ``handler``, a function ``(args) -> int`` that returns the exit code.
 Any :class:`UsageError` (or ``ValueError`` from bad input) ends in exit status 2 with one line
 on stderr and no traceback.  ``check`` and ``build`` exit 4 when the audit caught the kernel
-accepting a false step (an internal soundness error).
+accepting a false step (an internal soundness error); any other defect of the package exits 4
+too, with one line, never with a verdict's status.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import sys
 __all__ = ["main", "run", "UsageError", "SUBCOMMANDS"]
 
 #: Subcommand modules, in the order ``--help`` lists them.
+#: The status of a defect of the package itself, like a soundness error caught by the audit.
+INTERNAL_ERROR = 4
+
 SUBCOMMANDS = ("build", "check", "verify", "claim", "export", "eval", "plot")
 
 
@@ -80,3 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a defect of the package: never a verdict's status (1 reads "refuted")
+        text = " ".join(str(exc).split())[:300]
+        print(f"error: internal error ({type(exc).__name__}: {text}); please report it", file=sys.stderr)
+        return INTERNAL_ERROR

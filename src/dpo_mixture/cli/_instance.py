@@ -183,6 +183,12 @@ def _validate(values: dict[str, Any], names: dict[str, str]) -> Instance:
     if not 0 < float(alpha) < 1:  # the numerics would compute at alpha = 0 or 1 instead
         raise UsageError(f"{names['alpha']}: {alpha} rounds to {float(alpha)} in float64, which is not strictly "
                          "between 0 and 1; the numeric functions compute in float64")
+    complement, kept = 1 - alpha, 1 - sp.Rational(float(alpha))
+    off = abs(kept - complement) / complement
+    if off > COMPLEMENT_TOLERANCE:  # the numerics take 1 - alpha from the float64 alpha
+        raise UsageError(f"{names['alpha']}: 1 - alpha = {float(complement):.3g} becomes {float(kept):.3g} once alpha is "
+                         f"rounded to float64 ({float(off):.2g} relative error), and the numeric functions compute in "
+                         "float64; give an alpha farther from 1")
     if not bool(beta > 0):
         raise UsageError(f"{names['beta']}: must be > 0, got {beta}")
     n = len(values["r"])
@@ -207,6 +213,9 @@ def _validate(values: dict[str, Any], names: dict[str, str]) -> Instance:
             _double(names[key], v)
     return Instance(alpha, beta, tuple(values["r"]), tuple(values["p_A"]), tuple(values["p_U"]))
 
+
+#: Largest relative error of ``1 - alpha`` that rounding ``alpha`` to float64 may cause.
+COMPLEMENT_TOLERANCE = sp.Rational(1, 10**9)
 
 _FLAG = {"alpha": "--alpha", "beta": "--beta", "r": "--r", "p_A": "--p-A", "p_U": "--p-U"}
 

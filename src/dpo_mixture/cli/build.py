@@ -89,7 +89,17 @@ def _asset_url(value: str) -> str:
 def run(args) -> int:
     asset_url = _asset_url(args.asset_url)
     loaded = load(args.path)
+    created = not Path(args.out).exists()
     out = writable_dir(args.out, "--out")
+    try:
+        return _build(args, loaded, out, asset_url)
+    except BaseException:
+        if created:  # a failed run leaves no trace, not even the folder it made for its files
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+def _build(args, loaded, out: Path, asset_url: str) -> int:
     paper = loaded.paper
     stem = paper.file_stem
     report = run_report(loaded.derivations, args.seed, paper.examples, paper)

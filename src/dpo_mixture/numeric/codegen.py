@@ -33,7 +33,10 @@ __all__ = ["generate_source", "function_source", "compiled", "compile_spec", "ar
 
 
 def _rewritten(spec: Spec) -> tuple[sp.Expr, ...]:
-    exprs = rewrite(spec.expressions(), spec.log_inputs, spec.log_ratios)
+    kinds = dict(spec.params)
+    exprs = rewrite(spec.expressions(), spec.log_inputs, spec.log_ratios,
+                    rewards=[a for a, kind in kinds.items() if kind == "reward"],
+                    distributions=[a for a, kind in kinds.items() if kind == "dist"])
     return tuple(
         AtLeast(e, spec.lower_bounds[out]) if out in spec.lower_bounds else e for out, e in zip(spec.outputs, exprs)
     )

@@ -14,7 +14,8 @@ Conventions:
 * A plain :class:`~sympy.Symbol` (``alpha``, ``beta``) is a **per-row scalar**: a number, or
   one value per batch row, of shape ``(B,)`` or ``(B, 1)``.  Without any indexed array the
   function is elementwise and the symbols named with an array kind are its arrays.
-* ``Z``, ``M_A``, ``M_U`` and ``t`` stand for their definitions (:data:`.rewrite.DEFINITIONS`).
+* ``Z``, ``M_A`` and ``M_U`` stand for their definitions (:data:`.rewrite.DEFINITIONS`); any
+  other symbol, ``t`` included, is an argument.
 * ``args`` fixes the order of the arguments: names, or ``(name, kind)`` pairs whose kinds
   (:data:`~.specs.ARRAY_KINDS`, :data:`~.specs.SCALAR_KINDS`) turn on the argument checks.
 * ``log_inputs={"p_ref": "log_p_ref"}`` takes ``log p_ref`` (``-inf`` off the support) as the

@@ -5,7 +5,7 @@ The model writes sums over the support as ``Sum(f(k), (k, 1, n))`` over indexed 
 over that axis, and no intermediate that overflows or cancels.  The passes below get there;
 each works on SymPy expressions, so the model stays the single source of the numeric code.
 
-1. :data:`unfold` replaces the named quantities ``Z``, ``M_A``, ``M_U`` and ``t`` by their
+1. :data:`unfold` replaces the named quantities ``Z``, ``M_A`` and ``M_U`` by their
    definitions from :mod:`dpo_mixture.model` (a :class:`ReplaceOptim`).
 2. :func:`shift_rewards`: every reward ``r`` that tilts a sum (``exp(c r[k])`` with ``c > 0``)
    is written ``r = r_shifted + m`` with ``m`` its maximum over the support.  SymPy then decides
@@ -40,7 +40,7 @@ import sympy as sp
 from sympy.codegen.rewriting import ReplaceOptim, optimize
 
 from .. import model
-from ..notation import M_A, M_U, Z, alpha, beta, n, p_A, p_U, t
+from ..notation import M_A, M_U, Z, alpha, beta, n, p_A, p_U
 from .nodes import (
     AllOf,
     AnyOf,
@@ -81,7 +81,6 @@ DEFINITIONS: dict[sp.Basic, sp.Expr] = {
     Z: model.partition_function(),
     M_A: model.component_moment(p_A),
     M_U: model.component_moment(p_U),
-    t: 1 / beta,
 }
 
 #: Scalars that live in ``[0, 1]``, so that ``1 - s`` is nonnegative as well.
@@ -254,9 +253,23 @@ def _is_zero(e: sp.Expr) -> bool:
     return sp.cancel(sp.together(e)) == 0
 
 
-def _slope(expr: sp.Expr, shift: Shift):
-    """``c`` with ``expr(shifted + m) = expr(shifted) + c m``, or ``None`` if there is none."""
-    derivative = sp.diff(expr, shift.maximum).subs(shift.maximum, 0)
+def _unit_sums(e: sp.Expr, distributions: frozenset) -> sp.Expr:
+    """Every sum of a distribution's entries over the support replaced by 1."""
+    if not distributions:
+        return e
+    return e.replace(
+        lambda x: isinstance(x, sp.Sum) and len(x.limits) == 1 and isinstance(x.function, sp.Indexed)
+        and x.function.base.name in distributions and x.function.indices == (x.limits[0][0],)
+        and x.limits[0][1:] == (1, n),
+        lambda x: sp.S.One,
+    )
+
+
+def _slope(expr: sp.Expr, shift: Shift, distributions: frozenset = frozenset()):
+    """``c`` with ``expr(shifted + m) = expr(shifted) + c m``, or ``None`` if there is none.
+    The derivative in ``m`` at 0 is that constant for every reward, so it is the derivative at
+    every ``m`` too; the entries of each of ``distributions`` sum to one."""
+    derivative = _unit_sums(_canonical_sums(sp.diff(expr, shift.maximum).subs(shift.maximum, 0)), distributions)
     if _is_zero(derivative):
         return sp.S.Zero
     derivative = _canonical_sums(derivative)
@@ -265,11 +278,23 @@ def _slope(expr: sp.Expr, shift: Shift):
     return sp.simplify(derivative)
 
 
-def shift_rewards(exprs: Iterable[sp.Expr]) -> tuple[list[sp.Expr], list[Shift]]:
-    """Pass 2: each tilted reward shifted by its maximum over the support, the shift cancelled.
+def _outside_extrema(e: sp.Basic, base: sp.IndexedBase) -> bool:
+    """Whether an entry of ``base`` occurs in ``e`` outside every support-wide max and min."""
+    if isinstance(e, (model.SupportMax, model.SupportMin)):
+        return False
+    if isinstance(e, sp.Indexed):
+        return e.base == base
+    return any(_outside_extrema(a, base) for a in e.args)
+
+
+def shift_rewards(exprs: Iterable[sp.Expr], rewards: Iterable[str] = (),
+                  distributions: Iterable[str] = ()) -> tuple[list[sp.Expr], list[Shift]]:
+    """Pass 2: each tilted reward, and each array named in ``rewards``, shifted by its maximum
+    over the support, the shift cancelled.
 
     A reward is shifted only when every expression is invariant under the shift or changes by
-    a constant multiple of it; otherwise it is left as it is.
+    a constant multiple of it; otherwise it is left as it is.  The arrays named in
+    ``distributions`` sum to one over the support (a variance is invariant only so).
 
     >>> from dpo_mixture import model
     >>> (tpm_a,), shifts = shift_rewards([unfold(model.tpm_A())])
@@ -278,7 +303,10 @@ def shift_rewards(exprs: Iterable[sp.Expr]) -> tuple[list[sp.Expr], list[Shift]]
     """
     exprs = list(exprs)
     shifts = []
-    for base in _tilted_bases(exprs):
+    distributions = frozenset(distributions)
+    # an untilted reward gains from the shift only outside the extrema (max r - min r is exact)
+    named = {b for e in exprs for b in e.atoms(sp.IndexedBase) if b.name in set(rewards) and _outside_extrema(e, b)}
+    for base in sorted(set(_tilted_bases(exprs)) | named, key=lambda b: b.name):
         shift = Shift(base)
 
         def substitute(e, shift=shift):
@@ -289,7 +317,7 @@ def shift_rewards(exprs: Iterable[sp.Expr]) -> tuple[list[sp.Expr], list[Shift]]
             return _pull_out_of_extrema(e)
 
         moved = [substitute(e) for e in exprs]
-        slopes = [_slope(e, shift) for e in moved]
+        slopes = [_slope(e, shift, distributions) for e in moved]
         if any(s is None for s in slopes):
             continue
         exprs = [e.subs(shift.maximum, 0) + s * shift.maximum for e, s in zip(moved, slopes)]
@@ -739,12 +767,14 @@ fold_constants = ReplaceOptim(
 fold_constants.priority = 0
 
 
-def rewrite(exprs, log_inputs: Mapping[str, str] | None = None, log_ratios: Iterable[str] = ()) -> tuple[sp.Expr, ...]:
-    """Run all passes on ``exprs`` (one expression or several that share their work)."""
+def rewrite(exprs, log_inputs: Mapping[str, str] | None = None, log_ratios: Iterable[str] = (),
+            rewards: Iterable[str] = (), distributions: Iterable[str] = ()) -> tuple[sp.Expr, ...]:
+    """Run all passes on ``exprs`` (one expression or several that share their work).
+    ``rewards`` and ``distributions`` name the arrays of those kinds (:func:`shift_rewards`)."""
     if isinstance(exprs, sp.Basic):
         exprs = [exprs]
     exprs = [unfold(e) for e in exprs]
-    exprs, shifts = shift_rewards(exprs)
+    exprs, shifts = shift_rewards(exprs, rewards, distributions)
     exprs = [_pull_factors(divide_by_whole(e)) for e in exprs]
     form = ArrayForm(log_inputs, shifts, support_mask(exprs), log_ratios)
     arrays = [form(e) for e in exprs]

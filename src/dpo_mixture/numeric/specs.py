@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .. import model
-from ..notation import Z, k
+from ..notation import Z, beta, k
 
 __all__ = ["Spec", "SPECS", "ARRAY_KINDS", "SCALAR_KINDS"]
 
@@ -118,7 +118,7 @@ SPECS: dict[str, Spec] = {
         ),
         Spec(
             "tpm_sensitivity", (_PA, _PU, _ALPHA, _R, _BETA), ("dtpm_A_dt",),
-            lambda: (model.tpm_sensitivity(),),
+            lambda: (model.tpm_sensitivity(1 / beta),),
             "The derivative of TPM(A) with respect to t = 1/beta, per row.",
             per_row=True,
         ),

@@ -26,7 +26,7 @@ import numpy as np
 import sympy as sp
 
 from ..model import SupportMax, SupportMin
-from .evaluate import EvaluationError, _leaves, nested_dependence, shared
+from .evaluate import EvaluationError, _leaves, nested_dependence, outside_assumptions, shared
 
 __all__ = ["evaluate_batch", "three_valued"]
 
@@ -153,9 +153,13 @@ def compile_batch(e: sp.Basic) -> Callable[[dict], Any]:
 
         def at_point(env):
             inner = dict(env)
+            outside = False
             for var, point in points:
                 inner[var] = point(env)
-            return body(inner)
+                # outside its variable's assumptions the body says nothing (see outside_assumptions)
+                outside = outside | outside_assumptions(var, inner[var])
+            out = body(inner)
+            return np.where(outside, np.nan, out) if np.any(outside) else out
 
         return at_point
     if isinstance(e, sp.Heaviside):

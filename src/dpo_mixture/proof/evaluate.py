@@ -64,6 +64,7 @@ def _mp_exp(x):
 
 
 def _exact_exp(x):
+    x = sp.sympify(x)
     if x.is_number and x.is_real and abs(x) > MAX_EXP_ARGUMENT:
         raise EvaluationError("exp argument too large")
     return sp.exp(x)
@@ -338,6 +339,9 @@ def _walk_rest(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
         inner = dict(env)
         for var, point in zip(expr.variables, expr.point):
             inner[var] = _walk(point, numbers, env)
+            if np.any(outside_assumptions(var, inner[var])):
+                raise EvaluationError(f"the substitution puts {var} outside what its assumptions say, where SymPy "
+                                      "may have simplified the body with them")
         return _walk(expr.expr, numbers, inner)
     if isinstance(expr, sp.Heaviside):
         x = _walk(expr.args[0], numbers, env)
@@ -346,6 +350,41 @@ def _walk_rest(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
             return np.array([numbers.const(1) if v > 0 else numbers.const(0) if v < 0 else at0 for v in x], dtype=object if numbers.kind != "float" else float)
         return numbers.const(1) if x > 0 else numbers.const(0) if x < 0 else at0
     raise EvaluationError(f"the search cannot evaluate {type(expr).__name__}")
+
+
+def outside_assumptions(var: sp.Basic, value: Any) -> Any:
+    """Where ``value`` breaks a sign or integrality assumption of ``var`` (elementwise for an
+    array).  A substitution's body was built with its variable's assumptions (``H(x)`` is ``1``
+    for ``x > 0``), so it says nothing about a point outside them, the end ``x = 0`` included.
+
+    >>> outside_assumptions(sp.Symbol("x", positive=True), 0)
+    True
+    >>> outside_assumptions(sp.Symbol("x", nonnegative=True), 0)
+    False
+    """
+    value = np.asarray(value, dtype=object) if not isinstance(value, np.ndarray) else value
+    bad = np.zeros(np.shape(value), dtype=bool)
+    if getattr(var, "is_positive", None):
+        bad |= ~(value > 0)
+    elif getattr(var, "is_nonnegative", None):
+        bad |= ~(value >= 0)
+    if getattr(var, "is_negative", None):
+        bad |= ~(value < 0)
+    elif getattr(var, "is_nonpositive", None):
+        bad |= ~(value <= 0)
+    if getattr(var, "is_integer", None):
+        if value.dtype.kind == "f":
+            bad |= ~(np.floor(value) == value)
+        elif value.size:
+            bad |= np.vectorize(lambda v: not _integral(v), otypes=[bool])(value)
+    return bad if bad.shape else bool(bad)
+
+
+def _integral(v: Any) -> bool:
+    try:
+        return bool(v == int(v))
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def evaluate(expr: sp.Expr, values: dict, kind: str = "float") -> Any:
@@ -381,6 +420,8 @@ def _sympy(value: Any) -> Any:
         return out
     if isinstance(value, Fraction):
         return sp.Rational(value.numerator, value.denominator)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return sp.Integer(int(value))
     return value
 
 

@@ -343,11 +343,12 @@ class _Check:
 
     # -- definedness
     def subs_points(self) -> None:
-        """Every ``Subs`` point lies in its variable's domain, or at an end of it for a
-        derivative (covered by the derivative's conditions for every real value).  SymPy takes two
-        substitutions that differ only in their variable as equal, so one whose variable
-        carries ``x > 0`` cannot reliably be read for a plain one: a point outside the domain
-        would let ``log(-x) = log x + i pi`` be read at ``x = -1``."""
+        """Every ``Subs`` point lies in its variable's domain, whatever the body holds.  SymPy
+        takes two substitutions that differ only in their variable as equal, and it simplifies
+        the body with the variable's assumptions when the body is built (``H(x)`` is ``1`` for
+        ``x > 0``, ``|x|`` is ``x``): such a body read at a point outside the domain, its end
+        included, is another function.  A derivative inside must moreover be taken inside the
+        open domain (see :meth:`defined`)."""
         from ..notation import Domain
 
         found = [e for e in (self.goal.claim, *self.goal.hypotheses, *self.goal.chain, *self.goal.conditions,
@@ -359,12 +360,7 @@ class _Check:
                     label = v.base if isinstance(v, sp.Indexed) else v
                     dom = self.theory.domain(label)
                     s = self._sign(point)
-                    # an open domain's end only for a derivative (its own rule covers the end);
-                    # elsewhere SymPy may have simplified the body with x > 0 when it was built
-                    # (H(x) is 1), and the reader would take it at x = 0 for H(0)
-                    ends = node.expr.has(sp.Derivative)
-                    nonneg = s in ("pos", "nonneg", "zero") if ends else s == "pos"
-                    nonpos = s in ("neg", "nonpos", "zero") if ends else s == "neg"
+                    nonneg, nonpos = s == "pos", s == "neg"
                     if dom in (Domain.NONNEGATIVE, Domain.NONNEGATIVE_VECTOR, Domain.SPARSE_DISTRIBUTION):
                         nonneg = s in ("pos", "nonneg", "zero")
                     if dom is Domain.NONPOSITIVE:
@@ -374,13 +370,13 @@ class _Check:
                     elif dom in (Domain.NEGATIVE, Domain.NONPOSITIVE):
                         ok = nonpos
                     elif dom in (Domain.UNIT_INTERVAL, *DISTRIBUTIONS):
-                        ok = nonneg and self._sign(1 - point) in (("pos", "nonneg", "zero") if ends else ("pos",))
+                        ok = nonneg and self._sign(1 - point) == "pos"
                     elif dom in (Domain.INTEGER, Domain.POSITIVE_INTEGER) or getattr(v, "is_integer", False):
                         ok = point.is_integer is True and (dom is Domain.INTEGER or point.is_positive is True)
                     else:
                         ok = dom in (Domain.REAL, Domain.REAL_VECTOR) and is_real(point)
                     self.need(ok, "domain", f"the point {sp.sstr(point)} of the substitution for {v} lies in "
-                                            f"the closure of its domain ({dom.value if dom else 'none declared'})")
+                                            f"its domain ({dom.value if dom else 'none declared'})")
 
     def defined(self) -> None:
         self.subs_points()
@@ -415,36 +411,40 @@ class _Check:
         for c in dict.fromkeys(conds):
             self.need(self.discharge(c), "definedness", str(c))
         # a derivative needs its function on both sides of its point: inside the variable's
-        # (open) domain the conditions above show that; at an end of the domain or outside it
-        # (a Subs point, or a free variable whose domain is closed) they must hold for every
-        # real value of the variable (e^{t r} at t = 0 with t > 0 declared, not x^{3/2} at 0)
+        # open domain the conditions above show that.  At an end of the domain (a free variable
+        # declared >= 0) nothing can: SymPy built the function with the domain's assumptions
+        # (|u| is u for u >= 0, whose slope at 0 is not that of |u|), so the kink is gone
+        from ..notation import Domain
+
         for e in (claim, *self.goal.chain):
-            for var, point, der in _derivative_points(e):
-                if self._inside(var, point):
-                    continue
-                where = "every value" if point is None else sp.sstr(point)
-                self.need(point is None or is_real(point), "definedness", f"the point {where} of the derivative is real")
-                u = sp.Dummy(str(var), real=True)
-                for c in dict.fromkeys(conditions(self._opened(der).xreplace({var: u}))):
-                    self.need(self.discharge(c), "definedness",
-                              f"{c}, around {var} = {where} (beyond the domain of {var})")
+            for var, point, _der in _derivative_points(e):
+                dom = self.theory.domain(var.base if isinstance(var, sp.Indexed) else var)
+                self.need(not (dom in (Domain.INTEGER, Domain.POSITIVE_INTEGER) or getattr(var, "is_integer", False)),
+                          "definedness", f"a derivative in {var}: the variable of a derivative is never an integer")
+                where = "some value in its domain" if point is None else sp.sstr(point)
+                self.need(self._inside(var, point), "definedness",
+                          f"the derivative in {var} is taken at {where}, not inside the open domain of {var} "
+                          f"(SymPy may have simplified the function with {var}'s assumptions; declare {var} real)")
 
     def _inside(self, var: sp.Symbol, point: sp.Expr | None) -> bool:
         """Whether ``point`` (``None``: every value of ``var``) lies in the interior of the
         domain of ``var``: a closed end (``var >= 0``) has a one-sided derivative only."""
         from ..notation import Domain
 
-        dom = self.theory.domain(var)
-        closed = dom in (Domain.NONNEGATIVE, Domain.NONPOSITIVE) or dom is None and (
+        dom = self.theory.domain(var.base if isinstance(var, sp.Indexed) else var)
+        if dom in (Domain.INTEGER, Domain.POSITIVE_INTEGER) or getattr(var, "is_integer", False):
+            return False
+        # a distribution's entry may be 1 (one output), a sparse one 0: both ends are closed
+        closed = dom in (Domain.NONNEGATIVE, Domain.NONPOSITIVE, Domain.NONNEGATIVE_VECTOR, *DISTRIBUTIONS) or dom is None and (
             var.is_nonnegative and not var.is_positive or var.is_nonpositive and not var.is_negative)
         if point is None:
             return not closed
-        if dom in (Domain.POSITIVE, Domain.NONNEGATIVE) or dom is None and var.is_nonnegative:
+        if dom in (Domain.UNIT_INTERVAL, *DISTRIBUTIONS):
+            return self._sign(point) == "pos" and self._sign(1 - point) == "pos"
+        if dom in (Domain.POSITIVE, Domain.NONNEGATIVE, Domain.POSITIVE_VECTOR, Domain.NONNEGATIVE_VECTOR) or dom is None and var.is_nonnegative:
             return self._sign(point) == "pos"
         if dom in (Domain.NEGATIVE, Domain.NONPOSITIVE) or dom is None and var.is_nonpositive:
             return self._sign(point) == "neg"
-        if dom is Domain.UNIT_INTERVAL:
-            return self._sign(point) == "pos" and self._sign(1 - point) == "pos"
         return is_real(point) and all(self.discharge(c) for c in conditions(point))
 
     def discharge(self, c: Condition) -> bool:
@@ -706,14 +706,14 @@ class _Check:
                     if hop == ">" and sc == "pos":
                         strict = True
                 rest = rest - c * prep(hd)
-            if decide_sign(rest, "==", self.facts):
-                ok = op != ">" or strict
-            elif op == "==":
-                ok = False
+            # an inequality asks the sign first: showing a nonzero remainder is not zero costs
+            # a rational normal form for nothing
+            if op == "==":
+                ok = decide_sign(rest, "==", self.facts)
             elif decide_sign(rest, ">", self.facts):
                 ok = True
             else:
-                ok = decide_sign(rest, ">=", self.facts) and (op != ">" or strict)
+                ok = (decide_sign(rest, ">=", self.facts) or decide_sign(rest, "==", self.facts)) and (op != ">" or strict)
             self.need(ok, label, f"{sp.sstr(rel)} from the weighted hypotheses")
 
     def rule_termwise(self, known: list) -> None:

@@ -293,20 +293,22 @@ def carry_out_subs(expr: sp.Basic) -> sp.Basic:
 def _carried_out(s: sp.Subs) -> sp.Expr:
     """One substitution carried out.  A derivative inside is taken first, where every function
     in it is smooth; a kink (``|x|``, ``max``, ``H``) makes the whole substitution an opaque
-    quantity instead, the same one wherever the same substitution stands (two substitutions
-    that SymPy equates have the same value at their point: only their variables' assumptions
-    differ, and an opaque quantity is never simplified with them)."""
+    quantity instead, the same one wherever the same body, variables and points stand (SymPy
+    equates two substitutions whose points merely print alike, so its equality is not used)."""
     from ..model import RelEntr, SupportMax, SupportMin
 
     body = s.expr
     if body.has(sp.Derivative):
         kinks = (sp.Abs, sp.Max, sp.Min, sp.Heaviside, sp.sign, sp.Piecewise, sp.floor, sp.ceiling, sp.DiracDelta,
                  SupportMax, SupportMin, RelEntr)
+        # keyed on the arguments themselves: SymPy equates two substitutions whose points print
+        # alike, and their values may differ
+        key = (s.expr, s.variables, s.point)
         if body.has(*kinks) or body.has(sp.Subs):
-            return _OPAQUE.setdefault(s, sp.Dummy("subs", real=True))
+            return _OPAQUE.setdefault(key, sp.Dummy("subs", real=True))
         body = body.replace(lambda d: isinstance(d, sp.Derivative), lambda d: d.doit())
         if body.has(sp.Derivative):
-            return _OPAQUE.setdefault(s, sp.Dummy("subs", real=True))
+            return _OPAQUE.setdefault(key, sp.Dummy("subs", real=True))
     return body.xreplace(dict(zip(s.variables, s.point)))
 
 

@@ -341,6 +341,8 @@ def name_clash(exprs) -> str | None:
     >>> name_clash([beta + sp.Symbol("beta")])
     'two different quantities are named beta'
     """
+    from ..declare import latex_name_problem
+    from ..notation import LATEX_NAMES
     from ..render.printer import latex
 
     exprs = [e for e in exprs if isinstance(e, sp.Basic)]
@@ -352,6 +354,10 @@ def name_clash(exprs) -> str | None:
         if len(objs) > 1:
             return f"two different quantities are named {name}"
         (obj,) = objs
+        # SymPy prints q1_b as q_{1 b}: a space inside a subscript shows nothing
+        problem = "" if name in LATEX_NAMES else latex_name_problem(re.sub(r"\s+(?=[^{}]*\})", "", latex(obj)))
+        if problem:  # printed as its name, which reads as maths: Symbol("w - 1") shows w - 1
+            return f"the quantity {name} prints as {latex(obj)!r}, which is not a name ({problem}); rename it"
         shown = _seen_as(latex(obj))  # what a reader sees: "\pi " and "{\pi}" are \pi
         if re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)", shown) or not shown:
             return f"the quantity {name} prints as {latex(obj)!r}, which reads as a number or as nothing; rename it"
