@@ -211,8 +211,30 @@ def _validate(values: dict[str, Any], names: dict[str, str]) -> Instance:
     for key in KEYS:  # the numerics run in float64: every value must have a float64 near it
         for v in (values[key] if key in VECTORS else [values[key]]):
             _double(names[key], v)
+    _check_tilts(values["r"], beta, names["r"])
     return Instance(alpha, beta, tuple(values["r"]), tuple(values["p_A"]), tuple(values["p_U"]))
 
+
+def _check_tilts(r: list, beta: sp.Expr, name: str) -> None:
+    """The numerics tilt by ``(r - max r)/beta`` from the float64 rewards: a difference of
+    rewards that float64 cannot hold (``10^20 + 1`` beside ``10^20``) would give other masses
+    than the instance printed beside them."""
+    if not r:
+        return
+    top = max(r, key=lambda v: sp.N(v, 30))
+    exact = [(v - top) / beta for v in r]
+    rounded = [(sp.Rational(float(v)) - sp.Rational(float(top))) / sp.Rational(float(beta)) for v in r]
+    for i, (x, xf) in enumerate(zip(exact, rounded)):
+        off = abs(sp.N(x - xf, 30))
+        if off > TILT_TOLERANCE * max(1, abs(sp.N(x, 30))):
+            raise UsageError(f"{name}: entry {i + 1} is tilted by (r - max r)/beta = {float(x):.6g}, which becomes "
+                             f"{float(xf):.6g} once the rewards and beta are rounded to float64, and the numeric "
+                             "functions compute in float64; give rewards whose differences float64 keeps")
+
+
+#: Largest error of a tilt ``(r - max r)/beta`` (absolute, relative beyond 1) that rounding the
+#: rewards and ``beta`` to float64 may cause.
+TILT_TOLERANCE = sp.Rational(1, 10**9)
 
 #: Largest relative error of ``1 - alpha`` that rounding ``alpha`` to float64 may cause.
 COMPLEMENT_TOLERANCE = sp.Rational(1, 10**9)

@@ -32,11 +32,26 @@ from .specs import ARRAY_KINDS, SPECS, Spec
 __all__ = ["generate_source", "function_source", "compiled", "compile_spec", "array_expressions", "docstring"]
 
 
+def _array_kinds(spec: Spec) -> tuple[set, set]:
+    """The expression's arrays that are rewards (shifted where the expression allows) and those
+    that are distributions (summing to one): by the argument's kind (``"reward"``; ``"dist"`` or
+    ``"logdist"``), or, for a plain ``"array"``, by what ``declare`` made it."""
+    inverse = {log: base for base, log in spec.log_inputs.items()}
+    declared = {b.name: getattr(b.label, "domain", None) for e in spec.expressions() for b in e.atoms(sp.IndexedBase)}
+    rewards, distributions = set(), set()
+    for param, kind in spec.params:
+        name = inverse.get(param, param)
+        domain = declared.get(name)
+        if kind == "reward" or kind == "array" and domain == "REAL_VECTOR":
+            rewards.add(name)
+        if kind in ("dist", "logdist") or kind == "array" and domain in ("DISTRIBUTION", "SPARSE_DISTRIBUTION"):
+            distributions.add(name)
+    return rewards, distributions
+
+
 def _rewritten(spec: Spec) -> tuple[sp.Expr, ...]:
-    kinds = dict(spec.params)
-    exprs = rewrite(spec.expressions(), spec.log_inputs, spec.log_ratios,
-                    rewards=[a for a, kind in kinds.items() if kind == "reward"],
-                    distributions=[a for a, kind in kinds.items() if kind == "dist"])
+    rewards, distributions = _array_kinds(spec)
+    exprs = rewrite(spec.expressions(), spec.log_inputs, spec.log_ratios, rewards=rewards, distributions=distributions)
     return tuple(
         AtLeast(e, spec.lower_bounds[out]) if out in spec.lower_bounds else e for out, e in zip(spec.outputs, exprs)
     )

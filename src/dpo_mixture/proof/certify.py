@@ -43,6 +43,23 @@ def _const(value: sp.Basic) -> Any:
     return _iv.mpf(int(value.p)) / int(value.q)
 
 
+def _within_assumptions(var: sp.Basic, value: Any) -> bool:
+    """Whether the interval ``value`` lies where ``var``'s sign and integrality assumptions hold
+    (a substitution's body was built with them; see :func:`.evaluate.outside_assumptions`)."""
+    checks = []
+    if getattr(var, "is_positive", None):
+        checks.append(value > 0)
+    elif getattr(var, "is_nonnegative", None):
+        checks.append(value >= 0)
+    if getattr(var, "is_negative", None):
+        checks.append(value < 0)
+    elif getattr(var, "is_nonpositive", None):
+        checks.append(value <= 0)
+    if getattr(var, "is_integer", None):
+        checks.append(value.a == value.b and value.a == int(value.a))
+    return all(c is True for c in checks)
+
+
 def _walk(e: sp.Basic, env: dict) -> Any:
     if e in env:
         return env[e]
@@ -118,6 +135,14 @@ def _walk(e: sp.Basic, env: dict) -> Any:
         return _iv.mpf([lo_.a, hi_.b])
     from ..model import RelEntr
 
+    if isinstance(e, sp.Subs):  # every variable at its point at once, inside its assumptions
+        inner = dict(env)
+        for var, point in zip(e.variables, e.point):
+            value = _walk(point, env)
+            if not _within_assumptions(var, value):
+                raise _Unknown
+            inner[var] = value
+        return _walk(e.expr, inner)
     if isinstance(e, sp.Derivative):
         from .evaluate import EvaluationError, carried_out
 

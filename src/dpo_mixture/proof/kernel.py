@@ -194,9 +194,10 @@ class _Check:
         if cert.conclusion != goal.claim or tuple(cert.hypotheses) != tuple(goal.hypotheses):
             raise KernelError("the certificate concludes another statement than the step's")
         # named operators are opened into what they stand for; every rule works on that
-        goal = self.goal = Goal(open_operators(goal.claim), tuple(open_operators(h) for h in goal.hypotheses),
-                                goal.theory, tuple(open_operators(c) for c in goal.chain),
-                                tuple(open_operators(c) for c in goal.conditions))
+        opened = lambda e: self._open_substitutions(open_operators(e))  # noqa: E731
+        goal = self.goal = Goal(opened(goal.claim), tuple(opened(h) for h in goal.hypotheses),
+                                goal.theory, tuple(opened(c) for c in goal.chain),
+                                tuple(opened(c) for c in goal.conditions))
         for e in (goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions, *(f.relation for f in self.facts),
                   *self._data_values()):
             _check_nodes(open_operators(e))
@@ -221,6 +222,7 @@ class _Check:
             for h in hyps:
                 self.need(self._holds(h), "lemma hypothesis", f"{inst.lemma} needs {sp.sstr(h)}")
             known += [r for r in _parts(claim) if r is not sp.true]
+        self.substitutions_see_definitions()
         self.defined()
         getattr(self, "rule_" + cert.rule.replace("-", "_"))(known)
         if goal.chain and cert.rule != "normal-form":
@@ -229,6 +231,37 @@ class _Check:
             assumed = tuple(dict.fromkeys(self.assumed))
             return Judgment(Verdict.ASSUMED, "; ".join(assumed), tuple(self.log), assumed, _SEAL)
         return Judgment(Verdict.PROVED, f"kernel: {cert.rule}", tuple(self.log), (), _SEAL)
+
+    def _open_substitutions(self, e: sp.Basic) -> sp.Basic:
+        """Every ``Subs`` body with the model's definitions unfolded.  A definition is an
+        abbreviation: with ``Z := sum_k pi(k) e^{t r(k)}``, ``Z`` is ``Z(t)``, and a substitution
+        for ``t`` acts on it (as the derivative and limit rules, and the search, read it)."""
+        if not isinstance(e, sp.Basic) or not e.has(sp.Subs):
+            return e
+        return e.replace(lambda x: isinstance(x, sp.Subs),
+                         lambda x: sp.Subs(self.theory.unfold_all(x.expr), x.variables, x.point))
+
+    def substitutions_see_definitions(self) -> None:
+        """No quantity the model defines (or declares derived) through a substitution's variable
+        stands opaque in its body, anywhere the rules may read it (the statement's bodies are
+        opened in :meth:`run`; the certificate's data, facts and instances are not): the normal
+        form would take it for a constant there (``[dZ/dt]_{t=1} = 0``, ``[W]_{s=1} = W`` for
+        ``W := s^2``)."""
+        g = self.goal
+        for e in (g.claim, *g.hypotheses, *g.chain, *g.conditions, *self._reach, *self._data_values(),
+                  *(f.relation for f in self.facts)):
+            if not isinstance(e, sp.Basic):
+                continue
+            for node in e.atoms(sp.Subs):
+                bound = set(node.variables)
+                body = unfold(node.expr, self.facts)
+                quantities = [q for q in body.free_symbols if isinstance(q, sp.Symbol) and self.theory.is_derived(q)]
+                quantities += [a for a in body.atoms(sp.Indexed) if self.theory.is_derived(a.base)]
+                for q in quantities:
+                    full = self.theory.unfold_all(q)
+                    self.need(full != q and not (full.free_symbols & bound), "definition",
+                              f"{sp.sstr(q)} stands inside a substitution for {', '.join(sorted(map(str, bound)))}, "
+                              + ("and nothing defines it" if full == q else "and its definition involves it"))
 
     def _data_values(self, statements: bool = True) -> list:
         """Every expression of the certificate's data and of its lemma instances' values
@@ -1581,5 +1614,6 @@ def check(goal: Goal, cert: ProofCertificate, lemmas: Mapping[str, Lemma] | None
         if isinstance(exc, RecursionError):
             return Judgment(Verdict.UNDECIDED, "certificate rejected: the statement nests too deeply for the "
                             "kernel's rules (a limit inside a limit of the same variable, say)", seal=_SEAL)
-        return Judgment(Verdict.UNDECIDED, f"certificate rejected: {type(exc).__name__}: {exc}", seal=_SEAL)
+        why = " ".join(str(exc).split()) or "no message"  # SymPy's messages may span lines
+        return Judgment(Verdict.UNDECIDED, f"certificate rejected: {type(exc).__name__}: {why}", seal=_SEAL)
 
