@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -50,10 +51,14 @@ def _double(name: str, value) -> float:
         out = float(value)
     except OverflowError:
         out = math.inf
+    shown = str(value) if len(str(value)) <= 24 else sp.sstr(sp.N(value, 4))
     if not math.isfinite(out) or (out == 0 and value != 0):
-        shown = str(value) if len(str(value)) <= 24 else sp.sstr(sp.N(value, 4))
         raise UsageError(f"{name}: {shown} is outside the range of float64 (it would be {out}), "
                          "and the numeric functions compute in float64")
+    if out != 0 and abs(out) < sys.float_info.min:  # subnormal: only a few digits survive
+        raise UsageError(f"{name}: {shown} is below float64's normal range (it would be {out!r}, "
+                         f"{float(abs(sp.Rational(out) - value) / abs(value)):.2g} off), and the numeric "
+                         "functions compute in float64")
     return out
 
 

@@ -34,8 +34,9 @@ __all__ = ["generate_source", "function_source", "compiled", "compile_spec", "ar
 
 def _array_kinds(spec: Spec) -> tuple[set, set]:
     """The expression's arrays that are rewards (shifted where the expression allows) and those
-    that are distributions (summing to one): by the argument's kind (``"reward"``; ``"dist"`` or
-    ``"logdist"``), or, for a plain ``"array"``, by what ``declare`` made it."""
+    that are distributions (summing to one): by the argument's kind (``"reward"``, or a plain
+    ``"array"`` that ``declare`` made a real vector; ``"dist"`` or ``"logdist"``, which the
+    checks hold to it: ``numeric.compile`` gives a ``declare.distribution`` that kind)."""
     inverse = {log: base for base, log in spec.log_inputs.items()}
     declared = {b.name: getattr(b.label, "domain", None) for e in spec.expressions() for b in e.atoms(sp.IndexedBase)}
     rewards, distributions = set(), set()
@@ -44,7 +45,7 @@ def _array_kinds(spec: Spec) -> tuple[set, set]:
         domain = declared.get(name)
         if kind == "reward" or kind == "array" and domain == "REAL_VECTOR":
             rewards.add(name)
-        if kind in ("dist", "logdist") or kind == "array" and domain in ("DISTRIBUTION", "SPARSE_DISTRIBUTION"):
+        if kind in ("dist", "logdist"):
             distributions.add(name)
     return rewards, distributions
 

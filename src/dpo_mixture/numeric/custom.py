@@ -227,7 +227,7 @@ def compile(  # noqa: A001 - the natural name, as numeric.compile
         if not log_name.isidentifier():
             raise ValueError(f"log_inputs: {log_name!r} is not a valid argument name")
     available = {log_inputs.get(b, b) for b in bases} | scalars
-    params = _params(args, bases, scalars, log_inputs, available)
+    params = _declared_kinds(_params(args, bases, scalars, log_inputs, available), exprs, log_inputs)
     for param, _ in params:  # the generated code's own names (_t0, _pool, numpy ...) stay its own
         if not param.isidentifier() or keyword.iskeyword(param) or param.startswith("_") or param in _TAKEN:
             raise ValueError(f"args: {param!r} cannot name an argument of the generated code (a keyword, a name "
@@ -258,6 +258,21 @@ def compile(  # noqa: A001 - the natural name, as numeric.compile
             raise ValueError(f"expr: {out} reduces to {sp.sstr(e)}, which depends on no array once SymPy has "
                              "cancelled its sums: there is nothing to compute from arrays; use that expression itself")
     return Compiled(spec, backend)
+
+
+def _declared_kinds(params, exprs, log_inputs) -> tuple[tuple[str, str], ...]:
+    """An argument given without a kind takes the one ``declare`` gave its array: a
+    ``declare.distribution`` is ``"dist"`` (``"logdist"`` as a log input), so that the rows are
+    checked to sum to one, as the numerics then read them."""
+    declared = {b.name: getattr(b.label, "domain", None) for e in exprs for b in e.atoms(sp.IndexedBase)}
+    inverse = {log: base for base, log in log_inputs.items()}
+    out = []
+    for param, kind in params:
+        name = inverse.get(param, param)
+        if kind == "array" and declared.get(name) in ("DISTRIBUTION", "SPARSE_DISTRIBUTION"):
+            kind = "logdist" if param in inverse else "dist"
+        out.append((param, kind))
+    return tuple(out)
 
 
 def _params(args, bases, scalars, log_inputs, available) -> tuple[tuple[str, str], ...]:

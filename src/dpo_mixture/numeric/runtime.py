@@ -263,15 +263,17 @@ def _sum_is_safe(s, n):
 
 
 def _logsumexp(x, work=None):
-    """log(sum(exp(x), -1)); the row maximum is subtracted only when the plain sum is unsafe.
-    ``work`` (which may be ``x`` itself) receives the exponentials."""
+    """log(sum(exp(x), -1)).  With a separate ``work`` buffer (which receives the exponentials)
+    the row maximum is subtracted only when the plain sum is unsafe; when ``work`` is ``x``
+    itself it is subtracted first, since exponentials that underflowed cannot give ``x`` back."""
+    if work is x:
+        m = _row_max(x)
+        numpy.subtract(x, m, out=x)
+        return numpy.log(numpy.sum(numpy.exp(x, out=x), axis=-1, keepdims=True)) + m
     s = numpy.sum(numpy.exp(x, out=work), axis=-1, keepdims=True)
     if _sum_is_safe(s, x.shape[-1]):
         return numpy.log(s)
-    m = _row_max(x) if work is not x else None
-    if m is None:  # x was overwritten: the unsafe case is rare, take the log back
-        x = numpy.log(work)
-        m = _row_max(x)
+    m = _row_max(x)
     return numpy.log(numpy.sum(numpy.exp(x - m), axis=-1, keepdims=True)) + m
 
 

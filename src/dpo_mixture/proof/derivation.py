@@ -142,6 +142,15 @@ def _search_facts(step: Step, theory: Theory) -> tuple[Fact, ...]:
     return theory.definitions + extra
 
 
+def step_theory(context: Iterable[Fact], step: Step) -> Theory:
+    """The model a step is judged in: the derivation's context, the step's domain overrides, and
+    the step's own definitions of fresh symbols (``W := s^2``, as the search reads them): a
+    certificate may not leave one out and read ``W`` as a constant where ``s`` is bound."""
+    theory = Theory.of(context, step.domains)
+    fresh = _search_facts(step, theory)[len(theory.definitions):]
+    return Theory.of((*theory.definitions, *fresh), step.domains) if fresh else theory
+
+
 def _instances(step: Step, established: dict[str, "StepResult"]) -> tuple[Instance, ...]:
     """The step's ``given`` citations as lemma instances (``instantiate`` applied to each)."""
     out = []
@@ -404,7 +413,7 @@ def decide(
 
         if all(is_library(ref) for ref in missing):
             establish(missing, established, seed=seed)
-    theory = Theory.of(context, step.domains)
+    theory = step_theory(context, step)
     budget = seconds if seconds is not None else (step.seconds or DEFAULT_SECONDS)
     count = step.search_samples if samples is None else samples
     audit = AUDIT_SAMPLES if audit is None else audit
@@ -496,7 +505,7 @@ class Derivation:
             start = time.perf_counter()
             outcome = decide(step, seed=seed, context=self.context, established=established, seconds=seconds,
                              auditor=auditor)
-            theory = Theory.of(self.context, step.domains)
+            theory = step_theory(self.context, step)
             result = StepResult(step, outcome, time.perf_counter() - start, _inherited(step, established), theory)
             established[step.id] = result
             results.append(result)

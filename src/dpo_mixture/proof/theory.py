@@ -102,6 +102,33 @@ class Theory:
             if other is not None and other.expr != d.expr:
                 raise ValueError(f"the context defines {k} twice: {other.name!r} and {d.name!r}")
             self._by_key[k] = d
+        cycle = self._cycle()
+        if cycle:  # W := V + 1, V := W: no value satisfies both, and unfolding never ends
+            raise ValueError(f"the context's definitions form a cycle: {' -> '.join(map(str, cycle))}")
+
+    def _cycle(self) -> list | None:
+        """A cycle of definitions (each quantity's definition mentions the next), or ``None``."""
+        uses = {k: {key_of(i) for i in d.expr.atoms(sp.Indexed)} | d.expr.free_symbols for k, d in self._by_key.items()}
+        state: dict = {}
+
+        def visit(k, path):
+            state[k] = 1
+            for m in uses[k]:
+                if m in uses and state.get(m) == 1:
+                    return path[path.index(m):] + [m]
+                if m in uses and m not in state:
+                    found = visit(m, path + [m])
+                    if found:
+                        return found
+            state[k] = 2
+            return None
+
+        for k in uses:
+            if k not in state:
+                found = visit(k, [k])
+                if found:
+                    return found
+        return None
 
     @classmethod
     def of(cls, definitions: Iterable[Fact] = (), domains: dict | None = None) -> "Theory":

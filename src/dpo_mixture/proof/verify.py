@@ -310,6 +310,42 @@ def _names(exprs) -> dict:
 
 #: SymPy's named constants: no quantity may print like one of them.
 _CONSTANTS = (sp.pi, sp.E, sp.I, sp.EulerGamma, sp.GoldenRatio, sp.Catalan, sp.TribonacciConstant, sp.oo, sp.zoo, sp.nan)
+#: The constants as SymPy prints them in text (``E``, ``I``, ``oo``, ...).
+_CONSTANT_NAMES = frozenset(str(c) for c in _CONSTANTS)
+#: The characters of a quantity's name (the text SymPy prints for it).
+_NAME_CHARS = re.compile(r"[A-Za-z\\][A-Za-z0-9_{}\\^'*(),]*")
+
+
+def plain_name_problem(name: str, vector: bool = False) -> str:
+    """Why the text ``name`` could read as another expression (SymPy compares substitutions by
+    the printed text of their points, so ``Symbol("E")`` would stand for Euler's number and
+    ``Symbol("sqrt(2)")`` for the square root), or ``""``.  A name is letters, digits, ``_``,
+    primes, LaTeX braces and commands, a trailing star, and an argument list after a head that
+    names no SymPy function.  A ``vector``'s name may be a constant's: its entries print with
+    their argument (``pi[k]``).
+
+    >>> plain_name_problem(r"\\ell(\\theta)"), plain_name_problem("p_theta")
+    ('', '')
+    >>> plain_name_problem("E")
+    'it is named like the constant E'
+    """
+    if name in _CONSTANT_NAMES and not vector:
+        return f"it is named like the constant {name}"
+    if not _NAME_CHARS.fullmatch(name):
+        return "only letters, digits, _, primes, LaTeX braces and commands, and an argument list"
+    if re.search(r"\*(?![*'}]|$)", name):
+        return "a star inside a name reads as a product"
+    depth = 0
+    for i, c in enumerate(name):
+        depth += {"(": 1, "{": 1, ")": -1, "}": -1}.get(c, 0)
+        if depth < 0 or c == "," and depth == 0:
+            return "unbalanced brackets, or a comma outside them"
+    if depth:
+        return "unbalanced brackets"
+    head = name.split("(", 1)[0]
+    if "(" in name and hasattr(sp, head):
+        return f"{head}(...) is SymPy's function {head}"
+    return ""
 
 
 def _seen_as(tex: str) -> str:
@@ -354,6 +390,12 @@ def name_clash(exprs) -> str | None:
         if len(objs) > 1:
             return f"two different quantities are named {name}"
         (obj,) = objs
+        # SymPy compares substitutions by the printed text of their points, so a name must
+        # never print as another expression does: Symbol("E") is Euler's number there, and
+        # Symbol("sqrt(2)") is sqrt(2)
+        why = plain_name_problem(name, vector=obj in labels)
+        if why:
+            return f"the quantity {name!r} is not named plainly ({why}); rename it"
         # SymPy prints q1_b as q_{1 b}: a space inside a subscript shows nothing
         problem = "" if name in LATEX_NAMES else latex_name_problem(re.sub(r"\s+(?=[^{}]*\})", "", latex(obj)))
         if problem:  # printed as its name, which reads as maths: Symbol("w - 1") shows w - 1
