@@ -164,6 +164,12 @@ def _nonpositive(arg: sp.Expr) -> bool:
     return False
 
 
+def _peaks_at_zero(arg: sp.Expr) -> bool:
+    """Whether an exponent holds at most one shifted reward (so it reaches 0 at that reward's
+    maximum, or is a constant)."""
+    return len({a.base for a in arg.atoms(sp.Indexed) if _is_shifted(a)}) <= 1
+
+
 def _spread_sign(e: sp.Expr) -> int:
     """``+1`` for ``SupportMax(f) - SupportMin(f)`` (never negative), ``-1`` for its negative."""
     if not (e.is_Add and len(e.args) == 2):
@@ -580,10 +586,13 @@ class ArrayForm:
 
     # -- which parts may stay as they are ---------------------------------------------------
     def _linear(self, e: sp.Basic) -> bool:
-        """No logarithmic input and no exponential that could overflow."""
+        """No logarithmic input, and no exponential that could overflow or leave every term of
+        its sum to underflow: each exponent is one shifted reward (0 at its maximum) or a
+        number.  Two shifted rewards added (``f - m_f + g - m_g``) peak apart, and may stay far
+        below 0 at every output."""
         if any(a.base.name in self.log_inputs for a in e.atoms(sp.Indexed)):
             return False
-        return all(_nonpositive(p.args[0]) for p in e.atoms(sp.exp))
+        return all(_nonpositive(p.args[0]) and _peaks_at_zero(p.args[0]) for p in e.atoms(sp.exp))
 
     # -- the value of an expression ----------------------------------------------------------
     def value(self, e: sp.Basic, weighted: bool = False) -> sp.Expr:

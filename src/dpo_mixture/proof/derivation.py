@@ -148,7 +148,13 @@ def step_theory(context: Iterable[Fact], step: Step) -> Theory:
     certificate may not leave one out and read ``W`` as a constant where ``s`` is bound."""
     theory = Theory.of(context, step.domains)
     fresh = _search_facts(step, theory)[len(theory.definitions):]
-    return Theory.of((*theory.definitions, *fresh), step.domains) if fresh else theory
+    if not fresh:
+        return theory
+    try:
+        return Theory.of((*theory.definitions, *fresh), step.domains)
+    except ValueError as exc:  # a cycle through the step's own definitions
+        why = str(exc).replace("the context's", "its own and the context's")
+        raise ValueError(f"step {step.id!r}: {why}") from None
 
 
 def _instances(step: Step, established: dict[str, "StepResult"]) -> tuple[Instance, ...]:

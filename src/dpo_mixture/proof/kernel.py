@@ -193,6 +193,8 @@ class _Check:
             raise KernelError(f"unknown rule {cert.rule!r}")
         if cert.conclusion != goal.claim or tuple(cert.hypotheses) != tuple(goal.hypotheses):
             raise KernelError("the certificate concludes another statement than the step's")
+        self.binder_variables([goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions, *self._data_values(),
+                               *(f.relation for f in self.facts)])
         # named operators are opened into what they stand for; every rule works on that
         opened = lambda e: self._open_substitutions(open_operators(e))  # noqa: E731
         goal = self.goal = Goal(opened(goal.claim), tuple(opened(h) for h in goal.hypotheses),
@@ -222,6 +224,7 @@ class _Check:
             for h in hyps:
                 self.need(self._holds(h), "lemma hypothesis", f"{inst.lemma} needs {sp.sstr(h)}")
             known += [r for r in _parts(claim) if r is not sp.true]
+        self.names_read_alike(seeds + [f.relation for f in self.facts])
         self.substitutions_see_definitions()
         self.defined()
         getattr(self, "rule_" + cert.rule.replace("-", "_"))(known)
@@ -231,6 +234,47 @@ class _Check:
             assumed = tuple(dict.fromkeys(self.assumed))
             return Judgment(Verdict.ASSUMED, "; ".join(assumed), tuple(self.log), assumed, _SEAL)
         return Judgment(Verdict.PROVED, f"kernel: {cert.rule}", tuple(self.log), (), _SEAL)
+
+    def binder_variables(self, exprs: list) -> None:
+        """The variable of a substitution, a derivative, a limit or a lambda is a free variable
+        of the model, never a quantity it defines: ``[V/2]_{V=1}`` with ``V := 2s`` has no
+        reading (unfolding ``V`` leaves nothing for the substitution to act on)."""
+        for e in exprs:
+            if not isinstance(e, sp.Basic):
+                continue
+            for node in e.atoms(sp.Subs, sp.Derivative, sp.Limit, sp.Lambda):
+                if isinstance(node, sp.Derivative):
+                    variables = [v for v, _ in node.variable_count]
+                elif isinstance(node, sp.Limit):
+                    variables = [node.args[1]]
+                else:
+                    variables = list(node.variables)
+                for v in variables:
+                    q = v.base if isinstance(v, sp.Indexed) else v
+                    if not isinstance(q, (sp.Symbol, sp.IndexedBase)) or self.theory.is_derived(q):
+                        raise KernelError(f"the variable {sp.sstr(v)} of a {type(node).__name__} is a quantity the "
+                                          "model defines, not one of its free variables")
+
+    def names_read_alike(self, exprs: list) -> None:
+        """Every expression the certificate brings together with the statement (its data, its
+        lemma instances, its facts) names each quantity once and plainly: SymPy compares
+        substitutions by the printed text of their points, so a second ``w`` (or a scalar named
+        ``E``) would let ``[x]_{x=w}`` cancel another quantity's."""
+        from .verify import _names, plain_name_problem
+
+        exprs = [e for e in exprs if isinstance(e, sp.Basic)]
+        labels = {b.label for e in exprs for b in e.atoms(sp.IndexedBase)}
+        for name, objs in _names(exprs).items():
+            if len(objs) > 1:
+                raise KernelError(f"two different quantities are named {name}")
+            why = plain_name_problem(name, vector=next(iter(objs)) in labels)
+            if why:
+                raise KernelError(f"the quantity {name!r} is not named plainly ({why})")
+        dummies: dict = {}
+        for e in exprs:
+            for d in e.free_symbols:
+                if isinstance(d, sp.Dummy) and dummies.setdefault(d.name, d) != d:
+                    raise KernelError(f"two different placeholders are named {d.name}")
 
     def _open_substitutions(self, e: sp.Basic) -> sp.Basic:
         """Every ``Subs`` body with the model's definitions unfolded.  A definition is an

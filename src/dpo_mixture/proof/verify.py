@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 import sympy as sp
+from sympy.core.function import FunctionClass
 
 from ..notation import DOMAINS, Domain, n as _n
 from .certificate import ProofCertificate, fact_from_json
@@ -333,7 +334,7 @@ def plain_name_problem(name: str, vector: bool = False) -> str:
         return f"it is named like the constant {name}"
     if not _NAME_CHARS.fullmatch(name):
         return "only letters, digits, _, primes, LaTeX braces and commands, and an argument list"
-    if re.search(r"\*(?![*'}]|$)", name):
+    if re.search(r"\*(?![*'}_^]|$)", name):
         return "a star inside a name reads as a product"
     depth = 0
     for i, c in enumerate(name):
@@ -343,9 +344,24 @@ def plain_name_problem(name: str, vector: bool = False) -> str:
     if depth:
         return "unbalanced brackets"
     head = name.split("(", 1)[0]
-    if "(" in name and hasattr(sp, head):
-        return f"{head}(...) is SymPy's function {head}"
+    if "(" in name and _prints_as_call(head):
+        return f"{head}(...) is how SymPy prints its {head}"
     return ""
+
+
+def _prints_as_call(head: str) -> bool:
+    """Whether SymPy prints some expression as ``head(...)``: a function or another class of
+    expressions of SymPy's or of the package's model (``exp``, ``gamma``, ``Sum``, ``O``,
+    ``Sigmoid``), or ``sqrt`` (a power)."""
+    from .. import model
+
+    if head == "sqrt":
+        return True
+    for where in (sp, model):
+        obj = getattr(where, head, None)
+        if isinstance(obj, type) and issubclass(obj, sp.Basic) or isinstance(obj, FunctionClass):
+            return True
+    return False
 
 
 def _seen_as(tex: str) -> str:
