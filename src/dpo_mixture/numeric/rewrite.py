@@ -592,7 +592,11 @@ class ArrayForm:
         below 0 at every output."""
         if any(a.base.name in self.log_inputs for a in e.atoms(sp.Indexed)):
             return False
-        return all(_nonpositive(p.args[0]) and _peaks_at_zero(p.args[0]) for p in e.atoms(sp.exp))
+        if not all(_nonpositive(p.args[0]) and _peaks_at_zero(p.args[0]) for p in e.atoms(sp.exp)):
+            return False
+        # a product of exponentials (exp(f - m_f) exp(g - m_g)) is one exponent too
+        return all(_peaks_at_zero(sp.Add(*(f.args[0] for f in m.args if isinstance(f, sp.exp))))
+                   for m in sp.preorder_traversal(e) if isinstance(m, sp.Mul))
 
     # -- the value of an expression ----------------------------------------------------------
     def value(self, e: sp.Basic, weighted: bool = False) -> sp.Expr:

@@ -600,6 +600,11 @@ class _Check:
         opened = self._opened
         hyps, claim = [_apply(h, values, opened) for h in hyps], _apply(claim, values, opened)
         self._charge([*hyps, claim, *values.values()])
+        # what the lemma brings in is read here like the statement: no binder over a quantity
+        # this model defines (a lemma about a free V, cited where V := 2s), names read alike
+        self.binder_variables([*hyps, claim])
+        g = self.goal
+        self.names_read_alike([g.claim, *g.hypotheses, *g.chain, *g.conditions, *hyps, claim, *values.values()])
         return hyps, claim, values
 
     def instance(self, inst: Instance, point: sp.Symbol | None = None) -> sp.Basic:

@@ -334,7 +334,7 @@ def plain_name_problem(name: str, vector: bool = False) -> str:
         return f"it is named like the constant {name}"
     if not _NAME_CHARS.fullmatch(name):
         return "only letters, digits, _, primes, LaTeX braces and commands, and an argument list"
-    if re.search(r"\*(?![*'}_^]|$)", name):
+    if re.search(r"\*(?![*'}_^(]|$)", name):
         return "a star inside a name reads as a product"
     depth = 0
     for i, c in enumerate(name):
@@ -355,11 +355,12 @@ def _prints_as_call(head: str) -> bool:
     ``Sigmoid``), or ``sqrt`` (a power)."""
     from .. import model
 
-    if head == "sqrt":
+    if head in ("sqrt", "O"):  # a square root and an order term print so
         return True
     for where in (sp, model):
         obj = getattr(where, head, None)
-        if isinstance(obj, type) and issubclass(obj, sp.Basic) or isinstance(obj, FunctionClass):
+        named = getattr(obj, "__name__", None) == head  # an alias (ln for log) never prints
+        if named and (isinstance(obj, type) and issubclass(obj, sp.Basic) or isinstance(obj, FunctionClass)):
             return True
     return False
 
