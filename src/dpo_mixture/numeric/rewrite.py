@@ -278,7 +278,6 @@ def _slope(expr: sp.Expr, shift: Shift, distributions: frozenset = frozenset()):
     derivative = _unit_sums(_canonical_sums(sp.diff(expr, shift.maximum).subs(shift.maximum, 0)), distributions)
     if _is_zero(derivative):
         return sp.S.Zero
-    derivative = _canonical_sums(derivative)
     if derivative.has(sp.Sum, sp.Indexed):
         return None
     return sp.simplify(derivative)

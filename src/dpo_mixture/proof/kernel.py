@@ -509,8 +509,7 @@ class _Check:
         from ..notation import Domain
 
         dom = self.theory.domain(var.base if isinstance(var, sp.Indexed) else var)
-        if dom in (Domain.INTEGER, Domain.POSITIVE_INTEGER) or getattr(var, "is_integer", False):
-            return False
+        # (an integer variable never gets here: defined() refuses it first)
         # a distribution's entry may be 1 (one output), a sparse one 0: both ends are closed
         closed = dom in (Domain.NONNEGATIVE, Domain.NONPOSITIVE, Domain.NONNEGATIVE_VECTOR, *DISTRIBUTIONS) or dom is None and (
             var.is_nonnegative and not var.is_positive or var.is_nonpositive and not var.is_negative)
