@@ -43,7 +43,8 @@ def test_a_substitution_outside_its_variables_domain_is_not_proved(variable):
                                  evaluate=False), "")
     outcome = decide(step, samples=0, audit=0)
     assert outcome.verdict is not Verdict.PROVED
-    assert "lies in its domain" in outcome.method
+    # an entry of a vector is refused before its domain is looked at (round 34: no plain symbol)
+    assert "lies in its domain" in outcome.method or "must be a plain symbol" in outcome.method
 
 
 def test_nested_substitutions_are_judged_at_every_point():

@@ -39,6 +39,7 @@ import keyword
 from collections.abc import Mapping, Sequence
 
 import sympy as sp
+from sympy.codegen.cfunctions import expm1, log1p
 
 from .backend import backend_of
 from .codegen import compile_spec, function_source, spec_docstring
@@ -113,6 +114,7 @@ ARRAY_FUNCTIONS = frozenset({
     sp.exp, sp.log, sp.Abs, sp.sign, sp.floor, sp.ceiling,
     sp.sin, sp.cos, sp.tan, sp.asin, sp.acos, sp.atan,
     sp.sinh, sp.cosh, sp.tanh, sp.asinh, sp.acosh, sp.atanh,
+    expm1, log1p,  # sympy.codegen.cfunctions: e^x - 1 and log(1 + x) without cancellation
 })
 
 

@@ -149,6 +149,12 @@ def torch_printer_class():
         _logaddexp = "torch.logaddexp(*_tensors({}, {}))"
         _safe_log = "_safe_log({})"
 
+        def _print_expm1(self, expr):
+            return f"torch.expm1({self._print(expr.args[0])})"
+
+        def _print_log1p(self, expr):
+            return f"torch.log1p({self._print(expr.args[0])})"
+
     return TorchArrayPrinter
 
 

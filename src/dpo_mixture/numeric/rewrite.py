@@ -37,6 +37,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import sympy as sp
+from sympy.codegen.cfunctions import expm1, log1p
 from sympy.codegen.rewriting import ReplaceOptim, optimize
 
 from .. import model
@@ -64,6 +65,7 @@ from .nodes import (
 __all__ = [
     "DEFINITIONS",
     "unfold",
+    "one_fraction",
     "Shift",
     "shift_rewards",
     "divide_by_whole",
@@ -72,6 +74,8 @@ __all__ = [
     "log_softmax_opt",
     "softmax_opt",
     "fold_constants",
+    "expm1_opt",
+    "log1p_opt",
     "rewrite",
     "scale_invariant",
 ]
@@ -181,6 +185,37 @@ def _spread_sign(e: sp.Expr) -> int:
         if len(top) == 1 and len(bottom) == 1 and top[0].args == bottom[0].args:
             return sign
     return 0
+
+
+# --- pass 1b: no difference of exponentials where one fraction has none ------------------
+def _differences(e: sp.Basic) -> int:
+    """How many sums of terms in ``e`` subtract a term that holds an exponential."""
+    return sum(1 for a in sp.preorder_traversal(e) if a.is_Add and a.has(sp.exp)
+               and any(t.could_extract_minus_sign() for t in a.args) and not all(t.could_extract_minus_sign() for t in a.args))
+
+
+def _as_one_fraction(e: sp.Add) -> sp.Expr:
+    if sp.count_ops(e) > 60:  # a large expression may not be worth its expansion
+        return e
+    better = sp.cancel(sp.together(e))
+    return better if _differences(better) < _differences(e) else e
+
+
+def one_fraction(e: sp.Expr) -> sp.Expr:
+    """Pass 1b: an elementwise difference that holds exponentials, over one denominator when
+    that removes the difference, and ``log cosh`` as the log of a sum of exponentials.
+    ``1 - 1/(1 + e^{-z})`` is ``1/(1 + e^z)``: no cancellation, and no ``0`` where the value
+    is ``e^{-40}``; so its logarithm meets the log-space rules (:class:`ArrayForm`) too.
+
+    >>> z = sp.Symbol("z", real=True)
+    >>> one_fraction(1 - 1 / (1 + sp.exp(-z)))
+    1/(exp(z) + 1)
+    >>> one_fraction(sp.log(sp.cosh(z)))
+    log(exp(z)/2 + exp(-z)/2)
+    """
+    e = e.replace(lambda a: isinstance(a, sp.log) and a.args[0].has(sp.cosh),
+                  lambda a: sp.log(a.args[0].replace(sp.cosh, lambda u: (sp.exp(u) + sp.exp(-u)) / 2)))
+    return e.replace(lambda a: a.is_Add and not a.has(sp.Sum) and _differences(a) > 0, _as_one_fraction)
 
 
 # --- pass 2: one shift per reward ----------------------------------------------------------
@@ -768,6 +803,30 @@ softmax_opt = ReplaceOptim(
 )
 softmax_opt.priority = 10
 
+def _expm1_site(e: sp.Basic) -> bool:
+    return e.is_Add and -1 in e.args and any(isinstance(t, sp.exp) for t in e.args)
+
+
+def _with_expm1(e: sp.Add) -> sp.Expr:
+    terms = list(e.args)
+    terms.remove(-1)
+    first = next(t for t in terms if isinstance(t, sp.exp))
+    terms.remove(first)
+    return sp.Add(expm1(first.args[0]), *terms)
+
+
+#: ``exp(u) - 1`` becomes ``expm1(u)``: no cancellation where ``u`` is small.
+expm1_opt = ReplaceOptim(_expm1_site, _with_expm1)
+expm1_opt.priority = 5
+
+#: ``log(1 + u)`` becomes ``log1p(u)`` (and so does a guarded log of it, ``1 + u`` being the
+#: value whose zero it guards): no rounding of ``1 + u`` where ``u`` is small.
+log1p_opt = ReplaceOptim(
+    lambda e: isinstance(e, (sp.log, SafeLog)) and e.args[0].is_Add and 1 in e.args[0].args,
+    lambda e: log1p(e.args[0] - 1),
+)
+log1p_opt.priority = 5
+
 #: Constant logs and exponentials as floats (array libraries reject ``log(2)`` on ints).
 fold_constants = ReplaceOptim(
     # constant logs, exponentials, irrational powers and constants (sqrt(2), pi): every backend
@@ -785,12 +844,12 @@ def rewrite(exprs, log_inputs: Mapping[str, str] | None = None, log_ratios: Iter
     ``rewards`` and ``distributions`` name the arrays of those kinds (:func:`shift_rewards`)."""
     if isinstance(exprs, sp.Basic):
         exprs = [exprs]
-    exprs = [unfold(e) for e in exprs]
+    exprs = [one_fraction(unfold(e)) for e in exprs]
     exprs, shifts = shift_rewards(exprs, rewards, distributions)
     exprs = [_pull_factors(divide_by_whole(e)) for e in exprs]
     form = ArrayForm(log_inputs, shifts, support_mask(exprs), log_ratios)
     arrays = [form(e) for e in exprs]
-    return tuple(optimize(e, [log_softmax_opt, softmax_opt, fold_constants]) for e in arrays)
+    return tuple(optimize(e, [log_softmax_opt, softmax_opt, expm1_opt, log1p_opt, fold_constants]) for e in arrays)
 
 
 def scale_invariant(exprs: Iterable[sp.Expr], base: str) -> bool:

@@ -26,7 +26,7 @@ import numpy as np
 import sympy as sp
 
 from ..model import SupportMax, SupportMin
-from .evaluate import EvaluationError, _leaves, nested_dependence, outside_assumptions, shared
+from .evaluate import EvaluationError, _leaves, entry_variable, nested_dependence, outside_assumptions, shared
 
 __all__ = ["evaluate_batch", "three_valued"]
 
@@ -148,6 +148,7 @@ def compile_batch(e: sp.Basic) -> Callable[[dict], Any]:
 
         return compile_batch(carried_out(e))
     if isinstance(e, sp.Subs):  # every variable takes its point at once, as in evaluate
+        entry_variable(e)
         body = compile_batch(e.expr)
         points = [(var, compile_batch(point)) for var, point in zip(e.variables, e.point)]
 

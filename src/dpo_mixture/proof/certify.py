@@ -136,6 +136,8 @@ def _walk(e: sp.Basic, env: dict) -> Any:
     from ..model import RelEntr
 
     if isinstance(e, sp.Subs):  # every variable at its point at once, inside its assumptions
+        if not all(isinstance(v, sp.Symbol) for v in e.variables):  # no reading (see entry_variable)
+            raise _Unknown
         inner = dict(env)
         for var, point in zip(e.variables, e.point):
             value = _walk(point, env)

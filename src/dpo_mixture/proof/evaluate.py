@@ -336,6 +336,7 @@ def _walk_rest(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
     if isinstance(expr, sp.Derivative):
         return _walk(carried_out(expr), numbers, env)
     if isinstance(expr, sp.Subs):  # every variable takes its point at once (SymPy's doit goes one by one)
+        entry_variable(expr)
         inner = dict(env)
         for var, point in zip(expr.variables, expr.point):
             inner[var] = _walk(point, numbers, env)
@@ -350,6 +351,14 @@ def _walk_rest(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
             return np.array([numbers.const(1) if v > 0 else numbers.const(0) if v < 0 else at0 for v in x], dtype=object if numbers.kind != "float" else float)
         return numbers.const(1) if x > 0 else numbers.const(0) if x < 0 else at0
     raise EvaluationError(f"the search cannot evaluate {type(expr).__name__}")
+
+
+def entry_variable(subs: sp.Subs) -> None:
+    """Refuse a substitution for anything but a plain symbol: SymPy replaces the text ``r[y]``
+    only, so ``[r(k) + r(y)]_{r(y)=0}`` would be read as ``r(k)`` even where ``k = y``."""
+    for var in subs.variables:
+        if not isinstance(var, sp.Symbol):
+            raise EvaluationError(f"a substitution for {sp.sstr(var)}, which is not a plain symbol, has no reading")
 
 
 def outside_assumptions(var: sp.Basic, value: Any) -> Any:

@@ -35,7 +35,7 @@ from typing import Mapping
 import sympy as sp
 
 from .certificate import RULES, Instance, ProofCertificate
-from .definedness import Condition, conditions
+from .definedness import NEAR, Condition, conditions
 from .exact import assumption_problem, number_problem
 from .facts import Definition, Fact, relevant, unfold
 from .normal_form import BOUND, carry_out, difference_is_zero, fresh_output, normal_form, separable_summand, standardize, substitute
@@ -243,15 +243,9 @@ class _Check:
             if not isinstance(e, sp.Basic):
                 continue
             for node in e.atoms(sp.Subs, sp.Derivative, sp.Limit, sp.Lambda):
-                if isinstance(node, sp.Derivative):
-                    variables = [v for v, _ in node.variable_count]
-                elif isinstance(node, sp.Limit):
-                    variables = [node.args[1]]
-                else:
-                    variables = list(node.variables)
-                for v in variables:
-                    q = v.base if isinstance(v, sp.Indexed) else v
-                    if not isinstance(q, (sp.Symbol, sp.IndexedBase)) or self.theory.is_derived(q):
+                _plain_binder(node)
+                for v in binder_variables_of(node):
+                    if self.theory.is_derived(v):
                         raise KernelError(f"the variable {sp.sstr(v)} of a {type(node).__name__} is a quantity the "
                                           "model defines, not one of its free variables")
 
@@ -486,7 +480,7 @@ class _Check:
             if isinstance(v, sp.Expr):
                 conds += conditions(open_operators(v.xreplace(anywhere)))
         for c in dict.fromkeys(conds):
-            self.need(self.discharge(c), "definedness", str(c))
+            self.need(self.discharge(c), "definedness", _condition_text(c))
         # a derivative needs its function on both sides of its point: inside the variable's
         # open domain the conditions above show that.  At an end of the domain (a free variable
         # declared >= 0) nothing can: SymPy built the function with the domain's assumptions
@@ -1153,6 +1147,16 @@ def opened_fact(f: Fact) -> Fact:
     return f if (lhs, rhs) == (f.lhs, f.rhs) else type(f)(f.name, lhs, rhs)
 
 
+def _condition_text(c: Condition) -> str:
+    """``c`` as the reason a proof is refused: a derivative's condition must hold around its
+    point, which no hypothesis (a statement at the point) shows; only a declared domain does."""
+    near = [str(v) for v, point, direction in c.bound if direction == NEAR and point == v]
+    if not near:
+        return str(c)
+    return (f"{c} around every value of {', '.join(near)} where the derivative is taken (a hypothesis holds at "
+            f"the point, not around it: declare the domain of {', '.join(near)} instead)")
+
+
 def _near_point(c: Condition) -> list:
     """Forms of a condition from a limit's body whose sign, if the sign rules show it, shows
     the condition near the point: the condition itself, for every value of the variable in
@@ -1534,6 +1538,27 @@ def _non_smooth() -> tuple:
     return (sp.Abs, sp.Max, sp.Min, sp.Heaviside, SupportMax, SupportMin, RelEntr)
 
 
+def binder_variables_of(node: sp.Basic) -> list:
+    """The variables ``node`` binds: a substitution's, a derivative's, a limit's, a lambda's."""
+    if isinstance(node, sp.Derivative):
+        return [v for v, _ in node.variable_count]
+    if isinstance(node, sp.Limit):
+        return [node.args[1]]
+    if isinstance(node, (sp.Subs, sp.Lambda)):
+        return list(node.variables)
+    return []
+
+
+def _plain_binder(node: sp.Basic) -> None:
+    """Refuse a binder whose variable is not a plain symbol.  SymPy substitutes for the text
+    ``r[y]`` only: ``r(k)`` at an output ``k`` that may be ``y``, and the term ``y`` of a sum
+    over the support, keep their old value."""
+    for v in binder_variables_of(node):
+        if not isinstance(v, sp.Symbol):
+            raise KernelError(f"the variable {sp.sstr(v)} of a {type(node).__name__} must be a plain symbol, "
+                              "not an entry of a vector or an expression")
+
+
 def _check_nodes(e: sp.Basic) -> None:
     """Refuse a goal with a node the kernel has no rules for (``Piecewise``, ``floor``, a user's
     own function class ...), and sums that do not run over the support ``1..n``."""
@@ -1555,6 +1580,7 @@ def _check_nodes(e: sp.Basic) -> None:
             for _, lo, hi in node.limits:
                 if not (lo == 1 and hi == _n):
                     raise KernelError(f"a sum must run over the support 1..n, not {lo}..{hi}")
+        _plain_binder(node)
         if isinstance(node, sp.Subs) and len(node.variables) > 1:
             # SymPy carries out a substitution of several variables one after another
             raise KernelError("a substitution of several variables at once is not supported; nest one Subs per variable")
