@@ -188,34 +188,74 @@ def _spread_sign(e: sp.Expr) -> int:
 
 
 # --- pass 1b: no difference of exponentials where one fraction has none ------------------
+_HYPERBOLIC = (sp.sinh, sp.cosh, sp.tanh, sp.coth)
+
+
+def _constant_and_exp(e: sp.Basic):
+    """``(c2, c1, u)`` for ``e = c1 e^u + c2`` with numbers ``c1``, ``c2`` of opposite signs."""
+    if not (e.is_Add and len(e.args) == 2):
+        return None
+    const, term = (e.args if e.args[0].is_Number else e.args[::-1])
+    if not const.is_Number:
+        return None
+    c1, rest = term.as_coeff_Mul()
+    if isinstance(rest, sp.exp) and c1 * const < 0:
+        return const, c1, rest.args[0]
+    return None
+
+
 def _differences(e: sp.Basic) -> int:
-    """How many sums of terms in ``e`` subtract a term that holds an exponential."""
-    return sum(1 for a in sp.preorder_traversal(e) if a.is_Add and a.has(sp.exp)
-               and any(t.could_extract_minus_sign() for t in a.args) and not all(t.could_extract_minus_sign() for t in a.args))
+    """How many sums of terms in ``e`` subtract a term that holds an exponential (``c e^u - c``,
+    which ``expm1`` computes exactly, excepted)."""
+    return sum(1 for a in sp.preorder_traversal(e) if a.is_Add and a.has(sp.exp, *_HYPERBOLIC)
+               and any(t.could_extract_minus_sign() for t in a.args)
+               and not all(t.could_extract_minus_sign() for t in a.args) and _constant_and_exp(a) is None)
 
 
 def _as_one_fraction(e: sp.Add) -> sp.Expr:
     if sp.count_ops(e) > 60:  # a large expression may not be worth its expansion
         return e
-    better = sp.cancel(sp.together(e))
-    return better if _differences(better) < _differences(e) else e
+    exps = sp.together(e.replace(lambda a: isinstance(a, _HYPERBOLIC), lambda a: a.rewrite(sp.exp)))
+    # a quotient with exponentials above and below overflows to inf/inf where the value is
+    # finite ((e^z - 1)/(2 e^z + 2) at z = 800): only one side may hold them
+    found = [c for c in (sp.cancel(exps), sp.factor(exps))
+             if not all(side.has(sp.exp) for side in sp.fraction(c))]
+    best = min(found, key=_differences, default=e)
+    return best if _differences(best) < _differences(e) else e
+
+
+def _as_expm1(e: sp.Add) -> sp.Expr:
+    """``c1 e^u + c2`` as ``-c2 expm1(u - log(-c2/c1))``: no cancellation near ``e^u = -c2/c1``."""
+    c2, c1, u = _constant_and_exp(e)
+    ratio = -c2 / c1
+    return -c2 * expm1(u if ratio == 1 else u - sp.log(ratio))
 
 
 def one_fraction(e: sp.Expr) -> sp.Expr:
-    """Pass 1b: an elementwise difference that holds exponentials, over one denominator when
-    that removes the difference, and ``log cosh`` as the log of a sum of exponentials.
-    ``1 - 1/(1 + e^{-z})`` is ``1/(1 + e^z)``: no cancellation, and no ``0`` where the value
-    is ``e^{-40}``; so its logarithm meets the log-space rules (:class:`ArrayForm`) too.
+    """Pass 1b: an elementwise difference that holds exponentials (or hyperbolic functions),
+    over one denominator when that removes the difference; ``c e^u - c`` as ``c expm1(u)``; and
+    ``log cosh`` as the log of a sum of exponentials.  ``1 - 1/(1 + e^{-z})`` is ``1/(1 + e^z)``:
+    no cancellation, and no ``0`` where the value is ``e^{-40}``; so its logarithm meets the
+    log-space rules (:class:`ArrayForm`) too.
 
     >>> z = sp.Symbol("z", real=True)
     >>> one_fraction(1 - 1 / (1 + sp.exp(-z)))
     1/(exp(z) + 1)
     >>> one_fraction(sp.log(sp.cosh(z)))
     log(exp(z)/2 + exp(-z)/2)
+    >>> one_fraction(1 - sp.tanh(z)), one_fraction(2 - 2 * sp.exp(z))
+    (2/(exp(2*z) + 1), -2*expm1(z))
     """
+    # expm1 and log1p as what they compute, so that the log-space rules see them (log1p(e^z) is
+    # a log-sum-exp); the last pass writes expm1 and log1p back where they remain
+    e = e.replace(expm1, lambda u: sp.exp(u) - 1).replace(log1p, lambda u: sp.log(1 + u))
     e = e.replace(lambda a: isinstance(a, sp.log) and a.args[0].has(sp.cosh),
                   lambda a: sp.log(a.args[0].replace(sp.cosh, lambda u: (sp.exp(u) + sp.exp(-u)) / 2)))
-    return e.replace(lambda a: a.is_Add and not a.has(sp.Sum) and _differences(a) > 0, _as_one_fraction)
+    e = e.replace(lambda a: a.is_Add and not a.has(sp.Sum) and _differences(a) > 0, _as_one_fraction)
+    # exp(u) - 1 itself stays (the log-space rules read it; the last pass makes it expm1)
+    return e.replace(lambda a: not a.has(sp.Sum) and _constant_and_exp(a) is not None
+                     and not (a.args[0] == -1 and isinstance(a.args[1], sp.exp) or a.args[1] == -1 and isinstance(a.args[0], sp.exp)),
+                     _as_expm1)
 
 
 # --- pass 2: one shift per reward ----------------------------------------------------------
@@ -712,9 +752,9 @@ class ArrayForm:
                     rest.append(f)
             return ScaledExp(self.value(sp.Mul(*rest)), exponent)
         logs = [f for f in factors if isinstance(f, sp.log)]
-        for lg in logs:  # x log x with x possibly 0: 0 log 0 = 0
-            inner = lg.args[0]
-            if inner in factors and _nonnegative(inner) and not inner.is_positive:
+        for lg in logs:  # x log x with x possibly 0: 0 log 0 = 0 (an array's entry may be 0 off
+            inner = lg.args[0]  # the support, whatever its declaration says: the checks allow it)
+            if inner in factors and _nonnegative(inner) and (isinstance(inner, sp.Indexed) or not inner.is_positive):
                 factors.remove(inner)
                 factors.remove(lg)
                 return XLogY(self.value(inner), self.value(inner)) * self.value(sp.Mul(*factors), weighted)

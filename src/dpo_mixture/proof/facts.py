@@ -74,10 +74,7 @@ class Definition:
         """The definition of an indexed target at ``index``, with the bound indices of the
         definition renamed first if ``index`` is one of them (so it is never captured)."""
         (var,) = self.target.indices
-        expr = self.expr
-        if index.free_symbols & _bound_indices(expr):
-            expr = _rename_bound(expr, index.free_symbols)
-        return expr.xreplace({var: index})
+        return at_index(self.expr, var, index)
 
 
 @dataclass(frozen=True)
@@ -165,6 +162,8 @@ def unfold(expr: sp.Expr, facts: tuple[Fact, ...] | list[Fact], rounds: int = 8)
 
 @functools.lru_cache(maxsize=512)
 def _bound_indices(expr: sp.Expr) -> frozenset:
+    """Every symbol a binder of ``expr`` binds: the index of a sum or of a support-wide
+    extremum, and the variable of a substitution, a lambda, a limit or a derivative."""
     from ..model import SupportMax, SupportMin
 
     out = set()
@@ -173,11 +172,22 @@ def _bound_indices(expr: sp.Expr) -> frozenset:
             out |= {lim[0] for lim in node.limits}
         elif isinstance(node, (SupportMax, SupportMin)):
             out.add(node.args[1])
+        elif isinstance(node, (sp.Subs, sp.Lambda)):
+            out |= set(node.variables)
+        elif isinstance(node, sp.Limit):
+            out.add(node.args[1])
+        elif isinstance(node, sp.Derivative):
+            out |= {v for v, _ in node.variable_count}
     return frozenset(out)
 
 
+def _fresh_like(v: sp.Symbol) -> sp.Dummy:
+    return sp.Dummy(str(v), **v.assumptions0)
+
+
 def _rename_bound(expr: sp.Expr, avoid: set) -> sp.Expr:
-    """Rename the bound indices of ``expr`` that are in ``avoid`` to fresh symbols."""
+    """Rename the bound symbols of ``expr`` that are in ``avoid`` to fresh ones (with the same
+    assumptions), at every binder (see :func:`_bound_indices`)."""
     from ..model import SupportMax, SupportMin
 
     def walk(e: sp.Basic) -> sp.Basic:
@@ -190,10 +200,41 @@ def _rename_bound(expr: sp.Expr, avoid: set) -> sp.Expr:
         if isinstance(e, (SupportMax, SupportMin)) and e.args[1] in avoid:
             new = sp.Dummy(str(e.args[1]), integer=True, positive=True)
             return type(e)(walk(e.args[0].xreplace({e.args[1]: new})), new)
+        if isinstance(e, (sp.Subs, sp.Lambda)) and set(e.variables) & avoid:
+            fresh = {v: _fresh_like(v) for v in e.variables if v in avoid}
+            body = walk(e.expr.xreplace(fresh))
+            variables = tuple(fresh.get(v, v) for v in e.variables)
+            if isinstance(e, sp.Lambda):
+                return sp.Lambda(variables, body)
+            return sp.Subs(body, variables, tuple(walk(p) for p in e.point))
+        if isinstance(e, sp.Limit) and e.args[1] in avoid:
+            body, var, point, direction = e.args
+            new = _fresh_like(var)
+            return sp.Limit(walk(body.xreplace({var: new})), new, walk(point), str(direction))
+        if isinstance(e, sp.Derivative) and {v for v, _ in e.variable_count} & avoid:
+            fresh = {v: _fresh_like(v) for v, _ in e.variable_count if v in avoid}
+            return sp.Derivative(walk(e.expr.xreplace(fresh)), *((fresh.get(v, v), c) for v, c in e.variable_count))
         args = [walk(a) for a in e.args]
         return e if all(a is b for a, b in zip(args, e.args)) else e.func(*args)
 
     return walk(expr)
+
+
+def at_index(body: sp.Expr, var: sp.Symbol, index: sp.Expr) -> sp.Expr:
+    """``body`` with its free ``var`` replaced by ``index``, no binder capturing anything: a
+    bound symbol named ``var`` (``Q(k) := sum_k rho(k) s(y)`` binds its own ``k``) or named
+    like a symbol of ``index`` is renamed first.  ``xreplace`` alone would read
+    ``Q(y)`` as ``sum_y rho(y) s(y)``.
+
+    >>> from dpo_mixture.notation import p, r, y, support_sum
+    >>> k = sp.Symbol("k", integer=True, positive=True)
+    >>> at_index(support_sum(p[k] * r[y], k), k, y).has(r[y])
+    True
+    """
+    avoid = {var} | index.free_symbols
+    if avoid & _bound_indices(body):
+        body = _rename_bound(body, avoid)
+    return body.xreplace({var: index})
 
 
 @functools.lru_cache(maxsize=8192)

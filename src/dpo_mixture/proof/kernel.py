@@ -39,7 +39,7 @@ from .definedness import NEAR, Condition, conditions
 from .exact import assumption_problem, number_problem
 from .facts import Definition, Fact, relevant, unfold
 from .normal_form import BOUND, carry_out, difference_is_zero, fresh_output, normal_form, separable_summand, standardize, substitute
-from .sign import defined_everywhere, is_real, sign, sign_context, sign_meets
+from .sign import defined_everywhere, factor, is_real, sign, sign_context, sign_meets
 from .theory import DISTRIBUTIONS, Theory, key_of
 from .verdict import Verdict
 
@@ -133,7 +133,7 @@ def decide_sign(d: sp.Expr, op: str, facts=()) -> bool:
         s_den = sign(form)
         if s_den in ("pos", "neg"):
             flip = -1 if s_den == "neg" else 1
-            for n_form in (sp.expand(num), sp.factor(num)):
+            for n_form in (sp.expand(num), factor(num)):
                 if sign_meets(sign(flip * n_form), op):
                     return True
             return False
@@ -154,7 +154,7 @@ def _sign_of(c: sp.Expr, facts) -> str | None:
         return None
     from .sign import _mul
 
-    return _mul(sign(sp.expand(num)) or sign(sp.factor(num)), s_den)
+    return _mul(sign(sp.expand(num)) or sign(factor(num)), s_den)
 
 
 # --- the kernel ----------------------------------------------------------------------------------
@@ -971,14 +971,11 @@ class _Check:
             raise KernelError("the extremum rule takes an output of the support")
 
         def sub(e: sp.Expr) -> sp.Expr:
-            from .facts import _bound_indices, _rename_bound
+            from .facts import at_index
 
             def value(node):
                 gap = sp.Dummy("gap", nonnegative=True)
-                body = node.args[0]
-                if index in _bound_indices(body):  # an inner sum over the output's name: rename it first
-                    body = _rename_bound(body, {index})
-                body = body.xreplace({node.args[1]: index})
+                body = at_index(node.args[0], node.args[1], index)  # no inner binder captures
                 return body + gap if isinstance(node, SupportMax) else body - gap
 
             return e.replace(lambda x: isinstance(x, (SupportMax, SupportMin)), value)
@@ -1401,7 +1398,7 @@ def _apply(expr: sp.Basic, values: dict, opened=None) -> sp.Basic:
     value.  Relations are rebuilt unevaluated, so an instance stays a relation.  ``opened``
     (a model's ``unfold_all``) tells what a value depends on through its definitions, so that
     no binder captures it (``q := W`` with ``W := beta`` may not enter a limit in ``beta``)."""
-    from .facts import _bound_indices, _rename_bound
+    from .facts import _rename_bound, at_index
     from .normal_form import _bound_of, binders
 
     scalars = {k: v for k, v in values.items() if not isinstance(k, sp.IndexedBase)}
@@ -1416,10 +1413,7 @@ def _apply(expr: sp.Basic, values: dict, opened=None) -> sp.Basic:
             index = walk(e.indices[0], hidden)
             if isinstance(value, sp.IndexedBase):
                 return value[index]
-            body = value.expr
-            if index.free_symbols & _bound_indices(body):  # never capture the index
-                body = _rename_bound(body, index.free_symbols)
-            return body.xreplace({value.variables[0]: index})
+            return at_index(value.expr, value.variables[0], index)  # never capture the index
         if not e.args:
             return e
         if isinstance(e, kinds):

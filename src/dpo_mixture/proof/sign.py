@@ -176,6 +176,24 @@ def _forward(s: sp.Sum) -> bool:
     return True
 
 
+def factor(e: sp.Expr) -> sp.Expr:
+    """``sp.factor`` with every exponential of a real number kept whole: SymPy reads
+    ``exp(10^8)`` as ``E^(10^8)``, a polynomial in ``E`` of that degree, and factoring it takes
+    seconds (minutes for ``exp(10^9)``).  Each such constant is factored as a positive
+    symbol, which changes no identity.
+
+    >>> x = sp.Symbol("x")
+    >>> factor(sp.exp(10**9) * x - sp.exp(10**9))
+    (x - 1)*exp(1000000000)
+    """
+    constants = {a: sp.Dummy(positive=True) for a in e.atoms(sp.exp) if a.args[0].is_number and a.args[0].is_real}
+    constants.update({a: sp.Dummy(positive=True) for a in e.atoms(sp.Pow) if a.base is sp.E and a.exp.is_number})
+    if not constants:
+        return sp.factor(e)
+    back = {d: a for a, d in constants.items()}
+    return sp.factor(e.xreplace(constants)).xreplace(back)
+
+
 def _merge_sums(e: sp.Expr) -> sp.Expr | None:
     """``c1 sum f1 + c2 sum f2`` over one range as ``sum (c1 f1 + c2 f2)``, or None."""
     from .normal_form import separable_summand
@@ -188,7 +206,7 @@ def _merge_sums(e: sp.Expr) -> sp.Expr | None:
         body = separable_summand(e, index)
     except ValueError:
         return None
-    return sp.Sum(sp.factor(body), (index, lo, hi))
+    return sp.Sum(factor(body), (index, lo, hi))
 
 
 def _exp_parts(term: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
@@ -272,7 +290,7 @@ def _sign(e: sp.Expr, ctx: SignContext) -> str | None:
         if out in (None, "nonneg", "nonpos"):
             out = _affine_in_probability(e, ctx) or out
         if out is None:
-            factored = sp.factor(e)
+            factored = factor(e)
             if factored != e and not isinstance(factored, sp.Add):
                 out = sign(factored)
         if out in (None, "nonneg") and _is_support_entry(e, ctx):
