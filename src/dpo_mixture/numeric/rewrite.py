@@ -246,9 +246,10 @@ def one_fraction(e: sp.Expr) -> sp.Expr:
     >>> one_fraction(1 - sp.tanh(z)), one_fraction(2 - 2 * sp.exp(z))
     (2/(exp(2*z) + 1), -2*expm1(z))
     """
-    # expm1 and log1p as what they compute, so that the log-space rules see them (log1p(e^z) is
-    # a log-sum-exp); the last pass writes expm1 and log1p back where they remain
-    e = e.replace(expm1, lambda u: sp.exp(u) - 1).replace(log1p, lambda u: sp.log(1 + u))
+    # log1p as what it computes, so that the log-space rules see it (log1p(e^z) is a
+    # log-sum-exp); the last pass writes it back where it remains.  expm1 stays whole: written
+    # out, SymPy would merge its -1 with other constants (expm1(a) + expm1(b) = e^a + e^b - 2)
+    e = e.replace(log1p, lambda u: sp.log(1 + u))
     e = e.replace(lambda a: isinstance(a, sp.log) and a.args[0].has(sp.cosh),
                   lambda a: sp.log(a.args[0].replace(sp.cosh, lambda u: (sp.exp(u) + sp.exp(-u)) / 2)))
     e = e.replace(lambda a: a.is_Add and not a.has(sp.Sum) and _differences(a) > 0, _as_one_fraction)

@@ -193,10 +193,10 @@ def _rename_bound(expr: sp.Expr, avoid: set) -> sp.Expr:
     def walk(e: sp.Basic) -> sp.Basic:
         if not e.args:
             return e
-        if isinstance(e, sp.Sum) and len(e.limits) == 1 and e.limits[0][0] in avoid:
-            (index, lo, hi), = e.limits
-            new = sp.Dummy(str(index), integer=True, positive=True)
-            return sp.Sum(walk(e.function.xreplace({index: new})), (new, lo, hi))
+        if isinstance(e, sp.Sum) and any(lim[0] in avoid for lim in e.limits):
+            fresh = {lim[0]: sp.Dummy(str(lim[0]), integer=True, positive=True) for lim in e.limits if lim[0] in avoid}
+            limits = [(fresh.get(i, i), lo.xreplace(fresh), hi.xreplace(fresh)) for i, lo, hi in e.limits]
+            return sp.Sum(walk(e.function.xreplace(fresh)), *limits)
         if isinstance(e, (SupportMax, SupportMin)) and e.args[1] in avoid:
             new = sp.Dummy(str(e.args[1]), integer=True, positive=True)
             return type(e)(walk(e.args[0].xreplace({e.args[1]: new})), new)
@@ -231,6 +231,10 @@ def at_index(body: sp.Expr, var: sp.Symbol, index: sp.Expr) -> sp.Expr:
     >>> at_index(support_sum(p[k] * r[y], k), k, y).has(r[y])
     True
     """
+    from ..model import _UniformOperator
+
+    # E_unif and Cov_unif bind the output y without showing it: open them first
+    body = body.replace(lambda e: isinstance(e, _UniformOperator), lambda e: e.unfold())
     avoid = {var} | index.free_symbols
     if avoid & _bound_indices(body):
         body = _rename_bound(body, avoid)
