@@ -50,3 +50,21 @@ def test_a_compiled_sum_of_expm1_keeps_its_digits():
     got = fn(np.array([1e-10, -3e-12]), np.array([1e-10, 5e-12]))
     want = np.expm1([1e-10, -3e-12]) + np.expm1([1e-10, 5e-12])
     assert np.all(np.abs(got - want) <= 1e-15 * np.abs(want))
+
+
+def test_the_log_of_expm1_does_not_overflow():
+    """log(expm1(z)) was inf at z = 800 (its value is 800): it is z + log(-expm1(-z))."""
+    import mpmath
+    import numpy as np
+    from sympy.codegen.cfunctions import expm1
+
+    from dpo_mixture import numeric
+
+    mpmath.mp.dps = 50
+    z = declare.scalar("z_r36c")
+    points = np.array([1e-10, 1e-3, 0.5, 40.0, 800.0])
+    for expr, c in ((sp.log(expm1(z)), 1), (sp.log(sp.exp(z) - 1), 1), (sp.log(2 * sp.exp(z) - 2), 2)):
+        got = numeric.compile(expr, args=[("z_r36c", "array")], name="f")(points)
+        for x, g in zip(points, got):
+            want = float(mpmath.log(c * mpmath.expm1(mpmath.mpf(float(x)))))
+            assert abs(g - want) <= 1e-14 * abs(want), (expr, x, g, want)

@@ -144,7 +144,9 @@ class LogRatio(ArrayNode):
 
 
 class XLogY(ArrayNode):
-    """``x log y`` with ``0 log y = 0`` (so ``0 log 0 = 0``) and a finite gradient there."""
+    """``x log y`` with ``0 log y = 0`` (so ``0 log 0 = 0``).  The value is finite there; the
+    gradient of ``x log x`` is not (its derivative tends to ``-inf`` at 0), and torch and JAX
+    return NaN for it."""
 
     nargs = 2
 

@@ -76,6 +76,7 @@ __all__ = [
     "fold_constants",
     "expm1_opt",
     "log1p_opt",
+    "log_expm1_opt",
     "rewrite",
     "scale_invariant",
 ]
@@ -192,14 +193,16 @@ _HYPERBOLIC = (sp.sinh, sp.cosh, sp.tanh, sp.coth)
 
 
 def _constant_and_exp(e: sp.Basic):
-    """``(c2, c1, u)`` for ``e = c1 e^u + c2`` with numbers ``c1``, ``c2`` of opposite signs."""
+    """``(c2, c1, u)`` for ``e = c1 e^u + c2`` with numbers ``c1 = -c2``: ``c1 expm1(u)``.  (With
+    another ratio the shift ``log(-c2/c1)`` would have to enter ``expm1``, whose argument SymPy
+    folds back: ``expm1(u + log 3)`` is ``3 e^u - 1``.)"""
     if not (e.is_Add and len(e.args) == 2):
         return None
     const, term = (e.args if e.args[0].is_Number else e.args[::-1])
     if not const.is_Number:
         return None
     c1, rest = term.as_coeff_Mul()
-    if isinstance(rest, sp.exp) and c1 * const < 0:
+    if isinstance(rest, sp.exp) and c1 == -const:
         return const, c1, rest.args[0]
     return None
 
@@ -225,10 +228,9 @@ def _as_one_fraction(e: sp.Add) -> sp.Expr:
 
 
 def _as_expm1(e: sp.Add) -> sp.Expr:
-    """``c1 e^u + c2`` as ``-c2 expm1(u - log(-c2/c1))``: no cancellation near ``e^u = -c2/c1``."""
-    c2, c1, u = _constant_and_exp(e)
-    ratio = -c2 / c1
-    return -c2 * expm1(u if ratio == 1 else u - sp.log(ratio))
+    """``c e^u - c`` as ``c expm1(u)``: no cancellation near ``u = 0``."""
+    _, c1, u = _constant_and_exp(e)
+    return c1 * expm1(u)
 
 
 def one_fraction(e: sp.Expr) -> sp.Expr:
@@ -868,6 +870,22 @@ log1p_opt = ReplaceOptim(
 )
 log1p_opt.priority = 5
 
+#: ``log(expm1(u))`` becomes ``u + log(-expm1(-u))``: equal wherever it is real (``u > 0``), and
+#: no overflow of ``expm1(u)`` for large ``u`` (``log(expm1(800))`` is 800, not inf).
+def _log_expm1_site(e: sp.Basic):
+    """``(c, u)`` for ``log(c expm1(u))`` with a positive number ``c`` (1 included)."""
+    if not isinstance(e, (sp.log, SafeLog)):
+        return None
+    c, rest = e.args[0].as_coeff_Mul()
+    return (c, rest.args[0]) if isinstance(rest, expm1) and c > 0 else None
+
+
+log_expm1_opt = ReplaceOptim(
+    lambda e: _log_expm1_site(e) is not None,
+    lambda e: (lambda c, u: sp.log(c) + u + sp.log(-expm1(-u)))(*_log_expm1_site(e)),
+)
+log_expm1_opt.priority = 4
+
 #: Constant logs and exponentials as floats (array libraries reject ``log(2)`` on ints).
 fold_constants = ReplaceOptim(
     # constant logs, exponentials, irrational powers and constants (sqrt(2), pi): every backend
@@ -890,7 +908,8 @@ def rewrite(exprs, log_inputs: Mapping[str, str] | None = None, log_ratios: Iter
     exprs = [_pull_factors(divide_by_whole(e)) for e in exprs]
     form = ArrayForm(log_inputs, shifts, support_mask(exprs), log_ratios)
     arrays = [form(e) for e in exprs]
-    return tuple(optimize(e, [log_softmax_opt, softmax_opt, expm1_opt, log1p_opt, fold_constants]) for e in arrays)
+    return tuple(optimize(e, [log_softmax_opt, softmax_opt, expm1_opt, log1p_opt, log_expm1_opt, fold_constants])
+                 for e in arrays)
 
 
 def scale_invariant(exprs: Iterable[sp.Expr], base: str) -> bool:
