@@ -99,7 +99,7 @@ def tpm_figure(curves: Curves, *, beta_mark: float | None = None, title: str = "
             b, 0, 1, where=below, color="tab:red", alpha=0.08, lw=0,
             transform=ax.get_xaxis_transform(), label=r"TPM($\mathcal{A}$) $<\alpha$",
         )
-    if beta_mark is not None:
+    if beta_mark is not None and b[0] <= beta_mark <= b[-1]:  # a mark off the axis would only push the layout
         ax.axvline(beta_mark, color="black", lw=0.8, alpha=0.6)
         ax.annotate(
             rf"$\beta$ = {beta_mark:.3g}", (beta_mark, 1.0), xycoords=("data", "axes fraction"),

@@ -42,17 +42,24 @@ def add_parser(subparsers) -> None:
     p.set_defaults(handler=run)
 
 
+#: The widest beta axis drawn: a log axis beyond it overflows in matplotlib's tick code.
+AXIS_RANGE = (1e-200, 1e200)
+
+
 def _betas(args, inst):
     import numpy as np
 
     from ..plotting import beta_grid
 
     grid = beta_grid(inst.arrays()["r"], float(inst.beta))
-    lo = args.beta_min if args.beta_min is not None else float(grid[0])
-    hi = args.beta_max if args.beta_max is not None else float(grid[-1])
+    # the automatic range follows the rewards' spread; it is clipped to what the axis can draw
+    lo = args.beta_min if args.beta_min is not None else max(float(grid[0]), AXIS_RANGE[0])
+    hi = args.beta_max if args.beta_max is not None else min(float(grid[-1]), AXIS_RANGE[1])
     for name, value in (("--beta-min", lo), ("--beta-max", hi)):
         if not (np.isfinite(value) and value > 0):
             raise UsageError(f"{name}: must be a finite number > 0, got {value}")
+        if not AXIS_RANGE[0] <= value <= AXIS_RANGE[1]:
+            raise UsageError(f"{name}: the beta axis is drawn between {AXIS_RANGE[0]:g} and {AXIS_RANGE[1]:g}, got {value:g}")
     if lo >= hi:
         raise UsageError(f"--beta-max: must exceed --beta-min ({hi:g} <= {lo:g})")
     return np.logspace(np.log10(lo), np.log10(hi), 400)
@@ -87,6 +94,8 @@ def run(args) -> int:
         raise
     publish(staging, parent, [out.name])
     print(out)
+    if not betas[0] <= float(inst.beta) <= betas[-1]:
+        print(f"the instance's own beta = {float(inst.beta):.6g} lies outside the drawn range, so it is not marked")
     below = curves.beta[curves.below_alpha]
     if below.size:
         print(f"TPM(A) < alpha = {curves.alpha:.6g} for beta in [{below.min():.4g}, {below.max():.4g}] on the grid")

@@ -169,8 +169,12 @@ def _convex(g: sp.Expr, x: sp.Symbol) -> bool:
 
 
 class _Check:
-    def __init__(self, goal: Goal, cert: ProofCertificate, lemmas: Mapping[str, Lemma]):
+    def __init__(self, goal: Goal, cert: ProofCertificate, lemmas: Mapping[str, Lemma],
+                 introduced: frozenset = frozenset()):
         self.goal, self.cert, self.lemmas = goal, cert, lemmas
+        #: placeholders a rule of an enclosing check put into this goal (the cases rule's fresh
+        #: positive symbol): the only ones that may stand free in it
+        self.introduced = introduced
         self.theory = goal.theory
         self.assumed: list[str] = []
         self.log: list[tuple[str, str]] = []
@@ -195,6 +199,13 @@ class _Check:
             raise KernelError("the certificate concludes another statement than the step's")
         self.binder_variables([goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions, *self._data_values(),
                                *(f.relation for f in self.facts)])
+        # a Dummy is a bound variable's kind of symbol (and the normal form's stand-in for a
+        # substitution it cannot carry out): free in a statement or a fact, it is a forgery
+        placeholders = sorted({str(q) for q in _placeholders([goal.claim, *goal.hypotheses, *goal.chain,
+                                                               *goal.conditions, *(f.relation for f in self.facts)])
+                               if q not in self.introduced})
+        if placeholders:
+            raise KernelError(f"a placeholder symbol stands free in the statement or its facts ({', '.join(placeholders)})")
         # named operators are opened into what they stand for; every rule works on that
         opened = lambda e: self._open_substitutions(open_operators(e))  # noqa: E731
         goal = self.goal = Goal(opened(goal.claim), tuple(opened(h) for h in goal.hypotheses),
@@ -994,7 +1005,9 @@ class _Check:
         """Check a nested certificate for ``goal``; what it assumes is assumed here too."""
         if not isinstance(cert, ProofCertificate):
             raise KernelError(f"{what}: a nested certificate is needed")
-        sub = _Check(goal, cert, self.lemmas)
+        mine = _placeholders([self.goal.claim, *self.goal.hypotheses, *self.goal.chain, *self.goal.conditions])
+        theirs = _placeholders([goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions])
+        sub = _Check(goal, cert, self.lemmas, self.introduced | (theirs - mine))
         judgment = sub.run()
         self.assumed.extend(judgment.assumed)
         self.log.extend(judgment.obligations)
@@ -1541,6 +1554,11 @@ def binder_variables_of(node: sp.Basic) -> list:
     if isinstance(node, (sp.Subs, sp.Lambda)):
         return list(node.variables)
     return []
+
+
+def _placeholders(exprs) -> frozenset:
+    """The placeholder symbols (``Dummy``) free in ``exprs``."""
+    return frozenset(q for e in exprs if isinstance(e, sp.Basic) for q in e.free_symbols if isinstance(q, sp.Dummy))
 
 
 def _plain_binder(node: sp.Basic) -> None:

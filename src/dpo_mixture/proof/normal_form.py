@@ -65,9 +65,10 @@ _POOL = tuple(sp.Dummy(f"b{d}", integer=True, positive=True) for d in range(16))
 
 
 def reserved() -> frozenset:
-    """The normal forms' own bound indices: a statement may not hold them free (a forged one
-    would be captured by a renamed sum)."""
-    return frozenset(_POOL) | {BOUND}
+    """The normal forms' own symbols: their bound indices, and the stand-ins for substitutions
+    they cannot carry out.  A statement may not hold them free: a forged index would be
+    captured by a renamed sum, a forged stand-in would cancel the substitution it stands for."""
+    return frozenset(_POOL) | {BOUND} | frozenset(_OPAQUE.values())
 
 
 def standardize(expr: sp.Basic) -> sp.Basic:

@@ -55,7 +55,12 @@ class Verification:
 _GREEK = (r"(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi|"
           r"varpi|rho|varrho|sigma|varsigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|"
           r"Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])")
-_LETTER = rf"(?:[A-Za-z]|\\{_GREEK}|\\mathcal\{{[A-Z]\}})"
+_BARE = rf"(?:[A-Za-z]|\\{_GREEK}|\\mathcal\{{[A-Z]\}})"
+#: An accent or a font that no other name prints in: a letter in it cannot pass for another
+#: name (\\mathit and \\mathrm are left out: a letter in them looks like the plain letter).
+_DRESSED = (r"\\(?:hat|bar|tilde|check|breve|dot|ddot|vec|widehat|widetilde|overline|mathbf|boldsymbol|mathsf|"
+            rf"mathbb|mathscr)\{{{_BARE}\}}")
+_LETTER = rf"(?:{_BARE}|{_DRESSED})"
 _SUB = rf"(?:_(?:[A-Za-z0-9]|\\{_GREEK}|\{{(?:[A-Za-z0-9,]|\\{_GREEK}|\\mathrm\{{[A-Za-z]+\}}|\\mathcal\{{[A-Z]\}})+\}}))"
 _SUP = r"(?:\^(?:\*|\{\*\}|\{\\prime\}|\{\\star\})|'+)"
 _ARGS = rf"\((?:[A-Za-z,;]|\{{i\}}|\\mid|\\{_GREEK}|\\mathcal\{{[A-Z]\}})+\)"
@@ -67,6 +72,15 @@ _ARGS = rf"\((?:[A-Za-z,;]|\{{i\}}|\\mid|\\{_GREEK}|\\mathcal\{{[A-Z]\}})+\)"
 #: show a statement other than the one it checks.
 _PRINTED_NAME = re.compile(rf"(?:{_LETTER}|\\TPM)(?:{_SUB}{_SUP}?|{_SUP}{_SUB}?)?(?:{_ARGS})?")
 _PRINTED_PATTERN = re.compile(rf"\{{name\}}(?:{_SUB}{_SUP}?|{_SUP}{_SUB}?)?{_ARGS}")
+
+
+def _printed_name_ok(key: str, value: str) -> bool:
+    """Whether a report may print a name of its own as ``value``: a name as
+    :data:`_PRINTED_NAME` says (accents and distinct fonts included, ``\\hat{r}``), an indexed
+    pattern as :data:`_PRINTED_PATTERN` says."""
+    if key == "latex":
+        return bool(_PRINTED_NAME.fullmatch(value.replace(" ", "")))
+    return bool(_PRINTED_PATTERN.fullmatch(value.replace(" ", ""))) and "{i}" in value
 
 
 @contextmanager
@@ -89,8 +103,7 @@ def _printed(notation: Any) -> Iterator[None]:
                 value = entry[key]
                 if not isinstance(value, str) or len(value) > 200:
                     raise ValueError(f"the report's {key} of {name!r} is not a short string")
-                shape = _PRINTED_NAME if key == "latex" else _PRINTED_PATTERN
-                if name not in table and not (shape.fullmatch(value.replace(" ", "")) and (key == "latex" or "{i}" in value)):
+                if name not in table and not _printed_name_ok(key, value):
                     raise ValueError(f"the report prints {name!r} as {value!r}, which is not a name "
                                      "(a number, an operator or a formula would change the statement shown)")
                 if name in table and table[name] != value:

@@ -210,17 +210,22 @@ class _Builder:
         vectors = [(name, v) for name, v in ce.values.items() if isinstance(v, tuple)]
         scalars = [(name, v) for name, v in ce.values.items() if not isinstance(v, tuple)]
         index = y  # the notation's output index, the one the columns are written in
-        header = ((Math("y"),),) + tuple((Math(_tex(sp.IndexedBase(name)[index])),) for name, _ in vectors)
-        rows = tuple(
-            ((Math(str(i + 1)),),) + tuple((Math(_number(v[i])),) for _, v in vectors)
-            for i in range(ce.n)
-        )
         label = _table_label(r.step.id)
         caption: list = [Text("A counterexample that the search found, ")]
         caption += _confirmation(ce.confirmation)
-        caption.append(Text(": the instance"))
-        for i, (name, v) in enumerate(scalars):
-            caption += [Text(", " if i else " "), Math(f"{_tex(sp.Symbol(name))} = {_number(v)}")]
+        if vectors or not scalars:
+            header = ((Math("y"),),) + tuple((Math(_tex(sp.IndexedBase(name)[index])),) for name, _ in vectors)
+            rows = tuple(
+                ((Math(str(i + 1)),),) + tuple((Math(_number(v[i])),) for _, v in vectors)
+                for i in range(ce.n)
+            )
+            caption.append(Text(": the instance"))
+            for i, (name, v) in enumerate(scalars):
+                caption += [Text(", " if i else " "), Math(f"{_tex(sp.Symbol(name))} = {_number(v)}")]
+        else:  # numbers only: one row of them, no column of outputs
+            header = tuple((Math(_tex(sp.Symbol(name))),) for name, _ in scalars)
+            rows = (tuple((Math(_number(v)),) for _, v in scalars),)
+            caption.append(Text(": the instance in the table"))
         shown = self.shown_values(r, d)
         if shown:
             caption.append(Text("; there "))
@@ -273,7 +278,8 @@ class _Builder:
                 blocks.append(Env("claim", d.kind, "", self.inline(name), d.id, tuple(inner)))
             else:
                 blocks.append(Env(d.kind.lower(), d.kind, target.number, self.inline(name), d.id, tuple(inner)))
-            refuted = any(r.outcome.verdict is Verdict.REFUTED for r in results)
+            # a refutation of the statement itself; a wrong step elsewhere in a proof is shown as such
+            refuted = any(r.outcome.verdict is Verdict.REFUTED and r.step.claim in d.statement for r in results)
             blocks.append(Proof("Refutation" if refuted else "Proof", tuple(steps)))
         else:
             for rel in d.statement:

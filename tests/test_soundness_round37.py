@@ -1,0 +1,86 @@
+"""Review round 37: the normal form's stand-in for a substitution it cannot carry out is its
+own symbol.  Handed out by carry_out_subs and put in a claim, it cancelled the substitution:
+[d/dx x|x|]_{x=1} = subs was proved for every real subs (the left side is 2)."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from dpo_mixture import Derivation, Step, Verdict
+from dpo_mixture.proof.certificate import ProofCertificate
+from dpo_mixture.proof.kernel import Goal, check
+from dpo_mixture.proof.normal_form import carry_out_subs, reserved
+
+
+def test_the_stand_in_for_an_opaque_substitution_proves_nothing():
+    x = sp.Symbol("x_r37", real=True)
+    s = sp.Subs(sp.Derivative(sp.Abs(x) * x, x), x, 1)  # = 2
+    stand_in = carry_out_subs(s)
+    assert isinstance(stand_in, sp.Dummy) and stand_in in reserved()
+    claim = sp.Eq(s, stand_in, evaluate=False)  # false at stand_in = 0
+    judgment = check(Goal(claim), ProofCertificate("normal-form", conclusion=claim))
+    assert judgment.verdict is not Verdict.PROVED
+    (result,) = Derivation(id="opaque", title="t", steps=(Step("s", "", claim, "", search_samples=10),)).check()
+    assert result.outcome.verdict is not Verdict.PROVED
+
+
+def test_a_free_placeholder_in_a_hypothesis_is_refused_too():
+    x, w = sp.Symbol("x_r37b", real=True), sp.Dummy("w", real=True)
+    claim = sp.Ge(x**2 + w**2, 0, evaluate=False)
+    judgment = check(Goal(claim, (sp.Gt(w, 0, evaluate=False),)), ProofCertificate("normal-form", conclusion=claim,
+                                                                                 hypotheses=(sp.Gt(w, 0, evaluate=False),)))
+    assert judgment.verdict is not Verdict.PROVED and "placeholder" in judgment.reason
+
+
+def test_a_proved_statement_is_headed_proof_beside_a_refuted_step():
+    """The proof of a proved Proposition was headed "Refutation" when another of its steps was
+    refuted (a deliberately wrong step beside the right ones)."""
+    from dpo_mixture.proof import Report
+    from dpo_mixture.render import Paper, render_documents
+
+    x = sp.Symbol("x_r37c", real=True)
+    statement = sp.Ge(x**2 + 1, 2 * x, evaluate=False)
+    d = Derivation(id="prop", title="A proposition", kind="Proposition", statement=(statement,), steps=(
+        Step("main", "", statement, "", search_samples=20),
+        Step("wrong", "", sp.Ge(x**2, 2 * x, evaluate=False), "", expected="refuted", search_samples=50)))
+    report = Report.run([d], seed=0)
+    assert report.results["prop"][0].outcome.verdict is Verdict.PROVED
+    assert report.results["prop"][1].outcome.verdict is Verdict.REFUTED
+    tex, markdown = render_documents(report, Paper(title="Headings"))
+    for text in (tex, markdown):
+        assert "Refutation" not in text and "Proof" in text
+
+
+def test_a_counterexample_of_numbers_only_is_a_row_of_them():
+    """A counterexample with no vector showed an empty table with a lone y column."""
+    from dpo_mixture.proof import Report
+    from dpo_mixture.render import Paper, render_documents
+
+    x = sp.Symbol("x_r37d", real=True)
+    d = Derivation(id="nums", title="Numbers", steps=(
+        Step("wrong", "", sp.Ge(x**2, 2 * x, evaluate=False), "", expected="refuted", search_samples=50),))
+    report = Report.run([d], seed=0)
+    _, markdown = render_documents(report, Paper(title="Numbers"))
+    lines = markdown.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| $$x"))
+    table = lines[start:start + 4]  # header, rule, one row of values, then no more rows
+    assert "y" not in table[0] and table[2] == "| $$1$$ |" and not table[3].startswith("|")
+
+
+def test_verify_reads_the_accented_names_that_declare_accepts(tmp_path):
+    from dpo_mixture.proof.verify import _printed_name_ok
+
+    for name in (r"\hat{r}", r"\bar{f}", r"\tilde{m}", r"\mathbf{m}", r"\hat{\pi}_{A}", r"\bar{f}(x)"):
+        assert _printed_name_ok("latex", name), name
+    # a number, a formula, a power, or a letter in a font that looks like the plain letter
+    for bad in (r"\mathrm{1}", "1", "x+y", r"\frac{1}{2}", r"\cos", "z^{2}", r"\mathrm{m}", r"\mathit{z}"):
+        assert not _printed_name_ok("latex", bad), bad
+
+
+def test_plot_refuses_an_axis_it_cannot_draw(tmp_path, capsys):
+    from dpo_mixture.cli import main
+
+    out = tmp_path / "p.png"
+    code = main(["plot", "-o", str(out), "--beta-min", "1e-300", "--beta-max", "1e300"])
+    assert code == 2 and not out.exists()
+    assert "--beta-min" in capsys.readouterr().err
