@@ -300,7 +300,8 @@ def test_a_report_cannot_redeclare_a_package_name_in_another_domain(small_report
     forged = _forged(small_report, "beta-small", sp.Lt(beta_unit, 1, evaluate=False))
     data = dict(small_report, steps=[forged], declarations=[[dumps(beta_unit), "UNIT_INTERVAL"]])
     (res,) = verify_report(data)
-    assert not res.ok and "the package's beta" in res.detail
+    # refused by the name rule that check shares since round 37, or by verify's own
+    assert not res.ok and ("the package's beta" in res.detail or "beta is the name of one of the package's" in res.detail)
 
 
 def test_a_plain_integer_symbol_is_an_output_only_where_it_indexes():

@@ -84,3 +84,37 @@ def test_plot_refuses_an_axis_it_cannot_draw(tmp_path, capsys):
     code = main(["plot", "-o", str(out), "--beta-min", "1e-300", "--beta-max", "1e300"])
     assert code == 2 and not out.exists()
     assert "--beta-min" in capsys.readouterr().err
+
+
+def test_a_name_of_the_packages_in_another_domain_is_refused_when_checked():
+    """A user's t (real) was checked and built, and its report then failed verify: the name is
+    the package's temperature (positive).  check refuses it first, with the reason."""
+    from dpo_mixture import declare
+    from dpo_mixture.proof.verify import name_clash
+
+    t = declare.scalar("t")
+    why = name_clash([sp.Ge(t**2 + 1, 2 * t, evaluate=False)])
+    assert why and "package's quantities" in why and "rename" in why
+    assert name_clash([sp.Ge(declare.scalar("t_mine") ** 2, 0, evaluate=False)]) is None
+
+
+def test_a_module_named_like_maths_gets_a_plain_default_title():
+    from dpo_mixture.render import Paper
+
+    assert Paper.default("n_alpha").title == "Derivations" and Paper.default("n_alpha").file_stem == "n_alpha"
+    assert Paper.default("reward_variance").title == "Reward variance"
+
+
+def test_a_counterexample_of_vectors_only_has_a_finished_caption():
+    from dpo_mixture import declare
+    from dpo_mixture.notation import support_sum
+    from dpo_mixture.proof import Report
+    from dpo_mixture.render import Paper, render_documents
+
+    k, f = declare.index("k_r37e"), declare.reward("f_r37e")
+    d = Derivation(id="vec", title="Vectors", steps=(
+        Step("wrong", "", sp.Ge(support_sum(f[k], k), 0, evaluate=False), "", expected="refuted", search_samples=50),))
+    report = Report.run([d], seed=0)
+    _, markdown = render_documents(report, Paper(title="Vectors"))
+    caption = next(line for line in markdown.splitlines() if "A counterexample that the search found" in line)
+    assert caption.rstrip().endswith("the instance in the table.")

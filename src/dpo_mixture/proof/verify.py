@@ -438,6 +438,9 @@ def name_clash(exprs) -> str | None:
             return f"the quantity {name} prints as {shown}, like the constant {like}; rename it"
         if printed.setdefault(shown, obj) != obj:
             return f"two different quantities print as {shown}: {printed[shown]} and {obj}"
+        why = _package_name_problem(name, obj)
+        if why:
+            return why
     entries: dict = {}
     for base in sorted({b for e in exprs for b in e.atoms(sp.IndexedBase)}, key=str):
         entry = _seen_as(latex(base[_ENTRY]))
@@ -466,6 +469,25 @@ def _declared_by_report(pairs: list) -> dict:
         q = loads(text)
         out[q.label if isinstance(q, sp.IndexedBase) else q] = Domain[name]
     return out
+
+
+def _package_name_problem(name: str, obj: sp.Symbol) -> str:
+    """Why a quantity of one's own may not take the name of one of the package's, or ``""``:
+    a report reads the name as the package's unless the quantity is declared, and then in
+    the package's domain only (``verify`` refuses anything else, so ``check`` does too)."""
+    from .theory import domain_of
+
+    ours = _registered().get(name)
+    if ours is None or ours == obj:
+        return ""
+    domain, theirs = _package_domain(ours), domain_of(obj)
+    if not isinstance(theirs, Domain):
+        return (f"{name} is the name of one of the package's quantities, and this {name} is not declared: "
+                f"declare it (dpo_mixture.declare) or rename it")
+    if domain is not None and theirs is not domain:
+        return (f"{name} is the name of one of the package's quantities, which lies in {domain.value!r}; this {name} "
+                f"lies in {theirs.value!r}: rename it")
+    return ""
 
 
 def _package_domain(q: sp.Symbol) -> Domain | None:

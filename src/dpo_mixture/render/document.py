@@ -219,7 +219,7 @@ class _Builder:
                 ((Math(str(i + 1)),),) + tuple((Math(_number(v[i])),) for _, v in vectors)
                 for i in range(ce.n)
             )
-            caption.append(Text(": the instance"))
+            caption.append(Text(": the instance" + ("" if scalars else " in the table")))
             for i, (name, v) in enumerate(scalars):
                 caption += [Text(", " if i else " "), Math(f"{_tex(sp.Symbol(name))} = {_number(v)}")]
         else:  # numbers only: one row of them, no column of outputs

@@ -152,4 +152,9 @@ class Paper:
     def default(cls, module_name: str) -> "Paper":
         """The frame of a module that declares none: its name as the title, no frame text."""
         words = re.sub(r"[_\W]+", " ", module_name).strip() or "Derivations"
-        return cls(title=words[0].upper() + words[1:], stem=_stem(module_name))
+        title = words[0].upper() + words[1:]
+        try:
+            check_text(title)
+        except ValueError:  # a name that reads as maths ("n_alpha"): the files keep it, the title not
+            title = "Derivations"
+        return cls(title=title, stem=_stem(module_name))
