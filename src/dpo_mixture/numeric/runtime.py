@@ -353,9 +353,15 @@ def _prepare(names, args, kinds, support):
 
 
 def _rows(block, names, args, kinds, support, per_row):
-    """Run ``block`` on the prepared arguments (one call: torch fuses within its kernels)."""
+    """Run ``block`` on the prepared arguments (one call: torch fuses within its kernels).
+    float16 is computed in float32 and the results given back in float16: its exponent range
+    ends at 6e-5, where a weighted tilt at the largest reward would underflow (bfloat16 has
+    float32's range and runs as it is)."""
     values, _ = _prepare(names, args, kinds, support)
-    return block(*values)
+    if not any(isinstance(v, torch.Tensor) and v.dtype == torch.float16 for v in values):
+        return block(*values)
+    out = block(*(v.float() if isinstance(v, torch.Tensor) and v.dtype == torch.float16 else v for v in values))
+    return tuple(o.half() for o in out) if isinstance(out, tuple) else out.half()
 
 
 def _along(a, n):
@@ -470,9 +476,14 @@ def _prepare(names, args, kinds, support):
 
 
 def _rows(block, names, args, kinds, support, per_row):
-    """Run ``block`` on the prepared arguments (XLA fuses the elementwise work)."""
+    """Run ``block`` on the prepared arguments (XLA fuses the elementwise work); float16 in
+    float32, given back in float16 (its exponent range would underflow weighted tilts)."""
     values, _ = _prepare(names, args, kinds, support)
-    return block(*values)
+    half = jax.numpy.float16
+    if not any(getattr(v, "dtype", None) == half for v in values):
+        return block(*values)
+    out = block(*(v.astype(jax.numpy.float32) if getattr(v, "dtype", None) == half else v for v in values))
+    return tuple(o.astype(half) for o in out) if isinstance(out, tuple) else out.astype(half)
 
 
 def _support_max(r, mask, args):

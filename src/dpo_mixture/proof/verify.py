@@ -441,6 +441,13 @@ def name_clash(exprs) -> str | None:
         why = _package_name_problem(name, obj)
         if why:
             return why
+    for e in exprs:  # a bound variable printed like a free quantity reads as that quantity
+        for node in sp.preorder_traversal(e):
+            for b in _bound_by(node):
+                other = printed.get(_seen_as(latex(b)))
+                if other is not None and other != b:
+                    return (f"the variable {latex(b)} bound by a {type(node).__name__} prints like the quantity {other} "
+                            "that stands free beside it, so the statement would read as another one; rename one of them")
     entries: dict = {}
     for base in sorted({b for e in exprs for b in e.atoms(sp.IndexedBase)}, key=str):
         entry = _seen_as(latex(base[_ENTRY]))
@@ -469,6 +476,24 @@ def _declared_by_report(pairs: list) -> dict:
         q = loads(text)
         out[q.label if isinstance(q, sp.IndexedBase) else q] = Domain[name]
     return out
+
+
+def _bound_by(node: sp.Basic) -> list:
+    """The symbols ``node`` binds: a sum's indices, a support-wide extremum's index, the
+    variables of a substitution, a lambda, a limit or a derivative."""
+    from ..model import SupportMax, SupportMin
+
+    if isinstance(node, sp.Sum):
+        return [lim[0] for lim in node.limits]
+    if isinstance(node, (SupportMax, SupportMin)):
+        return [node.args[1]]
+    if isinstance(node, (sp.Subs, sp.Lambda)):
+        return list(node.variables)
+    if isinstance(node, sp.Limit):
+        return [node.args[1]]
+    if isinstance(node, sp.Derivative):
+        return [v for v, _ in node.variable_count]
+    return []
 
 
 def _package_name_problem(name: str, obj: sp.Symbol) -> str:
