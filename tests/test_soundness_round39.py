@@ -67,3 +67,19 @@ def test_float16_is_computed_in_float32(backend):
         assert got.dtype == jnp.float16
         got = np.asarray(got, dtype=np.float64)
     assert np.allclose(got, want, rtol=2e-3, atol=0)
+
+
+def test_one_value_of_a_higher_rank_is_no_per_row_scalar():
+    """alpha of shape (1, 1, 1) passed as a scalar; the rule is (), (B,) or (B, 1)."""
+    from dpo_mixture import numeric
+
+    p = np.full((3, 4), 0.25)
+    r = np.arange(12.0).reshape(3, 4)
+    with pytest.raises(ValueError, match="alpha"):
+        numeric.tpm(p, p, np.full((1, 1, 1), 0.5), r, 1.0)
+    with pytest.raises(ValueError, match="beta"):
+        numeric.log_policy(np.log(p), r, np.full((1, 1, 1), 0.5))
+    for shape in ((), (1,), (1, 1), (3,), (3, 1)):
+        assert numeric.log_policy(np.log(p), r, np.full(shape, 0.5)).shape == (3, 4)
+    # with a batch of shape (1, 1), (1, 1, 1) is one value per row and stays accepted
+    assert numeric.log_policy(np.log(p[:1].reshape(1, 1, 4)), r[:1].reshape(1, 1, 4), np.full((1, 1, 1), 0.5)).shape == (1, 1, 4)

@@ -50,7 +50,7 @@ def _row_shape(name, shape, batch):
     value (a sweep over beta, say).
     """
     shape = tuple(shape)
-    if math.prod(shape) == 1:
+    if math.prod(shape) == 1 and len(shape) <= 2:  # (), (1,) or (1, 1): one value
         return ()
     for candidate in (shape, shape[:-1] if shape and shape[-1] == 1 else None):
         if candidate and (candidate == batch[: len(candidate)] or (not batch and len(candidate) == 1)):
