@@ -255,10 +255,11 @@ def one_fraction(e: sp.Expr) -> sp.Expr:
     e = e.replace(lambda a: isinstance(a, sp.log) and a.args[0].has(sp.cosh),
                   lambda a: sp.log(a.args[0].replace(sp.cosh, lambda u: (sp.exp(u) + sp.exp(-u)) / 2)))
     e = e.replace(lambda a: a.is_Add and not a.has(sp.Sum) and _differences(a) > 0, _as_one_fraction)
-    # exp(u) - 1 itself stays (the log-space rules read it; the last pass makes it expm1)
-    return e.replace(lambda a: not a.has(sp.Sum) and _constant_and_exp(a) is not None
-                     and not (a.args[0] == -1 and isinstance(a.args[1], sp.exp) or a.args[1] == -1 and isinstance(a.args[0], sp.exp)),
-                     _as_expm1)
+    def spelled_out(a):  # c e^u - c with c != 1; e^u - 1 itself stays, for the log-space rules
+        found = None if a.has(sp.Sum) else _constant_and_exp(a)  # (the last pass makes it expm1)
+        return found is not None and found[1] != 1
+
+    return e.replace(spelled_out, _as_expm1)
 
 
 # --- pass 2: one shift per reward ----------------------------------------------------------

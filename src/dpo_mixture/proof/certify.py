@@ -136,8 +136,12 @@ def _walk(e: sp.Basic, env: dict) -> Any:
     from ..model import RelEntr
 
     if isinstance(e, sp.Subs):  # every variable at its point at once, inside its assumptions
-        if not all(isinstance(v, sp.Symbol) for v in e.variables):  # no reading (see entry_variable)
-            raise _Unknown
+        from .evaluate import EvaluationError, entry_variable
+
+        try:
+            entry_variable(e)
+        except EvaluationError:
+            raise _Unknown from None
         inner = dict(env)
         for var, point in zip(e.variables, e.point):
             value = _walk(point, env)

@@ -38,7 +38,8 @@ from .certificate import RULES, Instance, ProofCertificate
 from .definedness import NEAR, Condition, conditions
 from .exact import assumption_problem, number_problem
 from .facts import Definition, Fact, relevant, unfold
-from .normal_form import BOUND, carry_out, difference_is_zero, fresh_output, normal_form, separable_summand, standardize, substitute
+from .normal_form import (BOUND, _bound_of, binders, carry_out, difference_is_zero, fresh_output, normal_form,
+                          separable_summand, standardize, substitute)
 from .sign import defined_everywhere, factor, is_real, sign, sign_context, sign_meets
 from .theory import DISTRIBUTIONS, Theory, key_of
 from .verdict import Verdict
@@ -255,7 +256,7 @@ class _Check:
                 continue
             for node in e.atoms(sp.Subs, sp.Derivative, sp.Limit, sp.Lambda):
                 _plain_binder(node)
-                for v in binder_variables_of(node):
+                for v in sorted(_bound_of(node), key=str):
                     if self.theory.is_derived(v):
                         raise KernelError(f"the variable {sp.sstr(v)} of a {type(node).__name__} is a quantity the "
                                           "model defines, not one of its free variables")
@@ -1394,8 +1395,6 @@ def _reparametrize(e: sp.Basic, rep: dict) -> sp.Basic:
     """``e`` with each probability ``a`` written ``u / (1 + u)``; refused where a binder (a
     limit, a substitution, a derivative) has ``a`` as its own variable, which is no free
     occurrence to rewrite."""
-    from .normal_form import _bound_of, binders
-
     kinds = binders()
     for node in sp.preorder_traversal(e):
         if isinstance(node, kinds) and _bound_of(node) & set(rep):
@@ -1412,8 +1411,6 @@ def _apply(expr: sp.Basic, values: dict, opened=None) -> sp.Basic:
     (a model's ``unfold_all``) tells what a value depends on through its definitions, so that
     no binder captures it (``q := W`` with ``W := beta`` may not enter a limit in ``beta``)."""
     from .facts import _rename_bound, at_index
-    from .normal_form import _bound_of, binders
-
     scalars = {k: v for k, v in values.items() if not isinstance(k, sp.IndexedBase)}
     bases = {k: v for k, v in values.items() if isinstance(k, sp.IndexedBase)}
     kinds = binders()
@@ -1545,17 +1542,6 @@ def _non_smooth() -> tuple:
     return (sp.Abs, sp.Max, sp.Min, sp.Heaviside, SupportMax, SupportMin, RelEntr)
 
 
-def binder_variables_of(node: sp.Basic) -> list:
-    """The variables ``node`` binds: a substitution's, a derivative's, a limit's, a lambda's."""
-    if isinstance(node, sp.Derivative):
-        return [v for v, _ in node.variable_count]
-    if isinstance(node, sp.Limit):
-        return [node.args[1]]
-    if isinstance(node, (sp.Subs, sp.Lambda)):
-        return list(node.variables)
-    return []
-
-
 def _placeholders(exprs) -> frozenset:
     """The placeholder symbols (``Dummy``) free in ``exprs``."""
     return frozenset(q for e in exprs if isinstance(e, sp.Basic) for q in e.free_symbols if isinstance(q, sp.Dummy))
@@ -1565,7 +1551,9 @@ def _plain_binder(node: sp.Basic) -> None:
     """Refuse a binder whose variable is not a plain symbol.  SymPy substitutes for the text
     ``r[y]`` only: ``r(k)`` at an output ``k`` that may be ``y``, and the term ``y`` of a sum
     over the support, keep their old value."""
-    for v in binder_variables_of(node):
+    if not isinstance(node, binders()):
+        return
+    for v in sorted(_bound_of(node), key=str):
         if not isinstance(v, sp.Symbol):
             raise KernelError(f"the variable {sp.sstr(v)} of a {type(node).__name__} must be a plain symbol, "
                               "not an entry of a vector or an expression")

@@ -411,7 +411,10 @@ def name_clash(exprs) -> str | None:
     from ..notation import LATEX_NAMES
     from ..render.printer import latex
 
+    from .normal_form import _bound_of, binders
+
     exprs = [e for e in exprs if isinstance(e, sp.Basic)]
+    registered = _registered()
     # a scalar that prints as \pi reads as the constant (a vector prints with its argument: pi(y))
     constants = {_seen_as(latex(c)): c for c in _CONSTANTS}
     labels = {b.label for e in exprs for b in e.atoms(sp.IndexedBase)}
@@ -438,12 +441,13 @@ def name_clash(exprs) -> str | None:
             return f"the quantity {name} prints as {shown}, like the constant {like}; rename it"
         if printed.setdefault(shown, obj) != obj:
             return f"two different quantities print as {shown}: {printed[shown]} and {obj}"
-        why = _package_name_problem(name, obj)
+        why = _package_name_problem(name, obj, registered)
         if why:
             return why
+    kinds = binders()
     for e in exprs:  # a bound variable printed like a free quantity reads as that quantity
         for node in sp.preorder_traversal(e):
-            for b in _bound_by(node):
+            for b in (_bound_of(node) if isinstance(node, kinds) else ()):
                 other = printed.get(_seen_as(latex(b)))
                 if other is not None and other != b:
                     return (f"the variable {latex(b)} bound by a {type(node).__name__} prints like the quantity {other} "
@@ -478,31 +482,13 @@ def _declared_by_report(pairs: list) -> dict:
     return out
 
 
-def _bound_by(node: sp.Basic) -> list:
-    """The symbols ``node`` binds: a sum's indices, a support-wide extremum's index, the
-    variables of a substitution, a lambda, a limit or a derivative."""
-    from ..model import SupportMax, SupportMin
-
-    if isinstance(node, sp.Sum):
-        return [lim[0] for lim in node.limits]
-    if isinstance(node, (SupportMax, SupportMin)):
-        return [node.args[1]]
-    if isinstance(node, (sp.Subs, sp.Lambda)):
-        return list(node.variables)
-    if isinstance(node, sp.Limit):
-        return [node.args[1]]
-    if isinstance(node, sp.Derivative):
-        return [v for v, _ in node.variable_count]
-    return []
-
-
-def _package_name_problem(name: str, obj: sp.Symbol) -> str:
+def _package_name_problem(name: str, obj: sp.Symbol, registered: dict) -> str:
     """Why a quantity of one's own may not take the name of one of the package's, or ``""``:
     a report reads the name as the package's unless the quantity is declared, and then in
     the package's domain only (``verify`` refuses anything else, so ``check`` does too)."""
     from .theory import domain_of
 
-    ours = _registered().get(name)
+    ours = registered.get(name)
     if ours is None or ours == obj:
         return ""
     domain, theirs = _package_domain(ours), domain_of(obj)
