@@ -30,7 +30,6 @@ from dpo_mixture import numeric  # noqa: E402
 
 #: Peak HBM bandwidth (bytes/s) by device name fragment.
 PEAK = {"H200": 4.8e12, "H100 PCIe": 2.0e12, "H100": 3.35e12, "A100": 2.0e12}
-FUNCTIONS = ("log_policy", "tpm", "kl_to_ref")
 
 
 def timed(fn, repeat: int, device) -> float:
@@ -68,14 +67,6 @@ def instance(batch, n, dtype, device):
         "r": 3.0 + torch.randn(batch, n, generator=g),
     }
     return {k: v.to(device=device, dtype=dtype) for k, v in d.items()} | {"beta": 0.5}
-
-
-def args_of(name, d):
-    if name == "log_policy":
-        return (d["log_p_ref"], d["r"], d["beta"])
-    if name == "tpm":
-        return (d["p_A"], d["p_U"], d["alpha"], d["r"], d["beta"])
-    return (d["p_ref"], d["r"], d["beta"])
 
 
 def useful_bytes(name, args, out) -> int:
@@ -128,8 +119,8 @@ def main() -> None:
     for dtype_name in args.dtypes.split(","):
         dtype = getattr(torch, dtype_name)
         d = instance(batch, n, dtype, device)
-        for fname in FUNCTIONS:
-            a = args_of(fname, d)
+        for fname in hand.FUNCTIONS:
+            a = hand.arguments(fname, d)
             ours = getattr(numeric, fname)
             contender = getattr(hand, f"torch_{fname}")
             variants = {
@@ -174,8 +165,8 @@ def main() -> None:
 
     if device.type == "cuda":  # the checks must not synchronise with the host
         d = instance(batch // 8 or 1, n, torch.float32, device)
-        for fname in FUNCTIONS:
-            a = args_of(fname, d)
+        for fname in hand.FUNCTIONS:
+            a = hand.arguments(fname, d)
             torch.cuda.synchronize()
             torch.cuda.set_sync_debug_mode("error")
             try:

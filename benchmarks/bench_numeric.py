@@ -36,7 +36,6 @@ import numeric_contenders as hand  # noqa: E402
 
 from dpo_mixture import numeric  # noqa: E402
 
-FUNCTIONS = ("log_policy", "tpm", "kl_to_ref")
 
 
 def race(fns: dict, repeat: int) -> dict:
@@ -83,18 +82,10 @@ def instance(batch: int, n: int, dtype, seed: int = 0) -> dict:
     }
 
 
-def _args(name, d):
-    if name == "log_policy":
-        return (d["log_p_ref"], d["r"], d["beta"])
-    if name == "tpm":
-        return (d["p_A"], d["p_U"], d["alpha"], d["r"], d["beta"])
-    return (d["p_ref"], d["r"], d["beta"])
-
-
 def numpy_rows(d, repeat):
     rows = []
-    for name in FUNCTIONS:
-        args = _args(name, d)
+    for name in hand.FUNCTIONS:
+        args = hand.arguments(name, d)
         ours = getattr(numeric, name)
         contender = getattr(hand, f"numpy_{name}")
         fns = {
@@ -125,8 +116,8 @@ def torch_rows(d, repeat):
     t = {k: torch.from_numpy(v) if isinstance(v, np.ndarray) else v for k, v in d.items()}
     rows = []
     with torch.no_grad():
-        for name in FUNCTIONS:
-            args = _args(name, t)
+        for name in hand.FUNCTIONS:
+            args = hand.arguments(name, t)
             ours = getattr(numeric, name)
             fns = {
                 "ours": lambda: ours(*args, validate=False),
@@ -148,8 +139,8 @@ def jax_rows(d, repeat):
     j = {k: jax.numpy.asarray(v) if isinstance(v, np.ndarray) else v for k, v in d.items()}
     contenders = hand.jax_contenders()
     rows = []
-    for name in FUNCTIONS:
-        args = _args(name, j)
+    for name in hand.FUNCTIONS:
+        args = hand.arguments(name, j)
         ours = jax.jit(lambda *a, name=name: getattr(numeric, name)(*a, validate=False))
         checked = jax.jit(lambda *a, name=name: getattr(numeric, name)(*a))  # under jit: shapes only
         fns = {"ours": lambda: ours(*args), "checked": lambda: checked(*args), "hand": lambda: contenders[name](*args)}

@@ -22,6 +22,19 @@ import numpy as np
 BLOCK_BYTES = (1 << 20, 1 << 21, 1 << 22)
 
 
+#: The functions raced against their contenders, and their positional arguments.
+FUNCTIONS = ("log_policy", "tpm", "kl_to_ref")
+
+
+def arguments(name, d):
+    """The arguments of ``name`` taken from an instance ``d`` (a dict of arrays and ``beta``)."""
+    if name == "log_policy":
+        return (d["log_p_ref"], d["r"], d["beta"])
+    if name == "tpm":
+        return (d["p_A"], d["p_U"], d["alpha"], d["r"], d["beta"])
+    return (d["p_ref"], d["r"], d["beta"])
+
+
 def _blocks(total: int, row_bytes: int, block_bytes: int):
     step = max(1, block_bytes // max(1, row_bytes))
     for start in range(0, total, step):

@@ -144,6 +144,27 @@ def test_bfloat16_and_float16_with_checks():
         )
 
 
+def test_jax_bfloat16_and_float16_with_checks():
+    """JAX's bfloat16 is not a NumPy floating kind (ml_dtypes gives it kind "V"); it must pass
+    the dtype test, the checks (its tolerance) and come back in its own dtype, jitted too."""
+    jax = require("jax")
+    jnp = jax.numpy
+    rng = np.random.default_rng(0)
+    p64 = rng.dirichlet(np.ones(50), 4)
+    r64 = rng.normal(size=(4, 50))
+    exact_a, _ = numeric.tpm(p64, p64, 0.3, r64, 0.5)
+    for dtype in (jnp.bfloat16, jnp.float16):
+        p, r = jnp.asarray(p64, dtype=dtype), jnp.asarray(r64, dtype=dtype)
+        out = numeric.log_policy(jnp.log(p), r, jnp.asarray(0.5, dtype=dtype))
+        assert out.dtype == dtype and bool(jnp.isfinite(out).all())
+        for f in (numeric.tpm, jax.jit(numeric.tpm)):
+            tpm_a, tpm_u = f(p, p, 0.3, r, 0.5)
+            assert tpm_a.dtype == dtype and tpm_u.dtype == dtype
+            np.testing.assert_allclose(np.asarray(tpm_a, dtype=np.float64), exact_a, atol=0.02)
+        with pytest.raises(ValueError, match=r"p_ref: each row must sum to 1"):
+            numeric.kl_to_ref(p * 1.5, r, 0.5)
+
+
 def test_float16_rows_that_sum_to_one_and_a_half_are_rejected():
     torch = require("torch")
     n = 50_257

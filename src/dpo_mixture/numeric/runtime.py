@@ -449,6 +449,11 @@ import jax.numpy
 import jax.scipy.special
 
 
+def _floating(dtype):
+    """Whether ``dtype`` is a real floating dtype, bfloat16 included."""
+    return jax.numpy.issubdtype(dtype, jax.numpy.floating)
+
+
 def _prepare(names, args, kinds, support):
     """JAX arrays in one floating dtype; per-row scalars aligned with the batch axes."""
     values = list(args)
@@ -458,7 +463,7 @@ def _prepare(names, args, kinds, support):
             values[i] = jax.numpy.asarray(args[i])
         except TypeError:
             raise ValueError(f"{names[i]}: must be an array of real numbers, got {type(args[i]).__name__}") from None
-        if values[i].dtype.kind not in "biuf":
+        if values[i].dtype.kind not in "biuf" and not _floating(values[i].dtype):  # bfloat16 is kind "V"
             raise ValueError(f"{names[i]}: must be an array of real numbers, got dtype {values[i].dtype}")
     dtype = jax.numpy.result_type(*(values[i] for i in arrays))
     if not jax.numpy.issubdtype(dtype, jax.numpy.floating):
@@ -468,7 +473,7 @@ def _prepare(names, args, kinds, support):
 
     def scalar(name, value):
         value = jax.numpy.asarray(value)
-        if value.dtype.kind not in "iuf":
+        if value.dtype.kind not in "iuf" and not _floating(value.dtype):
             raise ValueError(f"{name}: must be a real number or an array of them, got dtype {value.dtype}")
         return value.astype(dtype)
 

@@ -37,7 +37,10 @@ __all__ = ["row_sum_tolerance", "describe", "check_arguments", "check_scalars", 
 def _finfo(dtype):
     if type(dtype).__module__.startswith("torch"):
         return sys.modules["torch"].finfo(dtype)
-    return np.finfo(dtype)
+    try:
+        return np.finfo(dtype)
+    except ValueError:  # bfloat16 (ml_dtypes, through JAX): NumPy does not know it as inexact
+        return sys.modules["ml_dtypes"].finfo(dtype)
 
 
 @functools.lru_cache(maxsize=64)
