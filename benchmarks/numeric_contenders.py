@@ -147,39 +147,47 @@ def _pick(a, j):
 
 
 def torch_log_policy(log_p_ref, r, beta):
+    """In place on its one temporary (the contenders run without autograd)."""
     import torch
 
     m, _ = _shift_torch(torch, r, lambda j: _pick(log_p_ref, j) > -torch.inf)
-    return torch.log_softmax(log_p_ref + (r - m) / beta, dim=-1)
+    x = torch.sub(r, m)
+    x.div_(beta).add_(log_p_ref)
+    return torch.log_softmax(x, dim=-1)
 
 
 def torch_tpm(p_A, p_U, alpha, r, beta):
+    """One temporary: the shifted tilt, computed in place; two dot products."""
     import torch
 
     al = alpha.reshape(-1, 1)
     m, outside = _shift_torch(
         torch, r, lambda j: ((al > 0) & (_pick(p_A, j) > 0)) | ((al < 1) & (_pick(p_U, j) > 0))
     )
-    x = (r - m) / beta
+    e = torch.sub(r, m)
+    e.div_(beta)
     if outside:
-        x = x.clamp(max=math.log(torch.finfo(x.dtype).max) / 2)
-    e = torch.exp(x)
+        e.clamp_(max=math.log(torch.finfo(e.dtype).max) / 2)
+    e.exp_()
     ma, mu = torch.linalg.vecdot(p_A, e), torch.linalg.vecdot(p_U, e)
     z = alpha * ma + (1 - alpha) * mu
     return alpha * (ma / z), (1 - alpha) * (mu / z)
 
 
 def torch_kl_to_ref(p_ref, r, beta):
+    """Two temporaries: the shifted rewards and the weights (the last product overwrites the
+    shifted rewards)."""
     import torch
 
     m, outside = _shift_torch(torch, r, lambda j: _pick(p_ref, j) > 0)
-    d = r - m
-    x = d / beta
+    d = torch.sub(r, m)
+    w = torch.div(d, beta)
     if outside:
-        x = x.clamp(max=math.log(torch.finfo(x.dtype).max) / 2)
-    w = p_ref * torch.exp(x)
+        w.clamp_(max=math.log(torch.finfo(w.dtype).max) / 2)
+    w.exp_().mul_(p_ref)
     total = w.sum(dim=-1)
-    return torch.clamp(torch.linalg.vecdot(d, w) / total / beta - torch.log(total), min=0.0)
+    dot = d.mul_(w).sum(dim=-1)
+    return torch.clamp(dot / total / beta - torch.log(total), min=0.0)
 
 
 def torch_naive_log_policy(log_p_ref, r, beta):

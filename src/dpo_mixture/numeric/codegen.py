@@ -156,33 +156,46 @@ def function_source(spec: Spec, backend: str) -> str:
         free = ", ".join(str(s) for s in sorted(mask.free_symbols, key=str))
         body.append(f"{sym}, {sym}_c = _support_max({pr.doprint(reward)}, lambda {free}: {pr.doprint(mask)}, ({free},))")
     temporaries, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("_x"), order="none")
-    if backend == "numpy":  # NumPy allocates per operation: reuse the block's own temporaries
+    params = [p for p, _ in spec.params]
+    args = ", ".join(params)
+    pool = ", _pool=None, _out=None"
+
+    def in_place(library):
+        """The block as calls that write into its own temporaries (``out=``)."""
         classes = {sp.Symbol(p): FULL if kind in ARRAY_KINDS else ROW for p, kind in spec.params}
         classes.update({sym: ROW for sym in names.values()})
         like = next(p for p, kind in spec.params if kind in ARRAY_KINDS)
-        emitter = InPlaceEmitter(pr, classes, like)
+        emitter = InPlaceEmitter(pr, classes, like, library)
+        emitter.plan([e for _, e in temporaries] + list(reduced))
         for sym, e in temporaries:
             emitter.assign(sym, e)
         results = [emitter.result(e, i) for i, e in enumerate(reduced)]
-        body += emitter.lines
+        return emitter.lines, results
+
+    def returned(results):
+        if spec.per_row:
+            results = [f"({code})[..., 0]" for code in results]
+        return "return " + (results[0] if len(results) == 1 else "(" + ", ".join(results) + ")")
+
+    blocks = []
+    if backend == "numpy":  # NumPy allocates per operation: reuse the block's own temporaries
+        lines, results = in_place("numpy")
+        blocks.append((f"_{spec.name}({args}{pool})", body + lines + [returned(results)]))
     else:
-        body += [f"{sym} = {pr.doprint(e)}" for sym, e in temporaries]
-        results = [pr.doprint(e) for e in reduced]
-    if spec.per_row:
-        results = [f"({code})[..., 0]" for code in results]
-    body.append("return " + (results[0] if len(results) == 1 else "(" + ", ".join(results) + ")"))
-    params = [p for p, _ in spec.params]
-    args = ", ".join(params)
+        lines = [f"{sym} = {pr.doprint(e)}" for sym, e in temporaries]
+        blocks.append((f"_{spec.name}({args})", body + lines + [returned([pr.doprint(e) for e in reduced])]))
+    if backend == "torch":  # without autograd, the same in-place block: fewer large temporaries
+        lines, results = in_place("torch")
+        blocks.append((f"_{spec.name}_in_place({args}{pool})", body + lines + [returned(results)]))
     kinds = "".join("a" if kind in ARRAY_KINDS else "s" for _, kind in spec.params)
     doc = spec_docstring(spec).replace("\\", "\\\\").replace('"""', "'''")
+    extra = f", _{spec.name}_in_place" if backend == "torch" else ""
     wrapper = [
         f'"""{doc}\n"""',
-        f"return _rows(_{spec.name}, {tuple(params)!r}, ({args},), {kinds!r}, {spec.support_axis}, {spec.per_row})",
+        f"return _rows(_{spec.name}, {tuple(params)!r}, ({args},), {kinds!r}, {spec.support_axis}, {spec.per_row}{extra})",
     ]
-    pool = ", _pool=None, _out=None" if backend == "numpy" else ""
-    return (
-        f"def {spec.name}({args}):\n" + textwrap.indent("\n".join(wrapper), "    ") + "\n\n\n"
-        f"def _{spec.name}({args}{pool}):\n" + textwrap.indent("\n".join(body), "    ") + "\n"
+    return f"def {spec.name}({args}):\n" + textwrap.indent("\n".join(wrapper), "    ") + "\n" + "".join(
+        f"\n\ndef {head}:\n" + textwrap.indent("\n".join(lines), "    ") + "\n" for head, lines in blocks
     )
 
 

@@ -46,6 +46,25 @@ _CALLS = {
 }
 
 
+#: The same calls in the torch block that runs without autograd (``out=`` takes tensors only:
+#: the helpers accept Python numbers too).
+_TORCH_NAMES = {
+    "numpy.exp": "torch.exp",
+    "numpy.log": "torch.log",
+    "numpy.logaddexp": "_logaddexp",
+    "numpy.maximum": "_at_least",
+    "numpy.add": "torch.add",
+    "numpy.subtract": "torch.sub",
+    "numpy.multiply": "torch.mul",
+    "numpy.divide": "torch.div",
+    "numpy.negative": "torch.neg",
+    "numpy.square": "torch.square",
+    "numpy.power": "torch.pow",
+}
+
+#: Binary ufuncs whose operands may change places without changing a bit of the result.
+_COMMUTATIVE = {"numpy.add", "numpy.multiply"}
+
 #: Elementwise ufuncs and the Python operator they stand for on small (per-row) values.
 _OPERATORS = {
     "numpy.add": "({} + {})",
@@ -61,18 +80,38 @@ _OPERATORS = {
 class InPlaceEmitter:
     """Collects the lines of a block; ``classes`` gives the shape class of the known symbols."""
 
-    def __init__(self, printer, classes: dict, like: str | None = None):
+    def __init__(self, printer, classes: dict, like: str | None = None, library: str = "numpy"):
         self.printer = printer
+        self.torch = library == "torch"
         self.classes = {str(k): v for k, v in classes.items()}  # by name: assumptions differ
         self.like = like  # a full-shape argument: new full arrays come from the block's pool
         self.lines: list[str] = []
         self._count = 0
+        self._owned: dict[str, str] = {}  # a symbol assigned a fresh full buffer -> that buffer
+        self._last_use: dict[str, int] = {}
+        self._once: dict[str, bool] = {}  # read once in the statement of its last use
+        self._statement = 0
+
+    def plan(self, statements) -> None:
+        """Read ahead the expressions that will be emitted, in order (assignments, then
+        results), so that a buffer whose symbol is used for the last time can be reused."""
+        for i, e in enumerate(statements):
+            for s in e.free_symbols:
+                self._last_use[str(s)] = i
+                self._once[str(s)] = e.count(s) == 1
+
+    def _dead_after_now(self, name: str) -> bool:
+        """Whether ``name`` holds a buffer of the block that nothing reads after this use."""
+        return name in self._owned and self._last_use.get(name, -1) <= self._statement and self._once[name]
 
     def assign(self, symbol: sp.Symbol, expr: sp.Expr) -> None:
         """Emit ``symbol = expr``."""
-        code, cls, _ = self.value(expr)
+        code, cls, fresh = self.value(expr)
         self.classes[str(symbol)] = cls
+        if fresh and cls == FULL:
+            self._owned[str(symbol)] = code
         self.lines.append(f"{symbol} = {code}")
+        self._statement += 1
 
     def result(self, expr: sp.Expr, index: int = 0) -> str:
         """The code of the returned value ``index`` (emitting what it needs first).
@@ -81,6 +120,7 @@ class InPlaceEmitter:
         caller's output (``_target(_out, index, ...)``) rather than one of the pool.
         """
         code, cls, fresh = self.value(expr)
+        self._statement += 1
         if fresh and cls == FULL and self.like:
             mine = f"_scratch(_pool, {code!r}, {self.like})"
             for i, line in enumerate(self.lines):
@@ -106,6 +146,8 @@ class InPlaceEmitter:
         """``(code, shape class, fresh)`` of ``e``; composite values are held in fresh names."""
         if e.is_Number and not e.is_Integer:  # 1/2 as an operand: bracketed, never x**1/2 or y/1/2
             return f"({self.printer.doprint(e)})", self._class(e), False
+        if isinstance(e, sp.Symbol) and self.torch and self._dead_after_now(str(e)):
+            return str(e), FULL, True  # torch: a block's buffer read for the last time is reused
         if e.is_Number or isinstance(e, sp.Symbol):
             return self.printer.doprint(e), self._class(e), False
         if e.is_Add:
@@ -147,9 +189,13 @@ class InPlaceEmitter:
             factors = [self.value(f) for f in sp.Mul.make_args(rest)]
             if coeff == 1 and len(factors) >= 2:
                 name = self._fresh_name()
+                spare = [f[0] for f in factors if f[2] and f[1] == FULL]
+                if self.torch and len(factors) == 2 and spare:  # the product into a buffer of the block
+                    self.lines.append(f"{name} = _dot_into({spare[0]}, {', '.join(f[0] for f in factors)})")
+                    return name, ROW, True
                 self.lines.append(f"{name} = _dot({', '.join(f[0] for f in factors)})")
                 return name, ROW, True
-        if isinstance(e, (LogSoftmax, LogSumExp)):
+        if isinstance(e, (LogSoftmax, LogSumExp)) and not self.torch:  # torch: its fused calls
             (x,) = [self.value(a) for a in e.args]
             name = self._fresh_name()
             if isinstance(e, LogSoftmax):
@@ -158,7 +204,10 @@ class InPlaceEmitter:
             work = x[0] if x[2] and x[1] == FULL else self._new(name)
             self.lines.append(f"{name} = _logsumexp({x[0]}, work={work})")
             return name, ROW, True
-        # a reduction or any other node: its arguments first, then the printer's own form
+        return self._printed(e)
+
+    def _printed(self, e):
+        """A reduction or any other node: its arguments first, then the printer's own form."""
         args = [self.value(a) for a in e.args]
         # a number stays itself (the printer writes 1/2 and sqrt(2) its own way); a computed
         # value stands in as a symbol named by its code
@@ -169,7 +218,7 @@ class InPlaceEmitter:
         return name, self._class_of_node(e, args), True
 
     def _class_of_node(self, e, args) -> int:
-        if isinstance(e, Softmax):
+        if isinstance(e, (Softmax, LogSoftmax)):
             return FULL
         return ROW if args and max(a[1] for a in args) > SCALAR else SCALAR
 
@@ -185,10 +234,20 @@ class InPlaceEmitter:
         return self._emit(fn, [a, b], max(a[1], b[1]))
 
     def _call(self, fn, args, e, extra=()):
+        if self.torch and self._class(e) != FULL:  # torch's calls take no Python numbers
+            return self._printed(e)
         values = [self.value(a) for a in args]
         return self._emit(fn, values, max(v[1] for v in values), extra)
 
     def _emit(self, fn, values, cls, extra=()):
+        if self.torch and cls == FULL and len(values) == 2 and values[0][1] != FULL:
+            # the first operand may be a Python number, which torch's out= calls refuse
+            if fn in _COMMUTATIVE:
+                values = values[::-1]
+            elif fn in _OPERATORS:
+                name = self._fresh_name()
+                self.lines.append(f"{name} = {_OPERATORS[fn].format(*(v[0] for v in values))}")
+                return name, cls, True
         if cls != FULL and fn in _OPERATORS:  # small values: Python operators keep weak scalars
             code = _OPERATORS[fn].format(*(v[0] for v in values))
             if cls == SCALAR:
@@ -196,6 +255,8 @@ class InPlaceEmitter:
             name = self._fresh_name()
             self.lines.append(f"{name} = {code}")
             return name, cls, True
+        if self.torch:
+            fn = _TORCH_NAMES.get(fn, fn)
         args = ", ".join([v[0] for v in values] + list(extra))
         # only full arrays are written into: a per-row value may be a NumPy scalar at run time
         target = next((v[0] for v in values if v[2] and v[1] == cls == FULL), None)

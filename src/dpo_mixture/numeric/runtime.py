@@ -352,16 +352,48 @@ def _prepare(names, args, kinds, support):
     return _arrange(names, args, values, kinds, support, scalar)
 
 
-def _rows(block, names, args, kinds, support, per_row):
+def _rows(block, names, args, kinds, support, per_row, in_place=None):
     """Run ``block`` on the prepared arguments (one call: torch fuses within its kernels).
     float16 is computed in float32 and the results given back in float16: its exponent range
     ends at 6e-5, where a weighted tilt at the largest reward would underflow (bfloat16 has
-    float32's range and runs as it is)."""
-    values, _ = _prepare(names, args, kinds, support)
-    if not any(isinstance(v, torch.Tensor) and v.dtype == torch.float16 for v in values):
-        return block(*values)
-    out = block(*(v.float() if isinstance(v, torch.Tensor) and v.dtype == torch.float16 else v for v in values))
+    float32's range and runs as it is).  Where no gradient is wanted and nothing traces the
+    call, ``in_place`` runs instead: the same operations, written into the block's own
+    temporaries, on the arrays expanded (as views) to the full shape."""
+    values, shape = _prepare(names, args, kinds, support)
+    half = any(isinstance(v, torch.Tensor) and v.dtype == torch.float16 for v in values)
+    if half:
+        values = [v.float() if isinstance(v, torch.Tensor) and v.dtype == torch.float16 else v for v in values]
+    if in_place is not None and _plain(values):
+        for i, kind in enumerate(kinds):
+            if kind == "a" and tuple(values[i].shape) != shape:
+                values[i] = values[i].expand(shape)
+        block = in_place
+    out = block(*values)
+    if not half:
+        return out
     return tuple(o.half() for o in out) if isinstance(out, tuple) else out.half()
+
+
+def _plain(values):
+    """Whether the in-place block may run: no gradient wanted, no tracing, no transform."""
+    tensors = [v for v in values if isinstance(v, torch.Tensor)]
+    if torch.is_grad_enabled() and any(t.requires_grad for t in tensors):
+        return False
+    compiling = getattr(getattr(torch, "compiler", None), "is_compiling", None)
+    if compiling is not None and compiling():
+        return False
+    wrapped = getattr(torch._C._functorch, "is_functorch_wrapped_tensor", None)
+    return wrapped is None or not any(wrapped(t) for t in tensors)
+
+
+def _scratch(pool, key, like):
+    """A new full-shape temporary of the in-place block (dense, whatever the strides of ``like``)."""
+    return torch.empty_like(like, memory_format=torch.contiguous_format)
+
+
+def _target(out, index, like):
+    """The full-shape output ``index`` of the in-place block."""
+    return torch.empty_like(like, memory_format=torch.contiguous_format)
 
 
 def _along(a, n):
@@ -393,10 +425,12 @@ def _support_max(r, mask, args):
         return torch.where(mask(*args), r, -math.inf).amax(dim=-1, keepdim=True), True
 
 
-def _tilt(x, clamp):
+def _tilt(x, clamp, out=None):
     """exp(x), x <= 0 on the support.  Outside it (when ``clamp``) x may be positive: it is
     capped at half the overflow threshold, so that a zero weight never meets an infinity."""
-    return torch.exp(x.clamp(max=math.log(torch.finfo(x.dtype).max) / 2) if clamp else x)
+    if clamp:
+        x = torch.clamp(x, max=math.log(torch.finfo(x.dtype).max) / 2, out=out)
+    return torch.exp(x, out=out)
 
 
 def _dot(*factors):
@@ -407,6 +441,12 @@ def _dot(*factors):
     for f in factors[1:]:
         out = out * f
     return out.sum(dim=-1, keepdim=True)
+
+
+def _dot_into(out, a, b):
+    """``_dot(a, b)`` (the same operations, so the same bits) with the product written into
+    ``out``, a temporary of the in-place block that is not read again (it may be ``a`` or ``b``)."""
+    return torch.mul(a, b, out=out).sum(dim=-1, keepdim=True)
 
 
 def _safe_log(x):
@@ -422,25 +462,37 @@ def _tensors(a, b):
             torch.as_tensor(b, dtype=like.dtype, device=like.device))
 
 
-def _log_ratio(a, b):
-    """a - b for log-probabilities, 0 where both are -inf."""
-    return torch.where((a == -math.inf) & (b == -math.inf), 0.0, a - b)
+def _logaddexp(a, b, out=None):
+    """log(e^a + e^b) (of numbers too)."""
+    return torch.logaddexp(*_tensors(a, b), out=out)
 
 
-def _xlogy(x, y):
+def _log_ratio(a, b, out=None):
+    """a - b for log-probabilities, 0 where both are -inf (``out`` may be ``a`` or ``b``)."""
+    both = (a == -math.inf) & (b == -math.inf)
+    if out is None:
+        return torch.where(both, 0.0, a - b)
+    return torch.sub(a, b, out=out).masked_fill_(both, 0.0)
+
+
+def _xlogy(x, y, out=None):
     """x log y with 0 log y = 0."""
-    return torch.xlogy(x, y)
+    return torch.xlogy(x, y, out=out)
 
 
-def _at_least(x, bound):
+def _at_least(x, bound, out=None):
     """x, raised to ``bound`` where rounding took it below (the gradient passes at the bound)."""
-    return torch.clamp(x, min=bound)
+    return torch.clamp(x, min=bound, out=out)
 
 
-def _scaled_exp(c, y):
-    """c exp(y) for c >= 0, with 0 (not NaN) where c = 0 and exp(y) overflows."""
+def _scaled_exp(c, y, out=None):
+    """c exp(y) for c >= 0, with 0 (not NaN) where c = 0 and exp(y) overflows (``out`` may
+    be ``c`` or ``y``)."""
     e = torch.exp(y)
-    return torch.where((c == 0) & (e == math.inf), 0.0, c * e)
+    lost = (c == 0) & (e == math.inf)
+    if out is None:
+        return torch.where(lost, 0.0, c * e)
+    return torch.mul(c, e, out=out).masked_fill_(lost, 0.0)
 '''
 
 _JAX = '''\
