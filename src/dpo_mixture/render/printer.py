@@ -74,6 +74,8 @@ class NotationPrinter(LatexPrinter):
             rank = 4
         elif isinstance(base, sp.exp):
             rank = 6
+        elif isinstance(base, _OPEN_RIGHT):
+            rank = 7  # log a, d/dx f, lim f: nothing may follow them unbracketed, so they come last
         else:
             rank = 5
         return (rank, sp.default_sort_key(f))
@@ -87,7 +89,7 @@ class NotationPrinter(LatexPrinter):
                 tex = self._print_log(f, bracket=True)  # log(p/q) e^{...}, not log p/q e^{...}
             last = i == len(factors) - 1
             if len(factors) > 1 and (self._needs_mul_brackets(f, first=(i == 0), last=last)
-                                     or not last and isinstance(f, _EXTREMA())):
+                                     or not last and isinstance(f, _EXTREMA() + (sp.Derivative, sp.Limit))):
                 tex = r"\left(%s\right)" % tex  # (max f) g, as (sum f) g
             if i:
                 # a one-letter factor before a function value: t\,r(y;x), never "tr(y;x)"
@@ -119,7 +121,9 @@ class NotationPrinter(LatexPrinter):
         den_tex = self._print_product(den_f)
         if self._settings["inline"]:
             # a/b in running text: brackets around a sum or a product, none around one factor
-            if len(num_f) == 1 and isinstance(num_f[0], sp.Add):
+            if len(num_f) == 1 and isinstance(num_f[0], sp.Add) or any(
+                isinstance(f, _OPEN_RIGHT + (sp.Sum, sp.Product, sp.Integral)) for f in num_f
+            ):  # (log a)/b: log a/b would read log(a/b)
                 num_tex = r"\left(%s\right)" % num_tex
             if len(den_f) > 1 or isinstance(den_f[0], sp.Add):
                 den_tex = r"\left(%s\right)" % den_tex
@@ -228,12 +232,18 @@ class NotationPrinter(LatexPrinter):
     def _print_log(self, expr: sp.log, exp: str | None = None, bracket: bool = False) -> str:
         arg = expr.args[0]
         inner = self._print(arg)
-        plain = isinstance(arg, (sp.Symbol, sp.Indexed)) or (isinstance(arg, sp.Function) and not bracket)
+        # with a factor after it (``bracket``), every argument is bracketed: log a e^u would
+        # read as log(a e^u)
+        plain = isinstance(arg, (sp.Symbol, sp.Indexed, sp.Function)) and not bracket
         if plain or (inner.startswith(r"\frac") and not bracket):
             tex = r"\log %s" % inner  # log p(y), log p/q: a fraction needs no brackets
         else:
             tex = r"\log\left(%s\right)" % inner
         return tex if exp is None else r"\log^{%s}\left(%s\right)" % (exp, inner)
+
+
+#: Factors whose printed form has no closing delimiter: whatever follows reads as their argument.
+_OPEN_RIGHT = (sp.log, sp.Derivative, sp.Limit)
 
 
 def chains(expr: sp.Basic) -> list[list[sp.Basic]]:
