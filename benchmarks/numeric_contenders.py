@@ -157,7 +157,7 @@ def torch_log_policy(log_p_ref, r, beta):
 
 
 def torch_tpm(p_A, p_U, alpha, r, beta):
-    """One temporary: the shifted tilt, computed in place; two dot products."""
+    """One temporary: the shifted tilt, computed in place, then two dot products."""
     import torch
 
     al = alpha.reshape(-1, 1)
@@ -169,7 +169,8 @@ def torch_tpm(p_A, p_U, alpha, r, beta):
     if outside:
         e.clamp_(max=math.log(torch.finfo(e.dtype).max) / 2)
     e.exp_()
-    ma, mu = torch.linalg.vecdot(p_A, e), torch.linalg.vecdot(p_U, e)
+    ma = torch.linalg.vecdot(p_A, e)
+    mu = e.mul_(p_U).sum(dim=-1)  # the second product into the tilt, read for the last time
     z = alpha * ma + (1 - alpha) * mu
     return alpha * (ma / z), (1 - alpha) * (mu / z)
 

@@ -5,9 +5,10 @@ Only :func:`kernel.check` can make a verdict ``PROVED``: strategies propose cert
 certified counterexample search audits each accepted step.
 """
 
-from . import memo
+from . import memo, number_signs
 
 memo.install()  # the free symbols of each sum are worked out once (the same answer as SymPy's)
+number_signs.install()  # SymPy's sign of a number holds only where interval arithmetic confirms it
 
 from .certificate import Instance, ProofCertificate, RULES
 from .deadline import TimeLimit, time_limit

@@ -26,7 +26,7 @@ from ..model import SupportMax, SupportMin
 from ..notation import n as _n
 from .evaluate import MAX_EXP_ARGUMENT, is_rational_expression
 
-__all__ = ["certify", "PRECISION_BITS"]
+__all__ = ["certify", "evaluate_interval", "PRECISION_BITS"]
 
 #: Working precision of the intervals, in bits (outward rounding keeps every result rigorous).
 PRECISION_BITS = 256
@@ -65,6 +65,8 @@ def _walk(e: sp.Basic, env: dict) -> Any:
         return env[e]
     if e.is_Rational:
         return _const(e)
+    if e.is_Float:  # a binary number: exactly representable, rounded outward past the precision
+        return _iv.mpf(mpmath.mpf(e._mpf_))
     if e is sp.E:
         return _iv.e
     if e is sp.pi:
@@ -180,6 +182,20 @@ def _walk(e: sp.Basic, env: dict) -> Any:
             return -v
         raise _Unknown
     raise _Unknown
+
+
+def evaluate_interval(e: sp.Expr, bits: int = PRECISION_BITS) -> Any:
+    """An interval that holds the value of the number-valued ``e``, computed at ``bits`` bits,
+    or ``None`` where ``e`` cannot be evaluated (an unknown function, a logarithm of an
+    interval that reaches 0, an exponent too large)."""
+    previous = _iv.prec
+    _iv.prec = bits
+    try:
+        return _walk(e, {})
+    except (_Unknown, KeyError, TypeError, ValueError, ArithmeticError):
+        return None
+    finally:
+        _iv.prec = previous
 
 
 def _relation(rel: sp.Basic, env: dict) -> bool | None:

@@ -255,6 +255,8 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
             raise ValueError("exact evaluation needs a rational exponent")
         if numbers.fractions:  # a fraction's fractional power would be a float: SymPy keeps it exact
             return _sympy(base) ** _sympy(e)
+        if isinstance(e, (int, Fraction)) and Fraction(e).denominator == 1 and abs(int(e)) > 1:
+            _guard_exact_power(base, int(e))  # n**(n**n) at n = 3 is an integer of 3.6e12 digits
         return base ** e
     if isinstance(expr, sp.exp):
         return numbers.exp(_walk(expr.args[0], numbers, env))
