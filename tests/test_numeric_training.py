@@ -235,3 +235,23 @@ def test_implicit_reward_takes_what_log_policy_returns():
     np.testing.assert_allclose(reward[1:], r[1:] - 0.5 * log_z, rtol=1e-14)
     with pytest.raises(ValueError, match="log_p_theta: log-probabilities must be finite or -inf, found nan"):
         numeric.implicit_reward(np.array([np.nan, 0.0, 0.0]), lp, 0.5)
+
+
+def test_jax_checks_wait_for_the_device_once(monkeypatch):
+    """The flags of every argument are read back as one boolean; on a failure the first bad
+    argument in order is named (a bad beta before the rewards it divides)."""
+    jax = require("jax")
+    jnp = jax.numpy
+    values = {k: jnp.asarray(v) for k, v in random_instance("tpm", np.random.default_rng(7)).items()}
+    array_type = type(values["p_A"])
+    reads = []
+    real_bool = array_type.__bool__
+    monkeypatch.setattr(array_type, "__bool__", lambda self: reads.append(1) or real_bool(self))
+    numeric.tpm(**values)
+    assert len(reads) == 1
+    monkeypatch.undo()
+    bad = dict(values, beta=values["beta"].at[1].set(0.0), r=values["r"].at[0, 0].set(jnp.inf))
+    with pytest.raises(ValueError, match=r"^beta: must be > 0"):
+        numeric.tpm(**bad)
+    with pytest.raises(ValueError, match=r"^p_U: each row must sum to 1"):
+        numeric.tpm(**dict(values, p_U=values["p_U"] * 2))

@@ -90,6 +90,9 @@ class Backend:
         if not bool(flag):
             raise ValueError(message())
 
+    def settle(self) -> None:
+        """Raise for a check that :meth:`require` left pending (none here: it raises at once)."""
+
 
 class TorchBackend(Backend):
     """torch: reductions on the tensor's device; an accelerator asserts without synchronising."""
@@ -151,7 +154,9 @@ class TorchBackend(Backend):
 
 
 class JaxBackend(Backend):
-    """JAX: reductions on the array's device; one boolean per argument is read back."""
+    """JAX: reductions on the array's device; the flags of all arguments are read back as one
+    boolean (one wait for the device), and only when it is false each flag in turn, to say
+    which argument is wrong."""
 
     name = "jax"
 
@@ -163,6 +168,18 @@ class JaxBackend(Backend):
         import jax.numpy as jnp
 
         self.jax, self.jnp = jax, jnp
+        self._pending: list = []
+
+    def require(self, flag, message, promise: str) -> None:
+        self._pending.append((flag, message))
+
+    def settle(self) -> None:
+        pending, self._pending = self._pending, []
+        if not pending or bool(self.jnp.all(self.jnp.stack([self.jnp.all(f) for f, _ in pending]))):
+            return
+        for flag, message in pending:  # in order: a bad beta is named before the rewards it divides
+            if not bool(flag):
+                raise ValueError(message())
 
     def concrete(self, x) -> bool:
         return not isinstance(x, self.jax.core.Tracer)

@@ -5,7 +5,8 @@ probabilities, a maximum and a minimum for rewards and log-probabilities.  Nothi
 to the host while the arguments are valid:
 
 * NumPy, CPU tensors and concrete JAX arrays raise a ``ValueError`` naming the argument; only
-  then are values read to say which entry is wrong.
+  then are values read to say which entry is wrong.  JAX reads the flags of all the arguments
+  back as one boolean (one wait for the device).
 * A tensor on an accelerator is checked by ``torch._assert_async``, which raises at the next
   synchronisation without one of its own (PyTorch's device-side assertion: it ends the CUDA
   context, as ``torch.multinomial`` does on bad probabilities).
@@ -225,6 +226,7 @@ def check_arguments(spec, values: dict, ops) -> None:
                 return found or f"{name}: {PROMISES[kind]}"
 
             ops.require(flag, message, f"{name}: {PROMISES[kind]}")
+        ops.settle()
 
 
 _SCALARS = ("unit", "scale", "scalar")
