@@ -32,11 +32,15 @@ def _instances(name, rng):
     yield {k: v[0] if v.ndim == 2 and k.startswith("p_") else v for k, v in full.items()}
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32", "bfloat16"])
 @pytest.mark.parametrize("name", sorted(SPECS))
-def test_torch_in_place_block_gives_the_autograd_blocks_bits_and_leaves_the_arguments(name):
+def test_torch_in_place_block_gives_the_autograd_blocks_bits_and_leaves_the_arguments(name, dtype):
+    """In every dtype: a Python number times a bfloat16 tensor in an out= call rounded the
+    number to bfloat16 first (0.3 became 0.30078125), where the autograd block kept it."""
     torch = require("torch")
     f = getattr(numeric, name)
     for values in _instances(name, np.random.default_rng(len(name))):
+        values = {k: v.to(getattr(torch, dtype)) if isinstance(v, torch.Tensor) else v for k, v in values.items()}
         before = {k: v.clone() if isinstance(v, torch.Tensor) else v for k, v in values.items()}
         with torch.no_grad():
             fast = _as_tuple(f(**values, validate=False))

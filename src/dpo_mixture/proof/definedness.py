@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .number_signs import interval_sign
+
 __all__ = ["Condition", "conditions"]
 
 
@@ -152,8 +154,7 @@ def _trivial(c: Condition) -> bool:
         return False
     if e.is_positive or c.op == ">=" and e.is_nonnegative or c.op == "!=" and (e.is_positive or e.is_negative):
         return True
-    if e.is_number:
-        if not e.is_real:
-            return False
-        return bool(e > 0) if c.op == ">" else bool(e >= 0) if c.op == ">=" else bool(e != 0)
+    if e.is_number:  # by its value, never by how it is written (log 4 - 2 log 2 is 0)
+        found = interval_sign(e)
+        return found == "pos" if c.op == ">" else found in ("pos", "zero") if c.op == ">=" else found in ("pos", "neg")
     return False

@@ -10,10 +10,10 @@ built on that sign (the engine's sign rules, the definedness of ``log`` and ``sq
 :func:`interval_sign` evaluates the expression in outward-rounded interval arithmetic
 (:mod:`mpmath.iv`, the evaluator of :mod:`.certify`) at growing precision, and answers only
 when the interval lies on one side of zero (or is the point 0).  :func:`install` makes SymPy
-ask it: a sign that SymPy would give a number-valued expression is kept only where the
-interval confirms it; elsewhere SymPy answers "unknown", so a question the interval cannot
-settle (a function it does not evaluate, a cancellation deeper than its precision) stays
-undecided instead of being guessed.
+ask it for the sign of every number-valued expression (other than a Rational or a Float,
+whose sign SymPy reads off exactly) in place of its own two digits; a question the interval
+cannot settle (a function it does not evaluate, a cancellation deeper than its precision)
+stays undecided instead of being guessed.
 
 >>> import sympy as sp
 >>> tiny = sp.Integer(10) ** -20
@@ -65,12 +65,12 @@ def interval_sign(e: sp.Expr) -> str | None:
 
 _sympy_sign = Expr._eval_is_extended_positive_negative
 _sympy_n2 = relational._n2
+_sympy_comparable = Expr.is_comparable.fget
 
 
 def _confirmed_sign(self, positive):
-    answer = _sympy_sign(self, positive)
-    if answer is None or self.is_Number:
-        return answer  # a Rational or a Float: SymPy reads its sign off exactly
+    if self.is_Number or not self.is_number:
+        return _sympy_sign(self, positive)  # a Rational or a Float's sign is read off exactly
     found = interval_sign(self)
     if found is None:
         return None
@@ -78,11 +78,18 @@ def _confirmed_sign(self, positive):
 
 
 def _confirmed_difference(a, b):
-    dif = _sympy_n2(a, b)
-    if dif is None or (a.is_Number and b.is_Number):
-        return dif
+    if (a.is_Number and b.is_Number) or not (a.is_comparable and b.is_comparable):
+        return _sympy_n2(a, b)
     found = interval_sign(a - b)
     return None if found is None else {"pos": sp.S.One, "neg": sp.S.NegativeOne, "zero": sp.S.Zero}[found]
+
+
+def _comparable(self):
+    """SymPy's test, or a real number whose sign the interval settles (SymPy's two digits of
+    ``exp(10**-50) - 1 - 10**-50`` have no significance, so ``Max`` of it was an error)."""
+    if _sympy_comparable(self):
+        return True
+    return bool(self.is_number) and not self.is_Number and interval_sign(self) is not None
 
 
 def install() -> None:
@@ -90,3 +97,4 @@ def install() -> None:
     confirmation (idempotent)."""
     Expr._eval_is_extended_positive_negative = _confirmed_sign
     relational._n2 = _confirmed_difference
+    Expr.is_comparable = property(_comparable, doc=Expr.is_comparable.__doc__)
