@@ -188,6 +188,9 @@ def evaluate_interval(e: sp.Expr, bits: int = PRECISION_BITS) -> Any:
     """An interval that holds the value of the number-valued ``e``, computed at ``bits`` bits,
     or ``None`` where ``e`` cannot be evaluated (an unknown function, a logarithm of an
     interval that reaches 0, an exponent too large)."""
+    for s in e.atoms(sp.Sum):  # a sum is added term by term: refuse a long one, never hang on it
+        if any(not (lo.is_Integer and hi.is_Integer) or int(hi) - int(lo) >= MAX_SUM_TERMS for _, lo, hi in s.limits):
+            return None
     previous = _iv.prec
     _iv.prec = bits
     try:
@@ -196,6 +199,10 @@ def evaluate_interval(e: sp.Expr, bits: int = PRECISION_BITS) -> Any:
         return None
     finally:
         _iv.prec = previous
+
+
+#: Most terms a sum may have for :func:`evaluate_interval` to add it up.
+MAX_SUM_TERMS = 10_000
 
 
 def _relation(rel: sp.Basic, env: dict) -> bool | None:
