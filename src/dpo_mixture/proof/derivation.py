@@ -601,13 +601,34 @@ class Report:
         """Why a derivation presented as a result (a Lemma, Theorem, Proposition or Corollary)
         may not be shown as one: a relation of its statement whose step was not proved (or
         accepted as assumed).  Put such a statement to the engine as a ``"Claim"``."""
+        return [why for d in self.derivations for why in self.not_results(d)]
+
+    def not_results(self, d: "Derivation") -> list[str]:
+        """Why ``d``, if it is presented as a result, may not be shown as one: a relation of its
+        statement whose step was not proved (or accepted as assumed), or that holds only under
+        a hypothesis its ``statement_text`` does not show.  The hypotheses are the step's
+        result's own, passed on from every step and library lemma it cites, wherever they live,
+        and read at the citation's instance (``_passed_on`` sees only ``d``'s own steps)."""
+        if d.kind not in RESULT_KINDS:
+            return []
         out = []
-        for d in self.derivations:
-            if d.kind not in RESULT_KINDS:
-                continue
-            for r in self.results[d.id]:
-                if r.step.claim in d.statement and r.outcome.verdict not in (Verdict.PROVED, Verdict.ASSUMED):
-                    out.append(f"{d.kind} {d.id!r} states what step {r.step.id!r} leaves {r.outcome.verdict.value}")
+        for r in self.results[d.id]:
+            if r.step.claim in d.statement and r.outcome.verdict not in (Verdict.PROVED, Verdict.ASSUMED):
+                out.append(f"{d.kind} {d.id!r} states what step {r.step.id!r} leaves {r.outcome.verdict.value}")
+        for r, hidden in self.hidden_hypotheses(d):
+            out.append(f"{d.kind} {d.id!r} states {sp.sstr(r.step.claim)}, which step {r.step.id!r} shows only "
+                       f"under {', '.join(sp.sstr(h) for h in hidden)}, and its statement_text does not show that")
+        return out
+
+    def hidden_hypotheses(self, d: "Derivation") -> list[tuple["StepResult", list]]:
+        """The steps whose claims ``d`` states, each with the hypotheses its result holds under
+        that ``d.statement_text`` does not show."""
+        shown = set(d.statement_text.maths()) if hasattr(d.statement_text, "maths") else set()
+        out = []
+        for r in self.results[d.id]:
+            hidden = [h for h in r.assumptions if h not in shown]
+            if r.step.claim in d.statement and hidden:
+                out.append((r, hidden))
         return out
 
     @property

@@ -593,6 +593,16 @@ class _Check:
             value = sp.sympify(value)
             self.in_domain(v, value, lemma.theory, inst.lemma, lemma_indices)
             values[v] = value
+        # a definition the two models share still meant its value at the lemma's variables: one
+        # whose body reaches a replaced variable is unfolded first (W := x + 1 cited at x := 0
+        # says W(0), never the W here; log Z >= E[r]/beta at beta := 1 is about Z at 1)
+        moved = [v for v, value in values.items() if value != v]
+        if moved:
+            reach = [d for d in lemma.theory.definitions
+                     if d not in foreign and any(lemma.theory.unfold_all(d.expr).has(v) for v in moved)]
+            if reach:
+                claim = unfold(claim, reach)
+                hyps = [unfold(h, reach) for h in hyps]
         # the lemma's support must be a support here too
         mine = self.theory.support_definitions()
         for d in lemma.theory.support_definitions():

@@ -111,6 +111,11 @@ def _problem(step: Step) -> str:
                 f"step {step.id!r}: both sides of {part} are identical, so the step proves nothing; "
                 "build the sides unevaluated (evaluate=False, UnevaluatedExpr) if SymPy simplified them"
             )
+    for h in step.hypotheses:  # Or, Implies, Not: the engine reads a hypothesis as relations to meet
+        parts = _relations(h) if isinstance(h, _RELATIONS) else [h]
+        if h in (sp.true, sp.false) or any(not isinstance(p, _RELATIONS[:-1]) for p in parts):
+            return (f"step {step.id!r}: a hypothesis must be a SymPy relation (Eq, Ne, Le, Lt, Ge, Gt) or an And "
+                    f"of them, built with evaluate=False; not {type(h).__name__} ({sp.sstr(h)})")
     off = off_label([step.claim, *step.hypotheses, *step.chain, *(f.relation for f in step.facts if hasattr(f, "relation"))])
     if off:
         return f"step {step.id!r}: {off}"

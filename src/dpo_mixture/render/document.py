@@ -272,6 +272,13 @@ class _Builder:
                 inner.append(Para(self.inline(d.statement_text)))
             for rel in d.statement:
                 inner.append(Display(relation_lines(rel)))
+            for r, hidden in (self.report.hidden_hypotheses(d) if d.kind in THEOREM_KINDS else []):
+                # never shown as a result without the hypotheses it holds under
+                said: list = [Text("Not established as stated: the proof below shows "), Math(_tex(r.step.claim)),
+                              Text(" only under ")]
+                for i, h in enumerate(hidden):
+                    said += ([Text(", ")] if i else []) + [Math(_tex(h))]
+                inner.append(Para(tuple(said + [Text(", which the statement does not show.")])))
             target = self.numbers.targets[d.id]
             name = d.extras.get("name", "")
             if d.kind in CLAIM_KINDS:
@@ -360,6 +367,7 @@ class _Builder:
         if p.introduction:
             out.append(Heading((Text("Introduction"),), 1, self.numbers.targets["introduction"].number, "introduction"))
             out.extend(Para(self.inline(par)) for par in p.introduction)
+        out.extend(self.conventions())
         for d in self.report.derivations:
             out.extend(self.derivation_blocks(d))
         if p.conclusion:
@@ -372,6 +380,47 @@ class _Builder:
                 raise ValueError(f"the paper's references {uncited} are never cited in the text")
             out.append(Bibliography(tuple((r.key, self.cite_numbers[r.key], _reference_text(r)) for r in p.references)))
         return out + appendix
+
+    def conventions(self) -> list:
+        """One sentence with the declared domain of every quantity the body states something
+        about whose domain restricts it (``x < 0``, a distribution): a result shown without
+        it could read as true for every real value."""
+        from ..notation import declared_domain
+        from ..proof.theory import domain_of
+
+        found: dict = {}
+        for d in self.report.derivations:
+            for r in self.report.results[d.id]:
+                for e in (*d.statement, r.step.claim, *r.assumptions):
+                    bases = {i.base for i in e.atoms(sp.Indexed)}
+                    labels = {b.label for b in bases}
+                    plain = [q for q in e.free_symbols if isinstance(q, sp.Symbol) and q not in labels]
+                    for q in [*plain, *bases]:
+                        dom = domain_of(q)
+                        derived = declared_domain(q) == "DERIVED" or r.theory.definition(q) is not None
+                        if isinstance(dom, Domain) and dom not in _UNRESTRICTED and not derived and not q.is_integer:
+                            found[_tex(q)] = (q, dom)
+        if not found:
+            return []
+        relations, worded = [], {}
+        for key in sorted(found):
+            q, dom = found[key]
+            tokens = _domain_tokens(q, dom)
+            if len(tokens) == 1:
+                relations.append(tokens)
+            else:
+                worded.setdefault(dom, []).append(q)
+        parts = [_joined(relations)] if relations else []
+        for dom, qs in worded.items():
+            names = _joined([[Math(_tex(q))] for q in qs])
+            what = _DOMAIN_WORDS.get(dom, f" in the domain {dom.value}").strip()
+            if len(qs) > 1:
+                what = _PLURAL.get(what, what)
+            parts.append(names + [Text((" are " if len(qs) > 1 else " is ") + what)])
+        said: list = [Text("Throughout, ")]
+        for i, part in enumerate(parts):
+            said += ([Text("; ")] if i else []) + part
+        return [Para(tuple(said + [Text(".")]))]
 
     def machine_log(self) -> list:
         results = self.report.all_results
@@ -428,6 +477,27 @@ _DOMAIN_WORDS = {
     Domain.SPARSE_DISTRIBUTION: " a distribution that may vanish", Domain.POSITIVE_VECTOR: " positive on the support",
     Domain.NONNEGATIVE_VECTOR: " nonnegative on the support",
 }
+
+
+def _joined(items: list) -> list:
+    """Token lists joined as ``a, b and c``."""
+    out: list = []
+    for i, item in enumerate(items):
+        if i:
+            out.append(Text(" and " if i == len(items) - 1 else ", "))
+        out += item
+    return out
+
+
+#: The domain words of several quantities at once.
+_PLURAL = {
+    "a distribution, positive on the support": "distributions, positive on the support",
+    "a distribution that may vanish": "distributions that may vanish",
+    "a real vector over the support": "real vectors over the support",
+}
+
+#: Domains that say nothing beyond what a symbol is: not listed among the conventions.
+_UNRESTRICTED = (Domain.REAL, Domain.REAL_VECTOR, Domain.INTEGER, Domain.POSITIVE_INTEGER)
 
 
 def _domain_tokens(q: sp.Basic, dom: Domain) -> list:
@@ -584,8 +654,8 @@ def document_blocks(report: Report, paper: Paper, figures: tuple[FigureFile, ...
     >>> from dpo_mixture.notation import beta
     >>> d = Derivation("d", "A lemma", (Step("s", "t", sp.Gt(beta, 0, evaluate=False), "Declared."),), kind="Lemma")
     >>> blocks = document_blocks(Report.run([d]), Paper("A note"))
-    >>> [type(b).__name__ for b in blocks][:4]
-    ['Front', 'Heading', 'Env', 'Proof']
+    >>> [type(b).__name__ for b in blocks][:5]  # the conventions' sentence says beta > 0
+    ['Front', 'Para', 'Heading', 'Env', 'Proof']
     """
     return _Builder(report, paper, tuple(figures)).blocks()
 

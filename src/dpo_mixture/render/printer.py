@@ -122,8 +122,8 @@ class NotationPrinter(LatexPrinter):
         if self._settings["inline"]:
             # a/b in running text: brackets around a sum or a product, none around one factor
             if len(num_f) == 1 and isinstance(num_f[0], sp.Add) or any(
-                isinstance(f, _OPEN_RIGHT + (sp.Sum, sp.Product, sp.Integral)) for f in num_f
-            ):  # (log a)/b: log a/b would read log(a/b)
+                isinstance(f, _OPEN_RIGHT + (sp.Sum, sp.Product, sp.Integral) + _EXTREMA()) for f in num_f
+            ):  # (log a)/b, (max_y g(y))/x: log a/b would read log(a/b)
                 num_tex = r"\left(%s\right)" % num_tex
             if len(den_f) > 1 or isinstance(den_f[0], sp.Add):
                 den_tex = r"\left(%s\right)" % den_tex
