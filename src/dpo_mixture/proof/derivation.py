@@ -623,10 +623,11 @@ class Report:
     def hidden_hypotheses(self, d: "Derivation") -> list[tuple["StepResult", list]]:
         """The steps whose claims ``d`` states, each with the hypotheses its result holds under
         that ``d.statement_text`` does not show."""
-        shown = set(d.statement_text.maths()) if hasattr(d.statement_text, "maths") else set()
+        maths = d.statement_text.maths() if hasattr(d.statement_text, "maths") else ()
+        shown = {_relation_key(m) for m in maths if isinstance(m, sp.Basic)}
         out = []
         for r in self.results[d.id]:
-            hidden = [h for h in r.assumptions if h not in shown]
+            hidden = [h for h in r.assumptions if _relation_key(h) not in shown]
             if r.step.claim in d.statement and hidden:
                 out.append((r, hidden))
         return out
@@ -651,6 +652,22 @@ class Report:
         raise KeyError(step_id)
 
 
+def _relation_key(rel: sp.Basic):
+    """A relation in one written form, so that ``1 < x`` and ``x - 1 > 0`` count as the shown
+    ``x > 1``: ``(d, op)`` with ``d op 0`` (``op`` one of ``>``, ``>=``, ``==``, ``!=``), ``d``
+    expanded and, for the symmetric ones, of a fixed sign; anything else is itself."""
+    flipped = {sp.StrictLessThan: ">", sp.LessThan: ">="}
+    kept = {sp.StrictGreaterThan: ">", sp.GreaterThan: ">=", sp.Equality: "==", sp.Unequality: "!="}
+    if type(rel) in flipped:
+        return sp.expand(rel.rhs - rel.lhs), flipped[type(rel)]
+    if type(rel) in kept:
+        d = sp.expand(rel.lhs - rel.rhs)
+        if kept[type(rel)] in ("==", "!=") and d.could_extract_minus_sign():
+            d = -d
+        return d, kept[type(rel)]
+    return rel
+
+
 def _stated_by(rel: sp.Basic, d: "Derivation") -> bool:
     """Whether a relation of ``d.statement`` is something the documents may display: the claim
     of one of its steps (shown with that step's verdict), a definition of its context, a named
@@ -659,8 +676,9 @@ def _stated_by(rel: sp.Basic, d: "Derivation") -> bool:
     from .facts import Definition
     from .kernel import open_operators
 
-    shown = set(d.statement_text.maths()) if hasattr(d.statement_text, "maths") else set()
-    if any(s.claim == rel and set(_passed_on(s, d)) <= shown for s in d.steps):
+    maths = d.statement_text.maths() if hasattr(d.statement_text, "maths") else ()
+    shown = {_relation_key(m) for m in maths if isinstance(m, sp.Basic)}
+    if any(s.claim == rel and {_relation_key(h) for h in _passed_on(s, d)} <= shown for s in d.steps):
         return True  # a step's claim, with its hypotheses (if any) shown in the statement's text
     theory = Theory.of(d.context)
     unverified = {defn for defn, _ in theory.unverified()}

@@ -149,15 +149,25 @@ def relevant(facts, exprs) -> tuple:
     return tuple(f for f in facts if f in chosen)
 
 
-def unfold(expr: sp.Expr, facts: tuple[Fact, ...] | list[Fact], rounds: int = 8) -> sp.Expr:
+class UnfoldError(ValueError):
+    """The definitions did not unfold to a fixed point (they define a quantity through itself)."""
+
+
+def unfold(expr: sp.Expr, facts: tuple[Fact, ...] | list[Fact], rounds: int | None = None) -> sp.Expr:
     """Unfold every :class:`Definition` among ``facts`` in ``expr`` until nothing changes.
+
+    Each round replaces every defined quantity at once, so ``k`` definitions that do not
+    define anything through itself unfold in at most ``k`` rounds; by default ``k + 1`` are
+    allowed, and an expression still changing then raises :class:`UnfoldError` (a chain of
+    definitions is never cut short: a half-unfolded ``W`` would read as a free quantity).
 
     >>> from dpo_mixture.notation import Z, p_ref, r, beta, k, support_sum
     >>> dz = Definition("Z", Z, support_sum(p_ref[k] * sp.exp(r[k] / beta), k))
     >>> unfold(2 * Z, [dz])
     2*Sum(exp(r[k]/beta)*p_ref[k], (k, 1, n))
     """
-    return _unfold(sp.sympify(expr), tuple(f for f in facts if isinstance(f, Definition)), rounds)
+    definitions = tuple(f for f in facts if isinstance(f, Definition))
+    return _unfold(sp.sympify(expr), definitions, len(definitions) + 1 if rounds is None else rounds)
 
 
 @functools.lru_cache(maxsize=512)
@@ -277,4 +287,6 @@ def _unfold(expr: sp.Expr, definitions: tuple, rounds: int) -> sp.Expr:
         if new == expr:
             return expr
         expr = new
+    if walk(expr) != expr:
+        raise UnfoldError(f"the definitions do not unfold within {rounds} rounds: one defines a quantity through itself")
     return expr

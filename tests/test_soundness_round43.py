@@ -1,0 +1,59 @@
+"""Review round 43: a chain of definitions is unfolded to its end, never cut after 8 rounds.
+
+With W1 := W2, ..., W11 := W12, W12 := x + 1, eight rounds left W1 at W9: the lemma W1 - x = 1
+cited at x := 0 then moved no definition (W9 does not mention x) and proved W1 = 1 for every
+x, and the audit read W9 as a free quantity and "refuted" the true W1 - W2 = 0."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from dpo_mixture import Certificate, Definition, Derivation, Step, Verdict, declare
+from dpo_mixture.proof.facts import UnfoldError, unfold
+
+x = declare.scalar("x_r43")
+s = declare.scalar("s_r43", positive=True)
+W = [declare.scalar(f"W{i}_r43") for i in range(1, 13)]
+CHAIN = tuple(Definition(f"W{i + 1}", W[i], W[i + 1]) for i in range(11)) + (Definition("W12", W[11], x + 1),)
+
+
+def test_a_deep_chain_unfolds_to_its_end():
+    assert unfold(W[0], CHAIN) == x + 1
+    loop = (Definition("a", W[0], W[1] + 1), Definition("b", W[1], W[0] - 1))
+    with pytest.raises(UnfoldError):
+        unfold(W[0], loop)
+
+
+def test_a_lemma_at_the_end_of_a_deep_chain_follows_its_instance():
+    derivation = Derivation(id="deep_r43", title="t", context=CHAIN, steps=(
+        Step("lemma", "", sp.Eq(W[0] - x, 1, evaluate=False), "", facts=CHAIN, search_samples=10),
+        Step("use", "", sp.Eq(W[0], 1, evaluate=False), "", hypotheses=(sp.Eq(s**2, 2, evaluate=False),),
+             strategy=Certificate((0, 1)), given=("lemma",), instantiate={x: 0}, facts=CHAIN, search_samples=10)))
+    lemma, use = derivation.check()
+    assert lemma.outcome.verdict is Verdict.PROVED and use.outcome.verdict is not Verdict.PROVED
+
+
+def test_a_true_step_in_a_deep_chain_is_not_refuted():
+    derivation = Derivation(id="deep_true_r43", title="t", context=CHAIN, steps=(
+        Step("same", "", sp.Eq(W[0] - W[1], 0, evaluate=False), "", facts=CHAIN, search_samples=50),))
+    (result,) = derivation.check()
+    assert result.outcome.verdict is Verdict.PROVED and not result.outcome.soundness_error
+
+
+def test_a_hypothesis_shown_in_another_written_form_counts_and_a_weaker_one_does_not():
+    from dpo_mixture import Report, prose
+
+    real = declare.scalar("xr_r43")
+    step = Step("pos_r43", "", sp.Gt(real + 1, 2, evaluate=False), "", hypotheses=(sp.Gt(real, 1, evaluate=False),),
+                strategy=Certificate((1,)), search_samples=10)
+
+    def not_results(*shown):
+        theorem = Derivation(id="forms_r43", title="t", kind="Theorem", statement=(step.claim,),
+                             statement_text=prose("If ", *shown, ", then"), steps=(step,))
+        return Report.run([theorem]).unproved_statements
+
+    assert not not_results(sp.Lt(1, real, evaluate=False))
+    assert not not_results(sp.Gt(real - 1, 0, evaluate=False))
+    with pytest.raises(ValueError, match="whose hypotheses statement_text shows"):
+        not_results(sp.Gt(real, 0, evaluate=False))  # weaker: the statement would overclaim
