@@ -57,3 +57,15 @@ def test_a_hypothesis_shown_in_another_written_form_counts_and_a_weaker_one_does
     assert not not_results(sp.Gt(real - 1, 0, evaluate=False))
     with pytest.raises(ValueError, match="whose hypotheses statement_text shows"):
         not_results(sp.Gt(real, 0, evaluate=False))  # weaker: the statement would overclaim
+
+
+def test_an_integer_in_interval_arithmetic_is_an_exact_interval():
+    """A sum's index was a Python int, so 1/k was a float: 1/3 fell below its value and SymPy
+    (asking the interval) said sum_{k<=3} 1/k < 11/6, which is an equality."""
+    from dpo_mixture.proof.number_signs import interval_sign
+
+    k = sp.Symbol("k_r43", integer=True, positive=True)
+    harmonic = sp.Sum(1 / k, (k, 1, 3))
+    assert interval_sign(harmonic - sp.Rational(11, 6)) is None
+    assert (harmonic - sp.Rational(11, 6)).is_negative is not True
+    assert interval_sign(harmonic - sp.Rational(11, 7)) == "pos"

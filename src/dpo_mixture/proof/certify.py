@@ -62,7 +62,8 @@ def _within_assumptions(var: sp.Basic, value: Any) -> bool:
 
 def _walk(e: sp.Basic, env: dict) -> Any:
     if e in env:
-        return env[e]
+        value = env[e]  # an output, the support size or an integer scalar is kept as an int for
+        return _const(value) if isinstance(value, int) else value  # indexing; as a number it is exact
     if e.is_Rational:
         return _const(e)
     if e.is_Float:  # a binary number: exactly representable, rounded outward past the precision
