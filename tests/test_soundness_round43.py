@@ -69,3 +69,23 @@ def test_an_integer_in_interval_arithmetic_is_an_exact_interval():
     assert interval_sign(harmonic - sp.Rational(11, 6)) is None
     assert (harmonic - sp.Rational(11, 6)).is_negative is not True
     assert interval_sign(harmonic - sp.Rational(11, 7)) == "pos"
+
+
+def test_a_definition_shared_by_name_but_not_by_meaning_is_unfolded():
+    """Round 44: W := V + 1 in both models, V := x where the lemma was proved and V := 0 where
+    it is cited.  The citing model read the lemma's W as its own, so W - x = 1 became 1 - x = 1
+    and x = 0 was proved for every x."""
+    v = declare.scalar("V_r44")
+    w = declare.scalar("W_r44")
+    shared = Definition("W", w, v + 1)
+    there, here = (shared, Definition("V", v, x)), (shared, Definition("V", v, sp.Integer(0)))
+    lemma = Derivation(id="lemma_r44", title="t", context=there, steps=(
+        Step("lemma_r44", "", sp.Eq(w - x, 1, evaluate=False), "", facts=there, search_samples=10),))
+    use = Derivation(id="use_r44", title="t", context=here, steps=(
+        Step("use_r44", "", sp.Eq(x, 0, evaluate=False), "", hypotheses=(sp.Eq(s**2, 2, evaluate=False),),
+             strategy=Certificate((0, -1)), given=("lemma_r44",), facts=here, search_samples=10),))
+    from dpo_mixture import Report
+
+    report = Report.run([lemma, use])
+    assert report.results["lemma_r44"][0].outcome.verdict is Verdict.PROVED
+    assert report.results["use_r44"][0].outcome.verdict is not Verdict.PROVED

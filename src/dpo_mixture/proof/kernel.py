@@ -570,8 +570,12 @@ class _Check:
         lemma = Lemma(lemma.id, lemma.claim, lemma.hypotheses, opened_theory(lemma.theory), lemma.verdict, lemma.assumed)
         claim = standardize(open_operators(lemma.claim))
         hyps = [standardize(open_operators(h)) for h in lemma.hypotheses]
-        # definitions of the lemma's model that this model does not share are unfolded
-        foreign = [d for d in lemma.theory.definitions if self.theory.definition(key_of(d.target)) != d]
+        # definitions of the lemma's model that this model does not share are unfolded; a
+        # definition is shared only if it means the same in both models once unfolded to the
+        # end (W := V + 1 in both, with V := x there and V := 0 here, is two different W)
+        foreign = [d for d in lemma.theory.definitions
+                   if self.theory.definition(key_of(d.target)) != d
+                   or lemma.theory.unfold_all(d.expr) != self.theory.unfold_all(d.expr)]
         if foreign:
             claim = unfold(claim, foreign)
             hyps = [unfold(h, foreign) for h in hyps]
@@ -606,7 +610,8 @@ class _Check:
         # the lemma's support must be a support here too
         mine = self.theory.support_definitions()
         for d in lemma.theory.support_definitions():
-            if d in mine and key_of(d.target) not in values and not (d.expr.free_symbols & set(values)):
+            if (d in mine and key_of(d.target) not in values and not (d.expr.free_symbols & set(values))
+                    and d not in foreign):
                 continue
             i = fresh_output("i")
             entry = _apply(d.expr.xreplace({d.target.indices[0]: i}), values, self._opened)
