@@ -148,3 +148,30 @@ def test_a_search_beside_the_engine_keeps_its_time_limit():
     assert slow == "undecided: time limit of 0.2 s reached (set Step.seconds for a larger budget)"
     found = run_search(Problem(sp.Gt(beta, 1)), 100, 0, 30.0)
     assert found.counterexample is not None
+
+
+def test_close_never_waits_forever_for_a_stuck_pool(monkeypatch):
+    """A pool whose worker died can block CPython's terminate/join for good; closing the
+    auditor then hung a whole build (seen once in CI)."""
+    import threading
+
+    from dpo_mixture.proof import audit
+
+    release = threading.Event()
+
+    class Stuck:
+        def terminate(self):
+            release.wait()
+
+        def join(self):
+            pass
+
+    monkeypatch.setattr(audit, "CLOSE_SECONDS", 0.2)
+    auditor = audit.Auditor(parallel=False)
+    auditor._pool = Stuck()
+    closing = threading.Thread(target=auditor.close, daemon=True)
+    closing.start()
+    closing.join(5)
+    stuck = closing.is_alive()
+    release.set()
+    assert not stuck and auditor._pool is None

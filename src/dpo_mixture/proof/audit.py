@@ -65,6 +65,8 @@ def run_search(problem: Problem, samples: int, seed: int, seconds: float | None,
 
 #: Seconds the engine waits for the second process's answer before it runs the audit itself.
 PATIENCE = 5.0
+#: Seconds :meth:`Auditor.close` waits for the second process to end.
+CLOSE_SECONDS = 10.0
 #: Modules that run threads of their own (a fork of a process holding them can deadlock).
 THREADED_LIBRARIES = ("jax", "torch", "tensorflow")
 
@@ -187,10 +189,14 @@ class Auditor:
                     return self._done[ticket]
 
     def close(self) -> None:
+        """End the second process.  Once its worker has died, CPython's ``Pool.terminate`` and
+        ``join`` can wait forever, so they run on a thread of their own, waited for at most
+        :data:`CLOSE_SECONDS` (the pool's processes are daemons: they end with this one)."""
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+            pool, self._pool = self._pool, None
+            closer = threading.Thread(target=lambda: (pool.terminate(), pool.join()), daemon=True)
+            closer.start()
+            closer.join(CLOSE_SECONDS)
 
     def __enter__(self) -> "Auditor":
         return self
