@@ -573,9 +573,9 @@ class _Check:
         # definitions of the lemma's model that this model does not share are unfolded; a
         # definition is shared only if it means the same in both models once unfolded to the
         # end (W := V + 1 in both, with V := x there and V := 0 here, is two different W)
+        meaning = {d: lemma.theory.unfold_all(d.expr) for d in lemma.theory.definitions}
         foreign = [d for d in lemma.theory.definitions
-                   if self.theory.definition(key_of(d.target)) != d
-                   or lemma.theory.unfold_all(d.expr) != self.theory.unfold_all(d.expr)]
+                   if self.theory.definition(key_of(d.target)) != d or meaning[d] != self.theory.unfold_all(d.expr)]
         if foreign:
             claim = unfold(claim, foreign)
             hyps = [unfold(h, foreign) for h in hyps]
@@ -602,8 +602,7 @@ class _Check:
         # says W(0), never the W here; log Z >= E[r]/beta at beta := 1 is about Z at 1)
         moved = [v for v, value in values.items() if value != v]
         if moved:
-            reach = [d for d in lemma.theory.definitions
-                     if d not in foreign and any(lemma.theory.unfold_all(d.expr).has(v) for v in moved)]
+            reach = [d for d in lemma.theory.definitions if d not in foreign and any(meaning[d].has(v) for v in moved)]
             if reach:
                 claim = unfold(claim, reach)
                 hyps = [unfold(h, reach) for h in hyps]

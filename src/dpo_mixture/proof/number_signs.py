@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import functools
 
-import mpmath
 import sympy as sp
 from sympy.core import relational
 from sympy.core.expr import Expr

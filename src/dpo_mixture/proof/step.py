@@ -18,7 +18,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Step", "collect_problems", "problem_of"]
 
-_RELATIONS = (sp.Eq, sp.Ne, sp.Lt, sp.Le, sp.Gt, sp.Ge, sp.And)
+_ATOMS = (sp.Eq, sp.Ne, sp.Lt, sp.Le, sp.Gt, sp.Ge)
+_RELATIONS = _ATOMS + (sp.And,)
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,7 @@ def _problem(step: Step) -> str:
                 "build the sides unevaluated (evaluate=False, UnevaluatedExpr) if SymPy simplified them"
             )
     for h in step.hypotheses:  # Or, Implies, Not: the engine reads a hypothesis as relations to meet
-        parts = _relations(h) if isinstance(h, _RELATIONS) else [h]
-        if h in (sp.true, sp.false) or any(not isinstance(p, _RELATIONS[:-1]) for p in parts):
+        if any(not isinstance(p, _ATOMS) for p in _relations(h)):
             return (f"step {step.id!r}: a hypothesis must be a SymPy relation (Eq, Ne, Le, Lt, Ge, Gt) or an And "
                     f"of them, built with evaluate=False; not {type(h).__name__} ({sp.sstr(h)})")
     off = off_label([step.claim, *step.hypotheses, *step.chain, *(f.relation for f in step.facts if hasattr(f, "relation"))])

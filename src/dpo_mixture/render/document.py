@@ -274,11 +274,10 @@ class _Builder:
                 inner.append(Display(relation_lines(rel)))
             for r, hidden in (self.report.hidden_hypotheses(d) if d.kind in THEOREM_KINDS else []):
                 # never shown as a result without the hypotheses it holds under
-                said: list = [Text("Not established as stated: the proof below shows "), Math(_tex(r.step.claim)),
-                              Text(" only under ")]
-                for i, h in enumerate(hidden):
-                    said += ([Text(", ")] if i else []) + [Math(_tex(h))]
-                inner.append(Para(tuple(said + [Text(", which the statement does not show.")])))
+                said = [Text("Not established as stated: the proof below shows "), Math(_tex(r.step.claim)),
+                        Text(" only under "), *_joined([[Math(_tex(h))] for h in hidden]),
+                        Text(", which the statement does not show.")]
+                inner.append(Para(tuple(said)))
             target = self.numbers.targets[d.id]
             name = d.extras.get("name", "")
             if d.kind in CLAIM_KINDS:
@@ -493,7 +492,6 @@ def _joined(items: list) -> list:
 _PLURAL = {
     "a distribution, positive on the support": "distributions, positive on the support",
     "a distribution that may vanish": "distributions that may vanish",
-    "a real vector over the support": "real vectors over the support",
 }
 
 #: Domains that say nothing beyond what a symbol is: not listed among the conventions.
