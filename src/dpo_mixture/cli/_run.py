@@ -49,12 +49,19 @@ def _import_file(path: str) -> ModuleType:
     if spec is None or spec.loader is None:
         raise UsageError(f"PATH {path}: cannot be imported as a Python module")
     module = importlib.util.module_from_spec(spec)
+    # as `python PATH.py` would: the module's own folder comes first on the path, so that it can
+    # import a sibling module of the user's
+    folder = str(file.resolve().parent)
+    sys.path.insert(0, folder)
     with collect_problems() as problems:
         try:
             spec.loader.exec_module(module)
         except (Exception, SystemExit) as exc:  # the user's code: report it in one line
             first = str(exc).splitlines()[0] if str(exc) else ""
             raise UsageError(f"PATH {path}: importing it failed: {type(exc).__name__}: {first}") from None
+        finally:
+            if folder in sys.path:
+                sys.path.remove(folder)
     if problems:
         raise UsageError(f"PATH {path}: {len(problems)} step(s) cannot be checked as built: " + " | ".join(problems))
     return module

@@ -37,10 +37,19 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def format_table(report) -> str:
-    """One row per step; under a step that holds only under hypotheses, one line for each."""
+def _relation(h) -> str:
+    """A hypothesis as the table writes it: ``a == b`` like ``a <= b`` (SymPy writes ``Eq(a, b)``)."""
     import sympy as sp
 
+    if isinstance(h, sp.Eq):
+        return f"{sp.sstr(h.lhs)} == {sp.sstr(h.rhs)}"
+    if isinstance(h, sp.And):
+        return " and ".join(_relation(a) for a in h.args)
+    return sp.sstr(h)
+
+
+def format_table(report) -> str:
+    """One row per step; under a step that holds only under hypotheses, one line for each."""
     rows = [("step", "verdict", "expected", "method", "seconds")]
     extra: dict[int, list[str]] = {}
     for r in report.all_results:
@@ -49,7 +58,7 @@ def format_table(report) -> str:
             mark = "  <-- SOUNDNESS ERROR"
         method = _short(r.outcome.method, METHOD_WIDTH)  # the full text is in --json
         rows.append((r.step.id, r.outcome.verdict.value, r.step.expected.value, method, f"{r.seconds:.3f}{mark}"))
-        extra[len(rows) - 1] = ["    assuming " + _short(sp.sstr(h), HYPOTHESIS_WIDTH) for h in r.assumptions]
+        extra[len(rows) - 1] = ["    assuming " + _short(_relation(h), HYPOTHESIS_WIDTH) for h in r.assumptions]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = []
     for i, row in enumerate(rows):

@@ -1591,6 +1591,8 @@ def _check_nodes(e: sp.Basic) -> None:
         if not isinstance(node, allowed) and node not in (sp.true, sp.false):
             raise KernelError(f"the kernel has no rules for {type(node).__name__} ({sp.sstr(node)[:60]})")
         if isinstance(node, sp.Sum):
+            if len(node.limits) > 1:
+                raise KernelError("a sum over several indices is not supported (the rules read one index)")
             for _, lo, hi in node.limits:
                 if not (lo == 1 and hi == _n):
                     raise KernelError(f"a sum must run over the support 1..n, not {lo}..{hi}")

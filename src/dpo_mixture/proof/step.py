@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from .exact import assumption_problem, number_problem
-from .facts import Fact
+from .facts import Definition, Fact, Identity
 from .verdict import Verdict
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -112,6 +112,13 @@ def _problem(step: Step) -> str:
                 f"step {step.id!r}: both sides of {part} are identical, so the step proves nothing; "
                 "build the sides unevaluated (evaluate=False, UnevaluatedExpr) if SymPy simplified them"
             )
+    for name, given in (("facts", step.facts), ("hypotheses", step.hypotheses)):
+        if not isinstance(given, (tuple, list)):
+            return f"step {step.id!r}: {name} must be a tuple, not {type(given).__name__} ({given!r:.60})"
+    wrong = next((f for f in step.facts if not isinstance(f, (Definition, Identity))), None)
+    if wrong is not None:
+        return (f"step {step.id!r}: facts must hold Definition or Identity objects, not "
+                f"{type(wrong).__name__} ({wrong!r:.60})")
     for h in step.hypotheses:  # Or, Implies, Not: the engine reads a hypothesis as relations to meet
         if any(not isinstance(p, _ATOMS) for p in _relations(h)):
             return (f"step {step.id!r}: a hypothesis must be a SymPy relation (Eq, Ne, Le, Lt, Ge, Gt) or an And "
@@ -131,6 +138,10 @@ def _problem(step: Step) -> str:
         inexact = number_problem(e) or assumption_problem(e)
         if inexact:
             return f"step {step.id!r}: {inexact}"
+        several = next((s for s in sp.sympify(e).atoms(sp.Sum) if len(s.limits) > 1), None)
+        if several is not None:  # every rule and the search read a sum as one index over one range
+            return (f"step {step.id!r}: the sum {sp.sstr(several)[:60]} runs over several indices (SymPy "
+                    "merges nested sums into one); the engine decides sums over one index only")
     if step.chain and hasattr(step.claim, "lhs"):
         points = [step.claim.lhs, *step.chain, step.claim.rhs]
         for a, b in zip(points, points[1:]):

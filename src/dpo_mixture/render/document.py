@@ -272,6 +272,13 @@ class _Builder:
                 inner.append(Para(self.inline(d.statement_text)))
             for rel in d.statement:
                 inner.append(Display(relation_lines(rel)))
+            for r in (results if d.kind in THEOREM_KINDS else []):
+                # a result whose statement the engine did not establish is never shown as one
+                verdict = r.outcome.verdict
+                if r.step.claim in d.statement and verdict not in (Verdict.PROVED, Verdict.ASSUMED):
+                    why = (" is false: the refutation below gives an instance where it fails." if verdict is Verdict.REFUTED
+                           else f" is {verdict.value}: the engine neither proved nor refuted it.")
+                    inner.append(Para((Text("Not established as stated: "), Math(_tex(r.step.claim)), Text(why))))
             for r, hidden in (self.report.hidden_hypotheses(d) if d.kind in THEOREM_KINDS else []):
                 # never shown as a result without the hypotheses it holds under
                 said = [Text("Not established as stated: the proof below shows "), Math(_tex(r.step.claim)),
@@ -392,12 +399,10 @@ class _Builder:
             for r in self.report.results[d.id]:
                 for e in (*d.statement, r.step.claim, *r.assumptions):
                     bases = {i.base for i in e.atoms(sp.Indexed)}
-                    labels = {b.label for b in bases}
-                    plain = [q for q in e.free_symbols if isinstance(q, sp.Symbol) and q not in labels]
-                    for q in [*plain, *bases]:
+                    for q in [*_stated_scalars(e), *bases]:
                         dom = domain_of(q)
                         derived = declared_domain(q) == "DERIVED" or r.theory.definition(q) is not None
-                        if isinstance(dom, Domain) and dom not in _UNRESTRICTED and not derived and not q.is_integer:
+                        if isinstance(dom, Domain) and dom not in _UNRESTRICTED and not derived:
                             found[_tex(q)] = (q, dom)
         if not found:
             return []
@@ -478,6 +483,20 @@ _DOMAIN_WORDS = {
 }
 
 
+def _stated_scalars(e: sp.Basic) -> list:
+    """The scalar quantities ``e`` states something about: not an output (a position of a
+    function over the support, which the text names as such), and not the support's size where
+    it only bounds a sum.  A declared integer counts (``w^2 >= w`` holds for integers only)."""
+    from ..notation import declared_domain
+
+    positions = {i for x in e.atoms(sp.Indexed) for i in x.indices}
+    labels = {x.base.label for x in e.atoms(sp.Indexed)}
+    # a sum's limits dropped: what is left of the support's size is stated about
+    bodies = e.replace(lambda x: isinstance(x, sp.Sum), lambda x: x.function.xreplace({lim[0]: sp.Dummy() for lim in x.limits}))
+    return [q for q in bodies.free_symbols if isinstance(q, sp.Symbol) and not isinstance(q, sp.Dummy)
+            and q not in labels and q not in positions and declared_domain(q) != "OUTPUT"]
+
+
 def _joined(items: list) -> list:
     """Token lists joined as ``a, b and c``."""
     out: list = []
@@ -492,10 +511,12 @@ def _joined(items: list) -> list:
 _PLURAL = {
     "a distribution, positive on the support": "distributions, positive on the support",
     "a distribution that may vanish": "distributions that may vanish",
+    "an integer": "integers",
+    "a positive integer": "positive integers",
 }
 
 #: Domains that say nothing beyond what a symbol is: not listed among the conventions.
-_UNRESTRICTED = (Domain.REAL, Domain.REAL_VECTOR, Domain.INTEGER, Domain.POSITIVE_INTEGER)
+_UNRESTRICTED = (Domain.REAL, Domain.REAL_VECTOR)
 
 
 def _domain_tokens(q: sp.Basic, dom: Domain) -> list:
@@ -620,7 +641,8 @@ def _number(value: Any, digits: int = 12) -> str:
 
 
 def _reference_text(ref) -> tuple:
-    parts: list = [Text(f"{ref.authors}. "), Text(f"*{ref.title}*. ")]
+    # "Rafailov et al." ends its own sentence: no second full stop
+    parts: list = [Text(ref.authors + ("" if ref.authors.endswith(".") else ".") + " "), Text(f"*{ref.title}*. ")]
     tail = ", ".join(x for x in (ref.venue, ref.year) if x)
     if tail:
         parts.append(Text(tail + "."))

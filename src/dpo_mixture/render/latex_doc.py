@@ -83,7 +83,9 @@ def _table(block: Table) -> str:
     if block.long:
         return (
             f"{anchor}\n\\begin{{longtable}}{{{_columns(block)}}}\n\\toprule\n{head}\n\\midrule\n\\endhead\n"
-            f"{rows}\n\\bottomrule\n\\end{{longtable}}\n\\begin{{center}}{caption}\\end{{center}}\n"
+            # longtable steps the table counter itself: taken back, so that numbers run on
+            f"{rows}\n\\bottomrule\n\\end{{longtable}}\n\\addtocounter{{table}}{{-1}}\n"
+            f"\\begin{{center}}{caption}\\end{{center}}\n"
         )
     # a minipage keeps the table and its caption on one page
     return (
@@ -135,7 +137,10 @@ def _block(block) -> str:
     if isinstance(block, Front):
         authors = " \\and ".join(tex_escape(a) for a in block.authors)
         abstract = f"\\begin{{abstract}}\n{inline(block.abstract)}\n\\end{{abstract}}\n\n" if block.abstract else ""
+        # the PDF's own title and author fields too (what a viewer's window and an index show)
+        listed = ", ".join(tex_escape(a) for a in block.authors)
         return (
+            f"\\hypersetup{{pdftitle={{{tex_escape(block.title)}}}, pdfauthor={{{listed}}}}}\n"
             f"\\title{{{tex_escape(block.title)}}}\n\\author{{{authors}}}\n\\date{{}}\n"
             f"\\begin{{document}}\n\\maketitle\n\n{abstract}"
         )

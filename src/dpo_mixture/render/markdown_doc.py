@@ -105,7 +105,9 @@ class _Writer:
         if isinstance(block, Env):
             title = f" ({inline(block.title)})" if block.title else ""
             number = f" {block.number}" if block.number else ""
-            head = f'<span id="{block.label}"></span>**{block.word}{number}**{title}**.**'
+            # **Theorem 1.** or **Theorem 5** (exact gap)**.**, never four asterisks in a row
+            head = (f'<span id="{block.label}"></span>**{block.word}{number}**{title}**.**' if title
+                    else f'<span id="{block.label}"></span>**{block.word}{number}.**')
             return self.lead(head, block.blocks)
         if isinstance(block, Proof):
             return self.lead(f"*{block.name}.*", block.blocks) + '<p style="text-align: right">&#8718;</p>\n\n'

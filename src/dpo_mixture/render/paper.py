@@ -121,7 +121,11 @@ class Paper:
     def __post_init__(self) -> None:
         if not isinstance(self.title, str) or not self.title.strip():
             raise ValueError("Paper title must be a non-empty string")
-        check_text(self.title)
+        try:
+            check_text(self.title)
+        except ValueError:  # a title is plain text (the PDF's metadata and the post's front matter)
+            raise ValueError(f"Paper title {self.title!r} holds maths or a Greek letter's name; a title is plain "
+                             "text: say it in words (\"two temperatures\") and put the maths in the abstract") from None
         for name in ("authors", "tags", "categories", "introduction", "conclusion", "references", "examples"):
             value = getattr(self, name)
             if isinstance(value, (str, Prose)):

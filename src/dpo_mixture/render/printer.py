@@ -11,7 +11,10 @@ Nothing here edits printed strings: each kind of node has its own ``_print_<Clas
 
 from __future__ import annotations
 
+import inspect
+
 import sympy as sp
+from sympy.printing.conventions import requires_partial
 from sympy.printing.latex import LatexPrinter
 
 from ..notation import INDEXED_LATEX, LATEX_NAMES, n
@@ -30,6 +33,13 @@ COUNTS: frozenset[str] = frozenset({"n"})
 _CHAINABLE = (sp.StrictLessThan, sp.LessThan)
 
 
+def _takes_exponent(method) -> bool:
+    try:
+        return "exp" in inspect.signature(method).parameters
+    except (TypeError, ValueError):  # no signature to read: let SymPy call it as it does
+        return True
+
+
 def _EXTREMA() -> tuple:
     from ..model import SupportMax, SupportMin
 
@@ -42,6 +52,17 @@ class NotationPrinter(LatexPrinter):
     printmethod = "_latex"
     #: ``inline``: fractions as ``a/b``, for maths inside a sentence or a table cell.
     _default_settings = {**LatexPrinter._default_settings, "mul_symbol": None, "inline": False}
+
+    def _print(self, expr, **kwargs) -> str:
+        # SymPy prints a power of a function as ``f(x)^{2}`` by handing the exponent to the
+        # function's own ``_latex``; one that takes no exponent (a named operator of this package
+        # or of a user's module) is printed whole and bracketed: (log sigma(x))^2, never
+        # log sigma(x)^2, which reads as the log of the square
+        method = getattr(expr, self.printmethod, None)
+        if "exp" in kwargs and method is not None and not _takes_exponent(method):
+            exp = kwargs.pop("exp")
+            return r"\left(%s\right)^{%s}" % (super()._print(expr, **kwargs), exp)
+        return super()._print(expr, **kwargs)
 
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         if expr.name in LATEX_NAMES:
@@ -195,7 +216,17 @@ class NotationPrinter(LatexPrinter):
                 and set(expr.variables) == {f.args[0]}:
             primes = "'" * len(expr.variables)
             return "%s%s(%s)" % (self._print(sp.Symbol(f.func.__name__)), primes, self._print(f.args[0]))
-        return super()._print_Derivative(expr)
+        if not f.is_Mul:
+            return super()._print_Derivative(expr)
+        # the derivative of a product is bracketed whole: d/db (b^2 e^b), which a reader cannot
+        # take for (d/db b^2) e^b (the operator as SymPy writes it)
+        d = r"\partial" if requires_partial(f) else self._settings["diff_operator_latex"]
+        below = "".join(r"%s %s" % (d, self._print(x)) if k == 1
+                        else r"%s %s^{%s}" % (d, self.parenthesize_super(self._print(x)), self._print(k))
+                        for x, k in reversed(expr.variable_count))
+        order = sum(k for _, k in expr.variable_count)
+        above = d if order == 1 else r"%s^{%s}" % (d, self._print(order))
+        return r"\frac{%s}{%s} \left(%s\right)" % (above, below, self._print(f))
 
     def _print_Sum(self, expr: sp.Sum) -> str:
         # Sums over the whole support print as \sum_{y}; other ranges keep their limits.

@@ -1,0 +1,89 @@
+"""Review round 45: a sum over several indices is refused where it is written.
+
+SymPy merges ``Sum(Sum(f, (k, 1, n)), (j, 1, n))`` into one sum with two limits.  Every rule of
+the kernel and the search read a sum as one index over one range, so such a step reached the
+kernel and was rejected with a bare "too many values to unpack"; a false double sum was neither
+refused nor refuted."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from dpo_mixture import Step
+from dpo_mixture.notation import n, r
+from dpo_mixture.proof import Goal, ProofCertificate, Verdict, check
+
+k = sp.Symbol("k", integer=True, positive=True)
+j = sp.Symbol("j", integer=True, positive=True)
+DOUBLE = sp.Sum((r[k] - r[j]) ** 2, (k, 1, n), (j, 1, n))
+
+
+def test_a_step_with_a_double_sum_is_refused_when_built():
+    with pytest.raises(ValueError, match="runs over several indices"):
+        Step("double", "", sp.Ge(DOUBLE, 1, evaluate=False), "")
+
+
+def test_the_kernel_refuses_a_double_sum_by_name():
+    goal = Goal(sp.Ge(DOUBLE, 0, evaluate=False))
+    judgment = check(goal, ProofCertificate("normal-form", conclusion=goal.claim))
+    assert judgment.verdict is not Verdict.PROVED
+    assert "several indices" in judgment.reason
+
+
+# --- round 45b: what the documents show -----------------------------------------------------
+from dpo_mixture import Derivation, Paper, Report, declare, prose  # noqa: E402
+from dpo_mixture.render import render_documents  # noqa: E402
+from dpo_mixture.render.printer import latex  # noqa: E402
+
+
+def _documents(*derivations):
+    report = Report.run(list(derivations))
+    return report, render_documents(report, Paper(title="T", authors=("a",), abstract=prose("A.")))
+
+
+def test_a_declared_integer_is_stated_in_the_documents():
+    """w a positive integer: w^2 >= w is proved, and read for every real w it is false (w = 1/2)."""
+    w = declare.scalar("w_r45", integer=True, positive=True)
+    step = Step("sq_r45", "", sp.Ge(w**2, w, evaluate=False), "", search_samples=10)
+    theorem = Derivation(id="sq_r45", title="Squares", kind="Theorem", statement=(step.claim,),
+                         statement_text=prose("The square dominates:"), steps=(step,))
+    report, (tex, md) = _documents(theorem)
+    assert report.results["sq_r45"][0].outcome.verdict is Verdict.PROVED
+    for text in (tex, md):
+        said = text.index("Throughout")
+        assert "is a positive integer" in text[said:said + 200] and said < text.index("The square dominates")
+
+
+def test_outputs_and_the_support_size_bounding_a_sum_are_not_listed():
+    from dpo_mixture.notation import p, y
+
+    step = Step("mass_r45", "", sp.Le(p[y], sp.Sum(p[k], (k, 1, n)), evaluate=False), "", search_samples=10)
+    _, (tex, _) = _documents(Derivation(id="mass_r45", title="Mass", steps=(step,)))
+    said = tex[tex.index("Throughout"):].split(".")[0]
+    assert "integer" not in said
+
+
+def test_a_result_whose_statement_is_refuted_says_so_in_its_box():
+    c = declare.scalar("c_r45")
+    step = Step("c2_r45", "", sp.Ge(c**2, c, evaluate=False), "", expected="refuted")
+    theorem = Derivation(id="c2_r45", title="Squares", kind="Theorem", statement=(step.claim,),
+                         statement_text=prose("For every real ", c, ":"), steps=(step,))
+    report, (tex, md) = _documents(theorem)
+    assert report.results["c2_r45"][0].outcome.verdict is Verdict.REFUTED and report.unproved_statements
+    for text in (tex, md):
+        box = text[text.index("For every real"):]
+        assert "Not established as stated" in box[:box.index("Refutation")]
+
+
+def test_a_power_of_a_named_function_prints_bracketed():
+    from dpo_mixture.model import LogSigmoid, Sigmoid
+
+    z = declare.scalar("z_r45")
+    assert latex(LogSigmoid(z) ** 2) == r"\left(\log\sigma\left(z_{r45}\right)\right)^{2}"
+    assert latex(Sigmoid(z) ** 2).startswith(r"\left(\sigma")
+
+
+def test_the_derivative_of_a_product_is_bracketed_whole():
+    b = declare.temperature("b_r45")
+    assert latex(sp.Derivative(b**2 * sp.exp(b), b)) == r"\frac{d}{d b_{r45}} \left(b_{r45}^{2} e^{b_{r45}}\right)"
