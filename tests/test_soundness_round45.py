@@ -87,3 +87,20 @@ def test_a_power_of_a_named_function_prints_bracketed():
 def test_the_derivative_of_a_product_is_bracketed_whole():
     b = declare.temperature("b_r45")
     assert latex(sp.Derivative(b**2 * sp.exp(b), b)) == r"\frac{d}{d b_{r45}} \left(b_{r45}^{2} e^{b_{r45}}\right)"
+
+
+def test_a_compiled_divergence_takes_zero_log_zero_as_zero():
+    """sum p log(p/q) with p = (1/2, 1/2, 0) is 0.71356 (0 log 0 = 0, as for x log x); it was NaN."""
+    import math
+
+    import numpy as np
+
+    from dpo_mixture import numeric
+    from dpo_mixture.notation import support_sum
+
+    pz, q, i = declare.distribution("pz_r45", zeros=True), declare.distribution("q_r45"), declare.index("i_r45")
+    want = 0.5 * math.log(0.5 / 0.2) + 0.5 * math.log(0.5 / 0.3)
+    for body in (pz[i] * sp.log(pz[i] / q[i]), pz[i] * (sp.log(pz[i]) - sp.log(q[i])), -pz[i] * sp.log(q[i] / pz[i])):
+        f = numeric.compile(support_sum(body, i), args=["pz_r45", "q_r45"], name="kl", backend="numpy")
+        got = f(np.array([0.5, 0.5, 0.0]), np.array([0.2, 0.3, 0.5]))
+        assert abs(float(np.ravel(got)[0]) - want) < 1e-15, body

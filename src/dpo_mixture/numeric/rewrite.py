@@ -755,13 +755,23 @@ class ArrayForm:
                 else:
                     rest.append(f)
             return ScaledExp(self.value(sp.Mul(*rest)), exponent)
+        def vanishing(x) -> bool:  # a factor that may be 0 where the log's argument is 0 with it
+            return x in factors and _nonnegative(x) and (isinstance(x, sp.Indexed) or not x.is_positive)
+
         logs = [f for f in factors if isinstance(f, sp.log)]
-        for lg in logs:  # x log x with x possibly 0: 0 log 0 = 0 (an array's entry may be 0 off
-            inner = lg.args[0]  # the support, whatever its declaration says: the checks allow it)
-            if inner in factors and _nonnegative(inner) and (isinstance(inner, sp.Indexed) or not inner.is_positive):
-                factors.remove(inner)
+        for lg in logs:  # x log x, x log(x/q) with x possibly 0: 0 log 0 = 0 (an array's entry may
+            inner = lg.args[0]  # be 0 off the support, whatever its declaration says: the checks allow it)
+            # (x log(q/x) too: x^k log x tends to 0 for every power k)
+            x = next((a.as_base_exp()[0] for a in sp.Mul.make_args(inner) if vanishing(a.as_base_exp()[0])), None)
+            if x is not None:
+                factors.remove(x)
                 factors.remove(lg)
-                return XLogY(self.value(inner), self.value(inner)) * self.value(sp.Mul(*factors), weighted)
+                return XLogY(self.value(x), self.value(inner)) * self.value(sp.Mul(*factors), weighted)
+        for f in factors:  # x (log x - log q): each term by the rule above
+            if f.is_Add and any(isinstance(lg, sp.log) and any(vanishing(a.as_base_exp()[0]) for a in sp.Mul.make_args(lg.args[0]))
+                                for t in f.args for lg in sp.Mul.make_args(t)):
+                rest = [g for g in factors if g is not f]
+                return sp.Add(*(self.value(sp.Mul(t, *rest), weighted) for t in f.args))
         return sp.Mul(*(self.value(f, weighted) for f in factors))
 
     def _value_mul(self, e: sp.Mul) -> sp.Expr:

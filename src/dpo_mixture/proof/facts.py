@@ -258,16 +258,23 @@ def _unfold(expr: sp.Expr, definitions: tuple, rounds: int) -> sp.Expr:
 
     scalars = {d.target: d.expr for d in definitions if not isinstance(d.target, sp.Indexed)}
     indexed = {d.target.base: d for d in definitions if isinstance(d.target, sp.Indexed)}
-    # free symbols a scalar's definition brings in (W := r(y) brings y): a sum over y must not
-    # capture them, so such a sum's index is renamed before anything is unfolded under it
+    # free symbols a definition brings in (W := r(y) brings y; an entry g(y) := r(j) brings j,
+    # its own y aside): a sum over y (over j) must not capture them, so such a sum's index is
+    # renamed before anything is unfolded under it
     brought = set().union(*(b.free_symbols for b in scalars.values())) if scalars else set()
+    for d in indexed.values():
+        brought |= d.expr.free_symbols - set(d.target.indices)
+    bringing = set(scalars) | set(indexed)
+
+    def brings(e: sp.Basic) -> bool:
+        return any(t in scalars for t in e.free_symbols) or any(x.base in indexed for x in e.atoms(sp.Indexed))
 
     def walk(e: sp.Basic) -> sp.Basic:
         if e in scalars:
             return scalars[e]
-        if brought and isinstance(e, (sp.Sum, SupportMax, SupportMin)):
+        if brought and bringing and isinstance(e, (sp.Sum, SupportMax, SupportMin)):
             bound = {lim[0] for lim in e.limits} if isinstance(e, sp.Sum) else {e.args[1]}
-            if bound & brought and any(t in scalars for t in e.free_symbols):
+            if bound & brought and brings(e):
                 e = _rename_bound(e, bound & brought)
         if isinstance(e, sp.Indexed) and e.base in indexed:
             return indexed[e.base].at(walk(e.indices[0]))

@@ -180,7 +180,7 @@ class Theory:
         defs = self.support_definitions()
         if not defs:
             return None
-        parts = [d.expr.xreplace({d.target.indices[0]: y}) for d in defs]
+        parts = [d.at(y) for d in defs]  # a bound y in a body is renamed, never captured
         return sp.Mul(*parts)
 
     def sign_context(self) -> SignContext:
