@@ -104,3 +104,19 @@ def test_a_compiled_divergence_takes_zero_log_zero_as_zero():
         f = numeric.compile(support_sum(body, i), args=["pz_r45", "q_r45"], name="kl", backend="numpy")
         got = f(np.array([0.5, 0.5, 0.0]), np.array([0.2, 0.3, 0.5]))
         assert abs(float(np.ravel(got)[0]) - want) < 1e-15, body
+
+
+def test_a_result_shows_the_definition_of_what_it_states_about():
+    """W := c^2 + 1 in the context, Theorem: W >= 1. Printed without W's definition, W >= 1 reads
+    as a claim about every W."""
+    from dpo_mixture import Definition
+
+    c, W = declare.scalar("c_def_r45"), declare.scalar("W_def_r45")
+    definition = Definition("W", W, c**2 + 1)
+    step = Step("w_r45", "", sp.Ge(W, 1, evaluate=False), "", facts=(definition,), search_samples=10)
+    theorem = Derivation(id="w_r45", title="W", kind="Theorem", statement=(step.claim,), context=(definition,),
+                         statement_text=prose("For every real ", c, ":"), steps=(step,))
+    _, (tex, md) = _documents(theorem)
+    for text in (tex, md):
+        box = text[text.index("For every real"):]
+        assert "Here" in box[:box.index("Proof")] and latex(definition.relation) in box[:box.index("Proof")]

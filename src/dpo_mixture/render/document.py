@@ -99,6 +99,7 @@ class _Builder:
         self.cited: set[str] = set()
         self.numbers = _Numbers()
         self._number_everything()
+        self._shown: set | None = None  # the quantities an equation of the document has on a side
 
     # --- numbering ------------------------------------------------------------------------
     def _number_everything(self) -> None:
@@ -279,6 +280,10 @@ class _Builder:
                     why = (" is false: the refutation below gives an instance where it fails." if verdict is Verdict.REFUTED
                            else f" is {verdict.value}: the engine neither proved nor refuted it.")
                     inner.append(Para((Text("Not established as stated: "), Math(_tex(r.step.claim)), Text(why))))
+            unshown = self.unshown_definitions(d) if d.kind in THEOREM_KINDS else []
+            if unshown:  # a defined quantity is never read as a free one
+                inner.append(Para((Text("Here "), *_joined([[Math(_tex(df.relation))] for df in unshown]),
+                                   Text("."))))
             for r, hidden in (self.report.hidden_hypotheses(d) if d.kind in THEOREM_KINDS else []):
                 # never shown as a result without the hypotheses it holds under
                 said = [Text("Not established as stated: the proof below shows "), Math(_tex(r.step.claim)),
@@ -386,6 +391,33 @@ class _Builder:
                 raise ValueError(f"the paper's references {uncited} are never cited in the text")
             out.append(Bibliography(tuple((r.key, self.cite_numbers[r.key], _reference_text(r)) for r in p.references)))
         return out + appendix
+
+    def unshown_definitions(self, d: Derivation) -> list:
+        """The definitions of ``d``'s context that its statement uses (directly or through
+        another one) and that the document never shows as an equation of its target: read
+        without them, ``W >= 1`` would be a claim about every ``W``."""
+        if self._shown is None:
+            maths = [*self.paper.abstract.maths(), *(m for p in (*self.paper.introduction, *self.paper.conclusion)
+                                                    for m in p.maths())]
+            for other in self.report.derivations:
+                for text in (other.intro, other.statement_text, other.outro):
+                    maths += text.maths() if hasattr(text, "maths") else []
+                maths += list(other.statement)
+                maths += [r.step.claim for r in self.report.results[other.id]]
+            self._shown = {_key(side) for m in maths for rel in sp.sympify(m).atoms(sp.Eq) for side in rel.args}
+        definitions = {_key(df.target): df for df in d.context if hasattr(df, "target")}
+        used: list = []
+        todo = [e for e in d.statement]
+        while todo:
+            e = sp.sympify(todo.pop(0))
+            for q in [*e.free_symbols, *(x.base for x in e.atoms(sp.Indexed))]:
+                df = definitions.get(_key(q))
+                if df is not None and df not in used:
+                    used.append(df)
+                    todo.append(df.expr)
+        unshown = [df for df in used if _key(df.target) not in self._shown]
+        self._shown |= {_key(df.target) for df in unshown}  # shown once: later results may rely on it
+        return unshown
 
     def conventions(self) -> list:
         """One sentence with the declared domain of every quantity the body states something
@@ -495,6 +527,11 @@ def _stated_scalars(e: sp.Basic) -> list:
     bodies = e.replace(lambda x: isinstance(x, sp.Sum), lambda x: x.function.xreplace({lim[0]: sp.Dummy() for lim in x.limits}))
     return [q for q in bodies.free_symbols if isinstance(q, sp.Symbol) and not isinstance(q, sp.Dummy)
             and q not in labels and q not in positions and declared_domain(q) != "OUTPUT"]
+
+
+def _key(q) -> sp.Basic:
+    """A quantity as its definition names it: an entry ``g(y)`` by its base ``g``."""
+    return q.base if isinstance(q, sp.Indexed) else q
 
 
 def _joined(items: list) -> list:
