@@ -80,3 +80,12 @@ def test_sympy_relations_from_python():
 def test_a_hypothesis_fixing_a_scalar_is_honoured():
     # false exactly at alpha = 1/3 (whenever M_A > M_U): the search uses the fixed value
     assert check_claim("TPM_A <= alpha", "alpha == 1/3").verdict is Verdict.REFUTED
+
+
+def test_the_log_odds_of_a_sigmoid_is_its_argument():
+    """log sigma(z) - log sigma(-z) = z needs log(e^z + 1) = z + log(1 + e^{-z}): the normal form
+    writes a log of exponentials from one canonical term."""
+    let = {"z": "scalar"}
+    assert check_claim("logsigmoid(z) - logsigmoid(-z) == z", let=let).verdict is Verdict.PROVED
+    assert check_claim("log(1 + exp(z)) - z == log(1 + exp(-z))", let=let).verdict is Verdict.PROVED
+    assert check_claim("logsigmoid(z) - logsigmoid(-z) == 2*z", let=let).verdict is Verdict.REFUTED

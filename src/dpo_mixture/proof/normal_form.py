@@ -263,7 +263,7 @@ def _normal_form(expr: sp.Expr, facts: tuple, _context) -> sp.Expr:
     ]
     expr = standardize(carry_out_subs(unfold(expr, facts)))
     for _ in range(6):
-        new = standardize(_expand(_pull_extrema(split_sums(_expand(expr)))))
+        new = standardize(_expand(_pull_extrema(split_sums(_log_sums(_expand(expr))))))
         for lhs, rhs in identities:
             new = new.xreplace({lhs: rhs}) if not isinstance(lhs, sp.Add) else new.subs(lhs, rhs)
         new = _expand(new)
@@ -271,6 +271,48 @@ def _normal_form(expr: sp.Expr, facts: tuple, _context) -> sp.Expr:
             break
         expr = new
     return expr
+
+
+def _exponential_terms(total: sp.Add) -> list | None:
+    """``[(c, u)]`` with ``total = sum c e^u``, each ``c`` positive and each ``u`` real by
+    SymPy's assumptions (a term without an exponential has ``u = 0``); else ``None``."""
+    out = []
+    for term in total.args:
+        factors = sp.Mul.make_args(term)
+        powers = [f for f in factors if isinstance(f, sp.exp)]
+        c = sp.Mul(*(f for f in factors if not isinstance(f, sp.exp)))
+        u = powers[0].args[0] if len(powers) == 1 else sp.Integer(0) if not powers else None
+        if u is None or c.is_positive is not True or u.is_real is not True:
+            return None
+        out.append((c, u))
+    return out if any(u != 0 for _, u in out) else None
+
+
+def _log_sums(expr: sp.Expr) -> sp.Expr:
+    """``log(sum c_i e^{u_i}) = u_j + log(sum c_i e^{u_i - u_j})`` (each ``c_i > 0``, each ``u_i``
+    real), with ``j`` the term that leaves the least exponents in SymPy's order: the same
+    logarithm written from another term (``log(e^z + 1)`` and ``z + log(1 + e^{-z})``) gets the
+    same form.
+
+    >>> z = sp.Symbol("z", real=True)
+    >>> sp.expand(_log_sums(sp.log(sp.exp(z) + 1)) - _log_sums(sp.log(1 + sp.exp(-z))))
+    z
+    """
+    def canonical(lg: sp.log) -> sp.Expr:
+        terms = _exponential_terms(lg.args[0])
+        if terms is None:
+            return lg
+        def shifted(v):
+            return tuple(sorted((sp.default_sort_key(sp.expand(u - v)) for _, u in terms)))
+        # ties (none for a finite set, but the order must not depend on it) go to no shift
+        v = min(dict.fromkeys(u for _, u in terms), key=lambda v: (shifted(v), v != 0))
+        if v == 0:
+            return lg
+        return v + sp.log(sp.Add(*(c * sp.exp(sp.expand(u - v)) for c, u in terms)))
+
+    if not expr.has(sp.log):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.log) and e.args[0].is_Add, canonical)
 
 
 def carry_out_subs(expr: sp.Basic) -> sp.Basic:
