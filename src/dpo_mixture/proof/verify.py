@@ -450,7 +450,8 @@ def name_clash(exprs) -> str | None:
             for b in (_bound_of(node) if isinstance(node, kinds) else ()):
                 other = printed.get(_seen_as(latex(b)))
                 if other is not None and other != b:
-                    return (f"the variable {latex(b)} bound by a {type(node).__name__} prints like the quantity {other} "
+                    named = f"{b} (printed {latex(b)})" if str(b) != latex(b) else str(b)
+                    return (f"the variable {named} bound by a {type(node).__name__} prints like the quantity {other} "
                             "that stands free beside it, so the statement would read as another one; rename one of them")
     entries: dict = {}
     for base in sorted({b for e in exprs for b in e.atoms(sp.IndexedBase)}, key=str):
