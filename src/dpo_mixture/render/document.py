@@ -403,7 +403,8 @@ class _Builder:
                 for text in (other.intro, other.statement_text, other.outro):
                     maths += text.maths() if hasattr(text, "maths") else []
                 maths += list(other.statement)
-                maths += [r.step.claim for r in self.report.results[other.id]]
+                for r in self.report.results[other.id]:
+                    maths += [r.step.claim, *(r.step.justification.maths() if hasattr(r.step.justification, "maths") else ())]
             self._shown = {_key(side) for m in maths for rel in sp.sympify(m).atoms(sp.Eq) for side in rel.args}
         definitions = {_key(df.target): df for df in d.context if hasattr(df, "target")}
         used: list = []
