@@ -120,3 +120,44 @@ def test_a_result_shows_the_definition_of_what_it_states_about():
     for text in (tex, md):
         box = text[text.index("For every real"):]
         assert "Here" in box[:box.index("Proof")] and latex(definition.relation) in box[:box.index("Proof")]
+
+
+# --- round 47: the 'Here' line and the conventions around it ----------------------------------
+def test_a_definition_is_shown_only_by_its_own_equation():
+    """'W = V' with both defined shows neither definition; a refuted 'U = 0' does not show U."""
+    from dpo_mixture import Definition
+
+    c = declare.scalar("c_r47")
+    W, V, U = (declare.scalar(f"{q}_r47") for q in "WVU")
+    context = (Definition("W", W, c**2 + 1), Definition("V", V, (c + 1) ** 2 - 2 * c), Definition("U", U, c**2 + 2))
+    equal = Step("wv_r47", "", sp.Eq(W, V), "", facts=context, search_samples=10)
+    wrong = Step("u0_r47", "", sp.Eq(U, 0), "", facts=context, expected="refuted")
+    bound = Step("u2_r47", "", sp.Ge(U, 2, evaluate=False), "", facts=context, search_samples=10)
+    _, (tex, md) = _documents(
+        Derivation(id="wv_r47", title="E", kind="Theorem", statement=(equal.claim,), context=context,
+                   statement_text=prose("They agree:"), steps=(equal,)),
+        Derivation(id="u0_r47", title="F", steps=(wrong,), context=context),
+        Derivation(id="u2_r47", title="G", kind="Theorem", statement=(bound.claim,), context=context,
+                   statement_text=prose("At least two:"), steps=(bound,)))
+    for df in context:
+        assert "Here" in md and latex(df.relation) in md, df.name
+
+
+def test_a_definition_reached_through_a_hypothesis_and_the_domains_of_its_body_are_shown():
+    from dpo_mixture import Certificate, Definition
+
+    m, c = declare.scalar("m_r47", integer=True, positive=True), declare.scalar("c_r47b")
+    Wm, V = declare.scalar("Wm_r47"), declare.scalar("Vh_r47")
+    context = (Definition("Wm", Wm, m - 1), Definition("V", V, c))
+    hypothesis = sp.Ge(V, 0, evaluate=False)
+    step = Step("cge_r47", "", sp.Ge(c, 0, evaluate=False), "", hypotheses=(hypothesis,), facts=context,
+                strategy=Certificate((1,)), search_samples=10)
+    nonneg = Step("wm_r47", "", sp.Ge(Wm, 0, evaluate=False), "", facts=context, search_samples=10)
+    _, (tex, md) = _documents(
+        Derivation(id="cge_r47", title="H", kind="Theorem", statement=(step.claim,), context=context,
+                   statement_text=prose("If ", hypothesis, ", then"), steps=(step,)),
+        Derivation(id="wm_r47", title="I", kind="Theorem", statement=(nonneg.claim,), context=context,
+                   statement_text=prose("Nonnegative:"), steps=(nonneg,)))
+    assert latex(context[1].relation) in md and latex(context[0].relation) in md
+    said = md[md.index("Throughout"):].split("\n")[0]
+    assert "m_{r47}" in said and "positive integer" in said

@@ -99,7 +99,7 @@ class _Builder:
         self.cited: set[str] = set()
         self.numbers = _Numbers()
         self._number_everything()
-        self._shown: set | None = None  # the quantities an equation of the document has on a side
+        self._shown: set | None = None  # the equations target = body the document prints
 
     # --- numbering ------------------------------------------------------------------------
     def _number_everything(self) -> None:
@@ -405,10 +405,13 @@ class _Builder:
                 maths += list(other.statement)
                 for r in self.report.results[other.id]:
                     maths += [r.step.claim, *(r.step.justification.maths() if hasattr(r.step.justification, "maths") else ())]
-            self._shown = {_key(side) for m in maths for rel in sp.sympify(m).atoms(sp.Eq) for side in rel.args}
+            # an equation shows a definition only if it is the definition itself, target = body
+            # (``W = V`` with V defined elsewhere, or a refuted ``U = 0``, shows nothing)
+            self._shown = {frozenset((rel.lhs, rel.rhs)) for m in maths for rel in sp.sympify(m).atoms(sp.Eq)}
         definitions = {_key(df.target): df for df in d.context if hasattr(df, "target")}
         used: list = []
-        todo = [e for e in d.statement]
+        # what the statement speaks of, its hypotheses in the text included
+        todo = [*d.statement, *(d.statement_text.maths() if hasattr(d.statement_text, "maths") else ())]
         while todo:
             e = sp.sympify(todo.pop(0))
             for q in [*e.free_symbols, *(x.base for x in e.atoms(sp.Indexed))]:
@@ -416,8 +419,8 @@ class _Builder:
                 if df is not None and df not in used:
                     used.append(df)
                     todo.append(df.expr)
-        unshown = [df for df in used if _key(df.target) not in self._shown]
-        self._shown |= {_key(df.target) for df in unshown}  # shown once: later results may rely on it
+        unshown = [df for df in used if frozenset((df.target, df.expr)) not in self._shown]
+        self._shown |= {frozenset((df.target, df.expr)) for df in unshown}  # shown once: later results rely on it
         return unshown
 
     def conventions(self) -> list:
@@ -430,7 +433,10 @@ class _Builder:
         found: dict = {}
         for d in self.report.derivations:
             for r in self.report.results[d.id]:
-                for e in (*d.statement, r.step.claim, *r.assumptions):
+                # the bodies of the context's definitions too: a 'Here W = m - 1' line speaks of m
+                bodies = [df.expr for df in d.context if hasattr(df, "target")]
+                for e in (*d.statement, r.step.claim, *r.assumptions, *bodies):
+                    e = sp.sympify(e)
                     bases = {i.base for i in e.atoms(sp.Indexed)}
                     for q in [*_stated_scalars(e), *bases]:
                         dom = domain_of(q)
