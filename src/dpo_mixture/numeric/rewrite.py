@@ -755,20 +755,22 @@ class ArrayForm:
                 else:
                     rest.append(f)
             return ScaledExp(self.value(sp.Mul(*rest)), exponent)
-        def vanishing(x) -> bool:  # a factor that may be 0 where the log's argument is 0 with it
-            return x in factors and _nonnegative(x) and (isinstance(x, sp.Indexed) or not x.is_positive)
+        def vanishing_in(arg):
+            """A factor of this product that may be 0 and is the base of a factor of ``arg``: where
+            it is 0 the log's argument is 0 (or infinite) with it, and x^k log x tends to 0."""
+            bases = (a.as_base_exp()[0] for a in sp.Mul.make_args(arg))
+            return next((x for x in bases if x in factors and _nonnegative(x)
+                         and (isinstance(x, sp.Indexed) or not x.is_positive)), None)
 
         logs = [f for f in factors if isinstance(f, sp.log)]
-        for lg in logs:  # x log x, x log(x/q) with x possibly 0: 0 log 0 = 0 (an array's entry may
-            inner = lg.args[0]  # be 0 off the support, whatever its declaration says: the checks allow it)
-            # (x log(q/x) too: x^k log x tends to 0 for every power k)
-            x = next((a.as_base_exp()[0] for a in sp.Mul.make_args(inner) if vanishing(a.as_base_exp()[0])), None)
-            if x is not None:
+        for lg in logs:  # x log x, x log(x/q), x log(q/x) with x possibly 0: 0 log 0 = 0 (an array's
+            x = vanishing_in(lg.args[0])  # entry may be 0 off the support, whatever its declaration
+            if x is not None:  # says: the checks allow it)
                 factors.remove(x)
                 factors.remove(lg)
-                return XLogY(self.value(x), self.value(inner)) * self.value(sp.Mul(*factors), weighted)
+                return XLogY(self.value(x), self.value(lg.args[0])) * self.value(sp.Mul(*factors), weighted)
         for f in factors:  # x (log x - log q): each term by the rule above
-            if f.is_Add and any(isinstance(lg, sp.log) and any(vanishing(a.as_base_exp()[0]) for a in sp.Mul.make_args(lg.args[0]))
+            if f.is_Add and any(isinstance(lg, sp.log) and vanishing_in(lg.args[0]) is not None
                                 for t in f.args for lg in sp.Mul.make_args(t)):
                 rest = [g for g in factors if g is not f]
                 return sp.Add(*(self.value(sp.Mul(t, *rest), weighted) for t in f.args))

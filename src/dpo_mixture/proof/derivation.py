@@ -611,14 +611,18 @@ class Report:
         and read at the citation's instance (``_passed_on`` sees only ``d``'s own steps)."""
         if d.kind not in RESULT_KINDS:
             return []
-        out = []
-        for r in self.results[d.id]:
-            if r.step.claim in d.statement and r.outcome.verdict not in (Verdict.PROVED, Verdict.ASSUMED):
-                out.append(f"{d.kind} {d.id!r} states what step {r.step.id!r} leaves {r.outcome.verdict.value}")
+        out = [f"{d.kind} {d.id!r} states what step {r.step.id!r} leaves {r.outcome.verdict.value}"
+               for r in self.unestablished(d)]
         for r, hidden in self.hidden_hypotheses(d):
             out.append(f"{d.kind} {d.id!r} states {sp.sstr(r.step.claim)}, which step {r.step.id!r} shows only "
                        f"under {', '.join(sp.sstr(h) for h in hidden)}, and its statement_text does not show that")
         return out
+
+    def unestablished(self, d: "Derivation") -> list["StepResult"]:
+        """The results of the steps whose claims ``d`` states that were neither proved nor
+        accepted as assumed."""
+        return [r for r in self.results[d.id]
+                if r.step.claim in d.statement and r.outcome.verdict not in (Verdict.PROVED, Verdict.ASSUMED)]
 
     def hidden_hypotheses(self, d: "Derivation") -> list[tuple["StepResult", list]]:
         """The steps whose claims ``d`` states, each with the hypotheses its result holds under

@@ -264,7 +264,6 @@ def _unfold(expr: sp.Expr, definitions: tuple, rounds: int) -> sp.Expr:
     brought = set().union(*(b.free_symbols for b in scalars.values())) if scalars else set()
     for d in indexed.values():
         brought |= d.expr.free_symbols - set(d.target.indices)
-    bringing = set(scalars) | set(indexed)
 
     def brings(e: sp.Basic) -> bool:
         return any(t in scalars for t in e.free_symbols) or any(x.base in indexed for x in e.atoms(sp.Indexed))
@@ -272,7 +271,7 @@ def _unfold(expr: sp.Expr, definitions: tuple, rounds: int) -> sp.Expr:
     def walk(e: sp.Basic) -> sp.Basic:
         if e in scalars:
             return scalars[e]
-        if brought and bringing and isinstance(e, (sp.Sum, SupportMax, SupportMin)):
+        if brought and isinstance(e, (sp.Sum, SupportMax, SupportMin)):
             bound = {lim[0] for lim in e.limits} if isinstance(e, sp.Sum) else {e.args[1]}
             if bound & brought and brings(e):
                 e = _rename_bound(e, bound & brought)

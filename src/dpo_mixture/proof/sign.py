@@ -34,6 +34,7 @@ import sympy as sp
 
 from ..model import SupportMax, SupportMin
 from ..notation import n
+from .facts import at_index
 
 __all__ = [
     "sign",
@@ -149,8 +150,6 @@ def _is_support_entry(e: sp.Expr, ctx: SignContext) -> bool:
     if len(indices) != 1:
         return False
     (i,) = indices
-    from .facts import at_index
-
     for _base, index, expr in ctx.support:
         if sp.expand(e - at_index(expr, index, i)) == 0:  # a bound i in the body renamed first
             return True

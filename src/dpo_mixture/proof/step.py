@@ -123,7 +123,7 @@ def _problem(step: Step) -> str:
         if any(not isinstance(p, _ATOMS) for p in _relations(h)):
             return (f"step {step.id!r}: a hypothesis must be a SymPy relation (Eq, Ne, Le, Lt, Ge, Gt) or an And "
                     f"of them, built with evaluate=False; not {type(h).__name__} ({sp.sstr(h)})")
-    off = off_label([step.claim, *step.hypotheses, *step.chain, *(f.relation for f in step.facts if hasattr(f, "relation"))])
+    off = off_label([step.claim, *step.hypotheses, *step.chain, *(f.relation for f in step.facts)])
     if off:
         return f"step {step.id!r}: {off}"
     for e in step.show:
@@ -134,7 +134,7 @@ def _problem(step: Step) -> str:
             return (f"step {step.id!r}: show= holds the number {e}, which shows nothing at an instance "
                     "(SymPy may have folded the expression when it was built; build it with evaluate=False)")
     for e in (step.claim, *step.hypotheses, *step.chain, *step.conditions,
-              *(f.relation for f in step.facts if hasattr(f, "relation"))):
+              *(f.relation for f in step.facts)):
         inexact = number_problem(e) or assumption_problem(e)
         if inexact:
             return f"step {step.id!r}: {inexact}"

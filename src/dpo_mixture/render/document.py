@@ -99,7 +99,9 @@ class _Builder:
         self.cited: set[str] = set()
         self.numbers = _Numbers()
         self._number_everything()
-        self._shown: set | None = None  # the equations target = body the document prints
+        # the equations the document prints, each as the set of its two sides: one that is a
+        # definition's own, target = body, shows that definition
+        self._shown = {frozenset((rel.lhs, rel.rhs)) for m in self._printed_maths() for rel in sp.sympify(m).atoms(sp.Eq)}
 
     # --- numbering ------------------------------------------------------------------------
     def _number_everything(self) -> None:
@@ -273,13 +275,12 @@ class _Builder:
                 inner.append(Para(self.inline(d.statement_text)))
             for rel in d.statement:
                 inner.append(Display(relation_lines(rel)))
-            for r in (results if d.kind in THEOREM_KINDS else []):
+            for r in (self.report.unestablished(d) if d.kind in THEOREM_KINDS else []):
                 # a result whose statement the engine did not establish is never shown as one
                 verdict = r.outcome.verdict
-                if r.step.claim in d.statement and verdict not in (Verdict.PROVED, Verdict.ASSUMED):
-                    why = (" is false: the refutation below gives an instance where it fails." if verdict is Verdict.REFUTED
-                           else f" is {verdict.value}: the engine neither proved nor refuted it.")
-                    inner.append(Para((Text("Not established as stated: "), Math(_tex(r.step.claim)), Text(why))))
+                why = (" is false: the refutation below gives an instance where it fails." if verdict is Verdict.REFUTED
+                       else f" is {verdict.value}: the engine neither proved nor refuted it.")
+                inner.append(Para((Text("Not established as stated: "), Math(_tex(r.step.claim)), Text(why))))
             unshown = self.unshown_definitions(d) if d.kind in THEOREM_KINDS else []
             if unshown:  # a defined quantity is never read as a free one
                 inner.append(Para((Text("Here "), *_joined([[Math(_tex(df.relation))] for df in unshown]),
@@ -392,26 +393,27 @@ class _Builder:
             out.append(Bibliography(tuple((r.key, self.cite_numbers[r.key], _reference_text(r)) for r in p.references)))
         return out + appendix
 
+    def _printed_maths(self) -> list:
+        """The maths of the paper's prose, of every derivation's texts and statements, and of
+        every step's claim and justification."""
+        p = self.paper
+        maths = [m for text in (p.abstract, *p.introduction, *p.conclusion) for m in text.maths()]
+        for d in self.report.derivations:
+            maths += [m for text in (d.intro, d.statement_text, d.outro) for m in as_prose(text).maths()]
+            maths += list(d.statement)
+            for r in self.report.results[d.id]:
+                maths += [r.step.claim, *as_prose(r.step.justification).maths()]
+        return maths
+
     def unshown_definitions(self, d: Derivation) -> list:
         """The definitions of ``d``'s context that its statement uses (directly or through
-        another one) and that the document never shows as an equation of its target: read
-        without them, ``W >= 1`` would be a claim about every ``W``."""
-        if self._shown is None:
-            maths = [*self.paper.abstract.maths(), *(m for p in (*self.paper.introduction, *self.paper.conclusion)
-                                                    for m in p.maths())]
-            for other in self.report.derivations:
-                for text in (other.intro, other.statement_text, other.outro):
-                    maths += text.maths() if hasattr(text, "maths") else []
-                maths += list(other.statement)
-                for r in self.report.results[other.id]:
-                    maths += [r.step.claim, *(r.step.justification.maths() if hasattr(r.step.justification, "maths") else ())]
-            # an equation shows a definition only if it is the definition itself, target = body
-            # (``W = V`` with V defined elsewhere, or a refuted ``U = 0``, shows nothing)
-            self._shown = {frozenset((rel.lhs, rel.rhs)) for m in maths for rel in sp.sympify(m).atoms(sp.Eq)}
+        another one) and that the document never shows as their own equation, target = body
+        (``W = V`` with V defined too, or a refuted ``U = 0``, shows nothing): read without
+        them, ``W >= 1`` would be a claim about every ``W``."""
         definitions = {_key(df.target): df for df in d.context if hasattr(df, "target")}
         used: list = []
         # what the statement speaks of, its hypotheses in the text included
-        todo = [*d.statement, *(d.statement_text.maths() if hasattr(d.statement_text, "maths") else ())]
+        todo = [*d.statement, *as_prose(d.statement_text).maths()]
         while todo:
             e = sp.sympify(todo.pop(0))
             for q in [*e.free_symbols, *(x.base for x in e.atoms(sp.Indexed))]:
@@ -432,9 +434,9 @@ class _Builder:
 
         found: dict = {}
         for d in self.report.derivations:
+            # the bodies of the context's definitions too: a 'Here W = m - 1' line speaks of m
+            bodies = [df.expr for df in d.context if hasattr(df, "target")]
             for r in self.report.results[d.id]:
-                # the bodies of the context's definitions too: a 'Here W = m - 1' line speaks of m
-                bodies = [df.expr for df in d.context if hasattr(df, "target")]
                 for e in (*d.statement, r.step.claim, *r.assumptions, *bodies):
                     e = sp.sympify(e)
                     bases = {i.base for i in e.atoms(sp.Indexed)}
