@@ -1223,6 +1223,16 @@ def _signs_discharge_in(theory: Theory, c: Condition, _context) -> bool:
 
 def _open_conditions(theory: Theory, expr: sp.Expr) -> tuple:
     """The conditions of a definition's body that the sign rules alone do not discharge."""
+    from .sign import current_context
+
+    return _open_conditions_in(theory, expr, current_context())
+
+
+@functools.lru_cache(maxsize=4096)
+def _open_conditions_in(theory: Theory, expr: sp.Expr, _context) -> tuple:
+    """:func:`_open_conditions` in a given sign context, worked out once per body: every step
+    that mentions a defined quantity asks about the same body, and each walk would name its
+    arbitrary outputs afresh (so that no answer could be reused further down)."""
     return tuple(c for c in conditions(expr) if not _signs_discharge(theory, c))
 
 
