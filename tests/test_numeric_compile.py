@@ -180,3 +180,17 @@ def test_an_expression_whose_sums_cancel_to_a_scalar_is_refused():
     tilted = support_sum(p_ref[k] * sp.exp(r[k] / beta), k)
     with pytest.raises(ValueError, match="reduces to alpha, which depends on no array"):
         numeric.compile(support_sum(alpha * p_ref[k] * sp.exp(r[k] / beta), k) / tilted)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "torch", "jax"])
+def test_signed_sum_of_arguments_rounds_once(backend):
+    # x - z + w at x = z = 1e16, w = 1: added left to right, 1e16 + 1 rounds the 1 away
+    x, z, w = sp.IndexedBase("x"), sp.IndexedBase("z"), sp.IndexedBase("w")
+    f = numeric.compile(x[y] - z[y] + w[y], args=["x", "z", "w"], name="signed")
+    values = ([1e16, 1.0, -3e300], [1e16, 2.0, -3e300], [1.0, 3.0, 2.5])
+    if backend == "numpy":
+        got = f(*(np.array(v) for v in values))
+    else:
+        lib = require(backend)
+        got = f(*((lib.tensor if backend == "torch" else lib.numpy.asarray)(np.array(v)) for v in values))
+    assert np.asarray(got, dtype=np.float64).tolist() == [1.0, 2.0, 2.5]

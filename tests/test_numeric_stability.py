@@ -165,3 +165,37 @@ def test_peak_memory_is_at_most_two_input_arrays(name):
         tracemalloc.stop()
         assert peak <= 2 * one, (name, validate, peak / one)
         del out
+
+
+def _dpo_loss_cases(dtype, count=300):
+    """Log-probabilities of size up to 1e4, the policy's far from the reference's, whose margin
+    (up to 60) is a small difference of large log-ratios."""
+    rng = np.random.default_rng(11)
+    size = 10.0 ** rng.uniform(2, 4, count)
+    pc, rc, rr = -size * rng.uniform(0.5, 1, count), -size * rng.uniform(0, 0.4, count), -size * rng.uniform(0, 0.4, count)
+    beta = 10.0 ** rng.uniform(-2, 0, count)
+    pr = pc - rc + rr - rng.uniform(-60, 60, count) / beta  # margin beta ((pc - rc) - (pr - rr)) up to 60
+    return tuple(np.asarray(a, dtype) for a in (pc, pr, rc, rr, beta))
+
+
+@pytest.mark.parametrize("backend", ["numpy", "torch", "jax"])
+@pytest.mark.parametrize("dtype, tolerance", [(np.float64, 1e-14), (np.float32, 1e-5)])
+def test_dpo_loss_exact_for_large_log_probabilities(backend, dtype, tolerance):
+    # The margin beta ((pc - rc) - (pr - rr)) is a small difference of inputs of size 1e4: the
+    # four inputs are summed with one rounding, so the loss, e^{-margin} in its tail, keeps
+    # its digits (subtracting pair by pair left 6e-13 in float64 and 5e-5 in float32).
+    import mpmath
+
+    args = _dpo_loss_cases(dtype)
+    if backend == "numpy":
+        got = numeric.dpo_loss(*args)
+    else:
+        lib = require(backend)
+        tensor = lib.tensor if backend == "torch" else lib.numpy.asarray
+        got = numeric.dpo_loss(*(tensor(a) for a in args))
+    got = np.asarray(got, dtype=np.float64)
+    with mpmath.workdps(50):
+        for i, value in enumerate(got):
+            pc, pr, rc, rr, beta = (mpmath.mpf(float(a[i])) for a in args)
+            exact = mpmath.log1p(mpmath.exp(-beta * ((pc - rc) - (pr - rr))))
+            assert abs(value - exact) <= tolerance * exact, (backend, i, value, exact)

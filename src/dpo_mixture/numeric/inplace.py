@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .nodes import AtLeast, LogAddExp, LogRatio, LogSoftmax, LogSumExp, Quotient, ReduceSum, SafeLog, ScaledExp, Softmax, Tilt, XLogY
+from .nodes import AtLeast, ExactSum, LogAddExp, LogRatio, LogSoftmax, LogSumExp, Quotient, ReduceSum, SafeLog, ScaledExp, Softmax, Tilt, XLogY
 
 __all__ = ["SCALAR", "ROW", "FULL", "InPlaceEmitter"]
 
@@ -43,6 +43,7 @@ _CALLS = {
     LogRatio: "_log_ratio",
     XLogY: "_xlogy",
     ScaledExp: "_scaled_exp",
+    ExactSum: "_exact_sum",
 }
 
 

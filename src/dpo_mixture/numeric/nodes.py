@@ -35,6 +35,7 @@ __all__ = [
     "Quotient",
     "AtLeast",
     "ScaledExp",
+    "ExactSum",
 ]
 
 
@@ -167,3 +168,9 @@ class ScaledExp(ArrayNode):
     """``c * exp(y)`` with ``c >= 0``: 0 where ``c`` is 0, also where ``exp(y)`` overflows there."""
 
     nargs = 2
+
+
+class ExactSum(ArrayNode):
+    """``a_1 + ... + a_k`` rounded once, at the end: the rounding error of each addition is
+    carried (Knuth's two-sum) and added back.  A signed sum of large inputs that nearly cancel
+    (log-probabilities of size 1e4 whose margin is 50) keeps every digit of the margin."""

@@ -45,6 +45,7 @@ from ..notation import M_A, M_U, Z, alpha, beta, n, p_A, p_U
 from .nodes import (
     AllOf,
     AnyOf,
+    ExactSum,
     IsPositive,
     IsSupported,
     LogAddExp,
@@ -623,6 +624,35 @@ def support_mask(exprs: Iterable[sp.Expr]):
 
 
 # --- pass 5: the array form -----------------------------------------------------------------
+def _signed_sum(e: sp.Add, is_input=lambda a: isinstance(a, (sp.Symbol, sp.Indexed))):
+    """``(c, [x_1, -x_2, ...])`` when ``e = c (x_1 - x_2 ...)``, a common factor times a signed
+    sum of three or more distinct inputs (``is_input``: symbols and array entries, such as the
+    four log-probabilities of DPO's margin); else ``None``.  Such a sum is taken exactly and rounded once (:class:`ExactSum`):
+    added one by one, inputs of size 1e4 leave an error of 1e-12 in a margin of size 50.
+
+    >>> a, b, c, d, beta = sp.symbols("a b c d beta")
+    >>> _signed_sum(beta * (a - c) - beta * (b - d))
+    (beta, [a, -b, -c, d])
+    >>> _signed_sum(beta * a + b) is None, _signed_sum(a - b) is None
+    (True, True)
+    """
+    grouped = sp.factor_terms(sp.expand(e))
+    factors = sp.Mul.make_args(grouped)
+    sums = [f for f in factors if f.is_Add]
+    if len(sums) != 1 or len(sums[0].args) < 3:
+        return None
+    (inner,) = sums
+
+    def atom(t):
+        return t if is_input(t) else -t if t.is_Mul and t.args[0] == -1 and len(t.args) == 2 \
+            and is_input(t.args[1]) else None
+
+    atoms = [atom(t) for t in inner.args]
+    if None in atoms or len(set(atoms)) != len(atoms):
+        return None
+    return sp.Mul(*(f for f in factors if f is not inner)), sorted(inner.args, key=lambda t: str(atom(t)))
+
+
 class ArrayForm:
     """Pass 5: indexed sums to last-axis reductions; exponentials that cannot overflow stay.
 
@@ -661,6 +691,13 @@ class ArrayForm:
                 return IsSupported(self.log_inputs[x.base.name])
             return IsPositive(self.value(x))
         raise TypeError(f"not a support condition: {m!r}")
+
+    def _plain_input(self, a: sp.Basic) -> bool:
+        """An argument read as it is: a symbol, or an array's entry that is neither a shifted
+        reward nor an input passed as its logarithm."""
+        if isinstance(a, sp.Symbol):
+            return a not in self.by_max
+        return isinstance(a, sp.Indexed) and not _is_shifted(a) and a.base.name not in self.log_inputs
 
     # -- which parts may stay as they are ---------------------------------------------------
     def _linear(self, e: sp.Basic) -> bool:
@@ -724,6 +761,10 @@ class ArrayForm:
         raise TypeError(f"no array form for {e!r}")
 
     def _value_add(self, e: sp.Add) -> sp.Expr:
+        signed = _signed_sum(e, self._plain_input)
+        if signed is not None:  # c (x_1 - x_2 - x_3 + x_4): one rounding, not three
+            factor, terms = signed
+            return self.value(factor) * ExactSum(*(self.value(t) for t in terms))
         terms = list(e.args)
         if self.log_ratios:
             for a in [t for t in terms if t in self.log_ratios]:

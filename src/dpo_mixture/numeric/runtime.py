@@ -302,6 +302,18 @@ def _xlogy(x, y, out=None):
     return _into(out, numpy.where(x == 0, 0.0, x * numpy.log(y)))
 
 
+def _exact_sum(*terms, out=None):
+    """The sum of ``terms`` rounded once: each addition's rounding error (two-sum) is kept
+    and added back at the end (where the sum is not finite, it is the sum itself)."""
+    total, carry = terms[0], 0.0
+    for term in terms[1:]:
+        new = total + term
+        part = new - total
+        carry = carry + ((total - (new - part)) + (term - part))
+        total = new
+    return _into(out, numpy.where(numpy.isfinite(total), total + carry, total))
+
+
 def _at_least(x, bound):
     """x, raised to ``bound`` where rounding took it below."""
     return numpy.maximum(x, bound)
@@ -484,6 +496,19 @@ def _xlogy(x, y, out=None):
     return torch.xlogy(x, y, out=out)
 
 
+def _exact_sum(*terms, out=None):
+    """The sum of ``terms`` rounded once: each addition's rounding error (two-sum) is kept
+    and added back at the end (where the sum is not finite, it is the sum itself)."""
+    total, carry = terms[0], 0.0
+    for term in terms[1:]:
+        new = total + term
+        part = new - total
+        carry = carry + ((total - (new - part)) + (term - part))
+        total = new
+    value = torch.where(torch.isfinite(total), total + carry, total)
+    return value if out is None else out.copy_(value)
+
+
 def _at_least(x, bound, out=None):
     """x, raised to ``bound`` where rounding took it below (the gradient passes at the bound)."""
     return torch.clamp(x, min=bound, out=out)
@@ -583,6 +608,18 @@ def _log_ratio(a, b):
 def _xlogy(x, y):
     """x log y with 0 log y = 0."""
     return jax.scipy.special.xlogy(x, y)
+
+
+def _exact_sum(*terms):
+    """The sum of ``terms`` rounded once: each addition's rounding error (two-sum) is kept
+    and added back at the end (where the sum is not finite, it is the sum itself)."""
+    total, carry = terms[0], 0.0
+    for term in terms[1:]:
+        new = total + term
+        part = new - total
+        carry = carry + ((total - (new - part)) + (term - part))
+        total = new
+    return jax.numpy.where(jax.numpy.isfinite(total), total + carry, total)
 
 
 def _at_least(x, bound):
