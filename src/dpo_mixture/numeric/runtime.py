@@ -94,6 +94,18 @@ def _arrange(names, args, values, kinds, support, scalar):
             shape, batch = rows + shape, rows
         values[i] = value.reshape(rows + (1,) * (len(shape) - len(rows)) if rows else ())
     return values, shape
+
+
+def _two_sums(terms):
+    """``(total, carry)``: the terms added one by one, and the sum of the rounding errors of
+    those additions (Knuth's two-sum, exact in any rounding-to-nearest arithmetic)."""
+    total, carry = terms[0], 0.0
+    for term in terms[1:]:
+        new = total + term
+        part = new - total
+        carry = carry + ((total - (new - part)) + (term - part))
+        total = new
+    return total, carry
 '''
 
 _NUMPY = '''\
@@ -305,12 +317,7 @@ def _xlogy(x, y, out=None):
 def _exact_sum(*terms, out=None):
     """The sum of ``terms`` rounded once: each addition's rounding error (two-sum) is kept
     and added back at the end (where the sum is not finite, it is the sum itself)."""
-    total, carry = terms[0], 0.0
-    for term in terms[1:]:
-        new = total + term
-        part = new - total
-        carry = carry + ((total - (new - part)) + (term - part))
-        total = new
+    total, carry = _two_sums(terms)
     return _into(out, numpy.where(numpy.isfinite(total), total + carry, total))
 
 
@@ -499,12 +506,7 @@ def _xlogy(x, y, out=None):
 def _exact_sum(*terms, out=None):
     """The sum of ``terms`` rounded once: each addition's rounding error (two-sum) is kept
     and added back at the end (where the sum is not finite, it is the sum itself)."""
-    total, carry = terms[0], 0.0
-    for term in terms[1:]:
-        new = total + term
-        part = new - total
-        carry = carry + ((total - (new - part)) + (term - part))
-        total = new
+    total, carry = _two_sums(terms)
     value = torch.where(torch.isfinite(total), total + carry, total)
     return value if out is None else out.copy_(value)
 
@@ -613,12 +615,7 @@ def _xlogy(x, y):
 def _exact_sum(*terms):
     """The sum of ``terms`` rounded once: each addition's rounding error (two-sum) is kept
     and added back at the end (where the sum is not finite, it is the sum itself)."""
-    total, carry = terms[0], 0.0
-    for term in terms[1:]:
-        new = total + term
-        part = new - total
-        carry = carry + ((total - (new - part)) + (term - part))
-        total = new
+    total, carry = _two_sums(terms)
     return jax.numpy.where(jax.numpy.isfinite(total), total + carry, total)
 
 
