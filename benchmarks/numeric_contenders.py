@@ -63,7 +63,14 @@ def numpy_log_policy(log_p_ref, r, beta, block_bytes=1 << 21):
         o /= beta
         o += lp
         total = np.exp(o).sum(axis=-1, keepdims=True)
-        o -= np.log(total)
+        c = np.log(total)
+        k = np.where(np.abs(c) > 1, np.rint(c), 0.0)  # a large log-sum in two parts: its rounding stays out of o
+        if k.any():
+            half = np.exp(-k / 2)
+            o -= k
+            o -= np.log((total * half) * half)
+        else:
+            o -= c
     return out
 
 

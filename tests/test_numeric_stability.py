@@ -199,3 +199,22 @@ def test_dpo_loss_exact_for_large_log_probabilities(backend, dtype, tolerance):
             pc, pr, rc, rr, beta = (mpmath.mpf(float(a[i])) for a in args)
             exact = mpmath.log1p(mpmath.exp(-beta * ((pc - rc) - (pr - rr))))
             assert abs(value - exact) <= tolerance * exact, (backend, i, value, exact)
+
+
+@pytest.mark.parametrize("offset", [600.0, -600.0, 3e4])
+def test_log_policy_exact_when_the_log_sum_is_large(offset):
+    # x = log p_ref + (r - max r)/beta sits near -offset throughout (the log-sum too): its
+    # rounding, u |log s| = 5e-14 at 600, must not reach the entries; nor may a row's result
+    # depend on the other rows of its block (a row of large logits once changed the path taken)
+    import mpmath
+
+    log_p_ref = np.array([[-offset, 0.0, -offset - 1.5], [-1000.0, 0.0, -3.0]])
+    r = np.array([[offset, 0.0, offset], [1000.0, 0.0, 2.0]])
+    alone = numeric.log_policy(log_p_ref[:1], r[:1], 1.0)
+    batched = numeric.log_policy(log_p_ref, r, 1.0)
+    np.testing.assert_array_equal(alone[0], batched[0])
+    with mpmath.workdps(50):
+        x = [mpmath.mpf(float(a)) + mpmath.mpf(float(b)) for a, b in zip(log_p_ref[0], r[0])]
+        lse = mpmath.log(sum(mpmath.exp(v) for v in x))
+        for got, v in zip(alone[0], x):
+            assert abs(got - (v - lse)) <= 1e-14 * max(abs(v - lse), 1), (got, v - lse)

@@ -265,13 +265,13 @@ def _row_max(x):
 _SMALLEST = {}
 
 
-def _sum_is_safe(s, n):
-    """Whether a row sum of exponentials neither overflowed nor lost terms to underflow."""
+def _safe_sums(s, n):
+    """Which row sums of exponentials neither overflowed nor lost terms to underflow."""
     smallest = _SMALLEST.get(s.dtype)
     if smallest is None:
         info = numpy.finfo(s.dtype)
         smallest = _SMALLEST[s.dtype] = float(info.tiny / info.eps)
-    return bool(((s < numpy.inf) & (s >= n * smallest)).all())
+    return (s < numpy.inf) & (s >= n * smallest)
 
 
 def _logsumexp(x, work=None):
@@ -283,19 +283,31 @@ def _logsumexp(x, work=None):
         numpy.subtract(x, m, out=x)
         return numpy.log(numpy.sum(numpy.exp(x, out=x), axis=-1, keepdims=True)) + m
     s = numpy.sum(numpy.exp(x, out=work), axis=-1, keepdims=True)
-    if _sum_is_safe(s, x.shape[-1]):
+    safe = _safe_sums(s, x.shape[-1])
+    if safe.all():
         return numpy.log(s)
-    m = _row_max(x)
+    m = numpy.where(safe, 0.0, _row_max(x))  # only the unsafe rows shifted: a row's bits never depend on the others
     return numpy.log(numpy.sum(numpy.exp(x - m), axis=-1, keepdims=True)) + m
 
 
 def _log_softmax(x, out=None):
-    """x - logsumexp(x), with one shift shared by both terms (``out`` must not be ``x``)."""
+    """x - logsumexp(x), with one shift shared by both terms (``out`` must not be ``x``).
+
+    A large log-sum (every entry near -600, say) would carry its rounding, u |log s|, into
+    every entry: it is split into a whole number ``k`` and the small ``log(s e^{-k})``, and
+    the two are subtracted one after the other."""
     s = numpy.sum(numpy.exp(x, out=out), axis=-1, keepdims=True)
-    if not _sum_is_safe(s, x.shape[-1]):
-        x = x - _row_max(x)
+    safe = _safe_sums(s, x.shape[-1])
+    if not safe.all():  # those rows shifted by their maximum; the others keep every bit
+        x = x - numpy.where(safe, 0.0, _row_max(x))
         s = numpy.sum(numpy.exp(x, out=out), axis=-1, keepdims=True)
-    return numpy.subtract(x, numpy.log(s), out=out)
+    c = numpy.log(s)
+    k = numpy.where(numpy.abs(c) > 1, numpy.rint(c), 0.0)  # |log s| <= 1 rounds by u at most
+    if not k.any():
+        return numpy.subtract(x, c, out=out)
+    half = numpy.exp(-k / 2)  # e^{-k} in two factors: neither is subnormal
+    numpy.subtract(x, k, out=out)
+    return numpy.subtract(out, numpy.log((s * half) * half), out=out)
 
 
 def _softmax(x):
