@@ -52,6 +52,10 @@ def test_user_names_with_let():
         check_claim("x > 0", let={"x": "blob"})
     with pytest.raises(ValueError, match="already a name"):
         check_claim("alpha > 0", let={"alpha": "scalar"})
+    # a reserved word could never appear in a claim: the declaration is refused, not the claim
+    for word in ("lambda", "None", "True", "if", "and"):
+        with pytest.raises(ValueError, match=f"--let: '{word}' is a reserved word"):
+            check_claim(f"{word} >= 0", let={word: "temperature"})
 
 
 def test_sigmoid_and_logsigmoid():

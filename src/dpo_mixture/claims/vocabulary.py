@@ -17,6 +17,8 @@ Sum(alpha_A[k]*p_A[k], (k, 1, n))
 
 from __future__ import annotations
 
+import keyword
+
 import sympy as sp
 
 from ..derivations.facts import (
@@ -203,6 +205,8 @@ class Vocabulary:
         for name, kind in self.let.items():
             if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
                 raise ValueError(f"--let: {name!r} is not a name (letters, digits and '_')")
+            if keyword.iskeyword(name):
+                raise ValueError(f"--let: {name!r} is a reserved word of the claim language (Python's); choose another name")
             if name in self.scalars or name in self.vectors or name in self.functions or name == "oo":
                 raise ValueError(f"--let: {name!r} is already a name of the vocabulary")
             if name in OUTPUT_NAMES:
