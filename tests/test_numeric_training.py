@@ -65,6 +65,23 @@ def test_one_value_per_batch_row(name, backend, shape_of):
 
 
 @pytest.mark.parametrize("backend", ["numpy", "torch", "jax"])
+@pytest.mark.parametrize("name", sorted(SPECS))
+@pytest.mark.parametrize("validate", [True, False])
+def test_an_empty_batch_gives_an_empty_result(name, backend, validate):
+    # a batch of no rows (the last slice of a filtered data set) is a legal array: an empty
+    # result of the right shape, with or without the checks, per-row scalars of no rows too
+    values = random_instance(name, np.random.default_rng(4), batch=B, size=N)
+    empty = {k: v[:0] if k not in SPECS[name].scalars else v[:0].reshape(0) for k, v in values.items()}
+    full = _as_tuple(getattr(numeric, name)(**{k: _to(backend, v) for k, v in values.items()}))
+    got = _as_tuple(getattr(numeric, name)(**{k: _to(backend, v) for k, v in empty.items()}, validate=validate))
+    assert [_host(g).shape for g in got] == [(0,) + _host(f).shape[1:] for f in full]
+    bad = dict(empty, beta=-1.0) if "beta" in empty else None
+    if bad is not None:  # the scalars are still checked
+        with pytest.raises(ValueError, match="beta: must be > 0"):
+            getattr(numeric, name)(**{k: _to(backend, v) if k != "beta" else v for k, v in bad.items()})
+
+
+@pytest.mark.parametrize("backend", ["numpy", "torch", "jax"])
 @pytest.mark.parametrize("name", NAMES_WITH_SCALARS)
 @pytest.mark.parametrize("bad", [(B + 1,), (B, 2), (1, B), (B, 1, 1, 2)])
 def test_other_scalar_shapes_are_rejected_by_name(name, backend, bad):

@@ -10,6 +10,8 @@ are scalars or one value per batch row, of shape ``(B,)`` or ``(B, 1)``; any oth
 
 from __future__ import annotations
 
+import math
+
 from .backend import backend_of
 from .codegen import compiled
 from .specs import ARRAY_KINDS, SPECS
@@ -42,7 +44,11 @@ def call(spec, function, validate: bool, values: dict):
     backend = backend_of(args)
     runtime = function.__globals__
     kinds = "".join("a" if kind in ARRAY_KINDS else "s" for _, kind in spec.params)
-    prepared = dict(zip(params, runtime["_prepare"](params, args, kinds, spec.support_axis)[0]))
+    prepared_values, shape = runtime["_prepare"](params, args, kinds, spec.support_axis)
+    prepared = dict(zip(params, prepared_values))
+    if math.prod(shape) == 0 and not (spec.support_axis and shape and shape[-1] == 0):
+        check_scalars(spec, prepared, backend)  # an empty batch (no row at all): an empty result
+        return function(*args)
     if backend.name != "numpy":
         check_arguments(spec, prepared, backend)
         return function(*args)

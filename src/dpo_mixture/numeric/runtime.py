@@ -154,7 +154,7 @@ def _rows(block, names, args, kinds, support, per_row, check=None):
         size = math.prod(shape)
         total = shape[0] if len(shape) >= 2 else 1
         chunk = _CHUNK_BYTES // dtype.itemsize
-        step = max(1, chunk // max(1, size // total))
+        step = max(1, chunk // max(1, size // max(1, total)))
         if len(shape) < 2 or size <= chunk or step >= total:
             if check is not None and not check(*values):
                 return None
