@@ -218,3 +218,21 @@ def test_log_policy_exact_when_the_log_sum_is_large(offset):
         lse = mpmath.log(sum(mpmath.exp(v) for v in x))
         for got, v in zip(alone[0], x):
             assert abs(got - (v - lse)) <= 1e-14 * max(abs(v - lse), 1), (got, v - lse)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "torch", "jax"])
+@pytest.mark.parametrize("dtype, weight", [(np.float32, 1e-20), (np.float64, 1e-160)])
+@pytest.mark.parametrize("alpha", [0.0, 1.0])
+def test_a_zero_weight_makes_its_mass_zero_where_its_moment_overflows(backend, dtype, weight, alpha):
+    # at alpha = 0 the support is p_U > 0; p_A's top entry lies off it, so its tilt is capped,
+    # and divided by the small Z it overflows: alpha M_A / Z was 0 * inf = NaN, TPM(A) is 0
+    unused, used = np.array([1.0, 0.0, 0.0], dtype), np.array([0.0, weight, 1.0], dtype)
+    p_A, p_U = (unused, used) if alpha == 0.0 else (used, unused)
+    r, beta = np.array([10.0, 5.0, 0.0], dtype), dtype(0.01)
+    args = [p_A, p_U, dtype(alpha), r, beta]
+    if backend != "numpy":
+        lib = require(backend)
+        args = [(lib.tensor if backend == "torch" else lib.numpy.asarray)(a) for a in args]
+    tpm_a, tpm_u = (float(np.asarray(v)) for v in numeric.tpm(*args))
+    assert (tpm_a, tpm_u) == ((0.0, 1.0) if alpha == 0.0 else (1.0, 0.0))
+    assert float(np.asarray(numeric.tpm_sensitivity(*args))) == 0.0

@@ -36,6 +36,7 @@ __all__ = [
     "AtLeast",
     "ScaledExp",
     "ExactSum",
+    "Weighted",
 ]
 
 
@@ -174,3 +175,13 @@ class ExactSum(ArrayNode):
     """``a_1 + ... + a_k`` rounded once, at the end: the rounding error of each addition is
     carried (Knuth's two-sum) and added back.  A signed sum of large inputs that nearly cancel
     (log-probabilities of size 1e4 whose margin is 50) keeps every digit of the margin."""
+
+
+class Weighted(ArrayNode):
+    """``w x`` for a per-row weight ``w >= 0`` that may be 0 (``alpha``, ``1 - alpha``) and a
+    per-row ``x`` built from sums over the support: where ``w`` is 0 the product is 0, also
+    where ``x`` overflowed (a capped tilt off the support, divided by a small partition
+    function, and perhaps multiplied by 0).  There an infinite ``x`` counts as the largest
+    finite number and a NaN as 0, so that the gradient in ``w`` is a number, not NaN."""
+
+    nargs = 2

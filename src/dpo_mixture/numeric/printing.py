@@ -103,6 +103,9 @@ class _ArrayPrinting:
     def _print_XLogY(self, expr):
         return self._node("_xlogy({}, {})", expr)
 
+    def _print_Weighted(self, expr):
+        return self._node("_weighted({}, {})", expr)
+
     def _print_ExactSum(self, expr):
         return "_exact_sum({})".format(", ".join(self._print(a) for a in expr.args))
 

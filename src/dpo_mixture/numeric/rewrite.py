@@ -59,6 +59,7 @@ from .nodes import (
     SafeLog,
     ScaledExp,
     Softmax,
+    Weighted,
     Tilt,
     XLogY,
 )
@@ -624,6 +625,21 @@ def support_mask(exprs: Iterable[sp.Expr]):
 
 
 # --- pass 5: the array form -----------------------------------------------------------------
+def _vanishing_weight(f: sp.Basic) -> bool:
+    """A per-row factor that may be 0 (``alpha``, ``1 - alpha``, a positive power of one: the
+    checks allow ``alpha`` in [0, 1]): a product of it with sums over the support is 0 where
+    it is, whatever the sums (:class:`Weighted`)."""
+    base, power = f.as_base_exp()
+    return power.is_Integer and power > 0 and (base in UNIT_INTERVAL or any(base == 1 - s for s in UNIT_INTERVAL))
+
+
+def _per_row(e: sp.Expr) -> bool:
+    """Whether ``e`` has one value per row: every array entry in it lies inside a sum or an
+    extremum over the support."""
+    reduced = e.replace(lambda a: isinstance(a, (sp.Sum, model.SupportMax, model.SupportMin)), lambda a: sp.Dummy())
+    return not reduced.has(sp.Indexed)
+
+
 def _signed_sum(e: sp.Add, is_input=lambda a: isinstance(a, (sp.Symbol, sp.Indexed))):
     """``(c, [x_1, -x_2, ...])`` when ``e = c (x_1 - x_2 ...)``, a common factor times a signed
     sum of three or more distinct inputs (``is_input``: symbols and array entries, such as the
@@ -737,6 +753,10 @@ class ArrayForm:
         if e.is_Add:
             return self._value_add(e)
         if e.is_Mul:
+            weights = [f for f in e.args if _vanishing_weight(f)]
+            rest = sp.Mul(*(f for f in e.args if f not in weights))
+            if weights and rest.has(sp.Sum) and _per_row(rest):
+                return Weighted(self.value(sp.Mul(*weights)), self.value(rest))
             if self._linear(e):
                 return self._value_linear_mul(e, weighted)
             return self._value_mul(e)

@@ -333,6 +333,12 @@ def _exact_sum(*terms, out=None):
     return _into(out, numpy.where(numpy.isfinite(total), total + carry, total))
 
 
+def _weighted(w, x):
+    """w x for a weight w >= 0: 0 where w is 0 (an x that overflowed, inf or inf * 0, is read
+    there as the largest number or 0)."""
+    return w * numpy.where(w == 0, numpy.nan_to_num(x, nan=0.0), x)
+
+
 def _at_least(x, bound):
     """x, raised to ``bound`` where rounding took it below."""
     return numpy.maximum(x, bound)
@@ -523,6 +529,13 @@ def _exact_sum(*terms, out=None):
     return value if out is None else out.copy_(value)
 
 
+def _weighted(w, x):
+    """w x for a weight w >= 0: 0 where w is 0 (an x that overflowed, inf or inf * 0, is read
+    there as the largest number or 0)."""
+    w, x = _tensors(w, x)
+    return w * torch.where(w == 0, torch.nan_to_num(x, nan=0.0), x)
+
+
 def _at_least(x, bound, out=None):
     """x, raised to ``bound`` where rounding took it below (the gradient passes at the bound)."""
     return torch.clamp(x, min=bound, out=out)
@@ -629,6 +642,12 @@ def _exact_sum(*terms):
     and added back at the end (where the sum is not finite, it is the sum itself)."""
     total, carry = _two_sums(terms)
     return jax.numpy.where(jax.numpy.isfinite(total), total + carry, total)
+
+
+def _weighted(w, x):
+    """w x for a weight w >= 0: 0 where w is 0 (an x that overflowed, inf or inf * 0, is read
+    there as the largest number or 0)."""
+    return w * jax.numpy.where(w == 0, jax.numpy.nan_to_num(x, nan=0.0), x)
 
 
 def _at_least(x, bound):
