@@ -336,7 +336,10 @@ def _exact_sum(*terms, out=None):
 def _weighted(w, x):
     """w x for a weight w >= 0: 0 where w is 0 (an x that overflowed, inf or inf * 0, is read
     there as the largest number or 0)."""
-    return w * numpy.where(w == 0, numpy.nan_to_num(x, nan=0.0), x)
+    zero = w == 0
+    if not numpy.any(zero):  # the common case costs one comparison
+        return w * x
+    return w * numpy.where(zero, numpy.nan_to_num(x, nan=0.0), x)
 
 
 def _at_least(x, bound):
