@@ -75,10 +75,10 @@ def test_an_empty_batch_gives_an_empty_result(name, backend, validate):
     full = _as_tuple(getattr(numeric, name)(**{k: _to(backend, v) for k, v in values.items()}))
     got = _as_tuple(getattr(numeric, name)(**{k: _to(backend, v) for k, v in empty.items()}, validate=validate))
     assert [_host(g).shape for g in got] == [(0,) + _host(f).shape[1:] for f in full]
-    bad = dict(empty, beta=-1.0) if "beta" in empty else None
-    if bad is not None:  # the scalars are still checked
-        with pytest.raises(ValueError, match="beta: must be > 0"):
-            getattr(numeric, name)(**{k: _to(backend, v) if k != "beta" else v for k, v in bad.items()})
+    if "beta" in empty:  # the scalars are still checked, as numbers and as the backend's arrays
+        for beta in (-1.0, _to(backend, -1.0)):
+            with pytest.raises(ValueError, match="beta: must be > 0"):
+                getattr(numeric, name)(**{k: _to(backend, v) for k, v in empty.items() if k != "beta"}, beta=beta)
 
 
 @pytest.mark.parametrize("backend", ["numpy", "torch", "jax"])

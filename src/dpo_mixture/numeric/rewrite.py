@@ -643,8 +643,9 @@ def _per_row(e: sp.Expr) -> bool:
 def _signed_sum(e: sp.Add, is_input=lambda a: isinstance(a, (sp.Symbol, sp.Indexed))):
     """``(c, [x_1, -x_2, ...])`` when ``e = c (x_1 - x_2 ...)``, a common factor times a signed
     sum of three or more distinct inputs (``is_input``: symbols and array entries, such as the
-    four log-probabilities of DPO's margin); else ``None``.  Such a sum is taken exactly and rounded once (:class:`ExactSum`):
-    added one by one, inputs of size 1e4 leave an error of 1e-12 in a margin of size 50.
+    four log-probabilities of DPO's margin); else ``None``.  Such a sum is taken exactly and
+    rounded once (:class:`ExactSum`): added one by one, inputs of size 1e4 leave an error of
+    1e-12 in a margin of size 50.
 
     >>> a, b, c, d, beta = sp.symbols("a b c d beta")
     >>> _signed_sum(beta * (a - c) - beta * (b - d))
@@ -754,9 +755,10 @@ class ArrayForm:
             return self._value_add(e)
         if e.is_Mul:
             weights = [f for f in e.args if _vanishing_weight(f)]
-            rest = sp.Mul(*(f for f in e.args if f not in weights))
-            if weights and rest.has(sp.Sum) and _per_row(rest):
-                return Weighted(self.value(sp.Mul(*weights)), self.value(rest))
+            if weights:
+                rest = sp.Mul(*(f for f in e.args if f not in weights))
+                if rest.has(sp.Sum) and _per_row(rest):
+                    return Weighted(self.value(sp.Mul(*weights)), self.value(rest))
             if self._linear(e):
                 return self._value_linear_mul(e, weighted)
             return self._value_mul(e)

@@ -209,7 +209,7 @@ def check_arguments(spec, values: dict, ops) -> None:
     Per-row scalars come first, so that a reward is divided only by a valid ``beta``.
     """
     with np.errstate(all="ignore"):
-        check_scalars(spec, values, ops)
+        _require_scalars(spec, values, ops)
         beta = _beta(spec, values)
         for name, kind in spec.params:
             x = values[name]
@@ -247,6 +247,12 @@ def _array_flag(spec, name, kind, x, beta, ops):
 
 def check_scalars(spec, values: dict, ops) -> None:
     """The checks of the per-row scalars (``alpha``, ``beta``) alone."""
+    _require_scalars(spec, values, ops)
+    ops.settle()
+
+
+def _require_scalars(spec, values: dict, ops) -> None:
+    """The scalars' checks handed to ``ops`` (which may hold them, to read all flags at once)."""
     for name, kind in spec.params:
         x = values[name]
         if kind not in ("unit", "scale"):
