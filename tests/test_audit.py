@@ -175,3 +175,70 @@ def test_close_never_waits_forever_for_a_stuck_pool(monkeypatch):
     stuck = closing.is_alive()
     release.set()
     assert not stuck and auditor._pool is None
+
+
+def test_expressions_cross_to_the_second_process_as_they_were_written():
+    """Pickle rebuilds an expression by calling its class, which evaluates: ``-1/p < 0`` came
+    back as ``True`` and ``p/p`` as ``1``, so that a certificate or an audit in the other process
+    spoke of another statement.  What crosses now arrives as it left, node for node."""
+    import pickle
+
+    from dpo_mixture.notation import p, y, support_sum
+    from dpo_mixture.proof.audit import received, send
+
+    x = p[y]
+    sent = [
+        sp.StrictLessThan(-1 / x, 0, evaluate=False),
+        sp.Eq(sp.Mul(x, sp.Pow(x, -1), evaluate=False), 1, evaluate=False),
+        sp.Mul(2, sp.Rational(1, 2), evaluate=False),
+        support_sum(x),  # a sum: built with evaluation off it would read Sum(1*p[y], ...)
+        sp.Ge(support_sum(x * sp.log(x)), 0, evaluate=False),
+    ]
+    assert any(pickle.loads(pickle.dumps(e)) != e for e in sent)  # what plain pickling did
+    for e in sent:
+        back = received(send(e))
+        assert back == e and sp.srepr(back) == sp.srepr(e)
+
+
+def _fails_over_there(parent: int, log: str) -> str:
+    import os
+
+    with open(log, "a") as fh:
+        fh.write(f"{os.getpid() == parent}\n")
+    if os.getpid() != parent:
+        raise RuntimeError("this job fails in the second process")
+    return "done here"
+
+
+def _no_answer_survives(log: str) -> float:
+    with open(log, "a") as fh:
+        fh.write("ran\n")
+    return float("nan")  # nan != nan: the answer never arrives equal to itself
+
+
+def test_a_job_that_fails_in_the_second_process_is_run_here_once(tmp_path):
+    """A failed job went back to the front of the queue and was handed to the second process
+    again and again; it is now left for this process, which runs it once."""
+    import os
+    import time
+
+    from dpo_mixture.proof.audit import Auditor
+
+    log = tmp_path / "runs.txt"
+    with Auditor(parallel=True) as auditor:
+        ticket = auditor.beside(_fails_over_there, (os.getpid(), str(log)))
+        time.sleep(1.0)  # time enough for many round trips, were it handed on again
+        assert auditor.result(ticket) == "done here"
+    runs = log.read_text().split()
+    assert runs[-1] == "True" and runs.count("True") == 1 and runs.count("False") <= 1
+
+
+def test_an_answer_that_does_not_survive_the_trip_is_worked_out_here(tmp_path):
+    import math
+
+    from dpo_mixture.proof.audit import Auditor
+
+    log = tmp_path / "runs.txt"
+    with Auditor(parallel=True) as auditor:
+        assert math.isnan(auditor.result(auditor.beside(_no_answer_survives, (str(log),))))
+    assert 1 <= log.read_text().split().count("ran") <= 2

@@ -10,11 +10,16 @@ each audit has a time limit.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
+import pickle
 import sys
 import threading
 from typing import Any
+
+import sympy as sp
+from sympy.concrete.expr_with_limits import ExprWithLimits
 
 from .deadline import TimeLimit, time_limit
 from .search import Problem, SearchResult, search
@@ -86,6 +91,53 @@ def start_method() -> str:
 _FAILED = object()
 
 
+def _with_limits(cls, args: tuple) -> sp.Basic:
+    """A sum (or another expression with limits) as it was sent: built with evaluation on,
+    which for these classes only multiplies the body by the orientation of the range, ``1``
+    (with evaluation off that ``1`` would stay, as ``1*p(y)``)."""
+    with sp.evaluate(True):
+        return cls(*args)
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, ExprWithLimits):
+            return _with_limits, (type(obj), obj.args)
+        return NotImplemented
+
+
+def send(value: Any) -> bytes:
+    """``value`` as bytes for the other process (see :func:`received`)."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
+
+
+def received(data: bytes) -> Any:
+    """What :func:`send` sent, as it was sent.  Pickle rebuilds an expression by calling its
+    class, which evaluates (``-1/p < 0`` would arrive as ``True``, ``x/x`` as ``1``), so the
+    expressions are rebuilt with evaluation off: the arguments as they were stored.
+
+    >>> from dpo_mixture.notation import p, y, support_sum
+    >>> claim = sp.StrictLessThan(-1 / p[y], 0, evaluate=False)
+    >>> received(send(claim)) == claim, received(send(support_sum(p[y]))) == support_sum(p[y])
+    (True, True)
+    """
+    with sp.evaluate(False):
+        return pickle.loads(data)
+
+
+def run_sent(job, data: bytes) -> bytes:
+    """Run ``job`` on the arguments :func:`send` sent, in the second process, and send back its
+    answer, once the answer is known to arrive equal to itself (else the job fails there and
+    this process runs it)."""
+    value = job(*received(data))
+    out = send(value)
+    if received(out) != value:
+        raise ValueError("the answer does not survive the trip between the processes")
+    return out
+
+
 class Auditor:
     """Audits in a second process when one is available, else in place.
 
@@ -109,51 +161,83 @@ class Auditor:
         self._queue: dict[int, tuple] = {}  # waiting, in the order submitted
         self._running: dict[int, tuple] = {}  # handed to the second process (one at a time)
         self._next = 0
+        self._patience: dict[int, float] = {}  # tickets that may keep the second process longer
+        self._here: set[int] = set()  # tickets this process runs itself (they failed over there)
+        self._method = start_method()
         if parallel and (os.cpu_count() or 1) > 1:
             try:
-                self._pool = multiprocessing.get_context(start_method()).Pool(1)
+                self._pool = multiprocessing.get_context(self._method).Pool(1)
             except (OSError, ValueError):  # no second process here: audit in place
                 self._pool = None
+        self._first_workers = self._workers() if self._pool is not None else frozenset()
 
     @property
     def parallel(self) -> bool:
         """Whether a second process takes the work (else :meth:`submit` runs it at once)."""
         return self._pool is not None
 
+    @property
+    def forked(self) -> bool:
+        """Whether the second process is a fork of this one, holding everything this process
+        held when the auditor was made (so that a job may name objects instead of sending them)."""
+        return self._pool is not None and self._method == "fork"
+
     def submit(self, problem: Problem, samples: int, seed: int, seconds: float | None, job=run_audit) -> int:
         """Start an audit (or another search ``job``, such as :func:`run_search`, with the same
         arguments); returns a ticket for :meth:`result`."""
+        return self.beside(job, (problem, samples, seed, seconds))
+
+    def beside(self, job, args: tuple, patience: float = PATIENCE) -> int:
+        """Queue ``job(*args)``, a function of a module (the second process finds it by name),
+        for the second process; returns a ticket for :meth:`result`.  ``patience``: the seconds
+        :meth:`result` waits for the second process's answer once nothing else is left to do,
+        before it runs the job itself.  Without a second process the job runs at once."""
         ticket = self._next
         self._next += 1
         if self._pool is None:
-            self._done[ticket] = job(problem, samples, seed, seconds)
+            self._done[ticket] = job(*args)
             return ticket
         with self._lock:
-            self._queue[ticket] = (job, (problem, samples, seed, seconds))
+            self._queue[ticket] = (job, args)
+            if patience != PATIENCE:
+                self._patience[ticket] = patience
             self._hand_on()
         return ticket
 
     def _hand_on(self) -> None:
-        """Give the second process the next audit of the queue, if it is idle (lock held)."""
-        if self._running or not self._queue or self._pool is None:
+        """Give the second process the next audit of the queue, if it is idle (lock held).  A
+        job that failed there once is left for this process."""
+        if self._running or self._pool is None:
             return
-        ticket = next(iter(self._queue))
+        ticket = next((t for t in self._queue if t not in self._here), None)
+        if ticket is None:
+            return
         work = self._queue.pop(ticket)
         self._running[ticket] = work
         job, args = work
         try:
-            self._pool.apply_async(job, args, callback=lambda value: self._finished(ticket, value),
+            self._pool.apply_async(run_sent, (job, send(args)), callback=lambda value: self._finished(ticket, value),
                                    error_callback=lambda exc: self._finished(ticket, _FAILED))
         except ValueError:  # the pool is closing: the audit is run here when it is asked for
             self._queue[ticket] = self._running.pop(ticket)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # cannot be sent: run it here
+            self._here.add(ticket)
+            self._queue = {ticket: self._running.pop(ticket), **self._queue}
+            self._hand_on()
 
     def _finished(self, ticket: int, value: Any) -> None:
         """The second process answered (called on the pool's thread)."""
         with self._lock:
             work = self._running.pop(ticket, None)
+            if value is not _FAILED:
+                try:
+                    value = received(value)
+                except Exception:  # noqa: BLE001 - an answer that cannot be read is no answer
+                    value = _FAILED
             if ticket in self._done:
                 pass  # already audited here (the second process was slow)
             elif value is _FAILED and work is not None:
+                self._here.add(ticket)
                 self._queue = {ticket: work, **self._queue}  # the worker failed: audit it here
             else:
                 self._done[ticket] = value
@@ -177,7 +261,7 @@ class Auditor:
                 elif self._queue:
                     mine = next(reversed(self._queue))
                     work = self._queue.pop(mine)
-                elif self._lock.wait_for(lambda: ticket not in self._running, timeout=PATIENCE):
+                elif self._wait(ticket):
                     continue
                 else:  # the second process is slow or stalled: audit it here as well
                     work, mine = self._running[ticket], ticket
@@ -187,6 +271,22 @@ class Auditor:
                 self._done.setdefault(mine, value)
                 if mine == ticket:
                     return self._done[ticket]
+
+    def _wait(self, ticket: int) -> bool:
+        """Wait (lock held) for the second process to answer ``ticket``: at most the ticket's
+        patience, and no longer once the second process has died (its job is then lost)."""
+        left = self._patience.get(ticket, PATIENCE)
+        while left > 0:
+            if self._lock.wait_for(lambda: ticket not in self._running, timeout=min(PATIENCE, left)):
+                return True
+            left -= PATIENCE
+            if self._pool is None or self._workers() != self._first_workers:
+                return False
+        return False
+
+    def _workers(self) -> frozenset:
+        """The process ids of the second process (the pool replaces a worker that died)."""
+        return frozenset(p.pid for p in getattr(self._pool, "_pool", ()) if p.is_alive())
 
     def close(self) -> None:
         """End the second process.  Once its worker has died, CPython's ``Pool.terminate`` and

@@ -567,25 +567,29 @@ class Report:
         shown = tuple(shown)
         _refuse_name_clashes(derivations, shown)
         established: dict[str, StepResult] = {}
-        with Auditor(parallel=parallel) as auditor:
-            results = {
-                d.id: d.check(seed=seed, progress=progress, established=established, seconds=seconds, auditor=auditor)
-                for d in derivations
-            }
-            if then is not None:
-                order = list(derivations)
-                for host, extra in then(lambda step_id: _settled(established[step_id].outcome, auditor)):
-                    if extra.id in results or {s.id for s in extra.steps} & set(established):
-                        raise ValueError(f"derivation {extra.id!r} reuses the id of a derivation or step of the report")
-                    _refuse_name_clashes((*order, extra), shown)  # a worked example names as the rest do
-                    results[extra.id] = extra.check(seed=seed, progress=progress, established=established,
-                                                    seconds=seconds, auditor=auditor)
-                    place = [i for i, d in enumerate(order) if d.id == host]
-                    if not place:
-                        raise ValueError(f"derivation {extra.id!r} follows {host!r}, which the report does not hold")
-                    order.insert(place[0] + 1, extra)
-                derivations = tuple(order)
-            results = _collect_audits(derivations, results, auditor)
+        apart = _apart(derivations) if parallel else ()
+        token = object()
+        _APART[id(token)] = derivations  # what the second process, a fork, finds by the token
+        try:
+            with Auditor(parallel=parallel) as auditor:
+                results = _check_all(derivations, apart if auditor.forked else (), id(token), seed, progress,
+                                     established, seconds, auditor)
+                if then is not None:
+                    order = list(derivations)
+                    for host, extra in then(lambda step_id: _settled(established[step_id].outcome, auditor)):
+                        if extra.id in results or {s.id for s in extra.steps} & set(established):
+                            raise ValueError(f"derivation {extra.id!r} reuses the id of a derivation or step of the report")
+                        _refuse_name_clashes((*order, extra), shown)  # a worked example names as the rest do
+                        results[extra.id] = extra.check(seed=seed, progress=progress, established=established,
+                                                        seconds=seconds, auditor=auditor)
+                        place = [i for i, d in enumerate(order) if d.id == host]
+                        if not place:
+                            raise ValueError(f"derivation {extra.id!r} follows {host!r}, which the report does not hold")
+                        order.insert(place[0] + 1, extra)
+                    derivations = tuple(order)
+                results = _collect_audits(derivations, results, auditor)
+        finally:
+            del _APART[id(token)]
         return cls(*_with_library(derivations, results, established))
 
     @property
@@ -730,6 +734,92 @@ def _fresh_name(name: sp.Basic) -> bool:
 
     return (isinstance(name, sp.Symbol) and not isinstance(name, sp.Dummy) and name not in DOMAINS
             and declared_domain(name) is None and set(name.assumptions0) <= {"commutative"})
+
+
+#: The derivations of each report being decided, by token: a second process forked while
+#: they are decided finds them here, so that a job sent to it names them instead of carrying them.
+_APART: dict[int, tuple] = {}
+
+#: Share of the steps the second process decides when it decides derivations of its own (it
+#: audits the steps of the others as well, once it is done with them).
+APART_SHARE = 0.45
+
+
+def _apart(derivations: tuple) -> tuple[str, ...]:
+    """The derivations a second process may decide on its own, beside the engine: whole groups
+    that cite one another (every step each group's steps cite lies in the group or in the
+    library), taken from the end of the report, about :data:`APART_SHARE` of the steps in all.
+    Empty when there is too little to share."""
+    owner = {s.id: d.id for d in derivations for s in d.steps}
+    group = {d.id: d.id for d in derivations}
+
+    def root(x: str) -> str:
+        while group[x] != x:
+            x = group[x]
+        return x
+
+    for d in derivations:
+        for s in d.steps:
+            for ref in (*s.given, *s.uses):
+                if ref in owner:
+                    group[root(owner[ref])] = root(d.id)
+    sizes: dict[str, int] = {}
+    for d in derivations:
+        sizes[root(d.id)] = sizes.get(root(d.id), 0) + len(d.steps)
+    total = sum(sizes.values())
+    if len(sizes) < 2 or total < APART_MIN_STEPS:
+        return ()
+    chosen: set[str] = set()
+    taken = 0
+    for d in reversed(derivations):
+        g = root(d.id)
+        if g not in chosen and taken + sizes[g] <= APART_SHARE * total:
+            chosen.add(g)
+            taken += sizes[g]
+    return tuple(d.id for d in derivations if root(d.id) in chosen)
+
+
+#: Fewest steps in a report for the second process to decide derivations of its own.
+APART_MIN_STEPS = 12
+
+
+def check_apart(token: int, ids: tuple, seed: int, seconds: float | None) -> tuple[dict, dict]:
+    """Decide the derivations ``ids`` of the report ``token`` (in the second process, or here
+    when that failed), auditing each step at once: ``({derivation id: [(outcome, seconds,
+    assumptions)]}, {library lemma id: its result})``."""
+    from ..lemmas import is_library
+
+    derivations = [d for d in _APART[token] if d.id in ids]
+    established: dict[str, StepResult] = {}
+    out = {}
+    for d in derivations:
+        out[d.id] = [(r.outcome, r.seconds, r.assumptions)
+                     for r in d.check(seed=seed, established=established, seconds=seconds)]
+    return out, {k: v for k, v in established.items() if is_library(k)}
+
+
+def _check_all(derivations: tuple, apart: tuple, token: int, seed: int, progress, established: dict,
+               seconds: float | None, auditor: Auditor) -> dict[str, list[StepResult]]:
+    """Decide every derivation: those in ``apart`` in the second process (see :func:`_apart`),
+    the others here, in order; the results in the report's order, ``established`` filled."""
+    ticket = None
+    if apart:
+        budget = sum(s.seconds or seconds or DEFAULT_SECONDS for d in derivations if d.id in apart for s in d.steps)
+        ticket = auditor.beside(check_apart, (token, apart, seed, seconds), patience=budget)
+    results = {d.id: d.check(seed=seed, progress=progress, established=established, seconds=seconds, auditor=auditor)
+               for d in derivations if d.id not in apart}
+    if ticket is not None:
+        found, library = auditor.result(ticket)
+        for key, value in library.items():
+            established.setdefault(key, value)
+        for d in derivations:
+            if d.id in apart:
+                results[d.id] = []
+                for step, (outcome, secs, assumptions) in zip(d.steps, found[d.id]):
+                    result = StepResult(step, outcome, secs, assumptions, step_theory(d.context, step))
+                    established[step.id] = result
+                    results[d.id].append(result)
+    return {d.id: results[d.id] for d in derivations}
 
 
 def _refuse_name_clashes(derivations: tuple, shown: tuple = ()) -> None:

@@ -1,0 +1,85 @@
+"""Derivations decided in the second process: whole groups of derivations that cite one
+another, with the same verdicts, methods and certificates as when decided in one process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import sympy as sp
+
+from dpo_mixture.notation import beta
+from dpo_mixture.proof import Derivation, Step
+from dpo_mixture.proof.derivation import APART_MIN_STEPS, _apart
+
+
+def _derivation(name: str, steps: int, cites: str | None = None) -> Derivation:
+    made = []
+    for i in range(steps):
+        given = (cites,) if cites and i == 0 else ()
+        made.append(Step(f"{name}-{i}", "", sp.Gt(beta + i + 1, i, evaluate=False), "", given=given))
+    return Derivation(name, name, tuple(made))
+
+
+def test_groups_that_cite_one_another_stay_together_and_come_from_the_end():
+    ds = (_derivation("a", 4), _derivation("b", 4), _derivation("c", 4), _derivation("d", 4, cites="b-1"),
+          _derivation("e", 4))
+    apart = _apart(ds)
+    assert apart, "twenty steps in five derivations are worth sharing"
+    assert ("b" in apart) == ("d" in apart)  # d cites b: never one without the other
+    assert "e" in apart and "a" not in apart  # taken from the end of the report
+    shared = sum(len(d.steps) for d in ds if d.id in apart)
+    assert 0 < shared <= 0.5 * sum(len(d.steps) for d in ds)
+
+
+def test_a_report_that_is_one_group_or_too_small_is_not_shared():
+    chain = (_derivation("a", 5), _derivation("b", 5, cites="a-0"), _derivation("c", 5, cites="b-0"))
+    assert _apart(chain) == ()  # every derivation cites the one before
+    small = tuple(_derivation(c, 1) for c in "abcd")
+    assert sum(len(d.steps) for d in small) < APART_MIN_STEPS and _apart(small) == ()
+
+
+SCRIPT = textwrap.dedent(
+    """
+    import json, os, re, sys
+    from dpo_mixture.cli._run import load
+    from dpo_mixture.proof import Report, derivation
+    from dpo_mixture.proof.audit import Auditor
+
+    log = sys.argv[1]
+    original = derivation.check_apart
+
+    def check_apart(*args):
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()}\\n")
+        return original(*args)
+
+    check_apart.__module__, check_apart.__qualname__ = derivation.__name__, "check_apart"
+    derivation.check_apart = check_apart  # found by name in the second process, a fork
+    loaded = load(None)
+    with Auditor(parallel=True) as probe:
+        assert probe.forked, "a fresh interpreter on Linux forks its second process"
+    assert derivation._apart(loaded.derivations)
+
+    def plain(report):
+        text = json.dumps([r.to_json() for r in report.all_results])
+        text = re.sub(r'"seconds": [0-9.e-]+', "", text)
+        return re.sub(r"dummy_index=[0-9]+", "", text)
+
+    shared = Report.run(loaded.derivations, parallel=True)
+    alone = Report.run(loaded.derivations, parallel=False)
+    print(json.dumps({"same": plain(shared) == plain(alone), "ok": shared.ok, "me": os.getpid()}))
+    """
+)
+
+
+def test_the_package_paper_decided_in_two_processes_is_the_paper_decided_in_one(tmp_path):
+    log = tmp_path / "pids.txt"
+    done = subprocess.run([sys.executable, "-c", SCRIPT, str(log)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["same"] and out["ok"]
+    pids = log.read_text().split()
+    assert pids and all(int(pid) != out["me"] for pid in pids), "the shared derivations ran in the second process"
