@@ -139,6 +139,26 @@ def test_blocks_of_rows_give_the_one_block_results(monkeypatch, name):
         np.testing.assert_array_equal(w, b)
 
 
+def test_log_softmax_in_place_with_a_work_buffer_gives_the_same_bits():
+    """``log_policy`` computes its argument in the caller's output and the log-softmax in place
+    there, the exponentials in a buffer of their own: the same bits as out of place, in the
+    rows that need the shift (every exponential underflows or one overflows) too."""
+    from dpo_mixture.numeric.codegen import compiled
+
+    log_softmax = compiled("log_policy", "numpy").__globals__["_log_softmax"]
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(5, 7)) * 30
+    x[1] -= 800.0  # every exponential underflows
+    x[2] += 800.0  # one overflows
+    x[3] -= 5.0  # a log-sum far from 0: subtracted in two parts
+    inplace = x.copy()
+    with np.errstate(all="ignore"):  # as the generated functions call it: overflow is expected
+        apart = log_softmax(x.copy(), out=np.empty_like(x))
+        got = log_softmax(inplace, out=inplace, work=np.empty_like(x))
+    assert got is inplace and np.isfinite(got).all()
+    np.testing.assert_array_equal(got, apart)
+
+
 def test_a_bad_row_in_a_later_block_is_still_reported(monkeypatch):
     rng = np.random.default_rng(2)
     p = rng.dirichlet(np.ones(6), 9)

@@ -72,13 +72,13 @@ class Backend:
             return np.log(np.sum(np.exp(x - m), axis=-1, keepdims=True)) + m
 
     def min(self, x):
-        return np.min(x)
+        return x.min() if type(x) is np.ndarray else np.min(x)  # the method skips NumPy's dispatch
 
     def max(self, x):
-        return np.max(x)
+        return x.max() if type(x) is np.ndarray else np.max(x)
 
     def all(self, x):
-        return np.all(x)
+        return x.all() if type(x) is np.ndarray else np.all(x)
 
     def maximum(self, a, b):
         return np.maximum(a, b)

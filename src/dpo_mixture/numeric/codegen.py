@@ -189,7 +189,7 @@ def function_source(spec: Spec, backend: str) -> str:
         blocks.append((f"_{spec.name}_in_place({args}{pool})", body + lines + [returned(results)]))
     kinds = "".join("a" if kind in ARRAY_KINDS else "s" for _, kind in spec.params)
     doc = spec_docstring(spec).replace("\\", "\\\\").replace('"""', "'''")
-    extra = f", _{spec.name}_in_place" if backend == "torch" else ""
+    extra = {"torch": f", _{spec.name}_in_place", "numpy": f", outputs={len(spec.outputs)}"}.get(backend, "")
     wrapper = [
         f'"""{doc}\n"""',
         f"return _rows(_{spec.name}, {tuple(params)!r}, ({args},), {kinds!r}, {spec.support_axis}, {spec.per_row}{extra})",

@@ -54,7 +54,8 @@ def call(spec, function, validate: bool, values: dict):
         return function(*args)
     check_scalars(spec, prepared, backend)
     block = runtime["_" + spec.name]
-    result = runtime["_rows"](block, tuple(params), args, kinds, spec.support_axis, spec.per_row, block_check(spec, backend))
+    result = runtime["_rows"](block, tuple(params), args, kinds, spec.support_axis, spec.per_row, block_check(spec, backend),
+                                 len(spec.outputs))
     if result is None:
         check_arguments(spec, prepared, backend)  # raises, naming the argument
         raise ValueError(f"{spec.name}: invalid arguments")  # pragma: no cover - the checks agree

@@ -89,6 +89,7 @@ class InPlaceEmitter:
         self.lines: list[str] = []
         self._count = 0
         self._owned: dict[str, str] = {}  # a symbol assigned a fresh full buffer -> that buffer
+        self._alias: dict[str, str] = {}  # a value computed in the buffer of another -> that other
         self._last_use: dict[str, int] = {}
         self._once: dict[str, bool] = {}  # read once in the statement of its last use
         self._statement = 0
@@ -123,9 +124,12 @@ class InPlaceEmitter:
         code, cls, fresh = self.value(expr)
         self._statement += 1
         if fresh and cls == FULL and self.like:
-            mine = f"_scratch(_pool, {code!r}, {self.like})"
+            buffer = code
+            while buffer in self._alias:  # computed in the buffer of another value
+                buffer = self._alias[buffer]
+            mine = f"_scratch(_pool, {buffer!r}, {self.like})"
             for i, line in enumerate(self.lines):
-                if line.startswith(f"{code} = ") and mine in line:
+                if line.startswith(f"{buffer} = ") and mine in line:
                     self.lines[i] = line.replace(mine, f"_target(_out, {index}, {self.like})")
                     break
         return code
@@ -200,6 +204,10 @@ class InPlaceEmitter:
             (x,) = [self.value(a) for a in e.args]
             name = self._fresh_name()
             if isinstance(e, LogSoftmax):
+                if x[2] and x[1] == FULL and self.like:  # x's buffer is the block's: computed in it
+                    self.lines.append(f"{name} = _log_softmax({x[0]}, out={x[0]}, work={self._new(name + '_w')})")
+                    self._alias[name] = x[0]
+                    return name, FULL, True
                 self.lines.append(f"{name} = _log_softmax({x[0]}, out={self._new(name)})")
                 return name, FULL, True
             work = x[0] if x[2] and x[1] == FULL else self._new(name)

@@ -140,13 +140,14 @@ def _prepare(names, args, kinds, support):
     return values, shape
 
 
-def _rows(block, names, args, kinds, support, per_row, check=None):
+def _rows(block, names, args, kinds, support, per_row, check=None, outputs=0):
     """Run ``block`` on the prepared arguments, over blocks of rows when they are large.
 
     On blocks of rows, the temporaries of ``block`` come from one pool for the whole call and
-    full-shape results are written straight into the outputs.  ``check(*values)``, when given,
-    runs on each block first, while its rows are in cache, and returns whether they are valid;
-    the call returns ``None`` as soon as a block is not.
+    full-shape results are written straight into the outputs (``outputs``, their number, lets
+    the first block write there too).  ``check(*values)``, when given, runs on each block
+    first, while its rows are in cache, and returns whether they are valid; the call returns
+    ``None`` as soon as a block is not.
     """
     values, shape = _prepare(names, args, kinds, support)
     dtype = next(values[i].dtype for i, kind in enumerate(kinds) if kind == "a")
@@ -162,6 +163,8 @@ def _rows(block, names, args, kinds, support, per_row, check=None):
         full = shape[:-1] if support and per_row else shape
         split = [isinstance(v, numpy.ndarray) and v.ndim == len(shape) and v.shape[0] == total for v in values]
         outs = single = None
+        if outputs and not per_row:
+            outs, single = [numpy.empty(full, dtype=dtype) for _ in range(outputs)], outputs == 1
         pool = {}  # the block's temporaries, allocated once and reused on every block of rows
         for start in range(0, total, step):
             stop = min(start + step, total)
@@ -290,17 +293,20 @@ def _logsumexp(x, work=None):
     return numpy.log(numpy.sum(numpy.exp(x - m), axis=-1, keepdims=True)) + m
 
 
-def _log_softmax(x, out=None):
-    """x - logsumexp(x), with one shift shared by both terms (``out`` must not be ``x``).
+def _log_softmax(x, out=None, work=None):
+    """x - logsumexp(x), with one shift shared by both terms.  The exponentials go to ``work``
+    when it is given (``out`` may then be ``x`` itself: computed in place), else to ``out``
+    (which must then not be ``x``).
 
     A large log-sum (every entry near -600, say) would carry its rounding, u |log s|, into
     every entry: it is split into a whole number ``k`` and the small ``log(s e^{-k})``, and
     the two are subtracted one after the other."""
-    s = numpy.sum(numpy.exp(x, out=out), axis=-1, keepdims=True)
+    spare = out if work is None else work
+    s = numpy.sum(numpy.exp(x, out=spare), axis=-1, keepdims=True)
     safe = _safe_sums(s, x.shape[-1])
     if not safe.all():  # those rows shifted by their maximum; the others keep every bit
         x = x - numpy.where(safe, 0.0, _row_max(x))
-        s = numpy.sum(numpy.exp(x, out=out), axis=-1, keepdims=True)
+        s = numpy.sum(numpy.exp(x, out=spare), axis=-1, keepdims=True)
     c = numpy.log(s)
     k = numpy.where(numpy.abs(c) > 1, numpy.rint(c), 0.0)  # |log s| <= 1 rounds by u at most
     if not k.any():
