@@ -49,14 +49,14 @@ OBJECTIVE = Derivation(
         Step(
             "objective-log-form",
             "Reward as a logarithm",
-            sp.Eq(Objective(p), beta * S(p[y] * (sp.log(sp.exp(r[y] / beta)) - sp.log(p[y] / p_ref[y])))),
+            sp.Eq(Objective(p), beta * S(p[y] * (sp.log(sp.exp(r[y] / beta)) - sp.log(p[y] / p_ref[y]))), evaluate=False),
             prose("Writing each reward as ", sp.Eq(r[y], beta * sp.log(sp.exp(r[y] / beta), evaluate=False), evaluate=False),
                   " and taking ", beta, " out of the sum,"),
         ),
         Step(
             "gibbs-rewrite",
             "Gibbs rewrite of the objective",
-            sp.Eq(Objective(p), -beta * KL(p[y], p_star[y]) + beta * sp.log(Z)),
+            sp.Eq(Objective(p), -beta * KL(p[y], p_star[y]) + beta * sp.log(Z), evaluate=False),
             prose(
                 "Let ", sp.Eq(Z, model.partition_function(), evaluate=False), " be the partition function and ",
                 sp.Eq(p_star[y], model.closed_form(), evaluate=False),
@@ -76,7 +76,7 @@ OBJECTIVE = Derivation(
         Step(
             "pstar-normalized",
             "The tilted distribution sums to one",
-            sp.Eq(S(p_star[y]), 1),
+            sp.Eq(S(p_star[y]), 1, evaluate=False),
             prose("and, ", Z, " being the sum of the numerators, ", p_star, " is a distribution:"),
             facts=(DEF_P_STAR, DEF_Z),
         ),
@@ -91,7 +91,7 @@ GIBBS = Derivation(
     title="Gibbs' inequality",
     kind="Lemma",
     label="gibbs",
-    statement=(sp.Ge(KL(p[y], q[y]), 0),),
+    statement=(sp.Ge(KL(p[y], q[y]), 0, evaluate=False),),
     statement_text=prose(
         "Let ", p, " and ", q, " be distributions that are positive on the support. Then their divergence is "
         "nonnegative, and it vanishes only if ", sp.Eq(p, q, evaluate=False), ":",
@@ -104,11 +104,11 @@ GIBBS = Derivation(
         Step(
             "log-bound",
             "The logarithm lies below its tangent at 1",
-            sp.Le(sp.log(t), t - 1),
+            sp.Le(sp.log(t), t - 1, evaluate=False),
             prose(
-                "The gap ", sp.Eq(g(t), LOG_LEMMA, evaluate=False), " has ", sp.Eq(sp.Derivative(g(t), t), G_PRIME),
+                "The gap ", sp.Eq(g(t), LOG_LEMMA, evaluate=False), " has ", sp.Eq(sp.Derivative(g(t), t), G_PRIME, evaluate=False),
                 ", which vanishes only at ", sp.Eq(t, 1, evaluate=False), ", and ",
-                sp.Eq(sp.Derivative(g(t), t, 2), G_SECOND), ", which is positive. With ",
+                sp.Eq(sp.Derivative(g(t), t, 2), G_SECOND, evaluate=False), ", which is positive. With ",
                 sp.Eq(g(1), 0, evaluate=False), " this gives, for every ", sp.Gt(t, 0, evaluate=False), ",",
             ),
             strategy=ConvexMinimum(t),
@@ -116,15 +116,15 @@ GIBBS = Derivation(
         Step(
             "log-bound-equality",
             "Equality in the logarithm bound only at 1",
-            sp.Eq(t, 1),
+            sp.Eq(t, 1, evaluate=False),
             prose("A strictly convex function with minimum value 0 has a single zero."),
             strategy=ConvexMinimum(t, equality=True),
-            hypotheses=(sp.Eq(sp.log(t), t - 1),),
+            hypotheses=(sp.Eq(sp.log(t), t - 1, evaluate=False),),
         ),
         Step(
             "gibbs-termwise",
             "Apply the bound to every term",
-            sp.Le(S(p[y] * sp.log(q[y] / p[y])), S(p[y] * (q[y] / p[y] - 1))),
+            sp.Le(S(p[y] * sp.log(q[y] / p[y])), S(p[y] * (q[y] / p[y] - 1)), evaluate=False),
             prose("The bound at ", sp.Eq(t, q[y] / p[y], evaluate=False), ", multiplied by ",
                   sp.Gt(p[y], 0, evaluate=False), " and summed over the support, gives"),
             strategy=Termwise(LOG_LEMMA, t, q[y] / p[y]),
@@ -133,7 +133,7 @@ GIBBS = Derivation(
         Step(
             "gibbs-sum",
             "The linear bound sums to zero",
-            sp.Le(S(p[y] * (q[y] / p[y] - 1)), 0),
+            sp.Le(S(p[y] * (q[y] / p[y] - 1)), 0, evaluate=False),
             prose("Both distributions sum to one, so the right-hand side vanishes:"),
             chain=(S(q[y]) - S(p[y]),),
             facts=(NORM_P, NORM_Q),
@@ -141,7 +141,7 @@ GIBBS = Derivation(
         Step(
             "gibbs-inequality",
             "Gibbs' inequality",
-            sp.Ge(KL(p[y], q[y]), 0),
+            sp.Ge(KL(p[y], q[y]), 0, evaluate=False),
             prose("Together the two bounds give the inequality:"),
             strategy=Implication(),
             given=("gibbs-termwise", "gibbs-sum"),
@@ -150,7 +150,7 @@ GIBBS = Derivation(
         Step(
             "gibbs-kl-as-sum",
             "The divergence as a sum of nonnegative terms",
-            sp.Eq(KL(p[y], q[y]), GAP_SUM),
+            sp.Eq(KL(p[y], q[y]), GAP_SUM, evaluate=False),
             prose("For the equality case, adding the vanishing sum of ", q[y] - p[y],
                   " writes the divergence as a sum of the nonnegative terms ", p[y] * g(q[y] / p[y]), ":"),
             facts=(NORM_P, NORM_Q),
@@ -158,11 +158,11 @@ GIBBS = Derivation(
         Step(
             "gibbs-equality",
             "Zero divergence forces equal distributions",
-            sp.Eq(p[y], q[y]),
+            sp.Eq(p[y], q[y], evaluate=False),
             prose("If that sum vanishes, so does each of its terms; as ", sp.Gt(p[y], 0, evaluate=False),
                   " and ", g, " vanishes only at 1, every ratio ", q[y] / p[y], " equals 1."),
             strategy=TermsVanish(LOG_LEMMA, t, q[y] / p[y], 1),
-            hypotheses=(sp.Eq(GAP_SUM, 0),),
+            hypotheses=(sp.Eq(GAP_SUM, 0, evaluate=False),),
             uses=("log-bound", "log-bound-equality"),
         ),
     ),
@@ -175,8 +175,8 @@ MAXIMIZER = Derivation(
     context=CONTEXT,
     label="maximizer",
     statement=(
-        sp.Le(Objective(p), beta * sp.log(Z)),
-        sp.Eq(Objective(p_star), beta * sp.log(Z)),
+        sp.Le(Objective(p), beta * sp.log(Z), evaluate=False),
+        sp.Eq(Objective(p_star), beta * sp.log(Z), evaluate=False),
         sp.Eq(p_theta[y], model.closed_form(), evaluate=False),
     ),
     statement_text=prose(
@@ -192,7 +192,7 @@ MAXIMIZER = Derivation(
         Step(
             "maximizer-bound",
             "An upper bound on the objective",
-            sp.Le(Objective(p), beta * sp.log(Z)),
+            sp.Le(Objective(p), beta * sp.log(Z), evaluate=False),
             prose(Ref("gibbs"), " at ", sp.Eq(q, p_star, evaluate=False), " and the Gibbs form of the objective give"),
             strategy=Implication(),
             given=("gibbs-inequality",),
@@ -202,7 +202,7 @@ MAXIMIZER = Derivation(
         Step(
             "maximizer-attained",
             "The bound is attained at p*",
-            sp.Eq(Objective(p_star), beta * sp.log(Z)),
+            sp.Eq(Objective(p_star), beta * sp.log(Z), evaluate=False),
             prose("At ", p_star, " the logarithm in the objective is ", r[y] / beta - sp.log(Z),
                   " and ", p_star, " sums to one, so"),
             facts=(DEF_P_STAR, DEF_Z),
@@ -210,27 +210,27 @@ MAXIMIZER = Derivation(
         Step(
             "maximizer-gap-vanishes",
             "A maximizer has zero divergence from p*",
-            sp.Eq(GAP_SUM_STAR, 0),
+            sp.Eq(GAP_SUM_STAR, 0, evaluate=False),
             prose("Conversely, let ", p, " attain the bound. By the Gibbs form its divergence from ", p_star,
                   " vanishes; written as a sum of terms as in the proof of ", Ref("gibbs"), ", this says the following."),
             strategy=Implication(),
-            hypotheses=(sp.Eq(Objective(p), beta * sp.log(Z)),),
+            hypotheses=(sp.Eq(Objective(p), beta * sp.log(Z), evaluate=False),),
             facts=(DEF_P_STAR, NORM_P, FOLD_Z),
         ),
         Step(
             "maximizer-unique",
             "The maximizer is unique",
-            sp.Eq(p[y], p_star[y]),
+            sp.Eq(p[y], p_star[y], evaluate=False),
             prose("Each term of that sum is ", sp.Gt(p[y], 0, evaluate=False), " times the nonnegative gap ", g,
                   ", which vanishes only at 1, so every term vanishes."),
             strategy=TermsVanish(LOG_LEMMA, t, p_star[y] / p[y], 1),
-            hypotheses=(sp.Eq(GAP_SUM_STAR, 0),),
+            hypotheses=(sp.Eq(GAP_SUM_STAR, 0, evaluate=False),),
             uses=("log-bound", "log-bound-equality"),
         ),
         Step(
             "lagrange-stationarity",
             "Stationarity of the Lagrangian",
-            sp.Eq(sp.Subs(sp.Derivative(SUMMAND, P), P, p_star[y]), beta * sp.log(Z) - beta),
+            sp.Eq(sp.Subs(sp.Derivative(SUMMAND, P), P, p_star[y]), beta * sp.log(Z) - beta, evaluate=False),
             prose(
                 "As an independent check, the Lagrangian ", sp.Add(Objective(p), lam * (S(p[y]) - 1), evaluate=False),
                 " is stationary at ", p_star, ": writing ", P, " for the value ", p[y], ", the derivative of each term "

@@ -54,7 +54,7 @@ DPO = Derivation(
         Step(
             "dpo-reparametrization",
             "The reward in terms of the tuned model",
-            sp.Eq(r[y], reparametrized(y)),
+            sp.Eq(r[y], reparametrized(y), evaluate=False),
             prose("Taking logarithms in ", sp.Eq(p_theta[y], p_ref[y] * sp.exp(r[y] / beta) / Z, evaluate=False),
                   " and solving for the reward writes it through the two models, up to the constant ",
                   beta * sp.log(Z), " that depends on the prompt only. Call the right-hand side ",
@@ -78,7 +78,7 @@ DPO = Derivation(
         Step(
             "dpo-loss-from-reward",
             "At the tuned model the margin is the reward difference",
-            sp.Eq(Sigmoid(MARGIN), Sigmoid(r[y_w] - r[y_l])),
+            sp.Eq(Sigmoid(MARGIN), Sigmoid(r[y_w] - r[y_l]), evaluate=False),
             prose("Conversely, at the maximizer of the KL-regularized objective the margin is the reward difference, "
                   "since each log-ratio is ", r[y] / beta - sp.log(Z), ":"),
             facts=(DEF_P_THETA,),

@@ -98,7 +98,7 @@ def worked_example(instance: dict) -> Derivation:
         _sign_step("example-moments", "The tilted moments are in the wrong order", at, M_A - M_U, False,
                    prose("Yet the aligned component has the smaller tilted moment, which by ", Ref("corrected"),
                          " is exactly what puts the aligned mass below its prior share:")),
-        Step("example-mass", "The aligned mass falls below alpha", sp.Lt(at(TPM_A), at(alpha)),
+        Step("example-mass", "The aligned mass falls below alpha", sp.Lt(at(TPM_A), at(alpha), evaluate=False),
              prose("Indeed"), chain=(at.value(TPM_A),)),
         Step("example-top-A", "The aligned component's mass on the best outputs",
              sp.Eq(AtInstance(TopMass(p_A), mass_A), mass_A, evaluate=False),
@@ -109,7 +109,7 @@ def worked_example(instance: dict) -> Derivation:
         Step(
             "example-low-temperature", "The zero-temperature limit at the instance",
             sp.Eq(sp.Limit(AtInstance(TPM_A, tpm_of_beta), beta, 0, "+"),
-                  AtInstance(alpha * TopMass(p_A) / TopMass(p_ref), limit_value)),
+                  AtInstance(alpha * TopMass(p_A) / TopMass(p_ref), limit_value), evaluate=False),
             prose("As ", beta, " decreases to 0 the tilt concentrates the tuned model on ", S_STAR,
                   ", and the aligned mass tends to the share of ", p_A, " there (", Ref("low-temperature"),
                   "). At the instance the engine takes this limit directly:"),

@@ -41,8 +41,8 @@ RESIDUAL = Derivation(
     label="residual",
     context=CONTEXT,
     statement=(
-        sp.Ge(TPM_U, model.residual_bound()),
-        sp.Ge(p_theta[y], model.pointwise_floor()),
+        sp.Ge(TPM_U, model.residual_bound(), evaluate=False),
+        sp.Ge(p_theta[y], model.pointwise_floor(), evaluate=False),
     ),
     statement_text=prose(
         "The unaligned component keeps at least a fixed share of the tuned model, and so does every single "
@@ -57,7 +57,7 @@ RESIDUAL = Derivation(
         Step(
             "residual-tilt-range",
             "The tilt at any output lies between its extremes",
-            sp.And(sp.Le(E_MIN, TILT), sp.Le(TILT, E_MAX)),
+            sp.And(sp.Le(E_MIN, TILT, evaluate=False), sp.Le(TILT, E_MAX, evaluate=False)),
             prose("Every reward on the support lies between ", R_MIN, " and ", R_MAX, ", and the exponential is "
                   "increasing, so"),
             strategy=ExtremumBound(y),
@@ -65,7 +65,7 @@ RESIDUAL = Derivation(
         Step(
             "residual-moment-termwise",
             "The unaligned moment, term by term",
-            sp.Le(S(p_U[y] * E_MIN), S(p_U[y] * TILT)),
+            sp.Le(S(p_U[y] * E_MIN), S(p_U[y] * TILT), evaluate=False),
             prose("Multiplying the lower bound by ", sp.Ge(p_U[y], 0, evaluate=False), " and summing,"),
             strategy=Termwise(sp.exp(u / beta) - E_MIN, u, r[y]),
             given=("residual-tilt-range",),
@@ -73,7 +73,7 @@ RESIDUAL = Derivation(
         Step(
             "residual-moment-floor",
             "The unaligned moment is at least the smallest tilt",
-            sp.Ge(M_U, E_MIN),
+            sp.Ge(M_U, E_MIN, evaluate=False),
             prose("and, as ", p_U, " sums to one,"),
             strategy=Certificate((1,)),
             given=("residual-moment-termwise",),
@@ -82,7 +82,7 @@ RESIDUAL = Derivation(
         Step(
             "residual-partition-termwise",
             "The partition function, term by term",
-            sp.Le(S(p_ref[y] * TILT), S(p_ref[y] * E_MAX)),
+            sp.Le(S(p_ref[y] * TILT), S(p_ref[y] * E_MAX), evaluate=False),
             prose("In the same way, with the upper bound and ", sp.Gt(p_ref[y], 0, evaluate=False), ","),
             strategy=Termwise(E_MAX - sp.exp(u / beta), u, r[y]),
             given=("residual-tilt-range",),
@@ -90,7 +90,7 @@ RESIDUAL = Derivation(
         Step(
             "residual-partition-ceiling",
             "The partition function is at most the largest tilt",
-            sp.Le(Z, E_MAX),
+            sp.Le(Z, E_MAX, evaluate=False),
             prose("and, as ", p_ref, " sums to one,"),
             strategy=Certificate((1,)),
             given=("residual-partition-termwise",),
@@ -99,7 +99,7 @@ RESIDUAL = Derivation(
         Step(
             "residual-mass-bound",
             "A floor under the unaligned mass",
-            sp.Ge(TPM_U, model.residual_bound()),
+            sp.Ge(TPM_U, model.residual_bound(), evaluate=False),
             prose("Lowering the numerator of ", sp.Eq(TPM_U, (1 - alpha) * M_U / Z, evaluate=False),
                   " to its floor and raising the denominator to its ceiling,"),
             strategy=Certificate(((1 - alpha) / Z, (1 - alpha) * E_MIN / (Z * E_MAX))),
@@ -117,7 +117,7 @@ RESIDUAL = Derivation(
         Step(
             "residual-pointwise",
             "A floor under every output's probability",
-            sp.Ge(p_theta[y], model.pointwise_floor()),
+            sp.Ge(p_theta[y], model.pointwise_floor(), evaluate=False),
             prose("The same two bounds applied to ", sp.Eq(p_theta[y], model.closed_form(), evaluate=False),
                   " give a floor for every output:"),
             strategy=Certificate((p_ref[y] / Z, 0, p_ref[y] * E_MIN / (Z * E_MAX))),
@@ -143,7 +143,7 @@ SENSITIVITY = Derivation(
     title="How the aligned mass responds to the temperature",
     kind="Proposition",
     label="sensitivity",
-    statement=(sp.Eq(sp.Derivative(MASS_A_T, t), SENSITIVITY_RHS),),
+    statement=(sp.Eq(sp.Derivative(MASS_A_T, t), SENSITIVITY_RHS, evaluate=False),),
     statement_text=prose(
         "Write ", sp.Eq(t, 1 / beta, evaluate=False), " for the inverse temperature, ",
         sp.Eq(MOMENT_A_T, model.component_moment(p_A, t), evaluate=False), " and ", Moment(p_U, t),
@@ -155,7 +155,7 @@ SENSITIVITY = Derivation(
         Step(
             "sensitivity-moment",
             "Derivative of a tilted moment",
-            sp.Eq(sp.Derivative(MOMENT_A_T, t), MOMENT_A_T * E_A_T),
+            sp.Eq(sp.Derivative(MOMENT_A_T, t), MOMENT_A_T * E_A_T, evaluate=False),
             prose("Differentiating the finite sum term by term, the derivative of a tilted moment is the moment "
                   "times its tilted mean reward:"),
             strategy=Differentiate(),
@@ -163,7 +163,7 @@ SENSITIVITY = Derivation(
         Step(
             "sensitivity-derivative",
             "Derivative of the aligned mass in t = 1/beta",
-            sp.Eq(sp.Derivative(MASS_A_T, t), SENSITIVITY_RHS),
+            sp.Eq(sp.Derivative(MASS_A_T, t), SENSITIVITY_RHS, evaluate=False),
             prose("With the quotient rule applied to ",
                   sp.Eq(MASS_A_T, model.tpm_A(MOMENT_A_T, Moment(p_U, t)), evaluate=False), ","),
             strategy=Differentiate(),
@@ -171,11 +171,11 @@ SENSITIVITY = Derivation(
         Step(
             "sensitivity-sign",
             "Sign of the derivative",
-            sp.Ge(SENSITIVITY_RHS, 0),
+            sp.Ge(SENSITIVITY_RHS, 0, evaluate=False),
             prose("Since ", sp.Gt(MASS_A_T * MASS_U_T, 0, evaluate=False), " (", Ref("tpm"),
                   "), the aligned mass grows with ", t, " exactly while the aligned tilted mean is the larger one."),
             strategy=Certificate((MASS_A_T * MASS_U_T,)),
-            hypotheses=(sp.Ge(E_A_T, E_U_T),),
+            hypotheses=(sp.Ge(E_A_T, E_U_T, evaluate=False),),
         ),
     ),
     outro=prose(
@@ -193,20 +193,20 @@ LIMITS = Derivation(
     label="limits",
     context=CLOSED_FORM,
     statement=(
-        sp.Eq(sp.Limit(p_theta[y], beta, sp.oo), p_ref[y]),
-        sp.Eq(sp.Limit(Mass(p_A, 1 / beta), beta, sp.oo), alpha),
-        sp.Eq(sp.Limit(p_theta[y] / p_theta[j], beta, 0, "+"), 0),
+        sp.Eq(sp.Limit(p_theta[y], beta, sp.oo), p_ref[y], evaluate=False),
+        sp.Eq(sp.Limit(Mass(p_A, 1 / beta), beta, sp.oo), alpha, evaluate=False),
+        sp.Eq(sp.Limit(p_theta[y] / p_theta[j], beta, 0, "+"), 0, evaluate=False),
     ),
     statement_text=prose(
         "As ", beta, " grows without bound the tuned model returns to the reference model and the aligned mass to ",
         alpha, ". As ", beta, " decreases to 0, an output ", y, " beaten by another output ", j, " (",
-        sp.Lt(r[y], r[j]), ") loses all probability relative to it:",
+        sp.Lt(r[y], r[j], evaluate=False), ") loses all probability relative to it:",
     ),
     steps=(
         Step(
             "limit-high-temperature-model",
             "Infinite temperature: no tuning",
-            sp.Eq(sp.Limit(p_theta[y], beta, sp.oo), p_ref[y]),
+            sp.Eq(sp.Limit(p_theta[y], beta, sp.oo), p_ref[y], evaluate=False),
             prose("Every tilt tends to 1 and the finite sum ", Z, " to the total mass of ", p_ref, ", which is 1:"),
             strategy=LimitOf(),
             facts=(DEF_P_THETA, DEF_Z, NORM_REF),
@@ -214,7 +214,7 @@ LIMITS = Derivation(
         Step(
             "limit-high-temperature-mass",
             "Infinite temperature: the prior share",
-            sp.Eq(sp.Limit(Mass(p_A, 1 / beta), beta, sp.oo), alpha),
+            sp.Eq(sp.Limit(Mass(p_A, 1 / beta), beta, sp.oo), alpha, evaluate=False),
             prose("Both moments tend to the total mass of their component, 1:"),
             strategy=LimitOf(),
             facts=(NORM_A, NORM_U),
@@ -222,20 +222,20 @@ LIMITS = Derivation(
         Step(
             "limit-low-temperature-ratio",
             "Zero temperature: a beaten output loses to its rival",
-            sp.Eq(sp.Limit(p_theta[y] / p_theta[j], beta, 0, "+"), 0),
+            sp.Eq(sp.Limit(p_theta[y] / p_theta[j], beta, 0, "+"), 0, evaluate=False),
             prose("In the ratio of two outputs ", Z, " cancels, leaving ", p_ref[y] / p_ref[j], " times ",
                   sp.exp(-(r[j] - r[y]) / beta), ", which vanishes with ", beta, " when ", y, " is beaten."),
             strategy=LimitOf(),
-            hypotheses=(sp.Lt(r[y], r[j]),),
+            hypotheses=(sp.Lt(r[y], r[j], evaluate=False),),
             facts=(DEF_P_THETA,),
         ),
         Step(
             "limit-low-temperature-bound",
             "A beaten output's probability is at most that ratio",
-            sp.Le(p_theta[y], p_theta[y] / p_theta[j]),
+            sp.Le(p_theta[y], p_theta[y] / p_theta[j], evaluate=False),
             prose("Dividing a positive number by a probability can only increase it."),
             strategy=Certificate((p_theta[y] / p_theta[j],)),
-            hypotheses=(sp.Le(p_theta[j], 1),),
+            hypotheses=(sp.Le(p_theta[j], 1, evaluate=False),),
             facts=(P_THETA_Z_KEPT,),
         ),
     ),
@@ -258,7 +258,7 @@ DOMINANCE = Derivation(
     kind="Proposition",
     label="dominance",
     context=CONTEXT,
-    statement=(sp.Ge(M_A, M_U), sp.Ge(TPM_A, alpha)),
+    statement=(sp.Ge(M_A, M_U, evaluate=False), sp.Ge(TPM_A, alpha, evaluate=False)),
     statement_text=prose(
         "If the law of ", r, " under ", p_A, " first-order stochastically dominates its law under ", p_U,
         ", that is ", DOMINATES, ", then for every ", sp.Gt(beta, 0, evaluate=False),
@@ -279,7 +279,7 @@ DOMINANCE = Derivation(
         Step(
             "dominance-moments",
             "Dominance orders the moments",
-            sp.Ge(M_A, M_U),
+            sp.Ge(M_A, M_U, evaluate=False),
             prose("Dominance is equivalent to ordered expectations of every nondecreasing function ",
                   Citation("shaked2007", detail="Thm. 1.A.3"), "; the engine cites this fact, applied to the tilt, "
                   "and does not prove it."),
@@ -291,7 +291,7 @@ DOMINANCE = Derivation(
         Step(
             "dominance-mass",
             "Dominance gives the aligned mass its share at every temperature",
-            sp.Ge(TPM_A, alpha),
+            sp.Ge(TPM_A, alpha, evaluate=False),
             prose("By ", Ref("corrected"), " the aligned mass then keeps at least its prior share."),
             strategy=Certificate((0, alpha * (1 - alpha) / (alpha * M_A + (1 - alpha) * M_U),)),
             given=("dominance-moments",),
@@ -308,7 +308,7 @@ KL = Derivation(
     kind="Proposition",
     label="kl",
     context=CLOSED_FORM,
-    statement=(sp.Eq(KL_OP(p_theta[y], p_ref[y]), model.kl_to_reference(p_theta[y])),),
+    statement=(sp.Eq(KL_OP(p_theta[y], p_ref[y]), model.kl_to_reference(p_theta[y]), evaluate=False),),
     statement_text=prose(
         "The divergence of the tuned model from the reference model is its expected reward over ", beta,
         ", less ", sp.log(Z), ":",
@@ -317,7 +317,7 @@ KL = Derivation(
         Step(
             "kl-tuned-model",
             "KL of the tuned model",
-            sp.Eq(KL_OP(p_theta[y], p_ref[y]), model.kl_to_reference(p_theta[y])),
+            sp.Eq(KL_OP(p_theta[y], p_ref[y]), model.kl_to_reference(p_theta[y]), evaluate=False),
             prose("At every output ", sp.Eq(sp.log(p_theta[y] / p_ref[y]), r[y] / beta - sp.log(Z), evaluate=False),
                   ", and ", p_theta, " sums to one:"),
             chain=(S(p_theta[y] * (r[y] / beta - sp.log(Z))),),
@@ -326,7 +326,7 @@ KL = Derivation(
         Step(
             "kl-tuned-model-nonnegative",
             "Hence the expected reward is at least beta log Z",
-            sp.Ge(S(p_theta[y] * r[y]), beta * sp.log(Z)),
+            sp.Ge(S(p_theta[y] * r[y]), beta * sp.log(Z), evaluate=False),
             prose("With ", Ref("gibbs"), " at ", sp.Eq(p, p_theta, evaluate=False), " and ",
                   sp.Eq(q, p_ref, evaluate=False), ", the tuned model's expected reward is at least"),
             strategy=Certificate((beta, -beta)),

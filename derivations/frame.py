@@ -11,7 +11,7 @@ from dpo_mixture.render import Citation, Paper, Ref, Reference, WorkedExample, p
 from .example import worked_example
 from .symbols import COMPONENT_A, S_STAR, TopMass
 
-GAP = sp.Eq(TPM_A - alpha, model.tpm_gap())
+GAP = sp.Eq(TPM_A - alpha, model.tpm_gap(), evaluate=False)
 MIXTURE = sp.Eq(p_ref[y], model.mixture_reference(), evaluate=False)
 LIMIT = alpha * TopMass(p_A) / TopMass(p_ref)
 

@@ -31,14 +31,14 @@ LEMMA1 = Derivation(
     label="lemma1",
     context=CONTEXT,
     statement=(
-        sp.Eq(p_theta[y], MIXED),
-        sp.Eq(alpha_A[y], model.weight_A()),
-        sp.Eq(alpha_U[y], model.weight_U()),
+        sp.Eq(p_theta[y], MIXED, evaluate=False),
+        sp.Eq(alpha_A[y], model.weight_A(), evaluate=False),
+        sp.Eq(alpha_U[y], model.weight_U(), evaluate=False),
     ),
     statement_text=prose(
         "Let the reference model be a mixture ", sp.Eq(p_ref[y], model.mixture_reference(), evaluate=False),
         " of an aligned component ", p_A, " and an unaligned component ", p_U, ", with ",
-        sp.And(sp.Lt(0, alpha, evaluate=False), sp.Lt(alpha, 1)), " and nothing else assumed about the components. "
+        sp.And(sp.Lt(0, alpha, evaluate=False), sp.Lt(alpha, 1, evaluate=False)), " and nothing else assumed about the components. "
         "Then the tuned model is a mixture of the same two components, with weights that depend on the output:",
     ),
     intro=prose(
@@ -49,7 +49,7 @@ LEMMA1 = Derivation(
         Step(
             "mixture-substitution",
             "Substitute the mixture into the maximizer",
-            sp.Eq(p_theta[y], MIXED),
+            sp.Eq(p_theta[y], MIXED, evaluate=False),
             prose("Substituting the mixture into ", p_theta[y], " distributes the tilt over the two components:"),
             chain=(model.mixture_reference() * model.tilt() / Z,),
             facts=(DEF_P_THETA, DEF_MIXTURE, DEF_ALPHA_A, DEF_ALPHA_U),
@@ -58,7 +58,7 @@ LEMMA1 = Derivation(
         Step(
             "mixture-partition",
             "The partition function splits over the components",
-            sp.Eq(Z, alpha * M_A + (1 - alpha) * M_U),
+            sp.Eq(Z, alpha * M_A + (1 - alpha) * M_U, evaluate=False),
             prose("The partition function splits in the same way, with the tilted moments ",
                   sp.Eq(M_A, model.component_moment(p_A), evaluate=False), " and ",
                   sp.Eq(M_U, model.component_moment(p_U), evaluate=False), ":"),
@@ -68,7 +68,7 @@ LEMMA1 = Derivation(
         Step(
             "mixture-normalized",
             "The reweighted mixture sums to one",
-            sp.Eq(S(MIXED), 1),
+            sp.Eq(S(MIXED), 1, evaluate=False),
             prose("The weighted components add up to the terms of ", Z, ", so the weights make a distribution:"),
             facts=(DEF_ALPHA_A, DEF_ALPHA_U, DEF_Z, DEF_MIXTURE),
             support=MIXTURE_SUPPORT,
@@ -84,7 +84,7 @@ LEMMA1 = Derivation(
         Step(
             "support-outside",
             "No output outside the reference support is created",
-            sp.Eq(p_theta[y], 0),
+            sp.Eq(p_theta[y], 0, evaluate=False),
             prose("An output that the reference model never produces stays impossible, the tilt being finite."),
             hypotheses=(sp.Eq(p_ref[y], 0, evaluate=False),),
             facts=(DEF_P_THETA,),

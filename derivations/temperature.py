@@ -31,10 +31,10 @@ HIGH = Derivation(
     title="The seed's hypotheses at high temperature",
     kind="Theorem",
     label="high-temperature",
-    statement=(sp.Eq(SLOPE_AT_ZERO, SLOPE), sp.Gt(SLOPE, 0)),
+    statement=(sp.Eq(SLOPE_AT_ZERO, SLOPE, evaluate=False), sp.Gt(SLOPE, 0, evaluate=False)),
     statement_text=prose(
         "Assume the seed's hypotheses ", SEED_HYPOTHESES[0], " and ", SEED_HYPOTHESES[1], ". Then ",
-        sp.And(sp.Lt(E_U, E(r[y])), sp.Lt(E(r[y]), E_A)), ". As a function of the rate ", tau,
+        sp.And(sp.Lt(E_U, E(r[y]), evaluate=False), sp.Lt(E(r[y]), E_A, evaluate=False)), ". As a function of the rate ", tau,
         " of the tilt (", sp.Eq(tau, 1 / beta, evaluate=False), " at positive rates), the aligned mass, which equals ",
         alpha, " at ", sp.Eq(tau, 0, evaluate=False), " (", Ref("limits"), "), leaves it with positive slope:",
     ),
@@ -47,7 +47,7 @@ HIGH = Derivation(
         Step(
             "high-covariance-as-means",
             "A uniform covariance with a distribution is a difference of means",
-            sp.And(sp.Eq(COV(r[y], p_A[y]), (E_A - E(r[y])) / n), sp.Eq(COV(r[y], p_U[y]), (E_U - E(r[y])) / n)),
+            sp.And(sp.Eq(COV(r[y], p_A[y]), (E_A - E(r[y])) / n, evaluate=False), sp.Eq(COV(r[y], p_U[y]), (E_U - E(r[y])) / n, evaluate=False)),
             prose("As each component sums to one, its uniform covariance with ", r,
                   " is a difference of two means, divided by the support size:"),
             facts=(NORM_A, NORM_U),
@@ -55,7 +55,7 @@ HIGH = Derivation(
         Step(
             "high-mean-A",
             "The first hypothesis orders the aligned mean",
-            sp.Gt(E_A, E(r[y])),
+            sp.Gt(E_A, E(r[y]), evaluate=False),
             prose("So the first hypothesis puts the mean reward under ", p_A, " above the uniform mean."),
             strategy=Certificate((n,)),
             hypotheses=(SEED_HYPOTHESES[0],),
@@ -64,7 +64,7 @@ HIGH = Derivation(
         Step(
             "high-mean-U",
             "The second hypothesis orders the unaligned mean",
-            sp.Lt(E_U, E(r[y])),
+            sp.Lt(E_U, E(r[y]), evaluate=False),
             prose("The second puts the mean under ", p_U, " below it."),
             strategy=Certificate((n,)),
             hypotheses=(SEED_HYPOTHESES[1],),
@@ -73,7 +73,7 @@ HIGH = Derivation(
         Step(
             "high-slope",
             "The slope of the aligned mass at infinite temperature",
-            sp.Eq(SLOPE_AT_ZERO, SLOPE),
+            sp.Eq(SLOPE_AT_ZERO, SLOPE, evaluate=False),
             prose("At ", sp.Eq(tau, 0, evaluate=False), " the tilted means of ", Ref("sensitivity"),
                   " are these plain means; differentiating the mass directly,"),
             strategy=Differentiate(),
@@ -82,7 +82,7 @@ HIGH = Derivation(
         Step(
             "high-slope-positive",
             "Under the seed's hypotheses the slope is positive",
-            sp.Gt(SLOPE, 0),
+            sp.Gt(SLOPE, 0, evaluate=False),
             prose("Under both hypotheses the slope is ", n * alpha * (1 - alpha), " times the difference of the two "
                   "covariances, hence positive."),
             strategy=Certificate((n * alpha * (1 - alpha), n * alpha * (1 - alpha))),
@@ -106,15 +106,15 @@ LOW = Derivation(
     label="low-temperature",
     context=CONTEXT,
     statement=(
-        sp.Eq(TPM_A, S(p_theta[y] * POSTERIOR)),
-        sp.Eq(p_theta[y] / p_theta[j], p_ref[y] / p_ref[j]),
+        sp.Eq(TPM_A, S(p_theta[y] * POSTERIOR), evaluate=False),
+        sp.Eq(p_theta[y] / p_theta[j], p_ref[y] / p_ref[j], evaluate=False),
     ),
     statement_text=prose(
         "Let ", S_STAR, " be the set of outputs of largest reward and ", TopMass(p_A), ", ", TopMass(p_ref),
         " the masses the two distributions put on it. The aligned mass is the mean, under the tuned model, of the "
         "posterior probability ", POSTERIOR, " that an output came from ", COMPONENT_A,
         ", and the tuned model keeps the odds of the reference model between outputs of equal reward (",
-        sp.Eq(r[y], r[j]), "). With ", Ref("limits"), " this gives the limit of the aligned mass as ", beta,
+        sp.Eq(r[y], r[j], evaluate=False), "). With ", Ref("limits"), " this gives the limit of the aligned mass as ", beta,
         " decreases to 0, worked out after the proof:",
     ),
     intro=prose(
@@ -126,16 +126,16 @@ LOW = Derivation(
         Step(
             "low-posterior",
             "The aligned mass as a mean of posterior probabilities",
-            sp.Eq(TPM_A, S(p_theta[y] * POSTERIOR)),
+            sp.Eq(TPM_A, S(p_theta[y] * POSTERIOR), evaluate=False),
             prose("By the definitions of the aligned mass and of ", alpha_A, ","),
             facts=(DEF_TPM_A, DEF_ALPHA_A, DEF_P_THETA),
         ),
         Step(
             "low-tied-ratio",
             "Outputs of equal reward keep their reference odds",
-            sp.Eq(p_theta[y] / p_theta[j], p_ref[y] / p_ref[j]),
+            sp.Eq(p_theta[y] / p_theta[j], p_ref[y] / p_ref[j], evaluate=False),
             prose("Two outputs of equal reward get the same tilt, so their odds do not change."),
-            hypotheses=(sp.Eq(r[y], r[j]),),
+            hypotheses=(sp.Eq(r[y], r[j], evaluate=False),),
             facts=(DEF_P_THETA,),
         ),
     ),
@@ -143,10 +143,10 @@ LOW = Derivation(
         "Fix an output ", j, " in ", S_STAR, ". As ", beta, " decreases to 0 the odds ",
         p_theta[y] / p_theta[j], " keep the value ", p_ref[y] / p_ref[j], " on ", S_STAR, " and tend to 0 off it (",
         Ref("limits"), "); as the tuned model sums to one, it tends to ", p_ref[y] / TopMass(p_ref), " on ", S_STAR,
-        ", and the finite mean above tends to ", sp.Eq(sp.Limit(TPM_A, beta, 0, "+"), alpha * TopMass(p_A) / TopMass(p_ref)),
+        ", and the finite mean above tends to ", sp.Eq(sp.Limit(TPM_A, beta, 0, "+"), alpha * TopMass(p_A) / TopMass(p_ref), evaluate=False),
         ". This passage to the limit in a finite sum is not machine-checked; ", Ref("example"),
         " checks the limit at one instance. The limit is the posterior probability of ", COMPONENT_A,
-        " given that the output is one of largest reward, and it is 0 when ", sp.Eq(TopMass(p_A), 0),
+        " given that the output is one of largest reward, and it is 0 when ", sp.Eq(TopMass(p_A), 0, evaluate=False),
         ": tuning then hands the whole model to the unaligned component.",
     ),
 )

@@ -28,7 +28,7 @@ from .symbols import COMPONENT_A, COMPONENT_U
 S = support_sum
 #: The model in which total masses live: everything defined from p_A, p_U, alpha, r, beta.
 CONTEXT = (DEF_P_THETA, DEF_Z, DEF_MIXTURE, DEF_ALPHA_A, DEF_ALPHA_U, DEF_M_A, DEF_M_U, DEF_TPM_A, DEF_TPM_U)
-BOUNDS = sp.And(sp.Lt(0, TPM_A), sp.Lt(TPM_A, 1), sp.Lt(0, TPM_U), sp.Lt(TPM_U, 1))
+BOUNDS = sp.And(sp.Lt(0, TPM_A, evaluate=False), sp.Lt(TPM_A, 1, evaluate=False), sp.Lt(0, TPM_U, evaluate=False), sp.Lt(TPM_U, 1, evaluate=False))
 
 TPM = Derivation(
     id="tpm",
@@ -37,9 +37,9 @@ TPM = Derivation(
     label="tpm",
     context=CONTEXT,
     statement=(
-        sp.Eq(TPM_A, alpha * M_A / Z),
-        sp.Eq(TPM_U, (1 - alpha) * M_U / Z),
-        sp.Eq(TPM_A + TPM_U, 1),
+        sp.Eq(TPM_A, alpha * M_A / Z, evaluate=False),
+        sp.Eq(TPM_U, (1 - alpha) * M_U / Z, evaluate=False),
+        sp.Eq(TPM_A + TPM_U, 1, evaluate=False),
         BOUNDS,
     ),
     statement_text=prose(
@@ -57,7 +57,7 @@ TPM = Derivation(
         Step(
             "tpm-A-closed",
             "Mass of the aligned component",
-            sp.Eq(TPM_A, alpha * M_A / Z),
+            sp.Eq(TPM_A, alpha * M_A / Z, evaluate=False),
             prose("The factor ", alpha / Z, " does not depend on the output and leaves the sum; what remains is ", M_A, ":"),
             chain=(S(alpha_A[y] * p_A[y]), S(model.weight_A() * p_A[y])),
             facts=(DEF_TPM_A, DEF_ALPHA_A, DEF_M_A),
@@ -66,7 +66,7 @@ TPM = Derivation(
         Step(
             "tpm-U-closed",
             "Mass of the unaligned component",
-            sp.Eq(TPM_U, (1 - alpha) * M_U / Z),
+            sp.Eq(TPM_U, (1 - alpha) * M_U / Z, evaluate=False),
             prose("In the same way, with the factor ", (1 - alpha) / Z, ","),
             chain=(S(alpha_U[y] * p_U[y]), S(model.weight_U() * p_U[y])),
             facts=(DEF_TPM_U, DEF_ALPHA_U, DEF_M_U),
@@ -75,7 +75,7 @@ TPM = Derivation(
         Step(
             "tpm-A-ratio",
             "The aligned mass as a ratio of moments",
-            sp.Eq(TPM_A, model.tpm_A()),
+            sp.Eq(TPM_A, model.tpm_A(), evaluate=False),
             prose("Splitting ", Z, " over the two components as in ", Ref("lemma1"), " gives the masses as ratios:"),
             facts=(DEF_TPM_A, DEF_ALPHA_A, DEF_Z, DEF_MIXTURE, DEF_M_A, DEF_M_U),
             support=MIXTURE_SUPPORT,
@@ -83,7 +83,7 @@ TPM = Derivation(
         Step(
             "tpm-U-ratio",
             "The unaligned mass as a ratio of moments",
-            sp.Eq(TPM_U, model.tpm_U()),
+            sp.Eq(TPM_U, model.tpm_U(), evaluate=False),
             prose("and"),
             facts=(DEF_TPM_U, DEF_ALPHA_U, DEF_Z, DEF_MIXTURE, DEF_M_A, DEF_M_U),
             support=MIXTURE_SUPPORT,
@@ -91,7 +91,7 @@ TPM = Derivation(
         Step(
             "tpm-total-one",
             "The two masses add up to one",
-            sp.Eq(TPM_A + TPM_U, 1),
+            sp.Eq(TPM_A + TPM_U, 1, evaluate=False),
             prose("Together the weighted components are the terms of ", Z, ", so"),
             facts=(DEF_TPM_A, DEF_TPM_U, DEF_ALPHA_A, DEF_ALPHA_U, DEF_Z, DEF_MIXTURE),
             support=MIXTURE_SUPPORT,
@@ -101,7 +101,7 @@ TPM = Derivation(
             "Each mass lies strictly between 0 and 1",
             BOUNDS,
             prose("Both moments are positive, since each component is a distribution and the tilt is positive, and ",
-                  sp.And(sp.Lt(0, alpha, evaluate=False), sp.Lt(alpha, 1)), "; so"),
+                  sp.And(sp.Lt(0, alpha, evaluate=False), sp.Lt(alpha, 1, evaluate=False)), "; so"),
             strategy=Signs(),
             facts=(TPM_A_RATIO, TPM_U_RATIO),
         ),

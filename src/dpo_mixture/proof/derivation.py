@@ -565,7 +565,6 @@ class Report:
                     raise ValueError(f"step id {s.id!r} appears in more than one derivation")
                 seen.add(s.id)
         shown = tuple(shown)
-        _refuse_name_clashes(derivations, shown)
         established: dict[str, StepResult] = {}
         apart = _apart(derivations) if parallel else ()
         token = object()
@@ -573,7 +572,8 @@ class Report:
         try:
             with Auditor(parallel=parallel) as auditor:
                 results = _check_all(derivations, apart if auditor.forked else (), id(token), seed, progress,
-                                     established, seconds, auditor)
+                                     established, seconds, auditor,
+                                     first=lambda: _refuse_name_clashes(derivations, shown))
                 if then is not None:
                     order = list(derivations)
                     for host, extra in then(lambda step_id: _settled(established[step_id].outcome, auditor)):
@@ -799,13 +799,17 @@ def check_apart(token: int, ids: tuple, seed: int, seconds: float | None) -> tup
 
 
 def _check_all(derivations: tuple, apart: tuple, token: int, seed: int, progress, established: dict,
-               seconds: float | None, auditor: Auditor) -> dict[str, list[StepResult]]:
+               seconds: float | None, auditor: Auditor, first=None) -> dict[str, list[StepResult]]:
     """Decide every derivation: those in ``apart`` in the second process (see :func:`_apart`),
-    the others here, in order; the results in the report's order, ``established`` filled."""
+    the others here, in order; the results in the report's order, ``established`` filled.
+    ``first()`` runs before anything is decided here (while the second process begins its
+    share); an error it raises ends the run."""
     ticket = None
     if apart:
         budget = sum(s.seconds or seconds or DEFAULT_SECONDS for d in derivations if d.id in apart for s in d.steps)
         ticket = auditor.beside(check_apart, (token, apart, seed, seconds), patience=budget)
+    if first is not None:
+        first()
     results = {d.id: d.check(seed=seed, progress=progress, established=established, seconds=seconds, auditor=auditor)
                for d in derivations if d.id not in apart}
     if ticket is not None:
