@@ -178,3 +178,27 @@ def test_lemma_instances_follow_the_lemma_and_its_domain(report):
     goal2 = Goal(sp.Ge(S(p[y] * sp.log(p[y] / (2 * q[y]))), 0))
     cert2 = ProofCertificate("combination", instances=(two_q,), data=(("multipliers", (1,)),), conclusion=goal2.claim)
     assert check(goal2, cert2, lemmas).verdict is Verdict.UNDECIDED
+
+
+def test_a_sign_form_cut_short_is_worked_out_again_in_full(monkeypatch):
+    """decide_sign keeps the signs of an expression's forms for the next question about it; a
+    computation stopped half way (a time limit) must not leave a shorter list behind, which
+    would answer "not shown" where a later form shows the sign."""
+    from dpo_mixture.proof import kernel as K
+
+    d = sp.Symbol("x_sign_form", real=True) ** 3 + 7  # a key of its own
+
+    def stopped(d, facts):
+        yield None  # the normal form's sign decides nothing
+        raise RuntimeError("stopped half way")
+
+    def complete(d, facts):
+        yield None
+        yield "pos"  # the numerator's, say
+
+    monkeypatch.setattr(K, "_sign_forms", stopped)
+    with pytest.raises(RuntimeError):
+        K.decide_sign(d, ">")
+    monkeypatch.setattr(K, "_sign_forms", complete)
+    assert K.decide_sign(d, ">") is True
+    assert K.decide_sign(d, ">=") is True  # read from the kept list

@@ -126,19 +126,59 @@ def decide_sign(d: sp.Expr, op: str, facts=()) -> bool:
     the normal form, or of its numerator over a strictly signed denominator, meets ``op``."""
     if op == "==":
         return difference_is_zero(d, 0, facts)[0]
+    return any(sign_meets(s, op) for s in _signs_of(d, tuple(facts)))
+
+
+def _sign_forms(d: sp.Expr, facts: tuple):
+    """The signs :func:`decide_sign` reads, in turn: of the normal form; then, over a strictly
+    signed denominator, of the numerator expanded and factored (times the denominator's sign)."""
     nf = normal_form(d, facts)
-    if sign_meets(sign(nf), op):
-        return True
+    yield sign(nf)
     num, den = sp.fraction(sp.together(nf))
     for form in (den, sp.expand(den)):
         s_den = sign(form)
         if s_den in ("pos", "neg"):
             flip = -1 if s_den == "neg" else 1
             for n_form in (sp.expand(num), factor(num)):
-                if sign_meets(sign(flip * n_form), op):
-                    return True
-            return False
-    return False
+                yield sign(flip * n_form)
+            return
+
+
+#: The signs of :func:`_sign_forms` worked out so far, per expression, facts and sign context:
+#: a relation ``>`` that failed is often asked again as ``>=``, and the same forms decide it.
+_FORMS: dict = {}
+#: Expressions whose forms are kept at once (a bound on memory, not a cache policy).
+MAX_FORMS = 4096
+
+
+def _signs_of(d: sp.Expr, facts: tuple):
+    """The signs of :func:`_sign_forms`, each worked out once (a form is computed only when the
+    ones before it did not decide).  An error while one is worked out (a time limit) forgets
+    the expression, so that an unfinished list never stands for the whole."""
+    from .sign import current_context
+
+    key = (d, facts, current_context())
+    entry = _FORMS.get(key)
+    if entry is None:
+        if len(_FORMS) >= MAX_FORMS:
+            _FORMS.clear()
+        entry = _FORMS[key] = [[], _sign_forms(d, facts)]
+    seen = entry[0]
+    i = 0
+    while True:
+        if i < len(seen):
+            yield seen[i]
+            i += 1
+            continue
+        if entry[1] is None:
+            return
+        try:
+            seen.append(next(entry[1]))
+        except StopIteration:
+            entry[1] = None
+        except BaseException:
+            _FORMS.pop(key, None)
+            raise
 
 
 def _sign_of(c: sp.Expr, facts) -> str | None:
@@ -266,10 +306,10 @@ class _Check:
         lemma instances, its facts) names each quantity once and plainly: SymPy compares
         substitutions by the printed text of their points, so a second ``w`` (or a scalar named
         ``E``) would let ``[x]_{x=w}`` cancel another quantity's."""
-        from .verify import _names, plain_name_problem
+        from .verify import _names, _quantities_of, plain_name_problem
 
         exprs = [e for e in exprs if isinstance(e, sp.Basic)]
-        labels = {b.label for e in exprs for b in e.atoms(sp.IndexedBase)}
+        labels = {b.label for e in exprs for b in _quantities_of(e)[1]}
         for name, objs in _names(exprs).items():
             if len(objs) > 1:
                 raise KernelError(f"two different quantities are named {name}")

@@ -276,12 +276,23 @@ def _sign(e: sp.Expr, ctx: SignContext) -> str | None:
     """:func:`sign` in a given context (cached: the same question gets the same answer)."""
     if isinstance(e, sp.Sum) and not _forward(e):
         return None  # a reversed range negates (Karr's convention); an odd index misreads the body
+    # a sum or a product whose parts' signs decide it strictly needs no question to SymPy's
+    # assumptions (which deduce afresh for every new expression); otherwise they are asked first
+    structural = None
+    if isinstance(e, sp.Add):
+        structural = _add([sign(a) for a in e.args])
+    elif isinstance(e, sp.Mul):
+        structural = "pos"
+        for a in e.args:
+            structural = _mul(structural, sign(a))
+    if structural in ("pos", "neg", "zero"):
+        return structural
     known = _from_assumptions(e)
     if known in ("pos", "neg", "zero"):
         return known
     out: str | None = None
     if isinstance(e, sp.Add):
-        out = _add([sign(a) for a in e.args])
+        out = structural
         if out is None:
             grouped = sp.factor_terms(e)  # may expose a product of known signs
             if grouped != e and not isinstance(grouped, sp.Add):
@@ -301,9 +312,7 @@ def _sign(e: sp.Expr, ctx: SignContext) -> str | None:
             if merged is not None:
                 out = sign(merged) or out
     elif isinstance(e, sp.Mul):
-        out = "pos"
-        for a in e.args:
-            out = _mul(out, sign(a))
+        out = structural
     elif isinstance(e, sp.Pow):
         b, x = e.base, e.exp
         sb = sign(b)

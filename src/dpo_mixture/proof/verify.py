@@ -19,6 +19,7 @@ Expressions are read back by :func:`~dpo_mixture.proof.serial.loads`, which eval
 
 from __future__ import annotations
 
+import functools
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -314,12 +315,21 @@ def model_shown(theory: Theory) -> list[str]:
 def _names(exprs) -> dict:
     out: dict = {}
     for e in exprs:
-        for s in e.free_symbols:
-            if isinstance(s, sp.Symbol) and not isinstance(s, sp.Dummy):
-                out.setdefault(str(s), set()).add(s)
-        for b in e.atoms(sp.IndexedBase):  # a vector is its label (which carries its assumptions)
+        symbols, vectors = _quantities_of(e)
+        for s in symbols:
+            out.setdefault(str(s), set()).add(s)
+        for b in vectors:  # a vector is its label (which carries its assumptions)
             out.setdefault(str(b.label), set()).add(b.label)
     return out
+
+
+@functools.lru_cache(maxsize=16384)
+def _quantities_of(e: sp.Basic) -> tuple[frozenset, frozenset]:
+    """The free symbols of ``e`` (placeholders left out) and its vectors, found once per
+    expression: a report's names are compared for every step, and again with each worked
+    example, over expressions that are mostly the same."""
+    symbols = frozenset(s for s in e.free_symbols if isinstance(s, sp.Symbol) and not isinstance(s, sp.Dummy))
+    return symbols, frozenset(e.atoms(sp.IndexedBase))
 
 
 #: SymPy's named constants: no quantity may print like one of them.
@@ -417,7 +427,7 @@ def name_clash(exprs) -> str | None:
     registered = _registered()
     # a scalar that prints as \pi reads as the constant (a vector prints with its argument: pi(y))
     constants = {_seen_as(latex(c)): c for c in _CONSTANTS}
-    labels = {b.label for e in exprs for b in e.atoms(sp.IndexedBase)}
+    labels = {b.label for e in exprs for b in _quantities_of(e)[1]}
     printed: dict = {}
     for name, objs in _names(exprs).items():
         if len(objs) > 1:
@@ -454,7 +464,7 @@ def name_clash(exprs) -> str | None:
                     return (f"the variable {named} bound by a {type(node).__name__} prints like the quantity {other} "
                             "that stands free beside it, so the statement would read as another one; rename one of them")
     entries: dict = {}
-    for base in sorted({b for e in exprs for b in e.atoms(sp.IndexedBase)}, key=str):
+    for base in sorted({b for e in exprs for b in _quantities_of(e)[1]}, key=str):
         entry = _seen_as(latex(base[_ENTRY]))
         if entries.setdefault(entry, base) != base:
             return f"the entries of two different vectors print alike ({entry}): {entries[entry]} and {base}"
