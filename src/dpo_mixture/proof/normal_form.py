@@ -90,31 +90,35 @@ def standardize(expr: sp.Basic) -> sp.Basic:
 
 @functools.lru_cache(maxsize=8192)
 def _standardize(expr: sp.Basic) -> sp.Basic:
-    from ..model import SupportMax, SupportMin, _UniformOperator
-
     expr = expr.replace(lambda e: isinstance(e, sp.Function) and hasattr(e, "unfold"), lambda e: e.unfold())
+    return _renamed(expr)[0]
 
-    def rename(e: sp.Basic) -> tuple[sp.Basic, int]:
-        if not e.args:
-            return e, -1
-        if isinstance(e, sp.Sum) and len(e.limits) == 1:
-            (index, lo, hi), = e.limits
-            body, h = rename(e.function)
-            new = _POOL[h + 1]
-            return sp.Sum(body.xreplace({index: new}), (new, rename(lo)[0], rename(hi)[0])), h + 1
-        if isinstance(e, (SupportMax, SupportMin)):
-            body, index = e.args
-            body, h = rename(body)
-            new = _POOL[h + 1]
-            return type(e)(body.xreplace({index: new}), new), h + 1
-        pairs = [rename(a) for a in e.args]
-        args = [a for a, _ in pairs]
-        height = max((h for _, h in pairs), default=-1)
-        if all(a is b for a, b in zip(args, e.args)):
-            return e, height
-        return (e.func(*args, evaluate=False) if isinstance(e, sp.Rel) else e.func(*args)), height
 
-    return rename(expr)[0]
+@functools.lru_cache(maxsize=65536)
+def _renamed(e: sp.Basic) -> tuple[sp.Basic, int]:
+    """``e`` with its bound indices renamed (see :func:`standardize`), and the height of its
+    binders (-1 without any).  A sub-expression's renaming depends on it alone, so the answer
+    is kept: the model's sums recur in nearly every statement."""
+    from ..model import SupportMax, SupportMin
+
+    if not e.args:
+        return e, -1
+    if isinstance(e, sp.Sum) and len(e.limits) == 1:
+        (index, lo, hi), = e.limits
+        body, h = _renamed(e.function)
+        new = _POOL[h + 1]
+        return sp.Sum(body.xreplace({index: new}), (new, _renamed(lo)[0], _renamed(hi)[0])), h + 1
+    if isinstance(e, (SupportMax, SupportMin)):
+        body, index = e.args
+        body, h = _renamed(body)
+        new = _POOL[h + 1]
+        return type(e)(body.xreplace({index: new}), new), h + 1
+    pairs = [_renamed(a) for a in e.args]
+    args = [a for a, _ in pairs]
+    height = max((h for _, h in pairs), default=-1)
+    if all(a is b for a, b in zip(args, e.args)):
+        return e, height
+    return (e.func(*args, evaluate=False) if isinstance(e, sp.Rel) else e.func(*args)), height
 
 
 def substitute(expr: sp.Basic, mapping: dict) -> sp.Basic:

@@ -48,10 +48,10 @@ def key_of(target: sp.Expr) -> sp.Basic:
 def domain_of(q: sp.Basic, overrides: dict | None = None) -> Domain | None:
     """The declared domain of a quantity: a step's override, the domain a declared symbol
     carries, the registry, else its SymPy assumptions."""
-    from ..notation import declared_domain
-
     if overrides and q in overrides:
         return overrides[q]
+    from ..notation import declared_domain
+
     carried = declared_domain(q)
     if isinstance(carried, Domain):
         return carried
