@@ -1,6 +1,6 @@
 """Print the README's benchmark tables (Markdown) from the JSON of a benchmark run.
 
-Run: python benchmarks/bench_table.py benchmarks/results/bench_numeric_cpu.json
+Run: python benchmarks/bench_table.py benchmarks/results/bench_numeric_cpu_s49.json
      python benchmarks/bench_table.py --gpu benchmarks/results/bench_gpu_h100.json
 """
 
