@@ -91,40 +91,45 @@ def start_method() -> str:
 _FAILED = object()
 
 
-def _with_limits(cls, args: tuple) -> sp.Basic:
-    """A sum (or another expression with limits) as it was sent: built with evaluation on,
-    which for these classes only multiplies the body by the orientation of the range, ``1``
-    (with evaluation off that ``1`` would stay, as ``1*p(y)``)."""
-    with sp.evaluate(True):
+#: SymPy classes whose constructor evaluates (reorders, combines, decides): pickle rebuilds a
+#: node by calling its class, so these are rebuilt by :func:`_node` instead.
+_EVALUATING = (sp.core.operations.AssocOp, sp.Pow, sp.Function, sp.core.relational.Relational, sp.Piecewise,
+               sp.logic.boolalg.BooleanFunction, ExprWithLimits)
+
+
+def _node(cls, args: tuple) -> sp.Basic:
+    """A SymPy node with exactly the arguments it was sent with: built with evaluation off
+    (``-1/p < 0`` would arrive as ``True``, ``p/p`` as ``1``), a sum or another expression with
+    limits with it on, which for them only multiplies the body by the orientation of the range,
+    ``1`` (with evaluation off that ``1`` would stay, as ``1*p(y)``)."""
+    with sp.evaluate(issubclass(cls, ExprWithLimits)):
         return cls(*args)
 
 
 class _Pickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
-        if isinstance(obj, ExprWithLimits):
-            return _with_limits, (type(obj), obj.args)
+        if isinstance(obj, _EVALUATING):
+            return _node, (type(obj), obj.args)
         return NotImplemented
 
 
 def send(value: Any) -> bytes:
-    """``value`` as bytes for the other process (see :func:`received`)."""
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    return buffer.getvalue()
-
-
-def received(data: bytes) -> Any:
-    """What :func:`send` sent, as it was sent.  Pickle rebuilds an expression by calling its
-    class, which evaluates (``-1/p < 0`` would arrive as ``True``, ``x/x`` as ``1``), so the
-    expressions are rebuilt with evaluation off: the arguments as they were stored.
+    """``value`` as bytes for the other process, every expression rebuilt there node for node
+    as it was written (see :func:`_node`; a search problem travels as the report's text).
 
     >>> from dpo_mixture.notation import p, y, support_sum
     >>> claim = sp.StrictLessThan(-1 / p[y], 0, evaluate=False)
     >>> received(send(claim)) == claim, received(send(support_sum(p[y]))) == support_sum(p[y])
     (True, True)
     """
-    with sp.evaluate(False):
-        return pickle.loads(data)
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
+
+
+def received(data: bytes) -> Any:
+    """What :func:`send` sent."""
+    return pickle.loads(data)
 
 
 def run_sent(job, data: bytes) -> bytes:
