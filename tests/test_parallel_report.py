@@ -26,7 +26,7 @@ def _derivation(name: str, steps: int, cites: str | None = None) -> Derivation:
 def test_groups_that_cite_one_another_stay_together_and_come_from_the_end():
     ds = (_derivation("a", 4), _derivation("b", 4), _derivation("c", 4), _derivation("d", 4, cites="b-1"),
           _derivation("e", 4))
-    apart = _apart(ds)
+    apart = [ds[i].id for i in _apart(ds)]  # positions in the report
     assert apart, "twenty steps in five derivations are worth sharing"
     assert ("b" in apart) == ("d" in apart)  # d cites b: never one without the other
     assert "e" in apart and "a" not in apart  # taken from the end of the report
@@ -83,3 +83,29 @@ def test_the_package_paper_decided_in_two_processes_is_the_paper_decided_in_one(
     assert out["same"] and out["ok"]
     pids = log.read_text().split()
     assert pids and all(int(pid) != out["me"] for pid in pids), "the shared derivations ran in the second process"
+
+
+def test_a_report_refuses_two_derivations_with_one_id():
+    """Review 49: two derivations named alike were accepted; the second process's answers,
+    kept by derivation id, then gave the first one's false step the second one's "proved"."""
+    import pytest
+
+    from dpo_mixture.proof import Report
+
+    false = Derivation("X", "X", (Step("xf", "", sp.Lt(beta, 0, evaluate=False), ""),))
+    true = Derivation("X", "X", (Step("xt", "", sp.Gt(beta + 1, 1, evaluate=False), ""),))
+    for parallel in (False, True):
+        with pytest.raises(ValueError, match="derivation id 'X' appears more than once"):
+            Report.run([false, true], parallel=parallel)
+
+
+def test_answers_that_do_not_name_the_steps_are_not_taken():
+    from dpo_mixture.proof.derivation import _answers_fit
+
+    ds = (_derivation("a", 2), _derivation("b", 3))
+    good = {1: [(s.id, None, 0.0, ()) for s in ds[1].steps]}
+    assert _answers_fit(ds, (1,), good)
+    assert not _answers_fit(ds, (1,), {1: good[1][::-1]})  # another order
+    assert not _answers_fit(ds, (1,), {1: good[1][:2]})  # a step missing
+    assert not _answers_fit(ds, (0, 1), good)  # a derivation missing
+    assert not _answers_fit(ds, (1,), {0: good[1]})  # another derivation's place

@@ -99,10 +99,16 @@ _EVALUATING = (sp.core.operations.AssocOp, sp.Pow, sp.Function, sp.core.relation
 
 def _node(cls, args: tuple) -> sp.Basic:
     """A SymPy node with exactly the arguments it was sent with: built with evaluation off
-    (``-1/p < 0`` would arrive as ``True``, ``p/p`` as ``1``), a sum or another expression with
-    limits with it on, which for them only multiplies the body by the orientation of the range,
-    ``1`` (with evaluation off that ``1`` would stay, as ``1*p(y)``)."""
-    with sp.evaluate(issubclass(cls, ExprWithLimits)):
+    (``-1/p < 0`` would arrive as ``True``, ``p/p`` as ``1``).  A sum (an expression with limits)
+    is not built by its class at all, which folds piecewise parts of its body and multiplies it
+    by the orientation of its range whatever the evaluation: its arguments are set as they
+    were, as the class itself sets them once it has built them."""
+    if issubclass(cls, ExprWithLimits):
+        node = sp.Expr.__new__(cls)
+        node._args = tuple(args)
+        node.is_commutative = args[0].is_commutative
+        return node
+    with sp.evaluate(False):
         return cls(*args)
 
 

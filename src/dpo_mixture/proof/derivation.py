@@ -544,9 +544,11 @@ class Report:
         then: Callable[[Callable[[str], Outcome]], Iterable[tuple[str, Derivation]]] | None = None,
         shown: Iterable[sp.Basic] = (),
     ) -> "Report":
-        """Decide every step of ``derivations`` in order.  With ``parallel``, the audits and the
-        counterexample searches run in a second process when one is available (the verdicts
-        are the same either way).
+        """Decide every step of ``derivations`` in order.  With ``parallel``, the audits, the
+        counterexample searches and whole groups of derivations that cite only one another run
+        in a second process when one is available (see :func:`_apart`).  Every verdict is the
+        kernel's either way; a strategy that keeps state of its own from step to step sees, in
+        the second process, that state as it was when the report began.
 
         ``then``, when given, is called once every derivation has been decided, with a function
         that gives a step's outcome (waiting for its search if need be).  It returns more
@@ -559,7 +561,11 @@ class Report:
         """
         derivations = tuple(derivations)
         seen: set[str] = set()
+        named: set[str] = set()
         for d in derivations:
+            if d.id in named:  # a report holds each derivation's results under its id
+                raise ValueError(f"derivation id {d.id!r} appears more than once in the report")
+            named.add(d.id)
             for s in d.steps:
                 if s.id in seen:
                     raise ValueError(f"step id {s.id!r} appears in more than one derivation")
@@ -745,8 +751,8 @@ _APART: dict[int, tuple] = {}
 APART_SHARE = 0.45
 
 
-def _apart(derivations: tuple) -> tuple[str, ...]:
-    """The derivations a second process may decide on its own, beside the engine: whole groups
+def _apart(derivations: tuple) -> tuple[int, ...]:
+    """The positions of the derivations a second process may decide on its own: whole groups
     that cite one another (every step each group's steps cite lies in the group or in the
     library), taken from the end of the report, about :data:`APART_SHARE` of the steps in all.
     Empty when there is too little to share."""
@@ -776,25 +782,25 @@ def _apart(derivations: tuple) -> tuple[str, ...]:
         if g not in chosen and taken + sizes[g] <= APART_SHARE * total:
             chosen.add(g)
             taken += sizes[g]
-    return tuple(d.id for d in derivations if root(d.id) in chosen)
+    return tuple(i for i, d in enumerate(derivations) if root(d.id) in chosen)
 
 
 #: Fewest steps in a report for the second process to decide derivations of its own.
 APART_MIN_STEPS = 12
 
 
-def check_apart(token: int, ids: tuple, seed: int, seconds: float | None) -> tuple[dict, dict]:
-    """Decide the derivations ``ids`` of the report ``token`` (in the second process, or here
-    when that failed), auditing each step at once: ``({derivation id: [(outcome, seconds,
-    assumptions)]}, {library lemma id: its result})``."""
+def check_apart(token: int, places: tuple, seed: int, seconds: float | None) -> tuple[dict, dict]:
+    """Decide the derivations at ``places`` (positions) of the report ``token`` (in the second
+    process, or here when that failed), auditing each step at once: ``({position: [(step id,
+    outcome, seconds, assumptions)]}, {library lemma id: its result})``."""
     from ..lemmas import is_library
 
-    derivations = [d for d in _APART[token] if d.id in ids]
+    derivations = _APART[token]
     established: dict[str, StepResult] = {}
     out = {}
-    for d in derivations:
-        out[d.id] = [(r.outcome, r.seconds, r.assumptions)
-                     for r in d.check(seed=seed, established=established, seconds=seconds)]
+    for i in places:
+        out[i] = [(r.step.id, r.outcome, r.seconds, r.assumptions)
+                  for r in derivations[i].check(seed=seed, established=established, seconds=seconds)]
     return out, {k: v for k, v in established.items() if is_library(k)}
 
 
@@ -806,24 +812,34 @@ def _check_all(derivations: tuple, apart: tuple, token: int, seed: int, progress
     share); an error it raises ends the run."""
     ticket = None
     if apart:
-        budget = sum(s.seconds or seconds or DEFAULT_SECONDS for d in derivations if d.id in apart for s in d.steps)
+        budget = sum(s.seconds or seconds or DEFAULT_SECONDS for i in apart for s in derivations[i].steps)
         ticket = auditor.beside(check_apart, (token, apart, seed, seconds), patience=budget)
     if first is not None:
         first()
-    results = {d.id: d.check(seed=seed, progress=progress, established=established, seconds=seconds, auditor=auditor)
-               for d in derivations if d.id not in apart}
+    results = {i: d.check(seed=seed, progress=progress, established=established, seconds=seconds, auditor=auditor)
+               for i, d in enumerate(derivations) if i not in apart}
     if ticket is not None:
         found, library = auditor.result(ticket)
+        if not _answers_fit(derivations, apart, found):
+            # answers that do not name these steps, in this order, are not taken: decided here
+            found, library = check_apart(token, apart, seed, seconds)
         for key, value in library.items():
             established.setdefault(key, value)
-        for d in derivations:
-            if d.id in apart:
-                results[d.id] = []
-                for step, (outcome, secs, assumptions) in zip(d.steps, found[d.id]):
-                    result = StepResult(step, outcome, secs, assumptions, step_theory(d.context, step))
-                    established[step.id] = result
-                    results[d.id].append(result)
-    return {d.id: results[d.id] for d in derivations}
+        for i in apart:
+            d = derivations[i]
+            results[i] = []
+            for step, (_, outcome, secs, assumptions) in zip(d.steps, found[i]):
+                result = StepResult(step, outcome, secs, assumptions, step_theory(d.context, step))
+                established[step.id] = result
+                results[i].append(result)
+    return {d.id: results[i] for i, d in enumerate(derivations)}
+
+
+def _answers_fit(derivations: tuple, apart: tuple, found: dict) -> bool:
+    """Whether the second process answered for exactly the steps of the derivations at
+    ``apart``, each derivation's in order."""
+    return set(found) == set(apart) and all(
+        [answer[0] for answer in found[i]] == [s.id for s in derivations[i].steps] for i in apart)
 
 
 def _refuse_name_clashes(derivations: tuple, shown: tuple = ()) -> None:
