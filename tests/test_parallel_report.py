@@ -109,3 +109,33 @@ def test_answers_that_do_not_name_the_steps_are_not_taken():
     assert not _answers_fit(ds, (1,), {1: good[1][:2]})  # a step missing
     assert not _answers_fit(ds, (0, 1), good)  # a derivation missing
     assert not _answers_fit(ds, (1,), {0: good[1]})  # another derivation's place
+
+
+class _CitesA0:
+    """A strategy of a user's own whose certificate cites step ``a-0`` by name."""
+
+    name = "cites a-0"
+
+    def propose(self, step, context):
+        from dpo_mixture.proof import ProofCertificate
+        from dpo_mixture.proof.certificate import Instance
+
+        return ProofCertificate("combination", instances=(Instance("a-0", ()),), data=(("multipliers", (1,)),),
+                                conclusion=step.claim, hypotheses=tuple(step.hypotheses))
+
+
+def test_a_step_cites_only_the_steps_it_names():
+    """A certificate could cite any step decided before, named in given= or uses= or not; the
+    second process holds only its own group's steps, so the verdict depended on where the step
+    was decided.  A step now cites what it names (and the library): the same verdict anywhere."""
+    from dpo_mixture.proof import Report, Strategy, Verdict
+
+    class Cites(_CitesA0, Strategy):
+        pass
+
+    claim = sp.Gt(beta + 2, 1, evaluate=False)  # beta + 1 > 0 (step a-0) plus 1 > 0
+    for uses, verdict in (((), Verdict.UNDECIDED), (("a-0",), Verdict.PROVED)):
+        ds = (_derivation("a", 6), _derivation("b", 6),
+              Derivation("c", "c", (Step("c-0", "", claim, "", uses=uses, strategy=Cites(), expected=verdict),)))
+        got = {parallel: Report.run(ds, parallel=parallel).result("c-0").outcome for parallel in (False, True)}
+        assert got[False].verdict is got[True].verdict is verdict, (uses, got)

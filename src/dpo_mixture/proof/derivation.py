@@ -430,7 +430,10 @@ def decide(
         if verdict not in (Verdict.PROVED, Verdict.ASSUMED):
             return Outcome(Verdict.UNDECIDED, f"depends on step {ref!r}, which is {verdict.value}", depends=ref)
     hypotheses = _inherited(step, established)
-    lemmas = {k: v.lemma() for k, v in established.items()}
+    from ..lemmas import is_library
+
+    named = {*step.given, *step.uses}
+    lemmas = {k: v.lemma() for k, v in established.items() if k in named or is_library(k)}
     try:
         with time_limit(budget):
             return _outcome(step, theory, hypotheses, lemmas, _instances(step, established), seed, count, audit,

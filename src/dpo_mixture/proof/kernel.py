@@ -602,7 +602,8 @@ class _Check:
         """The lemma's hypotheses and claim at the instance, after every domain check."""
         lemma = self.lemmas.get(inst.lemma)
         if lemma is None:
-            raise KernelError(f"cites {inst.lemma!r}, which is not an established step")
+            raise KernelError(f"cites {inst.lemma!r}, which is not an established step named in the step's "
+                              "given= or uses=, nor a library lemma")
         if lemma.verdict is Verdict.ASSUMED:
             self.assumed.append(f"rests on {inst.lemma}, which is assumed ({'; '.join(lemma.assumed) or 'cited'})")
         elif lemma.verdict is not Verdict.PROVED:
