@@ -100,10 +100,16 @@ def test_a_report_refuses_two_derivations_with_one_id():
 
 
 def test_answers_that_do_not_name_the_steps_are_not_taken():
-    from dpo_mixture.proof.derivation import _answers_fit
+    from dataclasses import replace
+
+    from dpo_mixture.proof.derivation import _answers_fit, _decided_as
 
     ds = (_derivation("a", 2), _derivation("b", 3))
-    good = {1: [(s.id, None, 0.0, ()) for s in ds[1].steps]}
+    good = {1: [(_decided_as(ds[1], s), None, 0.0, ()) for s in ds[1].steps]}
+    # review 49b F1: a strategy here rewrote a step's claim after the second process began
+    changed = (ds[0], replace(ds[1], steps=(replace(ds[1].steps[0], claim=sp.Lt(beta, 0, evaluate=False)),
+                                             *ds[1].steps[1:])))
+    assert not _answers_fit(changed, (1,), good)
     assert _answers_fit(ds, (1,), good)
     assert not _answers_fit(ds, (1,), {1: good[1][::-1]})  # another order
     assert not _answers_fit(ds, (1,), {1: good[1][:2]})  # a step missing
@@ -139,3 +145,17 @@ def test_a_step_cites_only_the_steps_it_names():
               Derivation("c", "c", (Step("c-0", "", claim, "", uses=uses, strategy=Cites(), expected=verdict),)))
         got = {parallel: Report.run(ds, parallel=parallel).result("c-0").outcome for parallel in (False, True)}
         assert got[False].verdict is got[True].verdict is verdict, (uses, got)
+
+
+def test_a_step_may_not_take_a_library_id():
+    """Review 49b F2/F3: a step of a user's own named lib.mine was read as a library lemma, and
+    one named lib.log-bound took the place of the library's own lemma."""
+    import pytest
+
+    from dpo_mixture.proof import Report, decide
+
+    step = Step("lib.log-bound", "", sp.Gt(beta + 1, 1, evaluate=False), "")
+    with pytest.raises(ValueError, match="ids that begin with 'lib.' belong to the library"):
+        Report.run([Derivation("d", "d", (step,))])
+    with pytest.raises(ValueError, match="ids that begin with 'lib.' belong to the library"):
+        decide(step)

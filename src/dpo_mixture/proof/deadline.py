@@ -23,6 +23,7 @@ time limit of 0.05 s reached
 from __future__ import annotations
 
 import ctypes
+import sys
 import threading
 from contextlib import contextmanager
 
@@ -47,6 +48,30 @@ class _Expired(BaseException):
     many) do not swallow it."""
 
 
+#: Half-second checks a watchdog makes, after its deadline, without finding its block's opening
+#: frame on the thread's stack before it gives up (a generator suspended inside a limited block
+#: is off the stack until it is resumed).
+AWAY_CHECKS = 120
+
+
+def _depth_at_least(n: int) -> bool:
+    try:
+        sys._getframe(n)
+        return True
+    except ValueError:
+        return False
+
+
+def _on_stack(thread_id: int, frame) -> bool:
+    """Whether ``frame`` is on the stack of the thread ``thread_id``."""
+    f = sys._current_frames().get(thread_id)
+    while f is not None:
+        if f is frame:
+            return True
+        f = f.f_back
+    return False
+
+
 def _set_async_exc(thread_id: int, exc: type | None) -> None:
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc else None)
 
@@ -67,27 +92,40 @@ def time_limit(seconds: float | None):
     seconds = min(seconds, MAX_SECONDS)  # a longer wait overflows the platform's timer
     expired = type("_ExpiredHere", (_Expired,), {})
     target = threading.get_ident()
+    # the frame whose with statement opened the block (this generator's caller's caller): the
+    # block runs in it or below it
+    opener = sys._getframe(2) if _depth_at_least(3) else None
     lock = threading.Lock()
     state = {"done": False, "fired": False}
     stop = threading.Event()
 
     def watch() -> None:
         # fire at the deadline, then again every half second while the block still runs:
-        # an exception delivered inside a __del__ or a finally clause can be swallowed
+        # an exception delivered inside a __del__ or a finally clause can be swallowed.  Fire
+        # only while the opening frame is on the thread's stack: a block whose exit never ran
+        # (an exception that landed in the with statement's own machinery) must not go on
+        # firing into whatever the thread does next
         if stop.wait(seconds):
             return
+        away = 0
         while True:
             with lock:
                 if state["done"]:
                     return
-                state["fired"] = True
-                _set_async_exc(target, expired)
+                if opener is None or _on_stack(target, opener):
+                    away = 0
+                    state["fired"] = True
+                    _set_async_exc(target, expired)
+                else:
+                    away += 1
+                    if away > AWAY_CHECKS:
+                        return
             if stop.wait(0.5):
                 return
 
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
+    watcher = threading.Thread(target=watch, daemon=True, name="dpo-mixture time limit")
     try:
+        watcher.start()  # inside the try: whatever lands from here on reaches the bookkeeping
         try:
             yield
         finally:
@@ -104,6 +142,8 @@ def time_limit(seconds: float | None):
                         if fired:
                             _set_async_exc(target, None)  # drop the exception if it is still pending
                     stop.set()
+                    if watcher.is_alive() and watcher is not threading.current_thread():
+                        watcher.join(1.0)  # it wakes at once: no watchdog outlives its block
                     break
                 except _Expired as exc:
                     if not isinstance(exc, expired):

@@ -94,6 +94,8 @@ class StepResult:
                 "domains": [[dumps(q), d.name] for q, d in self.theory.overrides],
                 "facts": [_fact_json(f) for f in _search_facts(self.step, self.theory)],
                 "support": None if self.support is None else dumps(self.support),
+                # the steps the certificate may cite (with the library): what the step names
+                "cites": [*self.step.given, *self.step.uses],
             },
             "certificate": None if cert is None else cert.to_json(),
         }
@@ -388,6 +390,16 @@ def audited(outcome: Outcome, found: SearchResult | None, proposer: str) -> Outc
     )
 
 
+def _refuse_library_id(step: Step) -> None:
+    """A step of a user's own may not take an id of the library's form (``lib.``): the engine
+    would read it as one of the library's lemmas, or put it in the place of one."""
+    from ..lemmas import catalogue, is_library
+
+    if is_library(step.id) and not any(step is own for own in catalogue()):
+        raise ValueError(f"step id {step.id!r}: ids that begin with 'lib.' belong to the library's lemmas; "
+                         "rename the step")
+
+
 def decide(
     step: Step,
     seed: int = 0,
@@ -412,6 +424,7 @@ def decide(
 
     if problem_of(step):
         raise ValueError(problem_of(step))
+    _refuse_library_id(step)
     established = {} if established is None else established
     missing = [ref for ref in (*step.given, *step.uses) if ref not in established]
     if missing:
@@ -570,6 +583,7 @@ class Report:
                 raise ValueError(f"derivation id {d.id!r} appears more than once in the report")
             named.add(d.id)
             for s in d.steps:
+                _refuse_library_id(s)
                 if s.id in seen:
                     raise ValueError(f"step id {s.id!r} appears in more than one derivation")
                 seen.add(s.id)
@@ -655,7 +669,7 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "format": "dpo-mixture report 2",
+            "format": "dpo-mixture report 3",
             "steps": [r.to_json() for r in self.all_results],
             "ok": self.ok,
             "declarations": _declarations(self.all_results),
@@ -802,9 +816,24 @@ def check_apart(token: int, places: tuple, seed: int, seconds: float | None) -> 
     established: dict[str, StepResult] = {}
     out = {}
     for i in places:
-        out[i] = [(r.step.id, r.outcome, r.seconds, r.assumptions)
-                  for r in derivations[i].check(seed=seed, established=established, seconds=seconds)]
+        d = derivations[i]
+        out[i] = [(_decided_as(d, r.step), r.outcome, r.seconds, r.assumptions)
+                  for r in d.check(seed=seed, established=established, seconds=seconds)]
     return out, {k: v for k, v in established.items() if is_library(k)}
+
+
+def _decided_as(d: "Derivation", step: Step) -> tuple:
+    """What a step's verdict is a verdict about: the step, every field but its strategy, and
+    its derivation's context (a second process decided the step as it was when it began)."""
+    import dataclasses
+
+    values = []
+    for f in dataclasses.fields(step):
+        if f.name == "strategy":
+            continue
+        value = getattr(step, f.name)
+        values.append(tuple(sorted(value.items(), key=lambda kv: str(kv[0]))) if isinstance(value, dict) else value)
+    return step.id, tuple(values), tuple(d.context)
 
 
 def _check_all(derivations: tuple, apart: tuple, token: int, seed: int, progress, established: dict,
@@ -840,9 +869,11 @@ def _check_all(derivations: tuple, apart: tuple, token: int, seed: int, progress
 
 def _answers_fit(derivations: tuple, apart: tuple, found: dict) -> bool:
     """Whether the second process answered for exactly the steps of the derivations at
-    ``apart``, each derivation's in order."""
+    ``apart``, each derivation's in order, each step as it stands here (a step changed after the
+    second process began is decided here)."""
     return set(found) == set(apart) and all(
-        [answer[0] for answer in found[i]] == [s.id for s in derivations[i].steps] for i in apart)
+        [answer[0] for answer in found[i]] == [_decided_as(derivations[i], s) for s in derivations[i].steps]
+        for i in apart)
 
 
 def _refuse_name_clashes(derivations: tuple, shown: tuple = ()) -> None:

@@ -635,7 +635,13 @@ def _one(sid: str, recorded: str, step: dict, goal: Goal, facts: tuple, support,
         if step.get("certificate") is None:
             return Verification(sid, recorded, False, "no certificate recorded")
         cert = ProofCertificate.from_json(step["certificate"])
-        judgment = check(goal, cert, lemmas)
+        named = step["goal"].get("cites", [])
+        if not isinstance(named, list) or not all(isinstance(ref, str) for ref in named):
+            raise TypeError("'cites' must be a list of step ids")
+        from ..lemmas import is_library
+
+        # as the engine decided it: the certificate may cite the library and what the step names
+        judgment = check(goal, cert, {k: v for k, v in lemmas.items() if k in named or is_library(k)})
         ok = judgment.genuine and judgment.verdict.value == recorded
         if ok:
             problem = _account_problem(step, cert, judgment)
