@@ -11,7 +11,7 @@ import textwrap
 import sympy as sp
 
 from dpo_mixture.notation import beta
-from dpo_mixture.proof import Derivation, Step
+from dpo_mixture.proof import Derivation, Step, Verdict
 from dpo_mixture.proof.derivation import APART_MIN_STEPS, _apart
 
 
@@ -159,3 +159,50 @@ def test_a_step_may_not_take_a_library_id():
         Report.run([Derivation("d", "d", (step,))])
     with pytest.raises(ValueError, match="ids that begin with 'lib.' belong to the library"):
         decide(step)
+
+
+def test_a_step_rewritten_after_it_was_decided_has_no_verdict():
+    """Review 49c F1: a later step's strategy rewrote an earlier, proved step (b > 0 became
+    b < 0 through object.__setattr__); the report showed b < 0 proved, and a step citing it got
+    it as a proved lemma."""
+    import pytest
+
+    from dpo_mixture.proof import NormalForm, Report, Strategy
+
+    first = Step("xt", "", sp.Gt(beta, 0, evaluate=False), "")
+
+    class Rewrites(Strategy):
+        name = "rewrites"
+
+        def propose(self, step, context):
+            object.__setattr__(first, "claim", sp.Lt(beta, 0, evaluate=False))
+            return NormalForm().propose(step, context)
+
+    later = Step("a1", "", sp.Gt(beta + 1, 0, evaluate=False), "", strategy=Rewrites())
+    cites = Step("a2", "", sp.Lt(beta, 0, evaluate=False), "", given=("xt",), expected=Verdict.UNDECIDED)
+    with pytest.raises(ValueError, match="step 'xt' was changed after it was decided"):
+        Report.run([Derivation("A", "A", (first, later, cites))], parallel=False)
+
+
+def test_a_registry_changed_after_the_fork_is_seen_by_the_step():
+    """Review 49c F2: a strategy of the first process's share declared a in (0, 1) after the
+    fork; the second process decided 1 - a > 0 with a merely positive and refuted it."""
+    from dpo_mixture.notation import DOMAINS, Domain
+    from dpo_mixture.proof import NormalForm, Report, Strategy
+
+    a = sp.Symbol("a_registry_49c", positive=True)
+    DOMAINS[a] = Domain.POSITIVE
+    try:
+        class Registers(Strategy):
+            name = "registers"
+
+            def propose(self, step, context):
+                DOMAINS[a] = Domain.UNIT_INTERVAL
+                return NormalForm().propose(step, context)
+
+        first = Derivation("A", "A", (Step("a0", "", sp.Gt(beta + 1, 0, evaluate=False), "", strategy=Registers()),
+                                      *_derivation("a", 7).steps))
+        second = Derivation("B", "B", (Step("xt", "", sp.Gt(1 - a, 0, evaluate=False), ""), *_derivation("d", 5).steps))
+        assert Report.run([first, second], parallel=True).result("xt").outcome.verdict is Verdict.PROVED
+    finally:
+        DOMAINS.pop(a, None)

@@ -51,6 +51,14 @@ class StepResult:
     #: the hypotheses the step's statement holds under: its own and those inherited via ``given``
     assumptions: tuple = ()
     theory: Theory = field(default_factory=Theory)
+    #: the step as it was decided (:func:`step_fields`); a step changed since has no verdict
+    decided_as: tuple = field(default=(), compare=False, repr=False)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the step was changed after it was decided (code of the module's own that
+        rewrites a frozen step): its verdict is then about another statement."""
+        return bool(self.decided_as) and self.decided_as != step_fields(self.step)
 
     @property
     def ok(self) -> bool:
@@ -62,8 +70,9 @@ class StepResult:
         return self.step.support if self.step.support is not None else self.theory.support()
 
     def lemma(self) -> Lemma:
+        verdict = Verdict.UNDECIDED if self.changed else self.outcome.verdict  # nothing to cite
         return Lemma(self.step.id, self.step.claim, tuple(self.assumptions), self.theory,
-                     self.outcome.verdict, tuple(self.outcome.assumed))
+                     verdict, tuple(self.outcome.assumed))
 
     def to_json(self) -> dict[str, Any]:
         from ..render.printer import latex
@@ -439,7 +448,7 @@ def decide(
     for ref in (*step.given, *step.uses):
         if ref not in established:
             raise ValueError(f"step {step.id!r} cites {ref!r}, which is not an earlier step")
-        verdict = established[ref].outcome.verdict
+        verdict = established[ref].lemma().verdict
         if verdict not in (Verdict.PROVED, Verdict.ASSUMED):
             return Outcome(Verdict.UNDECIDED, f"depends on step {ref!r}, which is {verdict.value}", depends=ref)
     hypotheses = _inherited(step, established)
@@ -525,10 +534,12 @@ class Derivation:
             if progress is not None:
                 progress(step.id)
             start = time.perf_counter()
+            before = step_fields(step)
             outcome = decide(step, seed=seed, context=self.context, established=established, seconds=seconds,
                              auditor=auditor)
             theory = step_theory(self.context, step)
-            result = StepResult(step, outcome, time.perf_counter() - start, _inherited(step, established), theory)
+            result = StepResult(step, outcome, time.perf_counter() - start, _inherited(step, established), theory,
+                                decided_as=before)
             established[step.id] = result
             results.append(result)
         return results
@@ -613,6 +624,11 @@ class Report:
                 results = _collect_audits(derivations, results, auditor)
         finally:
             del _APART[id(token)]
+        for d in derivations:
+            for r in results[d.id]:
+                if r.changed:
+                    raise ValueError(f"step {r.step.id!r} was changed after it was decided (code of the module's own "
+                                     "rewrote it while the report ran): its verdict would speak of another statement")
         return cls(*_with_library(derivations, results, established))
 
     @property
@@ -822,9 +838,9 @@ def check_apart(token: int, places: tuple, seed: int, seconds: float | None) -> 
     return out, {k: v for k, v in established.items() if is_library(k)}
 
 
-def _decided_as(d: "Derivation", step: Step) -> tuple:
-    """What a step's verdict is a verdict about: the step, every field but its strategy, and
-    its derivation's context (a second process decided the step as it was when it began)."""
+def step_fields(step: Step) -> tuple:
+    """Every field of ``step`` but its strategy (a mapping as sorted pairs): what its verdict is
+    a verdict about."""
     import dataclasses
 
     values = []
@@ -833,7 +849,21 @@ def _decided_as(d: "Derivation", step: Step) -> tuple:
             continue
         value = getattr(step, f.name)
         values.append(tuple(sorted(value.items(), key=lambda kv: str(kv[0]))) if isinstance(value, dict) else value)
-    return step.id, tuple(values), tuple(d.context)
+    return tuple(values)
+
+
+def _decided_as(d: "Derivation", step: Step) -> tuple:
+    """What a step's verdict is a verdict about, as a second process decided it: the step
+    (:func:`step_fields`), its derivation's context, and the declared domain of every quantity
+    they mention (the registry may change after the second process began)."""
+    from ..notation import DOMAINS
+
+    fields = step_fields(step)
+    exprs = [x for x in (step.claim, *step.hypotheses, *step.conditions, *step.chain,
+                         *(f.relation for f in (*step.facts, *d.context)), step.support) if isinstance(x, sp.Basic)]
+    quantities = {q for e in exprs for q in e.free_symbols | e.atoms(sp.IndexedBase)}
+    domains = tuple(sorted((sp.srepr(q), DOMAINS[q].name) for q in quantities if q in DOMAINS))
+    return step.id, fields, tuple(d.context), domains
 
 
 def _check_all(derivations: tuple, apart: tuple, token: int, seed: int, progress, established: dict,
@@ -855,13 +885,18 @@ def _check_all(derivations: tuple, apart: tuple, token: int, seed: int, progress
         if not _answers_fit(derivations, apart, found):
             # answers that do not name these steps, in this order, are not taken: decided here
             found, library = check_apart(token, apart, seed, seconds)
-        for key, value in library.items():
-            established.setdefault(key, value)
+        from ..lemmas import catalogue
+
+        own = {s.id: s for s in catalogue()}
+        for key, value in library.items():  # the library's own lemmas, as they stand here
+            if key in own and value.step is not None and step_fields(value.step) == step_fields(own[key]):
+                established.setdefault(key, replace(value, step=own[key], decided_as=step_fields(own[key])))
         for i in apart:
             d = derivations[i]
             results[i] = []
             for step, (_, outcome, secs, assumptions) in zip(d.steps, found[i]):
-                result = StepResult(step, outcome, secs, assumptions, step_theory(d.context, step))
+                result = StepResult(step, outcome, secs, assumptions, step_theory(d.context, step),
+                                    decided_as=step_fields(step))
                 established[step.id] = result
                 results[i].append(result)
     return {d.id: results[i] for i, d in enumerate(derivations)}
