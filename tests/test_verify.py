@@ -317,3 +317,30 @@ def test_round18_two_vectors_whose_entries_print_alike_are_refused():
     assert problem and "entries of two different vectors print alike" in problem
     with _printed({"u_r18": {"latex": "u"}, "v_r18": {"latex": "v"}}):
         assert _name_problem(goal, (), None, {}, {}, {}) is None
+
+
+def test_what_is_worked_out_from_the_declared_domains_follows_their_contents():
+    """Review 49d F1: the theory remembered its sign context and its probabilities by the
+    number of declared domains; verify adds a report's declarations and takes them back, so a
+    second report that declares the same symbol otherwise (positive, not in (0, 1)) was checked
+    with the first one's, and 1 - a > 0, false at a = 2, re-checked as proved."""
+    import copy
+
+    import sympy as sp
+
+    from dpo_mixture.notation import DOMAINS, Domain
+    from dpo_mixture.proof import Derivation, Report, Step
+    from dpo_mixture.proof.verify import verify_report
+
+    a = sp.Symbol("a_verify_49d", positive=True)
+    DOMAINS[a] = Domain.UNIT_INTERVAL
+    try:
+        step = Step("s1", "positive", sp.Gt(1 - a, 0, evaluate=False), "a < 1")
+        first = Report.run([Derivation("A", "A", (step,))]).to_json()
+    finally:
+        DOMAINS.pop(a, None)
+    assert first["declarations"] == [[sp.srepr(a), "UNIT_INTERVAL"]]
+    second = copy.deepcopy(first)
+    second["declarations"] = [[sp.srepr(a), "POSITIVE"]]
+    assert all(v.ok for v in verify_report(first))
+    assert not verify_report(second)[0].ok  # a = 2 breaks it: the certificate must not re-check

@@ -154,8 +154,50 @@ r = _declared_base("r", "REAL_VECTOR", real=True)
 alpha_A = _declared_base("alpha_A", "DERIVED", real=True)
 alpha_U = _declared_base("alpha_U", "DERIVED", real=True)
 
+class _Registry(dict):
+    """A dictionary that counts its changes (``version``), so that what is worked out from it
+    can be remembered for as long as it holds the same entries: its size alone does not say
+    (a declaration replaced, or one removed and another added)."""
+
+    version = 0
+
+    def _changed(self) -> None:
+        type(self).version += 1
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        self._changed()
+
+    def __delitem__(self, key) -> None:
+        super().__delitem__(key)
+        self._changed()
+
+    def pop(self, *args):
+        out = super().pop(*args)
+        self._changed()
+        return out
+
+    def popitem(self):
+        out = super().popitem()
+        self._changed()
+        return out
+
+    def clear(self) -> None:
+        super().clear()
+        self._changed()
+
+    def update(self, *args, **kwargs) -> None:
+        super().update(*args, **kwargs)
+        self._changed()
+
+    def setdefault(self, key, default=None):
+        out = super().setdefault(key, default)
+        self._changed()
+        return out
+
+
 #: How the search draws each free quantity.
-DOMAINS: dict[sp.Basic, Domain] = {
+DOMAINS: dict[sp.Basic, Domain] = _Registry({
     alpha: Domain.UNIT_INTERVAL,
     beta: Domain.POSITIVE,
     t: Domain.POSITIVE,
@@ -167,7 +209,7 @@ DOMAINS: dict[sp.Basic, Domain] = {
     p_A: Domain.SPARSE_DISTRIBUTION,
     p_U: Domain.SPARSE_DISTRIBUTION,
     r: Domain.REAL_VECTOR,
-}
+})
 
 #: LaTeX for scalars (and the bare names of functions over the support).
 LATEX_NAMES: dict[str, str] = {

@@ -40,6 +40,13 @@ __all__ = ["Theory", "key_of", "domain_of", "DISTRIBUTIONS"]
 DISTRIBUTIONS = (Domain.DISTRIBUTION, Domain.SPARSE_DISTRIBUTION)
 
 
+def _registry_version() -> int:
+    """How many times the declared domains changed: part of the key of everything remembered
+    from them (their number alone misses a declaration replaced, or one removed and another
+    added, as ``verify`` does with each report's declarations)."""
+    return getattr(type(DOMAINS), "version", len(DOMAINS))
+
+
 def key_of(target: sp.Expr) -> sp.Basic:
     """What a definition defines: the base of an indexed target, else the symbol."""
     return target.base if isinstance(target, sp.Indexed) else target
@@ -154,10 +161,10 @@ class Theory:
         return unfold(expr, self.definitions)
 
     def probabilities(self) -> frozenset:
-        return _by_domain(self, (Domain.UNIT_INTERVAL,), len(DOMAINS))
+        return _by_domain(self, (Domain.UNIT_INTERVAL,), _registry_version())
 
     def distributions(self) -> frozenset:
-        return _by_domain(self, DISTRIBUTIONS, len(DOMAINS))
+        return _by_domain(self, DISTRIBUTIONS, _registry_version())
 
     def _symbols(self) -> set:
         out = set(DOMAINS) | {q for q, _ in self.overrides}
@@ -184,7 +191,7 @@ class Theory:
         return sp.Mul(*parts)
 
     def sign_context(self) -> SignContext:
-        return _sign_context(self, len(DOMAINS))
+        return _sign_context(self, _registry_version())
 
     def _make_sign_context(self) -> SignContext:
         return SignContext(
@@ -201,7 +208,7 @@ class Theory:
         return tuple(
             (d, why) for d in self.definitions
             if mentioned is None or key_of(d.target) in mentioned
-            for why in (_unverified_one(self, d),) if why
+            for why in (_unverified_one(self, d, _registry_version()),) if why
         )
 
     def justify(self, fact: Fact, mentioned: frozenset = frozenset()) -> tuple[bool, str]:
@@ -210,7 +217,7 @@ class Theory:
         ``mentioned`` holds the quantities the statement speaks of: a definition of one of them
         that is not the model's own would change what the statement means, so it is not free.
         """
-        return _justify(self, fact, frozenset(mentioned))
+        return _justify(self, fact, frozenset(mentioned), _registry_version())
 
     def normalizations(self) -> tuple[Identity, ...]:
         """``sum_i p(i) = 1`` for every declared distribution the definitions mention."""
@@ -327,7 +334,7 @@ def _declaration_problem(theory: Theory, d: Definition, positive_by_support: boo
 
 
 @functools.lru_cache(maxsize=4096)
-def _unverified_one(theory: Theory, d: Definition) -> str | None:
+def _unverified_one(theory: Theory, d: Definition, _version: int = 0) -> str | None:
     from .sign import sign_context
 
     with sign_context(theory.sign_context()):
@@ -348,7 +355,7 @@ def _is_normalization(theory: Theory, lhs: sp.Expr, rhs: sp.Expr) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _justify(theory: Theory, fact: Fact, mentioned: frozenset) -> tuple[bool, str]:
+def _justify(theory: Theory, fact: Fact, mentioned: frozenset, _version: int = 0) -> tuple[bool, str]:
     from .normal_form import difference_is_zero
     from .sign import sign_context
 
