@@ -344,3 +344,37 @@ def test_what_is_worked_out_from_the_declared_domains_follows_their_contents():
     second["declarations"] = [[sp.srepr(a), "POSITIVE"]]
     assert all(v.ok for v in verify_report(first))
     assert not verify_report(second)[0].ok  # a = 2 breaks it: the certificate must not re-check
+
+
+def test_the_support_worked_out_from_the_declared_domains_follows_them_too():
+    """Review 49e F1: the definitions that say where the support is were remembered per theory
+    alone; after a report declaring a in (0, 1), one declaring it positive re-checked
+    a s1(y) + (1 - a) s2(y) > 0 as proved (false at a = 2, s1 = (0, 1), s2 = (1, 0), y = 1)."""
+    import copy
+
+    import sympy as sp
+
+    from dpo_mixture.notation import DOMAINS, Domain, y
+    from dpo_mixture.proof import Derivation, Report, Step
+    from dpo_mixture.proof.facts import Definition
+    from dpo_mixture.proof.verify import verify_report
+
+    a = sp.Symbol("a_verify_49e", positive=True)
+    s1 = sp.IndexedBase(sp.Symbol("s1_verify_49e", nonnegative=True))
+    s2 = sp.IndexedBase(sp.Symbol("s2_verify_49e", nonnegative=True))
+    g = sp.IndexedBase(sp.Symbol("g_verify_49e", positive=True))
+    declared = {a: Domain.UNIT_INTERVAL, s1: Domain.SPARSE_DISTRIBUTION, s2: Domain.SPARSE_DISTRIBUTION,
+                g: Domain.POSITIVE_VECTOR}
+    DOMAINS.update(declared)
+    try:
+        mix = Definition("mix", g[y], a * s1[y] + (1 - a) * s2[y])
+        step = Step("s1", "positive", sp.Gt(a * s1[y] + (1 - a) * s2[y], 0, evaluate=False), "support", facts=(mix,))
+        first = Report.run([Derivation("A", "A", (step,), context=(mix,))]).to_json()
+    finally:
+        for q in declared:
+            DOMAINS.pop(q, None)
+    assert all(v.ok for v in verify_report(first))
+    second = copy.deepcopy(first)
+    second["declarations"] = [[q, "POSITIVE" if d == "UNIT_INTERVAL" else d] for q, d in first["declarations"]]
+    assert second["declarations"] != first["declarations"]
+    assert not verify_report(second)[0].ok

@@ -178,7 +178,7 @@ class Theory:
     def support_definitions(self) -> tuple[Definition, ...]:
         """Definitions of quantities declared positive on the support by expressions that are
         only nonnegative: they say where the support is."""
-        return _support_definitions(self)
+        return _support_definitions(self, _registry_version())
 
     def support(self) -> sp.Expr | None:
         """An expression in the output ``y`` that is positive exactly on the support (or None)."""
@@ -240,7 +240,7 @@ def _sign_context(theory: Theory, _registry_size: int) -> SignContext:
 
 
 @functools.lru_cache(maxsize=256)
-def _support_definitions(theory: Theory) -> tuple[Definition, ...]:
+def _support_definitions(theory: Theory, _version: int = 0) -> tuple[Definition, ...]:
     from .sign import sign_context
 
     out = []
@@ -340,7 +340,8 @@ def _unverified_one(theory: Theory, d: Definition, _version: int = 0) -> str | N
     with sign_context(theory.sign_context()):
         # a support-defining definition is positive on the support by the meaning of the
         # support; everything else about its declaration is still checked
-        return _declaration_problem(theory, d, positive_by_support=d in set(_support_definitions(theory)))
+        support = set(_support_definitions(theory, _registry_version()))
+        return _declaration_problem(theory, d, positive_by_support=d in support)
 
 
 def _is_normalization(theory: Theory, lhs: sp.Expr, rhs: sp.Expr) -> bool:
