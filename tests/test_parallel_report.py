@@ -70,7 +70,8 @@ SCRIPT = textwrap.dedent(
 
     shared = Report.run(loaded.derivations, parallel=True)
     alone = Report.run(loaded.derivations, parallel=False)
-    print(json.dumps({"same": plain(shared) == plain(alone), "ok": shared.ok, "me": os.getpid()}))
+    library = "dpo_mixture.derivations.library" in sys.modules  # nothing cites it: never loaded
+    print(json.dumps({"same": plain(shared) == plain(alone), "ok": shared.ok, "me": os.getpid(), "library": library}))
     """
 )
 
@@ -81,6 +82,7 @@ def test_the_package_paper_decided_in_two_processes_is_the_paper_decided_in_one(
     assert done.returncode == 0, done.stderr[-2000:]
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["same"] and out["ok"]
+    assert not out["library"], "the library's own declarations would have joined the report's notation"
     pids = log.read_text().split()
     assert pids and all(int(pid) != out["me"] for pid in pids), "the shared derivations ran in the second process"
 

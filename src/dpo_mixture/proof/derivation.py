@@ -452,10 +452,9 @@ def decide(
         if verdict not in (Verdict.PROVED, Verdict.ASSUMED):
             return Outcome(Verdict.UNDECIDED, f"depends on step {ref!r}, which is {verdict.value}", depends=ref)
     hypotheses = _inherited(step, established)
-    from ..lemmas import is_library
+    from ..lemmas import citable
 
-    named = {*step.given, *step.uses}
-    lemmas = {k: v.lemma() for k, v in established.items() if k in named or is_library(k)}
+    lemmas = {k: v.lemma() for k, v in citable(established, (*step.given, *step.uses)).items()}
     try:
         with time_limit(budget):
             return _outcome(step, theory, hypotheses, lemmas, _instances(step, established), seed, count, audit,
@@ -824,8 +823,9 @@ APART_MIN_STEPS = 12
 
 def check_apart(token: int, places: tuple, seed: int, seconds: float | None) -> tuple[dict, dict]:
     """Decide the derivations at ``places`` (positions) of the report ``token`` (in the second
-    process, or here when that failed), auditing each step at once: ``({position: [(step id,
-    outcome, seconds, assumptions)]}, {library lemma id: its result})``."""
+    process, or here when that failed), auditing each step at once: ``({position: [(the step as
+    decided (:func:`_decided_as`), outcome, seconds, assumptions)]}, {library lemma id: its
+    result})``."""
     from ..lemmas import is_library
 
     derivations = _APART[token]
@@ -885,12 +885,14 @@ def _check_all(derivations: tuple, apart: tuple, token: int, seed: int, progress
         if not _answers_fit(derivations, apart, found):
             # answers that do not name these steps, in this order, are not taken: decided here
             found, library = check_apart(token, apart, seed, seconds)
-        from ..lemmas import catalogue
+        if library:  # else the library is not even loaded (its declarations would join the report's)
+            from ..lemmas import catalogue
 
-        own = {s.id: s for s in catalogue()}
-        for key, value in library.items():  # the library's own lemmas, as they stand here
-            if key in own and value.step is not None and step_fields(value.step) == step_fields(own[key]):
-                established.setdefault(key, replace(value, step=own[key], decided_as=step_fields(own[key])))
+            own = {s.id: s for s in catalogue()}
+            for key, value in library.items():  # the library's own lemmas, as they stand here
+                fields = step_fields(own[key]) if key in own else None
+                if fields is not None and value.step is not None and step_fields(value.step) == fields:
+                    established.setdefault(key, replace(value, step=own[key], decided_as=fields))
         for i in apart:
             d = derivations[i]
             results[i] = []
