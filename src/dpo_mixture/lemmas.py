@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from typing import Iterable
 
-__all__ = ["PREFIX", "catalogue", "establish", "needed", "is_library", "lemma_records"]
+__all__ = ["PREFIX", "catalogue", "citable", "establish", "needed", "is_library", "lemma_records"]
 
 #: Ids of library lemmas start with this.
 PREFIX = "lib."
@@ -27,6 +27,18 @@ PREFIX = "lib."
 
 def is_library(ref: str) -> bool:
     return isinstance(ref, str) and ref.startswith(PREFIX)
+
+
+def citable(entries: dict, named: Iterable[str]) -> dict:
+    """The entries of ``entries`` (by step id) that a step naming ``named`` in ``given=`` or
+    ``uses=`` may cite: those and the library's lemmas, no other step (``decide`` and ``verify``
+    read a certificate's citations alike).
+
+    >>> sorted(citable({"a": 1, "b": 2, "lib.gibbs": 3}, ["a"]))
+    ['a', 'lib.gibbs']
+    """
+    named = set(named)
+    return {k: v for k, v in entries.items() if k in named or is_library(k)}
 
 
 @functools.lru_cache(maxsize=1)

@@ -162,7 +162,7 @@ class _Registry(dict):
     version = 0
 
     def _changed(self) -> None:
-        type(self).version += 1
+        self.version += 1
 
     def __setitem__(self, key, value) -> None:
         super().__setitem__(key, value)

@@ -45,7 +45,6 @@ def _finfo(dtype):
 
 
 @functools.lru_cache(maxsize=64)
-@functools.lru_cache(maxsize=256)
 def row_sum_tolerance(n: int, dtype) -> float:
     """Allowed ``|sum(row) - 1|`` for rows of ``n`` entries of ``dtype``.
 

@@ -54,12 +54,12 @@ class _Expired(BaseException):
 AWAY_CHECKS = 120
 
 
-def _depth_at_least(n: int) -> bool:
+def _frame(depth: int):
+    """The frame ``depth`` calls up from the caller's, or None where the stack is shallower."""
     try:
-        sys._getframe(n)
-        return True
+        return sys._getframe(depth + 1)
     except ValueError:
-        return False
+        return None
 
 
 def _on_stack(thread_id: int, frame) -> bool:
@@ -94,7 +94,7 @@ def time_limit(seconds: float | None):
     target = threading.get_ident()
     # the frame whose with statement opened the block (this generator's caller's caller): the
     # block runs in it or below it
-    opener = sys._getframe(2) if _depth_at_least(3) else None
+    opener = _frame(2)
     lock = threading.Lock()
     state = {"done": False, "fired": False}
     stop = threading.Event()
@@ -142,7 +142,7 @@ def time_limit(seconds: float | None):
                         if fired:
                             _set_async_exc(target, None)  # drop the exception if it is still pending
                     stop.set()
-                    if watcher.is_alive() and watcher is not threading.current_thread():
+                    if watcher.is_alive():
                         watcher.join(1.0)  # it wakes at once: no watchdog outlives its block
                     break
                 except _Expired as exc:

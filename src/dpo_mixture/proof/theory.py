@@ -44,7 +44,7 @@ def _registry_version() -> int:
     """How many times the declared domains changed: part of the key of everything remembered
     from them (their number alone misses a declaration replaced, or one removed and another
     added, as ``verify`` does with each report's declarations)."""
-    return getattr(type(DOMAINS), "version", len(DOMAINS))
+    return DOMAINS.version
 
 
 def key_of(target: sp.Expr) -> sp.Basic:
@@ -230,12 +230,12 @@ class Theory:
 
 # --- checks, cached per theory (and per size of the registry, which users may extend) ---------
 @functools.lru_cache(maxsize=256)
-def _by_domain(theory: Theory, domains: tuple, _registry_size: int) -> frozenset:
+def _by_domain(theory: Theory, domains: tuple, _version: int) -> frozenset:
     return frozenset(q for q in theory._symbols() if theory.domain(q) in domains)
 
 
 @functools.lru_cache(maxsize=256)
-def _sign_context(theory: Theory, _registry_size: int) -> SignContext:
+def _sign_context(theory: Theory, _version: int) -> SignContext:
     return theory._make_sign_context()
 
 

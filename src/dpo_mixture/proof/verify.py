@@ -638,10 +638,9 @@ def _one(sid: str, recorded: str, step: dict, goal: Goal, facts: tuple, support,
         named = step["goal"].get("cites", [])
         if not isinstance(named, list) or not all(isinstance(ref, str) for ref in named):
             raise TypeError("'cites' must be a list of step ids")
-        from ..lemmas import is_library
+        from ..lemmas import citable
 
-        # as the engine decided it: the certificate may cite the library and what the step names
-        judgment = check(goal, cert, {k: v for k, v in lemmas.items() if k in named or is_library(k)})
+        judgment = check(goal, cert, citable(lemmas, named))  # as the engine decided it
         ok = judgment.genuine and judgment.verdict.value == recorded
         if ok:
             problem = _account_problem(step, cert, judgment)
