@@ -104,7 +104,10 @@ def test_a_report_refuses_two_derivations_with_one_id():
 def test_answers_that_do_not_name_the_steps_are_not_taken():
     from dataclasses import replace
 
-    from dpo_mixture.proof.derivation import _answers_fit, _decided_as
+    from dpo_mixture.proof.derivation import _decided_as, _taken
+
+    def _answers_fit(*args):
+        return _taken(*args) is not None
 
     ds = (_derivation("a", 2), _derivation("b", 3))
     good = {1: [(_decided_as(ds[1], s), None, 0.0, ()) for s in ds[1].steps]}

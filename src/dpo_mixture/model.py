@@ -287,7 +287,21 @@ def cov_unif(f: sp.Expr, g: sp.Expr) -> sp.Expr:
 
 
 # --- named functions: printed as themselves, unfolded by the engine -----------------------------
-class Sigmoid(sp.Function):
+class _RealOfReal(sp.Function):
+    """A function of one argument that is real where its argument is, with the value of its
+    :meth:`unfold` (so that a number such as ``Sigmoid(1/2)`` compares inside ``Max``)."""
+
+    def _eval_is_extended_real(self) -> bool | None:
+        return self.args[0].is_extended_real
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self.unfold()._eval_evalf(prec)
+
+
+class Sigmoid(_RealOfReal):
     """The logistic function ``sigma(x) = 1 / (1 + e^{-x})``.
 
     >>> Sigmoid(beta).unfold()
@@ -303,7 +317,7 @@ class Sigmoid(sp.Function):
         return r"\sigma\left(%s\right)" % printer._print(self.args[0])
 
 
-class LogSigmoid(sp.Function):
+class LogSigmoid(_RealOfReal):
     """``log sigma(x) = -log(1 + e^{-x})``."""
 
     nargs = 1

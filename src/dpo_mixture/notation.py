@@ -17,6 +17,7 @@ symbols.  Each symbol carries
 from __future__ import annotations
 
 import enum
+from collections.abc import MutableMapping
 
 import sympy as sp
 
@@ -154,50 +155,60 @@ r = _declared_base("r", "REAL_VECTOR", real=True)
 alpha_A = _declared_base("alpha_A", "DERIVED", real=True)
 alpha_U = _declared_base("alpha_U", "DERIVED", real=True)
 
-class _Registry(dict):
-    """A dictionary that counts its changes (``version``), so that what is worked out from it
-    can be remembered for as long as it holds the same entries: its size alone does not say
-    (a declaration replaced, or one removed and another added)."""
+class _Registry(MutableMapping):
+    """The registry of declared quantities: a mapping that counts its changes (``version``), so
+    that what is worked out from it can be remembered for as long as it holds the same entries.
 
-    version = 0
+    It is not a ``dict``: a ``dict`` subclass can be changed by methods that never call its own
+    (``|=`` merges in C), and a change the count misses would leave a stale memo in force.  Every
+    change here goes through :meth:`__setitem__` or :meth:`__delitem__`.
 
-    def _changed(self) -> None:
-        self.version += 1
+    >>> reg = _Registry({}); before = reg.version
+    >>> reg |= {sp.Symbol("x"): Domain.REAL}
+    >>> reg.version > before, len(reg)
+    (True, 1)
+    """
+
+    __slots__ = ("_entries", "version")
+
+    def __init__(self, entries=()) -> None:
+        self._entries: dict = {}
+        self.version = 0
+        self.update(entries)
+
+    def __getitem__(self, key):
+        return self._entries[key]
 
     def __setitem__(self, key, value) -> None:
-        super().__setitem__(key, value)
-        self._changed()
+        self._entries[key] = value
+        self.version += 1
 
     def __delitem__(self, key) -> None:
-        super().__delitem__(key)
-        self._changed()
+        del self._entries[key]
+        self.version += 1
 
-    def pop(self, *args):
-        out = super().pop(*args)
-        self._changed()
-        return out
+    def __iter__(self):
+        return iter(self._entries)
 
-    def popitem(self):
-        out = super().popitem()
-        self._changed()
-        return out
+    def __len__(self) -> int:
+        return len(self._entries)
 
-    def clear(self) -> None:
-        super().clear()
-        self._changed()
+    def __contains__(self, key) -> bool:  # the mixin's version would catch a KeyError per miss
+        return key in self._entries
 
-    def update(self, *args, **kwargs) -> None:
-        super().update(*args, **kwargs)
-        self._changed()
+    def get(self, key, default=None):
+        return self._entries.get(key, default)
 
-    def setdefault(self, key, default=None):
-        out = super().setdefault(key, default)
-        self._changed()
-        return out
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+    def __repr__(self) -> str:
+        return f"_Registry({self._entries!r})"
 
 
 #: How the search draws each free quantity.
-DOMAINS: dict[sp.Basic, Domain] = _Registry({
+DOMAINS: MutableMapping[sp.Basic, Domain] = _Registry({
     alpha: Domain.UNIT_INTERVAL,
     beta: Domain.POSITIVE,
     t: Domain.POSITIVE,
@@ -210,6 +221,10 @@ DOMAINS: dict[sp.Basic, Domain] = _Registry({
     p_U: Domain.SPARSE_DISTRIBUTION,
     r: Domain.REAL_VECTOR,
 })
+
+#: The package's own entries of :data:`DOMAINS`, as registered here (a report is re-checked
+#: with these and its own declarations alone, whatever else the process registered).
+PACKAGE_DOMAINS: dict[sp.Basic, Domain] = dict(DOMAINS)
 
 #: LaTeX for scalars (and the bare names of functions over the support).
 LATEX_NAMES: dict[str, str] = {

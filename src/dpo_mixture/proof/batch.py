@@ -26,7 +26,8 @@ import numpy as np
 import sympy as sp
 
 from ..model import SupportMax, SupportMin
-from .evaluate import EvaluationError, _leaves, entry_variable, nested_dependence, outside_assumptions, shared
+from .evaluate import (EvaluationError, _leaves, entry_variable, integer_bound, nested_dependence, outside_assumptions,
+                       shared)
 
 __all__ = ["evaluate_batch", "three_valued"]
 
@@ -100,11 +101,11 @@ def compile_batch(e: sp.Basic) -> Callable[[dict], Any]:
         body, lo_f, hi_f = compile_batch(e.function), compile_batch(lo), compile_batch(hi)
 
         def total(env):
-            lo_v, hi_v = int(lo_f(env)), int(hi_f(env))
+            lo_v, hi_v = integer_bound(lo_f(env)), integer_bound(hi_f(env))
             if hi_v < lo_v:
                 raise EvaluationError("a sum over an empty or reversed range")
             inner = dict(env)
-            inner[index] = np.arange(lo_v, hi_v + 1)
+            inner[index] = np.arange(lo_v, hi_v + 1, dtype=float)  # an integer array would wrap (i**20)
             value = body(inner)
             if not isinstance(value, np.ndarray) or value.shape[-1] == 1:
                 return value * (hi_v - lo_v + 1)
@@ -122,7 +123,7 @@ def compile_batch(e: sp.Basic) -> Callable[[dict], Any]:
 
         def extremum(env):
             inner = dict(env)
-            inner[index] = np.arange(1, int(env[n]) + 1)
+            inner[index] = np.arange(1, int(env[n]) + 1, dtype=float)
             values = body(inner)
             if not isinstance(values, np.ndarray):
                 return values

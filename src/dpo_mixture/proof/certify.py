@@ -60,6 +60,16 @@ def _within_assumptions(var: sp.Basic, value: Any) -> bool:
     return all(c is True for c in checks)
 
 
+def _integer(value: Any) -> int:
+    """A sum's bound, an interval that is one integer; anything else is not known."""
+    try:
+        if value.a == value.b and value.a == int(value.a):
+            return int(value.a)
+    except (AttributeError, TypeError, ValueError, OverflowError):
+        pass
+    raise _Unknown
+
+
 def _walk(e: sp.Basic, env: dict) -> Any:
     if e in env:
         value = env[e]  # an output, the support size or an integer scalar is kept as an int for
@@ -115,7 +125,7 @@ def _walk(e: sp.Basic, env: dict) -> Any:
         return _iv.log(arg)
     if isinstance(e, sp.Sum):
         (index, lo, hi), = e.limits
-        lo_v, hi_v = int(_walk(lo, env)), int(_walk(hi, env))
+        lo_v, hi_v = _integer(_walk(lo, env)), _integer(_walk(hi, env))
         if hi_v < lo_v:
             raise _Unknown
         terms = [_walk(e.function, {**env, index: i}) for i in range(lo_v, hi_v + 1)]

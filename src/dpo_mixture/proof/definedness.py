@@ -22,13 +22,14 @@ is never proved.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy as sp
 
 from .number_signs import interval_sign
 
-__all__ = ["Condition", "conditions"]
+__all__ = ["Condition", "conditions", "defined_where"]
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,12 @@ class Condition:
 NEAR = "near"
 
 
-def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None) -> list[Condition]:
+def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None, strict: bool = True) -> list[Condition]:
     """Every side-condition of ``expr``, trivial ones included.  ``claimed`` is a limit whose
     value the statement itself claims (the limit rule's ``Limit(F, x, x0) = L``): it need not
-    be finite beforehand."""
+    be finite beforehand.  ``strict`` (the kernel's reading) asks a positive base of every
+    power with a symbolic exponent; otherwise (where a counterexample may lie) a symbolic
+    integer exponent asks only a nonzero base, and none when it is nonnegative."""
     from ..model import RelEntr, SupportMax, SupportMin
     from .normal_form import carry_out, fresh_output
 
@@ -74,7 +77,7 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None) -> list[Con
     def walk(e: sp.Basic) -> None:
         if isinstance(e, sp.Subs):  # the body is taken at the point: so are its conditions
             at = dict(zip(e.variables, e.point))
-            for c in _all_conditions(e.expr):
+            for c in _all_conditions(e.expr, strict=strict):
                 near = {var for var, _, direction in c.bound if direction == NEAR}
                 keep = {v: x for v, x in at.items() if v not in near}  # a derivative's stay near
                 out.append(Condition(c.expr.xreplace(keep), c.op, c.bound))
@@ -84,13 +87,13 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None) -> list[Con
             # a derivative needs its function defined on a neighbourhood, not at one point: the
             # conditions are marked with each variable, which the kernel then discharges for
             # every value of it (a hypothesis, or a Subs point, says nothing about its neighbours)
-            inner = list(_all_conditions(e.expr))
+            inner = list(_all_conditions(e.expr, strict=strict))
             try:  # the derivative itself must be defined there (that of sqrt(x) is not, at 0)
                 done = carry_out(e)
             except Exception:  # noqa: BLE001 - a derivative SymPy cannot carry out: its body's conditions stand
                 done = None
             if done is not None and not done.has(sp.Derivative):
-                inner += _all_conditions(done)
+                inner += _all_conditions(done, strict=strict)
             marks = tuple((v, v, NEAR) for v in dict.fromkeys(e.variables))
             out.extend(Condition(c.expr, c.op, c.bound + marks) for c in inner)
             return
@@ -102,7 +105,7 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None) -> list[Con
             # (the kernel decides, definitions unfolded, which involve the bound variable; only
             # the sign rules discharge those)
             near = (var, point, str(direction))
-            for c in _all_conditions(body):
+            for c in _all_conditions(body, strict=strict):
                 out.append(Condition(c.expr, c.op, c.bound + (near,)))
             walk(point)
             return
@@ -121,6 +124,9 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None) -> list[Con
                     out.append(Condition(b, "!="))
             elif x.is_number and x.is_real:
                 out.append(Condition(b, ">" if x.is_negative else ">="))
+            elif not strict and x.is_integer:  # (-1)**m is real; 0**m needs m >= 0
+                if not x.is_nonnegative:
+                    out.append(Condition(b, "!="))
             else:
                 out.append(Condition(b, ">"))  # b**x with x symbolic: b > 0
         elif isinstance(e, sp.log):
@@ -158,3 +164,53 @@ def _trivial(c: Condition) -> bool:
         found = interval_sign(e)
         return found == "pos" if c.op == ">" else found in ("pos", "zero") if c.op == ">=" else found in ("pos", "neg")
     return False
+
+
+def defined_where(exprs: tuple, facts: tuple = ()) -> tuple[sp.Basic, ...]:
+    """Relations that hold wherever ``exprs`` are defined, and the bodies of the definitions (of
+    ``facts``) they reach: what a counterexample must meet, besides the hypotheses.
+
+    A definition is unfolded before an instance is evaluated, and SymPy may simplify the result
+    where the folded form is undefined: with ``W := 1/x``, ``1/W**2`` unfolds to ``x**2``, which
+    is 0 at ``x = 0``, where ``W`` has no value.  The side-conditions of the folded expressions
+    and of every definition body reached, required at the instance, keep such a point out.  A
+    condition on an entry definition's own output holds at every output of the support; one
+    under a sum, an extremum, a limit or a derivative is left to the evaluation itself.
+
+    >>> from dpo_mixture.proof.facts import Definition
+    >>> x, W = sp.Symbol("x", real=True), sp.Symbol("W", real=True)
+    >>> defined_where((sp.Gt(1 / W**2, 0),), (Definition("W", W, 1 / x),))
+    (Ne(W, 0), Ne(x, 0))
+    """
+    return _defined_where(tuple(exprs), tuple(facts))
+
+
+@functools.lru_cache(maxsize=4096)
+def _defined_where(exprs: tuple, facts: tuple) -> tuple[sp.Basic, ...]:
+    from ..model import SupportMin
+    from .facts import Definition, relevant
+
+    out: list = []
+
+    def add(c: Condition, index: sp.Basic | None = None) -> None:
+        if c.bound or c.op == "finite" or any(isinstance(s, sp.Dummy) for s in c.expr.free_symbols):
+            return
+        if index is None or index not in c.expr.free_symbols:
+            out.append(c.relation())
+        elif c.op == "!=":
+            out.append(sp.Gt(SupportMin(sp.Abs(c.expr), index), 0, evaluate=False))
+        else:
+            out.append((sp.Gt if c.op == ">" else sp.Ge)(SupportMin(c.expr, index), 0, evaluate=False))
+
+    def found(e: sp.Basic) -> tuple:
+        return tuple(dict.fromkeys(c for c in _all_conditions(e, strict=False) if not _trivial(c)))
+
+    for e in exprs:
+        for c in found(e):
+            add(c)
+    for f in relevant(facts, exprs):
+        if isinstance(f, Definition):
+            index = f.target.indices[0] if isinstance(f.target, sp.Indexed) else None
+            for c in found(f.expr):
+                add(c, index)
+    return tuple(dict.fromkeys(out))

@@ -27,7 +27,7 @@ import sympy as sp
 from .audit import Auditor, run_audit, run_search
 from .certificate import Instance, ProofCertificate
 from .deadline import DEFAULT_SECONDS, TimeLimit, time_limit
-from .facts import Definition, Fact, relevant
+from .facts import Definition, Fact, Identity, relevant
 from .kernel import Goal, Judgment, Lemma, _apply, check
 from .search import Problem, SearchResult
 from .step import Step
@@ -86,7 +86,7 @@ class StepResult:
             "title": self.step.title,
             "statement": latex(self.step.claim),
             "hypotheses": [latex(h) for h in self.assumptions],
-            "model": model_shown(self.theory),
+            "model": model_shown(self.theory, self.support),
             "verdict": self.outcome.verdict.value,
             "expected": self.step.expected.value,
             "method": self.outcome.method,
@@ -497,6 +497,18 @@ class Derivation:
     extras: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # held as plain tuples, read once: a list the module keeps (or a sequence that builds its
+        # items at each reading) could otherwise be decided as one thing and shown as another
+        for name, kind in (("steps", Step), ("statement", sp.Basic), ("context", (Definition, Identity))):
+            given = getattr(self, name)
+            if isinstance(given, (str, bytes, dict)) or not hasattr(given, "__iter__"):
+                raise ValueError(f"derivation {self.id!r}: {name} must be a tuple, not {type(given).__name__}")
+            items = tuple(given)
+            wrong = next((x for x in items if not isinstance(x, kind)), None)
+            if wrong is not None:
+                raise ValueError(f"derivation {self.id!r}: {name} holds {type(wrong).__name__} ({wrong!r:.60}), "
+                                 f"not {' or '.join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))}")
+            object.__setattr__(self, name, items)
         ids = [s.id for s in self.steps]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
@@ -628,6 +640,12 @@ class Report:
                 if r.changed:
                     raise ValueError(f"step {r.step.id!r} was changed after it was decided (code of the module's own "
                                      "rewrote it while the report ran): its verdict would speak of another statement")
+            decided = results[d.id]
+            if (len(decided) != len(d.steps) or any(r.step is not s for r, s in zip(decided, d.steps))
+                    or not all(_stated_by(rel, d) for rel in d.statement)):
+                raise ValueError(f"derivation {d.id!r} was changed after its steps were decided (code of the module's "
+                                 "own replaced its steps or statement while the report ran): it would show "
+                                 "another statement than the one decided")
         return cls(*_with_library(derivations, results, established))
 
     @property
@@ -822,19 +840,22 @@ APART_MIN_STEPS = 12
 
 
 def check_apart(token: int, places: tuple, seed: int, seconds: float | None) -> tuple[dict, dict]:
-    """Decide the derivations at ``places`` (positions) of the report ``token`` (in the second
-    process, or here when that failed), auditing each step at once: ``({position: [(the step as
-    decided (:func:`_decided_as`), outcome, seconds, assumptions)]}, {library lemma id: its
-    result})``."""
+    """Decide the derivations at ``places`` (positions) of the report ``token`` in the second
+    process, auditing each step at once: ``({position: [(the step as decided
+    (:func:`_decided_as`), outcome, seconds, assumptions)]}, {library lemma id: its result})``."""
+    results, library = _decide_apart(token, places, seed, seconds)
+    return {i: [(_decided_as(_APART[token][i], r.step), r.outcome, r.seconds, r.assumptions) for r in rs]
+            for i, rs in results.items()}, library
+
+
+def _decide_apart(token: int, places: tuple, seed: int, seconds: float | None) -> tuple[dict, dict]:
+    """The derivations at ``places`` decided as a group that cites only itself (and the
+    library): ``({position: [StepResult]}, {library lemma id: its result})``."""
     from ..lemmas import is_library
 
     derivations = _APART[token]
     established: dict[str, StepResult] = {}
-    out = {}
-    for i in places:
-        d = derivations[i]
-        out[i] = [(_decided_as(d, r.step), r.outcome, r.seconds, r.assumptions)
-                  for r in d.check(seed=seed, established=established, seconds=seconds)]
+    out = {i: derivations[i].check(seed=seed, established=established, seconds=seconds) for i in places}
     return out, {k: v for k, v in established.items() if is_library(k)}
 
 
@@ -882,9 +903,10 @@ def _check_all(derivations: tuple, apart: tuple, token: int, seed: int, progress
                for i, d in enumerate(derivations) if i not in apart}
     if ticket is not None:
         found, library = auditor.result(ticket)
-        if not _answers_fit(derivations, apart, found):
+        taken = _taken(derivations, apart, found)
+        if taken is None:
             # answers that do not name these steps, in this order, are not taken: decided here
-            found, library = check_apart(token, apart, seed, seconds)
+            taken, library = _decide_apart(token, apart, seed, seconds)
         if library:  # else the library is not even loaded (its declarations would join the report's)
             from ..lemmas import catalogue
 
@@ -894,23 +916,31 @@ def _check_all(derivations: tuple, apart: tuple, token: int, seed: int, progress
                 if fields is not None and value.step is not None and step_fields(value.step) == fields:
                     established.setdefault(key, replace(value, step=own[key], decided_as=fields))
         for i in apart:
-            d = derivations[i]
-            results[i] = []
-            for step, (_, outcome, secs, assumptions) in zip(d.steps, found[i]):
-                result = StepResult(step, outcome, secs, assumptions, step_theory(d.context, step),
-                                    decided_as=step_fields(step))
-                established[step.id] = result
-                results[i].append(result)
+            results[i] = taken[i]
+            established.update((r.step.id, r) for r in taken[i])
     return {d.id: results[i] for i, d in enumerate(derivations)}
 
 
-def _answers_fit(derivations: tuple, apart: tuple, found: dict) -> bool:
-    """Whether the second process answered for exactly the steps of the derivations at
-    ``apart``, each derivation's in order, each step as it stands here (a step changed after the
-    second process began is decided here)."""
-    return set(found) == set(apart) and all(
-        [answer[0] for answer in found[i]] == [_decided_as(derivations[i], s) for s in derivations[i].steps]
-        for i in apart)
+def _taken(derivations: tuple, apart: tuple, found: dict) -> dict[int, list[StepResult]] | None:
+    """The second process's answers as results, or ``None`` unless it answered for exactly the
+    steps of the derivations at ``apart``, each derivation's in order, each step as it stands
+    here (a step changed after the second process began is decided here).  Each derivation's
+    steps are read once: the answer is attached to the very step it was compared with."""
+    if set(found) != set(apart):
+        return None
+    out = {}
+    for i in apart:
+        d = derivations[i]
+        steps = tuple(d.steps)
+        if len(steps) != len(found[i]):
+            return None
+        out[i] = []
+        for step, (decided, outcome, secs, assumptions) in zip(steps, found[i]):
+            fields = step_fields(step)
+            if decided != _decided_as(d, step) or decided[1] != fields:
+                return None
+            out[i].append(StepResult(step, outcome, secs, assumptions, step_theory(d.context, step), decided_as=fields))
+    return out
 
 
 def _refuse_name_clashes(derivations: tuple, shown: tuple = ()) -> None:

@@ -299,20 +299,40 @@ def _leaves(expr: sp.Basic) -> frozenset:
     return frozenset(free | bases)
 
 
+def integer_bound(value: Any) -> int:
+    """A sum's bound as an ``int``: only a value that is an integer (a bound of 5/2 is no bound
+    of a sum over integers, and is not truncated to one)."""
+    try:
+        whole = int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise EvaluationError(f"a sum's bound is not an integer ({value})") from None
+    if whole != value:
+        raise EvaluationError(f"a sum's bound is not an integer ({value})")
+    return whole
+
+
+def indices(numbers: Numbers, lo: int, hi: int) -> np.ndarray:
+    """The integers ``lo..hi`` as an index array of the number system: floats, or exact Python
+    integers (fixed-width integers would wrap: ``i**20`` at ``i = 10`` overflows 64 bits)."""
+    if numbers.kind == "float":
+        return np.arange(lo, hi + 1, dtype=float)
+    return np.array(range(lo, hi + 1), dtype=object)
+
+
 def _sum(expr: sp.Sum, numbers: Numbers, env: dict) -> Any:
     """A finite sum: its index bound to every term at once, then reduced."""
     (index, lo, hi), = expr.limits
-    lo_v, hi_v = int(_walk(lo, numbers, env)), int(_walk(hi, numbers, env))
+    lo_v, hi_v = integer_bound(_walk(lo, numbers, env)), integer_bound(_walk(hi, numbers, env))
+    if hi_v < lo_v:  # SymPy reads a reversed range as a negated sum; the engine reads none
+        raise EvaluationError("a sum over an empty or reversed range")
     if nested_dependence(expr.function, index):  # an inner binder uses this index: one output at a time
         terms = [_walk(expr.function, numbers, {**env, index: i}) for i in range(lo_v, hi_v + 1)]
         total = numbers.const(0)
         for t in terms:
             total = total + t
         return total
-    if hi_v < lo_v:
-        raise EvaluationError("a sum over an empty or reversed range")
     inner = dict(env)
-    inner[index] = np.arange(lo_v, hi_v + 1)
+    inner[index] = indices(numbers, lo_v, hi_v)
     body = _walk(expr.function, numbers, inner)
     if not isinstance(body, np.ndarray):
         return body * (hi_v - lo_v + 1)
@@ -578,7 +598,7 @@ def _extremum_rule(node: sp.Basic, walk: Callable, numbers: Numbers, env: dict) 
                 values.append(walk(body))
             values = np.array(values, dtype=float if numbers.kind == "float" else object)
         else:
-            env[index] = np.arange(1, int(env[n]) + 1)
+            env[index] = indices(numbers, 1, int(env[n]))
             values = walk(body)
     finally:
         if saved is missing:

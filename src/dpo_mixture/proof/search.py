@@ -87,8 +87,12 @@ class Problem:
     def unfolded(self) -> tuple[sp.Basic, tuple[sp.Basic, ...], sp.Expr | None]:
         from .normal_form import standardize
 
+        from .definedness import defined_where
+
         c = standardize(unfold(self.conclusion, self.facts))
-        h = tuple(standardize(unfold(x, self.facts)) for x in self.hypotheses)
+        # where the statement, or a definition it reaches, is undefined there is no counterexample
+        defined = defined_where((self.conclusion, *self.hypotheses), self.facts)
+        h = tuple(standardize(unfold(x, self.facts)) for x in (*self.hypotheses, *defined))
         s = None if self.support is None else unfold(self.support, self.facts)
         return c, h, s
 
@@ -401,7 +405,8 @@ class _Compiled:
                 env = {k: _fraction(v) for k, v in values.items()}
                 at = rule(env)
             else:
-                at = Evaluator({**values, _y: np.arange(1, values[_n] + 1)}, "exact", fractions=True)(self.support)
+                at = Evaluator({**values, _y: np.array(range(1, values[_n] + 1), dtype=object)}, "exact",
+                               fractions=True)(self.support)
         except (EvaluationError, ValueError, ZeroDivisionError, TypeError, KeyError, IndexError):
             return {}
         if _n not in values:  # no vector drawn: no output to drop

@@ -31,6 +31,7 @@ from sympy.core.function import FunctionClass
 from ..notation import DOMAINS, Domain, n as _n
 from .certificate import ProofCertificate, fact_from_json
 from .certify import certify
+from .definedness import defined_where
 from .evaluate import EvaluationError, evaluate
 from .facts import Definition, unfold
 from .exact import beyond_domain
@@ -120,11 +121,14 @@ def _printed(notation: Any) -> Iterator[None]:
 
 @contextmanager
 def _declared(pairs: list) -> Iterator[None]:
-    """Register the report's declared domains for the duration of the check.  A declaration
-    must say the domain its quantity has: the one a declared symbol carries, or the package's
-    own for its quantities; otherwise the report would print one domain while the kernel reads
-    another."""
-    from ..notation import declared_domain
+    """Register the report's declared domains for the duration of the check, in place of
+    whatever else the process registered: the registry then holds the package's own entries and
+    the report's declarations alone, so that a report re-checks the same way in every process
+    (a quantity it does not declare is read from its own assumptions, not from what a module
+    loaded earlier said of it).  A declaration must say the domain its quantity has: the one a
+    declared symbol carries, or the package's own for its quantities; otherwise the report would
+    print one domain while the kernel reads another."""
+    from ..notation import PACKAGE_DOMAINS, declared_domain
 
     keys: set = set()
     for text, _ in pairs:
@@ -136,20 +140,22 @@ def _declared(pairs: list) -> Iterator[None]:
     for text, name in pairs:
         q = loads(text)
         carried = declared_domain(q)
-        has = carried if isinstance(carried, Domain) else DOMAINS.get(q)
+        has = carried if isinstance(carried, Domain) else PACKAGE_DOMAINS.get(q)
         if has is not None and has is not Domain[name]:
             raise ValueError(f"the report declares {q} in {Domain[name].value!r}, but {q} lies in {has.value!r}")
-    added = []
-    for text, name in pairs:
-        q = loads(text)
-        if q not in DOMAINS:
-            DOMAINS[q] = Domain[name]
-            added.append(q)
+    before = dict(DOMAINS)
+    for q in before:
+        if q not in PACKAGE_DOMAINS:
+            del DOMAINS[q]
+    DOMAINS.update(PACKAGE_DOMAINS)
     try:
+        for text, name in pairs:
+            DOMAINS[loads(text)] = Domain[name]
         yield
     finally:
-        for q in added:
-            DOMAINS.pop(q, None)
+        for q in list(DOMAINS):
+            del DOMAINS[q]
+        DOMAINS.update(before)
 
 
 def _goal(data: dict) -> tuple[Goal, tuple, Any]:
@@ -232,7 +238,8 @@ def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bo
     conclusion = standardize(unfold(goal.claim, facts))
     # where a condition of the statement fails it is undefined, not false: the conditions hold
     # at a counterexample, like the hypotheses
-    hyps = tuple(standardize(unfold(h, facts)) for h in (*goal.hypotheses, *goal.conditions))
+    defined = defined_where((goal.claim, *goal.hypotheses), facts)  # as folded, and every body reached
+    hyps = tuple(standardize(unfold(h, facts)) for h in (*goal.hypotheses, *goal.conditions, *defined))
     names = {}
     for e in (conclusion, *hyps):
         names.update({str(s): s for s in e.free_symbols if isinstance(s, sp.Symbol)})
@@ -289,9 +296,10 @@ def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bo
     return certify(conclusion, hyps, instance)
 
 
-def _displayed(step: dict, goal: Goal) -> bool:
-    """What the report shows (statement, hypotheses, the model's definitions and the step's
-    domain overrides, in LaTeX) is what the kernel checks."""
+def _displayed(step: dict, goal: Goal, support: sp.Expr | None = None) -> bool:
+    """What the report shows (statement, hypotheses, the model's definitions, the step's
+    domain overrides and its own support, in LaTeX) is what the kernel and a counterexample's
+    check read."""
     from ..render.printer import latex
 
     if step.get("statement") != latex(goal.claim):
@@ -299,17 +307,21 @@ def _displayed(step: dict, goal: Goal) -> bool:
     shown = step.get("hypotheses")  # a report that shows none states none: missing means []
     if (shown or []) != [latex(h) for h in goal.hypotheses]:
         return False
-    return step.get("model") == model_shown(goal.theory)
+    return step.get("model") == model_shown(goal.theory, support)
 
 
-def model_shown(theory: Theory) -> list[str]:
+def model_shown(theory: Theory, support: sp.Expr | None = None) -> list[str]:
     """How a report shows the model a step was checked in: each definition, then each domain
-    override, in LaTeX."""
+    override, then the step's own support (where the model does not say where the support is),
+    in LaTeX."""
     from ..render.printer import latex
 
-    return [latex(d.relation) for d in theory.definitions] + [
+    lines = [latex(d.relation) for d in theory.definitions] + [
         rf"{latex(q)} \in \text{{{dom.value}}}" for q, dom in theory.overrides
     ]
+    if support is not None and theory.support() is None:
+        lines.append(rf"\text{{support: }} {latex(support)} > 0")
+    return lines
 
 
 def _names(exprs) -> dict:
@@ -615,7 +627,7 @@ def verify_report(data: dict, seconds: float = 30.0) -> list[Verification]:
             try:
                 with time_limit(seconds):
                     goal, facts, support = _goal(step)
-                    if not _displayed(step, goal):
+                    if not _displayed(step, goal, support):
                         result = Verification(sid, recorded, False, "the statement or model shown is not the one checked")
                     else:
                         problem = _name_problem(goal, facts, support, seen, registered, declared)

@@ -1,0 +1,244 @@
+"""Review round 50: the registry, the two-process split, evaluation and refutations.
+
+Each test here failed on the code before its fix (0b8764b)."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from dpo_mixture import Domain, Step, Verdict, decide
+from dpo_mixture.notation import DOMAINS
+
+
+def test_a_registry_merged_with_or_equals_invalidates_what_was_worked_out_from_it():
+    # ``DOMAINS |= {...}`` merged in C without counting the change, so the theory's memos kept
+    # reading ``a`` as a probability after it was widened: 1 - a/10**40 > 0, false at a = 10**41,
+    # came back proved (the kernel alone; the audit does not draw that far).
+    a = sp.Symbol("a_r50", positive=True)
+    claim = sp.Gt(1 - a / 10**40, 0, evaluate=False)
+    DOMAINS[a] = Domain.UNIT_INTERVAL
+    try:
+        assert decide(Step("warm_r50", "", claim, "")).verdict is Verdict.PROVED
+        registry, before = DOMAINS, DOMAINS.version
+        registry |= {a: Domain.POSITIVE}
+        assert registry is DOMAINS and DOMAINS.version > before and DOMAINS[a] is Domain.POSITIVE
+        assert decide(Step("wide_r50", "", claim, ""), audit=0).verdict is not Verdict.PROVED
+    finally:
+        DOMAINS.pop(a, None)
+
+
+def test_the_registry_cannot_be_changed_behind_its_count():
+    # it is no dict: dict's own methods, which skip the count, do not apply to it
+    import pytest
+
+    with pytest.raises(TypeError):
+        dict.__setitem__(DOMAINS, sp.Symbol("b_r50"), Domain.REAL)
+
+
+# --- a derivation holds what it was built with (review 50a F2, F3) ---------------------------
+
+from dpo_mixture import Derivation, declare, prose  # noqa: E402
+from dpo_mixture.proof import NormalForm, Report, Strategy  # noqa: E402
+
+b = declare.temperature("b_r50")
+
+
+def _gt(k):
+    return sp.Gt(b + k, k, evaluate=False)
+
+
+def test_a_derivation_keeps_its_own_tuples_of_steps_statement_and_context():
+    # F2: a statement list appended after the derivation was built showed b < 0 in a Theorem
+    steps = [Step("s_r50", "", _gt(1), "")]
+    statement = [_gt(1)]
+    d = Derivation("own_r50", "Own", steps, kind="Theorem", statement=statement)
+    steps[0] = Step("s_r50", "", sp.Lt(b, 0, evaluate=False), "")
+    statement.append(sp.Lt(b, 0, evaluate=False))
+    assert type(d.steps) is tuple and type(d.statement) is tuple and type(d.context) is tuple
+    assert d.steps[0].claim == _gt(1) and d.statement == (_gt(1),)
+
+    class Shifting(tuple):  # F3: a sequence that builds other steps at each reading
+        readings = 0
+
+        def __iter__(self):
+            Shifting.readings += 1
+            claim = _gt(1) if Shifting.readings == 1 else sp.Lt(b, 0, evaluate=False)
+            return iter((Step("s_r50", "", claim, ""),))
+
+    lazy = Derivation("lazy_r50", "Lazy", Shifting())
+    assert [s.claim for s in lazy.steps] == [s.claim for s in lazy.steps] == [_gt(1)]
+
+
+def test_a_derivation_is_refused_with_items_of_the_wrong_kind():
+    import pytest
+
+    with pytest.raises(ValueError, match="steps holds str"):
+        Derivation("bad_r50", "Bad", ["not a step"])
+    with pytest.raises(ValueError, match="statement must be a tuple"):
+        Derivation("bad_r50", "Bad", (), statement="b > 0")
+
+
+def test_list_edits_by_strategies_do_not_reach_the_report_in_either_mode():
+    # F3 (b): strategies assigned items of the list LAZY was built from; the split run attached
+    # the proved outcome of xt: b > 0 to the step read afterwards, xt: b < 0
+    lazy_steps: list = []
+
+    class ReplaceFirst(Strategy):
+        name = "replace first"
+
+        def propose(self, step, context):
+            lazy_steps[0] = Step("xt_r50", "", sp.Lt(b, 0, evaluate=False), "")
+            return NormalForm().propose(step, context)
+
+    class ReplaceLast(Strategy):
+        name = "replace last"
+
+        def propose(self, step, context):
+            if lazy_steps[-1].claim != _gt(5):
+                lazy_steps[-1] = Step("xs4_r50", "", _gt(5), "", strategy=ReplaceFirst())
+            return NormalForm().propose(step, context)
+
+    lazy_steps += [Step("xt_r50", "", sp.Gt(b, 0, evaluate=False), "")]
+    lazy_steps += [Step(f"xs{k}_r50", "", _gt(k), "") for k in range(1, 5)]
+    main = Derivation("main_r50", "Main", tuple(
+        Step(f"m{k}_r50", "", _gt(k), "", strategy=ReplaceLast() if k == 7 else None) for k in range(1, 8)))
+    for parallel in (True, False):
+        lazy = Derivation("lazy_r50", "Lazy", lazy_steps)
+        report = Report.run([main, lazy], parallel=parallel)
+        first = report.result("xt_r50")
+        assert first.step.claim == sp.Gt(b, 0, evaluate=False) and first.outcome.verdict is Verdict.PROVED
+        assert not [r for r in report.all_results if r.step.claim == sp.Lt(b, 0, evaluate=False)]
+        lazy_steps[0] = Step("xt_r50", "", sp.Gt(b, 0, evaluate=False), "")
+
+
+def test_a_derivation_rewritten_while_the_report_runs_is_refused():
+    # a strategy that swaps the statement (or the steps) of a derivation through
+    # object.__setattr__: what the documents would show is no longer what was decided
+    import pytest
+
+    for field_name, value in (("statement", (sp.Lt(b, 0, evaluate=False),)),
+                              ("steps", (Step("w1_r50", "", sp.Lt(b, 0, evaluate=False), ""),))):
+        holder: list = []
+
+        class Rewrite(Strategy):
+            name = "rewrite"
+
+            def propose(self, step, context, field_name=field_name, value=value):
+                object.__setattr__(holder[0], field_name, value)
+                return NormalForm().propose(step, context)
+
+        d = Derivation("thm_r50", "Thm", (Step("w1_r50", "", _gt(1), ""), Step("w2_r50", "", _gt(2), "",
+                                                                                strategy=Rewrite())),
+                       kind="Theorem", statement=(_gt(1),))
+        holder.append(d)
+        with pytest.raises(ValueError, match="was changed after its steps were decided"):
+            Report.run([d], parallel=False)
+
+
+def test_verify_reads_only_the_reports_declarations_whatever_the_process_registered():
+    # review 50a F4: a report of 1 - a > 0 (proved while a was registered in (0, 1)) with its
+    # declarations removed passed verify_report in a process that still held the registration;
+    # for a plain positive a it is false at a = 2
+    from dpo_mixture.proof.verify import verify_report
+
+    a = sp.Symbol("a_r50f4", positive=True)
+    DOMAINS[a] = Domain.UNIT_INTERVAL
+    try:
+        report = Report.run([Derivation("d_r50f4", "D", (Step("s_r50f4", "", sp.Gt(1 - a, 0, evaluate=False), ""),))])
+        data = report.to_json()
+        assert report.result("s_r50f4").outcome.verdict is Verdict.PROVED
+        assert [v.ok for v in verify_report(data)] == [True]  # as declared
+        data["declarations"] = []
+        assert [v.ok for v in verify_report(data)] == [False]
+        assert DOMAINS[a] is Domain.UNIT_INTERVAL  # the registry is as it was
+        data["declarations"] = [[pair[0], "POSITIVE"] for pair in report.to_json()["declarations"]]
+        assert [v.ok for v in verify_report(data)] == [False]  # declared otherwise than the process has it
+    finally:
+        DOMAINS.pop(a, None)
+
+
+# --- evaluation and refutations (review 50b) ------------------------------------------------
+
+def _verdict(claim, **kw):
+    return decide(Step("e_r50", "", claim, "", **kw)).verdict
+
+
+def test_exact_sums_use_exact_integers():
+    # F1: the index was an int64 array: i**20 wrapped, and sum_{i<=10} i^20 >= 10^20 was refuted
+    from dpo_mixture.proof.evaluate import evaluate
+
+    i = sp.Symbol("i_r50", integer=True, positive=True)
+    m = declare.scalar("m_r50", integer=True, positive=True)
+    total = sp.Sum(i**20, (i, 1, 10))
+    assert evaluate(total, {}, "exact") == sum(k**20 for k in range(1, 11)) > 10**20
+    assert evaluate(total, {}, "float") > 1e20
+    assert _verdict(sp.Ge(sp.Sum(i**20, (i, 1, m)), m**20)) is not Verdict.REFUTED
+    assert _verdict(sp.Ge(total, 10**20, evaluate=False)) is not Verdict.REFUTED
+
+
+def test_a_reversed_or_fractional_range_is_never_evaluated():
+    # F2: a reversed range with a nested sum read as empty (0), refuting -3x = sum_{i=3}^{1} ...
+    import pytest
+
+    from dpo_mixture.proof.evaluate import EvaluationError, evaluate
+
+    i, j = sp.Symbol("i_r50", integer=True), sp.Symbol("j_r50", integer=True)
+    x = declare.scalar("x_r50")
+    nested = sp.Sum(x * sp.Sum(j, (j, 1, i)), (i, 3, 1))
+    for kind in ("exact", "float"):
+        with pytest.raises(EvaluationError, match="reversed"):
+            evaluate(nested, {x: 1}, kind)
+        with pytest.raises(EvaluationError, match="not an integer"):
+            evaluate(sp.Sum(i, (i, 1, sp.Rational(5, 2))), {}, kind)
+    assert _verdict(sp.Eq(nested, -3 * x)) is not Verdict.REFUTED
+
+
+def test_a_counterexample_lies_where_the_definitions_are_defined():
+    # F4: with W := 1/x, 1/W^2 > 0 unfolded to x^2 > 0 and was refuted at x = 0, where W has
+    # no value; verify re-confirmed it
+    import copy
+
+    from dpo_mixture.proof.facts import Definition
+    from dpo_mixture.proof.verify import verify_report
+
+    x, w = declare.scalar("x_r50f4"), declare.scalar("W_r50f4")
+    d = Derivation("d_r50w", "D", (Step("inv_r50", "", sp.Gt(1 / w**2, 0), "", expected=Verdict.UNDECIDED),),
+                   context=(Definition("W", w, 1 / x),))
+    report = Report.run([d])
+    assert report.result("inv_r50").outcome.verdict is not Verdict.REFUTED
+    data = copy.deepcopy(report.to_json())
+    data["steps"][0].update(verdict="refuted", counterexample={"x_r50f4": "0"})
+    assert [v.ok for v in verify_report(data)] == [False]
+    data["steps"][0]["counterexample"] = {"x_r50f4": "1"}  # defined there, and true: still no counterexample
+    assert [v.ok for v in verify_report(data)] == [False]
+
+
+def test_a_steps_own_support_is_shown_and_cannot_be_edited_away():
+    # F3: a step's support= was in no displayed line; dropping it from report.json let verify
+    # re-confirm a refutation at an output off the support
+    from dpo_mixture.proof.verify import verify_report
+
+    g, y = declare.vector("g_r50", nonnegative=True), declare.index("y_r50")
+    report = Report.run([Derivation("d_r50s", "D", (
+        Step("supp_r50", "", sp.Gt(g[y], 0), "", support=g[y], expected=Verdict.UNDECIDED),))])
+    data = report.to_json()
+    (step,) = data["steps"]
+    assert any("support" in line for line in step["model"])
+    assert [v.ok for v in verify_report(data)] == [True]
+    step.update(verdict="refuted", counterexample={"g_r50": ["0", "1"], "y_r50": "1"})
+    step["goal"]["support"] = None
+    assert [v.ok for v in verify_report(data)] == [False]
+
+
+def test_a_sigmoid_of_a_number_compares_inside_max_and_min():
+    # this session's fuzzing: max(logsigmoid(1/2), w) was refused, SymPy's Max saying that
+    # LogSigmoid(1/2) "is not comparable" (a number with no value SymPy could work out)
+    from dpo_mixture import check_claim
+    from dpo_mixture.model import LogSigmoid, Sigmoid
+
+    half = sp.Rational(1, 2)
+    assert LogSigmoid(half).is_comparable and Sigmoid(half).is_comparable
+    assert abs(float(LogSigmoid(half).evalf()) + 0.474076984) < 1e-9
+    assert check_claim("max(sigmoid(1/2), w) > 0", let={"w": "scalar"}).verdict is Verdict.PROVED
+    refuted = check_claim("min(logsigmoid(1/2), w) > -1", let={"w": "scalar"})
+    assert refuted.verdict is Verdict.REFUTED and sp.Rational(refuted.counterexample["w"]) <= -1
