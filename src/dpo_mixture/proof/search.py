@@ -87,14 +87,19 @@ class Problem:
     def unfolded(self) -> tuple[sp.Basic, tuple[sp.Basic, ...], sp.Expr | None]:
         from .normal_form import standardize
 
-        from .definedness import defined_where
-
         c = standardize(unfold(self.conclusion, self.facts))
-        # where the statement, or a definition it reaches, is undefined there is no counterexample
-        defined = defined_where((self.conclusion, *self.hypotheses), self.facts)
-        h = tuple(standardize(unfold(x, self.facts)) for x in (*self.hypotheses, *defined))
+        h = tuple(standardize(unfold(x, self.facts)) for x in self.hypotheses)
         s = None if self.support is None else unfold(self.support, self.facts)
         return c, h, s
+
+    def defined(self) -> tuple[sp.Basic, ...]:
+        """Where the statement, and every definition it reaches, is defined
+        (:func:`~.definedness.defined_where`), unfolded: a counterexample must lie there too."""
+        from .definedness import defined_where
+        from .normal_form import standardize
+
+        return tuple(standardize(unfold(x, self.facts))
+                     for x in defined_where((self.conclusion, *self.hypotheses), self.facts))
 
 
 def _problem_or_none(text: str) -> Problem | None:
@@ -362,6 +367,7 @@ class _Compiled:
     def __init__(self, problem: Problem):
         self.problem = problem
         self.conclusion, self.hypotheses, self.support = problem.unfolded()
+        self._defined: tuple | None = None  # worked out when a candidate is met (see defined)
         self.met = 0  # evaluations at which every hypothesis held
         #: per instance (by identity), the choices of outputs worth evaluating in 60 digits
         self.hints: dict[int, list] = {}
@@ -491,6 +497,14 @@ class _Compiled:
                 undecided = True
         return None if undecided else False
 
+    @property
+    def defined(self) -> tuple:
+        """:meth:`Problem.defined`: asked only of an instance where the claim fails, so that
+        the screening of every instance pays nothing for it."""
+        if self._defined is None:
+            self._defined = self.problem.defined()
+        return self._defined
+
     def _one(self, ev: Evaluator, kind: str) -> bool | None:
         for h in self.hypotheses:
             res = self._holds(h, ev, kind)
@@ -498,7 +512,11 @@ class _Compiled:
                 return False if res is False else None
         self.met += 1
         res = self._holds(self.conclusion, ev, kind)
-        return None if res is None else not res
+        if res is not False:
+            return None if res is None else False
+        # a failure where the statement is undefined (a definition unfolded and simplified
+        # away its singularity) is no counterexample
+        return True if all(self._holds(d, ev, kind) is True for d in self.defined) else None
 
     def screen_many(self, batch: list[dict]) -> list[bool | None]:
         """:meth:`screen` for many instances, in float64 arrays, one group per support size."""
@@ -569,7 +587,7 @@ class _Compiled:
         found = self.counterexample_at(values, kind)
         if kind == "exact":
             return ("exact", found) if isinstance(found, dict) else None
-        if isinstance(found, dict) and certify(self.conclusion, self.hypotheses, {**values, **found}):
+        if isinstance(found, dict) and certify(self.conclusion, self.hypotheses + self.defined, {**values, **found}):
             return f"{MP_DIGITS} digits and certified by interval arithmetic", found
         if found is None and self.ties_left > 0:  # a tie at 60 digits (a variance that is exactly 0, say): exact numbers decide it
             tie = self.counterexample_at(values, "exact", rational_only=self.rational_ties)
