@@ -242,3 +242,131 @@ def test_a_sigmoid_of_a_number_compares_inside_max_and_min():
     assert check_claim("max(sigmoid(1/2), w) > 0", let={"w": "scalar"}).verdict is Verdict.PROVED
     refuted = check_claim("min(logsigmoid(1/2), w) > -1", let={"w": "scalar"})
     assert refuted.verdict is Verdict.REFUTED and sp.Rational(refuted.counterexample["w"]) <= -1
+
+
+# --- round 50c: the fixes above, attacked again ---------------------------------------------
+
+def test_a_copy_of_the_registry_is_a_registry_of_its_own():
+    # F1: copy.copy(DOMAINS) shared its entries: writing to the copy changed DOMAINS uncounted
+    import copy
+
+    import pytest
+
+    a = sp.Symbol("a_r50c", positive=True)
+    DOMAINS[a] = Domain.UNIT_INTERVAL
+    try:
+        assert decide(Step("warm_r50c", "", sp.Gt(1 - a / 10**40, 0, evaluate=False), "")).verdict is Verdict.PROVED
+        for trial in (copy.copy(DOMAINS), copy.deepcopy(DOMAINS)):
+            trial[a] = Domain.POSITIVE
+            assert DOMAINS[a] is Domain.UNIT_INTERVAL
+        with pytest.raises(TypeError, match="made once"):
+            DOMAINS.__init__({})
+    finally:
+        DOMAINS.pop(a, None)
+
+
+def _refuted_in(claim, context=(), **kw):
+    d = Derivation("d_r50c", "D", (Step("s_r50c", "", claim, "", expected=Verdict.UNDECIDED, **kw),), context=context)
+    report = Report.run([d], parallel=False)
+    return report.result("s_r50c").outcome.verdict is Verdict.REFUTED, report.to_json()
+
+
+def test_side_conditions_under_a_binder_hold_over_its_range():
+    # F2: with V(y) := g(y), sum_y [g^2 + 1 - V/g] > 0 unfolded to sum_y [g^2] > 0 and was refuted
+    # at g = 0, where every term is 0/0; likewise a support max and a derivative (W := x)
+    from dpo_mixture.model import SupportMax
+    from dpo_mixture.notation import support_sum, y
+    from dpo_mixture.proof.facts import Definition
+    from dpo_mixture.proof.verify import verify_report
+
+    g, v = declare.reward("g_r50c"), declare.vector("V_r50c")
+    x, w = declare.scalar("x_r50c"), declare.scalar("W_r50c")
+    entry = (Definition("V", v[y], g[y]),)
+    body = g[y] ** 2 + 1 - v[y] / g[y]
+    for claim, context in ((sp.Gt(support_sum(body), 0, evaluate=False), entry),
+                           (sp.Gt(SupportMax(body, y), 0, evaluate=False), entry),
+                           (sp.Gt(sp.Derivative(x**2 + 1 - w / x, x) ** 2, 0, evaluate=False),
+                            (Definition("W", w, x),))):
+        refuted, data = _refuted_in(claim, context)
+        assert not refuted, claim
+        # and verify refuses the refutation at the singular point written in by hand
+        (step,) = data["steps"]
+        step.update(verdict="refuted", counterexample={"g_r50c": ["0", "0"], "x_r50c": "0"})
+        assert [r.ok for r in verify_report(data)] == [False], claim
+
+
+def test_a_false_claim_under_a_binder_is_still_refuted():
+    # the conditions over a range keep out only undefined points: defined false claims stay refuted
+    from dpo_mixture.notation import support_sum, y
+    from dpo_mixture.proof.facts import Definition
+
+    g, v = declare.reward("g_r50d"), declare.vector("V_r50d")
+    claim = sp.Gt(support_sum(1 - v[y] / g[y]), 0, evaluate=False)  # 1 - 1 = 0 wherever defined
+    refuted, _ = _refuted_in(claim, (Definition("V", v[y], g[y]),))
+    assert refuted
+
+
+def test_an_entry_at_a_fractional_index_has_no_value():
+    # F3: g(3/2) was read as g(1); g(m/2) = m/2 (g the identity) was refuted at m = 3
+    import pytest
+
+    from dpo_mixture.model import SupportMax
+    from dpo_mixture.notation import n, y
+    from dpo_mixture.proof.evaluate import EvaluationError, evaluate
+
+    g = declare.reward("g_r50e")
+    for kind in ("exact", "float", "mp"):
+        with pytest.raises(EvaluationError, match="not an integer"):
+            evaluate(g[sp.Rational(3, 2)], {n: 2, g: [1, 2]}, kind)
+    m = declare.scalar("m_r50e", integer=True, positive=True)
+    hyp = sp.Le(SupportMax(sp.Abs(g[y] - y), y), 0, evaluate=False)
+    refuted, _ = _refuted_in(sp.Eq(g[m / 2], m / 2, evaluate=False), hypotheses=(hyp,))
+    assert not refuted
+
+
+def test_a_steps_list_fields_are_its_own():
+    # F4: chain=[...] kept the module's list; a later strategy rewrote a link of a proved step
+    x = declare.scalar("x_r50f")
+    chain = [x * (x + 2)]
+    step = Step("s_r50f", "", sp.Eq((x + 1) ** 2 - 1, x**2 + 2 * x, evaluate=False), "", chain=chain,
+                hypotheses=[], given=[])
+    chain[0] = x * (x + 3)
+    assert step.chain == (x * (x + 2),) and type(step.hypotheses) is tuple and type(step.given) is tuple
+
+
+def test_a_sum_of_too_many_terms_is_not_evaluated():
+    # F5: a hand-edited counterexample with m = 10**12 made verify build an array of 10**12 terms
+    import pytest
+
+    from dpo_mixture.proof.evaluate import EvaluationError, evaluate
+
+    i = sp.Symbol("i_r50g", integer=True, positive=True)
+    m = declare.scalar("m_r50g", integer=True, positive=True)
+    for kind in ("exact", "float"):
+        with pytest.raises(EvaluationError, match="more than"):
+            evaluate(sp.Sum(i, (i, 1, m)), {m: 10**12}, kind)
+
+
+def test_a_placeholder_chosen_as_a_variable_keeps_its_side_conditions():
+    # F6: conditions that held any Dummy were dropped, a user's own Dummy x among them
+    from dpo_mixture.proof.facts import Definition
+
+    x, w = sp.Dummy("x_r50h", real=True), declare.scalar("W_r50h")
+    refuted, _ = _refuted_in(sp.Gt(x**2 + 1 - w / x, 0, evaluate=False), (Definition("W", w, x),))
+    assert not refuted
+
+
+def test_a_refutation_naming_what_only_the_side_conditions_name_verifies():
+    # the counterexample to sum_y (1 - V/g) > 0 (V := g) must give g a value, which the unfolded
+    # statement no longer names: check draws it, reports it, and verify reads it
+    from dpo_mixture.notation import support_sum, y
+    from dpo_mixture.proof.facts import Definition
+    from dpo_mixture.proof.verify import verify_report
+
+    g, v = declare.reward("g_r50i"), declare.vector("V_r50i")
+    refuted, data = _refuted_in(sp.Gt(support_sum(1 - v[y] / g[y]), 0, evaluate=False),
+                                (Definition("V", v[y], g[y]),))
+    assert refuted and "g_r50i" in data["steps"][0]["counterexample"]
+    assert [r.ok for r in verify_report(data)] == [True]
+    data["steps"][0]["counterexample"]["g_r50i"] = ["0"] * len(data["steps"][0]["counterexample"]["g_r50i"])
+    assert [r.ok for r in verify_report(data)] == [False]

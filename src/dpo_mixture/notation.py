@@ -172,6 +172,8 @@ class _Registry(MutableMapping):
     __slots__ = ("_entries", "version")
 
     def __init__(self, entries=()) -> None:
+        if hasattr(self, "_entries"):  # DOMAINS.__init__(...) again would restart the count
+            raise TypeError("the registry is made once; change it through its methods")
         self._entries: dict = {}
         self.version = 0
         self.update(entries)
@@ -202,6 +204,15 @@ class _Registry(MutableMapping):
     def __ior__(self, other):
         self.update(other)
         return self
+
+    def __copy__(self) -> "_Registry":  # a registry of its own (copy.copy would share the entries)
+        return _Registry(self._entries)
+
+    def __deepcopy__(self, memo) -> "_Registry":
+        return _Registry(self._entries)
+
+    def __reduce__(self):
+        return (_Registry, (dict(self._entries),))
 
     def __repr__(self) -> str:
         return f"_Registry({self._entries!r})"

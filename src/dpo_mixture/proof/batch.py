@@ -26,8 +26,8 @@ import numpy as np
 import sympy as sp
 
 from ..model import SupportMax, SupportMin
-from .evaluate import (EvaluationError, _leaves, entry_variable, integer_bound, nested_dependence, outside_assumptions,
-                       shared)
+from .evaluate import (MAX_TERMS, EvaluationError, _leaves, entry_variable, integer_bound, nested_dependence,
+                       outside_assumptions, shared)
 
 __all__ = ["evaluate_batch", "three_valued"]
 
@@ -102,8 +102,8 @@ def compile_batch(e: sp.Basic) -> Callable[[dict], Any]:
 
         def total(env):
             lo_v, hi_v = integer_bound(lo_f(env)), integer_bound(hi_f(env))
-            if hi_v < lo_v:
-                raise EvaluationError("a sum over an empty or reversed range")
+            if hi_v < lo_v or hi_v - lo_v >= MAX_TERMS:
+                raise EvaluationError("a sum over an empty or reversed range, or of too many terms")
             inner = dict(env)
             inner[index] = np.arange(lo_v, hi_v + 1, dtype=float)  # an integer array would wrap (i**20)
             value = body(inner)

@@ -24,7 +24,7 @@ import sympy as sp
 
 from ..model import SupportMax, SupportMin
 from ..notation import n as _n
-from .evaluate import MAX_EXP_ARGUMENT, is_rational_expression
+from .evaluate import MAX_EXP_ARGUMENT, MAX_TERMS, is_rational_expression
 
 __all__ = ["certify", "evaluate_interval", "PRECISION_BITS"]
 
@@ -83,7 +83,7 @@ def _walk(e: sp.Basic, env: dict) -> Any:
     if e is sp.pi:
         return _iv.pi
     if isinstance(e, sp.Indexed):
-        index = int(_walk(e.indices[0], env))
+        index = _integer(_walk(e.indices[0], env))  # an entry at 3/2 is no entry
         vector = env[e.base]
         if not 1 <= index <= len(vector):
             raise _Unknown
@@ -126,7 +126,7 @@ def _walk(e: sp.Basic, env: dict) -> Any:
     if isinstance(e, sp.Sum):
         (index, lo, hi), = e.limits
         lo_v, hi_v = _integer(_walk(lo, env)), _integer(_walk(hi, env))
-        if hi_v < lo_v:
+        if hi_v < lo_v or hi_v - lo_v >= MAX_TERMS:
             raise _Unknown
         terms = [_walk(e.function, {**env, index: i}) for i in range(lo_v, hi_v + 1)]
         total = _const(0)

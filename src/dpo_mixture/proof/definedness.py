@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import sympy as sp
 
 from .number_signs import interval_sign
 
-__all__ = ["Condition", "conditions", "defined_where"]
+__all__ = ["Condition", "Defined", "conditions", "defined_where"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Condition:
 
 #: The direction of a condition that must hold near a point from both sides (a derivative's).
 NEAR = "near"
+#: The mark of a condition that holds at every point of a binder's range (read loosely only).
+RANGE = "range"
 
 
 def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None, strict: bool = True) -> list[Condition]:
@@ -74,12 +77,22 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None, strict: boo
 
     out: list[Condition] = []
 
+    def ranged(body: sp.Basic, index: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> None:
+        """The conditions of a binder's body, at a fresh output; read loosely, each is marked
+        with the range it holds over (``(output, (lo, hi), RANGE)``, outer binders first)."""
+        fresh = fresh_output(str(index))
+        start = len(out)
+        walk(body.xreplace({index: fresh}))
+        if not strict:
+            out[start:] = [Condition(c.expr, c.op, ((fresh, (lo, hi), RANGE),) + c.bound) for c in out[start:]]
+
     def walk(e: sp.Basic) -> None:
         if isinstance(e, sp.Subs):  # the body is taken at the point: so are its conditions
             at = dict(zip(e.variables, e.point))
             for c in _all_conditions(e.expr, strict=strict):
                 near = {var for var, _, direction in c.bound if direction == NEAR}
-                keep = {v: x for v, x in at.items() if v not in near}  # a derivative's stay near
+                # a derivative's stay near (read loosely, the condition at the point is asked)
+                keep = {v: x for v, x in at.items() if v not in near or not strict}
                 out.append(Condition(c.expr.xreplace(keep), c.op, c.bound))
             walk(e.point)
             return
@@ -111,11 +124,13 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None, strict: boo
             return
         if isinstance(e, sp.Sum) and len(e.limits) == 1:
             (index, lo, hi), = e.limits
-            walk(e.function.xreplace({index: fresh_output(str(index))}))
+            ranged(e.function, index, lo, hi)
             return
         if isinstance(e, (SupportMax, SupportMin)):
+            from ..notation import n
+
             body, index = e.args
-            walk(body.xreplace({index: fresh_output(str(index))}))
+            ranged(body, index, sp.Integer(1), n)
             return
         if isinstance(e, sp.Pow):
             b, x = e.base, e.exp
@@ -166,41 +181,86 @@ def _trivial(c: Condition) -> bool:
     return False
 
 
-def defined_where(exprs: tuple, facts: tuple = ()) -> tuple[sp.Basic, ...]:
-    """Relations that hold wherever ``exprs`` are defined, and the bodies of the definitions (of
+@dataclass(frozen=True)
+class Defined:
+    """A relation that holds wherever a statement is defined, at every point of its
+    ``ranges``: ``((symbol, lo, hi), ...)``, outer ranges first (an inner range's ends may
+    name an outer symbol)."""
+
+    relation: sp.Basic
+    ranges: tuple = ()
+
+    def map(self, fn: Callable[[sp.Basic], sp.Basic]) -> "Defined":
+        """``fn`` applied to the relation and to every range's ends (definitions unfolded)."""
+        return Defined(fn(self.relation), tuple((s, fn(lo), fn(hi)) for s, lo, hi in self.ranges))
+
+    def points(self, value_of: Callable[[sp.Expr], Any]) -> list[sp.Basic] | None:
+        """The relation at every point of its ranges, the ends read by ``value_of`` at an
+        instance; ``None`` when an end has no integer value there, or past
+        :data:`MAX_POINTS` relations."""
+        from .evaluate import EvaluationError, integer_bound
+
+        out: list = []
+        todo = [(self.relation, self.ranges)]
+        while todo:
+            rel, ranges = todo.pop()
+            if not ranges:
+                out.append(rel)
+                if len(out) > MAX_POINTS:
+                    return None
+                continue
+            (symbol, lo, hi), rest = ranges[0], ranges[1:]
+            try:
+                first, last = integer_bound(value_of(lo)), integer_bound(value_of(hi))
+            except (EvaluationError, ValueError, TypeError, KeyError, ZeroDivisionError, OverflowError):
+                return None
+            if last - first >= MAX_POINTS:
+                return None
+            for k in range(first, last + 1):
+                at = {symbol: sp.Integer(k)}
+                todo.append((rel.xreplace(at), tuple((s, a.xreplace(at), b.xreplace(at)) for s, a, b in rest)))
+        return out
+
+
+#: The most points at which one side-condition is asked of an instance.
+MAX_POINTS = 10_000
+
+
+def defined_where(exprs: tuple, facts: tuple = ()) -> tuple[Defined, ...]:
+    """What holds wherever ``exprs`` are defined, and the bodies of the definitions (of
     ``facts``) they reach: what a counterexample must meet, besides the hypotheses.
 
     A definition is unfolded before an instance is evaluated, and SymPy may simplify the result
     where the folded form is undefined: with ``W := 1/x``, ``1/W**2`` unfolds to ``x**2``, which
     is 0 at ``x = 0``, where ``W`` has no value.  The side-conditions of the folded expressions
     and of every definition body reached, required at the instance, keep such a point out.  A
-    condition on an entry definition's own output holds at every output of the support; one
-    under a sum, an extremum, a limit or a derivative is left to the evaluation itself.
+    condition under a sum or a support-wide extremum holds at every point of its range, and one
+    on an entry definition's own output at every output of the support; one under a derivative
+    is asked at the point (a necessary condition), and one under a limit is left to the
+    evaluation (the body need not be defined at the limit point).
 
     >>> from dpo_mixture.proof.facts import Definition
     >>> x, W = sp.Symbol("x", real=True), sp.Symbol("W", real=True)
-    >>> defined_where((sp.Gt(1 / W**2, 0),), (Definition("W", W, 1 / x),))
-    (Ne(W, 0), Ne(x, 0))
+    >>> [d.relation for d in defined_where((sp.Gt(1 / W**2, 0),), (Definition("W", W, 1 / x),))]
+    [Ne(W, 0), Ne(x, 0)]
     """
     return _defined_where(tuple(exprs), tuple(facts))
 
 
 @functools.lru_cache(maxsize=4096)
-def _defined_where(exprs: tuple, facts: tuple) -> tuple[sp.Basic, ...]:
-    from ..model import SupportMin
+def _defined_where(exprs: tuple, facts: tuple) -> tuple[Defined, ...]:
+    from ..notation import n
     from .facts import Definition, relevant
 
     out: list = []
 
     def add(c: Condition, index: sp.Basic | None = None) -> None:
-        if c.bound or c.op == "finite" or any(isinstance(s, sp.Dummy) for s in c.expr.free_symbols):
-            return
-        if index is None or index not in c.expr.free_symbols:
-            out.append(c.relation())
-        elif c.op == "!=":
-            out.append(sp.Gt(SupportMin(sp.Abs(c.expr), index), 0, evaluate=False))
-        else:
-            out.append((sp.Gt if c.op == ">" else sp.Ge)(SupportMin(c.expr, index), 0, evaluate=False))
+        if c.op == "finite" or any(mark[2] not in (RANGE, NEAR) for mark in c.bound):
+            return  # a limit's body need not be defined at its point
+        ranges = tuple((s, lo, hi) for s, (lo, hi), kind in (m for m in c.bound if m[2] == RANGE))
+        if index is not None and index in c.expr.free_symbols:  # an entry definition holds at every output
+            ranges = ((index, sp.Integer(1), n),) + ranges
+        out.append(Defined(c.relation(), ranges))
 
     def found(e: sp.Basic) -> tuple:
         return tuple(dict.fromkeys(c for c in _all_conditions(e, strict=False) if not _trivial(c)))

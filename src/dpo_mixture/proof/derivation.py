@@ -869,7 +869,11 @@ def step_fields(step: Step) -> tuple:
         if f.name == "strategy":
             continue
         value = getattr(step, f.name)
-        values.append(tuple(sorted(value.items(), key=lambda kv: str(kv[0]))) if isinstance(value, dict) else value)
+        if isinstance(value, dict):
+            value = tuple(sorted(value.items(), key=lambda kv: str(kv[0])))
+        elif isinstance(value, list):  # a copy: the same list, changed later, would still compare equal
+            value = tuple(value)
+        values.append(value)
     return tuple(values)
 
 

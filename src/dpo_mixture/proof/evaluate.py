@@ -219,10 +219,14 @@ def _walk(expr: sp.Basic, numbers: Numbers, env: dict) -> Any:
         size = len(vector)
         if isinstance(index, np.ndarray):
             idx = index.astype(int)
+            if not np.all(idx == index):  # an entry at 3/2 is no entry (never read at 1)
+                raise EvaluationError(f"{expr.base} is taken at an index that is not an integer")
             if idx.size and (idx.min() < 1 or idx.max() > size):
                 raise EvaluationError(f"{expr.base} is taken outside the support 1..{size}")
             return vector[idx - 1]
         i = int(index)
+        if i != index:
+            raise EvaluationError(f"{expr.base} is taken at an index that is not an integer ({index})")
         if not 1 <= i <= size:
             raise EvaluationError(f"{expr.base} is taken outside the support 1..{size}")
         return vector[i - 1]
@@ -299,6 +303,10 @@ def _leaves(expr: sp.Basic) -> frozenset:
     return frozenset(free | bases)
 
 
+#: The most terms of a sum that is evaluated term by term.
+MAX_TERMS = 1_000_000
+
+
 def integer_bound(value: Any) -> int:
     """A sum's bound as an ``int``: only a value that is an integer (a bound of 5/2 is no bound
     of a sum over integers, and is not truncated to one)."""
@@ -325,6 +333,8 @@ def _sum(expr: sp.Sum, numbers: Numbers, env: dict) -> Any:
     lo_v, hi_v = integer_bound(_walk(lo, numbers, env)), integer_bound(_walk(hi, numbers, env))
     if hi_v < lo_v:  # SymPy reads a reversed range as a negated sum; the engine reads none
         raise EvaluationError("a sum over an empty or reversed range")
+    if hi_v - lo_v >= MAX_TERMS:
+        raise EvaluationError(f"a sum of more than {MAX_TERMS} terms")
     if nested_dependence(expr.function, index):  # an inner binder uses this index: one output at a time
         terms = [_walk(expr.function, numbers, {**env, index: i}) for i in range(lo_v, hi_v + 1)]
         total = numbers.const(0)

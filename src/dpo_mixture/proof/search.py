@@ -92,14 +92,14 @@ class Problem:
         s = None if self.support is None else unfold(self.support, self.facts)
         return c, h, s
 
-    def defined(self) -> tuple[sp.Basic, ...]:
+    def defined(self) -> tuple:
         """Where the statement, and every definition it reaches, is defined
         (:func:`~.definedness.defined_where`), unfolded: a counterexample must lie there too."""
         from .definedness import defined_where
         from .normal_form import standardize
 
-        return tuple(standardize(unfold(x, self.facts))
-                     for x in defined_where((self.conclusion, *self.hypotheses), self.facts))
+        return tuple(d.map(lambda e: standardize(unfold(e, self.facts)))
+                     for d in defined_where((self.conclusion, *self.hypotheses), self.facts))
 
 
 def _problem_or_none(text: str) -> Problem | None:
@@ -368,6 +368,8 @@ class _Compiled:
         self.problem = problem
         self.conclusion, self.hypotheses, self.support = problem.unfolded()
         self._defined: tuple | None = None  # worked out when a candidate is met (see defined)
+        self._extra: list = []
+        self._extra_draws: random.Random | None = None
         self.met = 0  # evaluations at which every hypothesis held
         #: per instance (by identity), the choices of outputs worth evaluating in 60 digits
         self.hints: dict[int, list] = {}
@@ -476,6 +478,7 @@ class _Compiled:
         ``False`` when there is none, ``None`` when some choice could not be decided.  With
         ``rational_only``, exact numbers give up on values that cannot be rational."""
         undecided = False
+        self._complete(values)
         try:
             base = Evaluator(values, kind, rational_only=rational_only, fractions=True).share()
             if kind == "mp":
@@ -503,7 +506,43 @@ class _Compiled:
         the screening of every instance pays nothing for it."""
         if self._defined is None:
             self._defined = self.problem.defined()
+            exprs = [d.relation for d in self._defined] + [e for d in self._defined for _, lo, hi in d.ranges
+                                                           for e in (lo, hi)]
+            ranged = {s for d in self._defined for s, _, _ in d.ranges}
+            scalars, vectors = free_quantities(exprs)
+            # what only the side-conditions name (a quantity the unfolded statement lost) is drawn too
+            self._extra = [q for q in (*scalars, *vectors)
+                           if q not in ranged and q not in self.scalars and q not in self.vectors]
+            self.overrides.update({q: domain_of(q, self.problem.domains) for q in self._extra})
         return self._defined
+
+    def _complete(self, values: dict) -> None:
+        """Give ``values`` (in place) a value of each quantity that only the side-conditions
+        name: a candidate is then judged, and reported, with them."""
+        self.defined  # noqa: B018 - works out _extra
+        if not self._extra or _n not in values:
+            return
+        if self._extra_draws is None:
+            self._extra_draws = random.Random(len(self._extra))
+        for q in self._extra:
+            if q not in values:
+                if isinstance(q, sp.IndexedBase):
+                    values[q] = _draw_vector(self._extra_draws, domain_of(q, self.overrides), values[_n])
+                else:
+                    values[q] = _draw_scalar(self._extra_draws, domain_of(q, self.overrides))
+
+    def _defined_points(self, values: dict) -> tuple:
+        """The side-conditions at every point of their ranges, at ``values`` (for the interval
+        check; an end that cannot be read leaves a relation that cannot hold)."""
+        ev = Evaluator(values, "exact", fractions=True)
+        out: list = []
+        for d in self.defined:
+            try:
+                points = d.points(ev)
+            except (EvaluationError, ValueError, ZeroDivisionError, OverflowError, TypeError, KeyError, IndexError):
+                points = None
+            out += [sp.false] if points is None else points
+        return tuple(out)
 
     def _one(self, ev: Evaluator, kind: str) -> bool | None:
         for h in self.hypotheses:
@@ -516,7 +555,21 @@ class _Compiled:
             return None if res is None else False
         # a failure where the statement is undefined (a definition unfolded and simplified
         # away its singularity) is no counterexample
-        return True if all(self._holds(d, ev, kind) is True for d in self.defined) else None
+        return True if self._defined_at(ev, kind) is not None else None
+
+    def _defined_at(self, ev: Evaluator, kind: str) -> list | None:
+        """The side-conditions (:attr:`defined`) at every point of their ranges, when all hold
+        at the instance of ``ev``; else ``None``."""
+        out = []
+        for d in self.defined:
+            try:
+                points = d.points(ev)
+            except (EvaluationError, ValueError, ZeroDivisionError, OverflowError, TypeError, KeyError, IndexError):
+                return None
+            if points is None or any(self._holds(rel, ev, kind) is not True for rel in points):
+                return None
+            out += points
+        return out
 
     def screen_many(self, batch: list[dict]) -> list[bool | None]:
         """:meth:`screen` for many instances, in float64 arrays, one group per support size."""
@@ -587,7 +640,8 @@ class _Compiled:
         found = self.counterexample_at(values, kind)
         if kind == "exact":
             return ("exact", found) if isinstance(found, dict) else None
-        if isinstance(found, dict) and certify(self.conclusion, self.hypotheses + self.defined, {**values, **found}):
+        if isinstance(found, dict) and certify(self.conclusion, self.hypotheses + self._defined_points({**values, **found}),
+                                               {**values, **found}):
             return f"{MP_DIGITS} digits and certified by interval arithmetic", found
         if found is None and self.ties_left > 0:  # a tie at 60 digits (a variance that is exactly 0, say): exact numbers decide it
             tie = self.counterexample_at(values, "exact", rational_only=self.rational_ties)
@@ -774,6 +828,10 @@ def _to_counterexample(values: dict, comp: _Compiled, how: str, assignment: dict
         named[str(s)] = sp.Rational(values[s])
     for v in comp.vectors:
         named[str(v.label)] = tuple(sp.Rational(x) for x in values[v])
+    for q in comp._extra:  # named only by the side-conditions the counterexample meets
+        if q in values:
+            key = str(q.label) if isinstance(q, sp.IndexedBase) else str(q)
+            named[key] = tuple(sp.Rational(x) for x in values[q]) if isinstance(q, sp.IndexedBase) else sp.Rational(values[q])
     for o, i in assignment.items():
         named[str(o)] = sp.Integer(i)
     evidence: dict[str, Any] = {}

@@ -77,6 +77,15 @@ class Step:
     seconds: float | None = None
 
     def __post_init__(self) -> None:
+        # the step's own copies: a list or dict the module keeps could change it after it was decided
+        for name in ("hypotheses", "facts", "chain", "given", "uses", "show", "conditions"):
+            value = getattr(self, name)
+            if isinstance(value, (list, tuple)) and type(value) is not tuple:
+                object.__setattr__(self, name, tuple(value))
+        for name in ("domains", "instantiate"):
+            value = getattr(self, name)
+            if isinstance(value, dict):
+                object.__setattr__(self, name, dict(value))
         if not isinstance(self.id, str) or not self.id or not all(c.isalnum() or c in "-_." for c in self.id):
             raise ValueError(f"step id must be a non-empty slug of letters, digits, '-', '_' or '.', not {self.id!r}")
         problem = _problem(self)

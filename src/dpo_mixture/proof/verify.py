@@ -238,11 +238,13 @@ def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bo
     conclusion = standardize(unfold(goal.claim, facts))
     # where a condition of the statement fails it is undefined, not false: the conditions hold
     # at a counterexample, like the hypotheses
-    defined = defined_where((goal.claim, *goal.hypotheses), facts)  # as folded, and every body reached
-    hyps = tuple(standardize(unfold(h, facts)) for h in (*goal.hypotheses, *goal.conditions, *defined))
+    hyps = tuple(standardize(unfold(h, facts)) for h in (*goal.hypotheses, *goal.conditions))
+    # the side-conditions of the statement as written, and of every definition body it reaches
+    defined = [d.map(lambda e: standardize(unfold(e, facts))) for d in defined_where((goal.claim, *goal.hypotheses), facts)]
     names = {}
-    for e in (conclusion, *hyps):
-        names.update({str(s): s for s in e.free_symbols if isinstance(s, sp.Symbol)})
+    ranged = {s for d in defined for s, _, _ in d.ranges}  # bound: no instance gives them a value
+    for e in (conclusion, *hyps, *(d.relation for d in defined)):
+        names.update({str(s): s for s in e.free_symbols if isinstance(s, sp.Symbol) and s not in ranged})
         names.update({str(x.base.label): x.base for x in e.atoms(sp.Indexed)})
     instance: dict = {}
     for name, value in values.items():
@@ -293,7 +295,16 @@ def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bo
                     return False  # the instance leaves the support
             except (EvaluationError, ValueError, ZeroDivisionError, TypeError, KeyError):
                 return False
-    return certify(conclusion, hyps, instance)
+    extra: list = []
+    for d in defined:
+        try:
+            points = d.points(lambda e: evaluate(e, instance, "exact"))
+        except (EvaluationError, ValueError, ZeroDivisionError, TypeError, KeyError, IndexError, OverflowError):
+            points = None
+        if points is None:
+            return False
+        extra += points
+    return certify(conclusion, hyps + tuple(extra), instance)
 
 
 def _displayed(step: dict, goal: Goal, support: sp.Expr | None = None) -> bool:
