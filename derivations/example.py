@@ -10,6 +10,8 @@ SymPy definition; the engine decides every step, and a false one would be refute
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from dpo_mixture import model
@@ -29,38 +31,56 @@ __all__ = ["worked_example", "EXAMPLE_ID"]
 EXAMPLE_ID = "example"
 
 
+def pairs(instance: dict) -> sp.Tuple:
+    """An instance as ``AtInstance`` holds it: ``(quantity, value)`` pairs, a vector's values as
+    a tuple, in a fixed order."""
+    items = sorted(instance.items(), key=lambda kv: str(kv[0]))
+    return sp.Tuple(*(sp.Tuple(q, sp.Tuple(*map(sp.sympify, v)) if isinstance(v, (list, tuple)) else sp.sympify(v))
+                      for q, v in items))
+
+
+@functools.lru_cache(maxsize=1024)
+def at_instance(shown: sp.Expr, held: sp.Tuple) -> sp.Expr:
+    """``shown`` at the instance ``held`` (:func:`pairs`), the paper's model definitions opened:
+    its exact value when the instance gives every quantity a value, else (a temperature left
+    free) the expression in what is left, the sums over the support written out."""
+    instance = {q: list(v) if isinstance(v, sp.Tuple) else v for q, v in held}
+    # p(S*) is the mass on the outputs of largest reward: at an instance, a sum of entries
+    best = [i + 1 for i, v in enumerate(instance[r]) if v == max(instance[r])]
+    shown = shown.replace(lambda e: isinstance(e, TopMass), lambda e: sp.Add(*(e.args[0][i] for i in best)))
+    if beta not in instance:
+        e = unfold(shown, CONTEXT).xreplace({n: instance[n]}).doit()
+        subs: dict = {q: v for q, v in instance.items() if not isinstance(v, list) and q != n}
+        for base, values in instance.items():
+            if isinstance(values, list):
+                subs.update({base[i + 1]: v for i, v in enumerate(values)})
+        return e.xreplace(subs)
+    exact = sp.sympify(evaluate(unfold(shown, CONTEXT), instance, "exact"))
+    if exact.is_Rational:
+        return exact
+    # cancel over the exponentials: as readable as simplify here, and without its cost
+    simple = sp.cancel(sp.powsimp(sp.expand(exact)))
+    return sp.expand(simple) if isinstance(sp.expand(simple), sp.Add) else simple
+
+
 class _At:
     """Quantities at one instance: exact values and the AtInstance wrappers that print them."""
 
     def __init__(self, instance: dict):
         self.instance = instance
         self.size = int(instance[n])
-        self._values: dict = {}  # the same quantity is shown in several steps
+        self.held = pairs(instance)
+        self.free_beta = pairs({q: v for q, v in instance.items() if q != beta})
 
     def value(self, expr: sp.Expr) -> sp.Expr:
-        if expr not in self._values:
-            self._values[expr] = self._value(expr)
-        return self._values[expr]
-
-    def _value(self, expr: sp.Expr) -> sp.Expr:
-        exact = sp.sympify(evaluate(unfold(expr, CONTEXT), self.instance, "exact"))
-        if exact.is_Rational:
-            return exact
-        # cancel over the exponentials: as readable as simplify here, and without its cost
-        simple = sp.cancel(sp.powsimp(sp.expand(exact)))
-        return sp.expand(simple) if isinstance(sp.expand(simple), sp.Add) else simple
+        return at_instance(expr, self.held)
 
     def __call__(self, expr: sp.Expr) -> AtInstance:
-        return AtInstance(expr, self.value(expr))
+        return AtInstance(expr, self.held)
 
     def of_beta(self, expr: sp.Expr) -> sp.Expr:
         """``expr`` with everything but ``beta`` replaced by the instance's values."""
-        e = unfold(expr, CONTEXT).xreplace({n: self.size}).doit()
-        subs: dict = {alpha: self.instance[alpha]}
-        for base in (p_A, p_U, r):
-            for i, v in enumerate(self.instance[base]):
-                subs[base[i + 1]] = sp.sympify(v)
-        return e.xreplace(subs)
+        return at_instance(expr, self.free_beta)
 
 
 def _sign_step(step_id: str, title: str, at: _At, expr: sp.Expr, positive: bool, text) -> Step:
@@ -68,7 +88,7 @@ def _sign_step(step_id: str, title: str, at: _At, expr: sp.Expr, positive: bool,
     value = at.value(expr)
     rel = sp.Gt if positive else sp.Lt
     # the value is wrapped too, so that "value > 0" stays a relation for the engine to decide
-    return Step(step_id, title, rel(at(expr), 0), text, chain=(AtInstance(value, value),))
+    return Step(step_id, title, rel(at(expr), 0), text, chain=(at(value),))
 
 
 def worked_example(instance: dict) -> Derivation:
@@ -101,22 +121,22 @@ def worked_example(instance: dict) -> Derivation:
         Step("example-mass", "The aligned mass falls below alpha", sp.Lt(at(TPM_A), at(alpha), evaluate=False),
              prose("Indeed"), chain=(at.value(TPM_A),)),
         Step("example-top-A", "The aligned component's mass on the best outputs",
-             sp.Eq(AtInstance(TopMass(p_A), mass_A), mass_A, evaluate=False),
+             sp.Eq(at(TopMass(p_A)), mass_A, evaluate=False),
              prose("The reason lies on the outputs of largest reward. The aligned component puts on them the mass")),
         Step("example-top-U", "The unaligned component's mass on the best outputs",
-             sp.Gt(AtInstance(TopMass(p_U), mass_U), 0, evaluate=False), prose("and the unaligned component the mass"),
-             chain=(AtInstance(mass_U, mass_U),)),
+             sp.Gt(at(TopMass(p_U)), 0, evaluate=False), prose("and the unaligned component the mass"),
+             chain=(at(mass_U),)),
         Step(
             "example-low-temperature", "The zero-temperature limit at the instance",
-            sp.Eq(sp.Limit(AtInstance(TPM_A, tpm_of_beta), beta, 0, "+"),
-                  AtInstance(alpha * TopMass(p_A) / TopMass(p_ref), limit_value), evaluate=False),
+            sp.Eq(sp.Limit(AtInstance(TPM_A, at.free_beta), beta, 0, "+"),
+                  at(alpha * TopMass(p_A) / TopMass(p_ref)), evaluate=False),
             prose("As ", beta, " decreases to 0 the tilt concentrates the tuned model on ", S_STAR,
                   ", and the aligned mass tends to the share of ", p_A, " there (", Ref("low-temperature"),
                   "). At the instance the engine takes this limit directly:"),
             strategy=LimitOf(),
         ),
         Step("example-limit-value", "The value of that limit",
-             sp.Eq(AtInstance(alpha * TopMass(p_A) / TopMass(p_ref), limit_value), limit_value, evaluate=False),
+             sp.Eq(at(alpha * TopMass(p_A) / TopMass(p_ref)), limit_value, evaluate=False),
              prose("and its value is")),
         _sign_step("example-high-temperature", "The slope at infinite temperature is positive", at, slope, True,
                    prose("At the other end, the slope of the aligned mass in ", sp.Eq(t, 1 / beta, evaluate=False),

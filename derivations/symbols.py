@@ -11,7 +11,7 @@ from __future__ import annotations
 import sympy as sp
 
 from dpo_mixture import model
-from dpo_mixture.notation import p_A, p_ref, p_U, support_sum, y
+from dpo_mixture.notation import beta, p_A, p_ref, p_U, support_sum, y
 
 __all__ = [
     "KL", "Objective", "ImplicitReward", "Sigmoid", "Mass", "Moment", "DataMean", "Mean", "TiltedMean", "CovRef", "TopMass", "AtInstance",
@@ -116,14 +116,21 @@ class Mass(sp.Function):
 
     nargs = 2
 
+    @classmethod
+    def eval(cls, component, rate):
+        if component not in (p_A, p_U):  # it prints as one of the two components: it is one of them
+            raise ValueError(f"Mass: the component must be p_A or p_U, not {component}")
+
     def unfold(self) -> sp.Expr:
         component, rate = self.args
         moments = (model.component_moment(p_A, rate), model.component_moment(p_U, rate))
         return model.tpm_A(*moments) if component == p_A else model.tpm_U(*moments)
 
     def _latex(self, printer) -> str:
+        # the model's rate 1/beta prints as TPM itself; any other is shown: it is another number
         name = r"\mathcal{A}" if self.args[0] == p_A else r"\mathcal{U}"
-        return r"\TPM(%s;x)" % name
+        rate = "" if self.args[1] == 1 / beta else "_{%s}" % printer._print(self.args[1])
+        return r"\TPM%s(%s;x)" % (rate, name)
 
 
 #: The logistic function (the model's: one class of this name, so reports read it back unambiguously).
@@ -197,19 +204,28 @@ class TopMass(sp.Function):
 
 
 class AtInstance(sp.Function):
-    """A quantity at one concrete instance: prints as the quantity, unfolds to its exact value.
+    """A quantity at one concrete instance: prints as the quantity, unfolds to its value there.
 
-    ``AtInstance(shown, value)`` prints ``shown``; the engine sees ``value``, which the caller
-    computed by evaluating ``shown`` at the instance (exactly).
+    ``AtInstance(shown, instance)`` prints ``shown``; ``instance`` holds ``(quantity, value)``
+    pairs (a vector's values as a tuple).  The engine sees ``shown`` with the paper's model
+    definitions opened and the instance's values put in (:func:`~.example.at_instance`), worked
+    out here, never taken from the caller; a report shows the instance beside the statement.
     """
 
     nargs = 2
 
     def unfold(self) -> sp.Expr:
-        return self.args[1]
+        from .example import at_instance
+
+        return at_instance(*self.args)
 
     def _latex(self, printer) -> str:
         return printer._print(self.args[0])
+
+    def shown_in_model(self, printer) -> str:
+        """The instance, as a report shows it beside the statement."""
+        return r"\text{at the instance } " + ", ".join(
+            f"{printer(q.label if isinstance(q, sp.IndexedBase) else q)} = {printer(v)}" for q, v in self.args[1])
 
 
 def _register_for_reports() -> None:

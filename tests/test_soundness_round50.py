@@ -370,3 +370,80 @@ def test_a_refutation_naming_what_only_the_side_conditions_name_verifies():
     assert [r.ok for r in verify_report(data)] == [True]
     data["steps"][0]["counterexample"]["g_r50i"] = ["0"] * len(data["steps"][0]["counterexample"]["g_r50i"])
     assert [r.ok for r in verify_report(data)] == [False]
+
+
+# --- round 50d -------------------------------------------------------------------------------
+
+def test_a_limit_from_below_is_taken_from_below():
+    # F3: SymPy 1.14 takes limit(2**(1/(1 - a)), a, 1, "-") from above (0); the limit is oo
+    from dpo_mixture import check_claim
+    from dpo_mixture.proof.kernel import _limit_from_above
+
+    x = sp.Symbol("x_r50j")
+    assert _limit_from_above(2 ** (1 / x), x, sp.Integer(0), "-") == 0
+    assert _limit_from_above(2 ** (-1 / x), x, sp.Integer(0), "-") is sp.oo
+    import pytest
+
+    from dpo_mixture.proof.kernel import KernelError
+
+    with pytest.raises(KernelError, match="two sides"):
+        _limit_from_above(2 ** (1 / x), x, sp.Integer(0), "+-")
+    for claim in ("limit(2**(1/(1-alpha)), alpha, 1) == 0", "limit((1/2)**(1/(alpha-1)), alpha, 1) == 0"):
+        assert check_claim(claim).verdict is not Verdict.PROVED, claim
+
+
+def test_the_package_registry_of_its_own_domains_is_read_only():
+    # F2: PACKAGE_DOMAINS was a plain dict: one write to it changed what every verify read
+    import pytest
+
+    from dpo_mixture import notation
+
+    with pytest.raises(TypeError):
+        notation.PACKAGE_DOMAINS[sp.Symbol("a_r50k", positive=True)] = Domain.UNIT_INTERVAL
+
+
+def test_a_limit_or_derivative_that_cancels_is_refused_in_a_claim():
+    # F1: L - L + beta > 0 (L = oo) and 0*diff(|x|, x) + 1 > 0 came back proved
+    import pytest
+
+    from dpo_mixture import ClaimSyntaxError, check_claim
+
+    for claim in ("limit(1/beta, beta, 0) - limit(1/beta, beta, 0) + beta > 0",
+                  "0*limit(1/beta, beta, 0) + 1/2 > 0", "log(1 + 0*limit(1/beta, beta, 0)) == 0"):
+        with pytest.raises(ClaimSyntaxError, match="cancels out of the claim"):
+            check_claim(claim)
+    with pytest.raises(ClaimSyntaxError, match="cancels out of the claim"):
+        check_claim("0*diff(max(x, -x), x) + 1 > 0", let={"x": "scalar"})
+    assert check_claim("diff(log(Z), beta) == -E(p_theta, r)/beta**2").verdict is Verdict.PROVED
+
+
+def test_the_papers_operators_print_what_they_mean():
+    # F5: Mass printed no rate (TPM(A; x) at rate 0 "= alpha" was proved), and AtInstance(1, 2)
+    # printed 1 while the engine read 2 (1 = 2 was proved, and verify agreed)
+    import pytest
+
+    from dpo_mixture.derivations.example import pairs
+    from dpo_mixture.derivations.symbols import AtInstance, Mass
+    from dpo_mixture.notation import alpha, beta, n, p_A, p_U, r
+    from dpo_mixture.render.printer import latex
+
+    assert latex(Mass(p_A, 0)) != latex(Mass(p_A, 1 / beta))
+    with pytest.raises(ValueError, match="component"):
+        Mass(r, 1 / beta)
+    instance = {n: 2, alpha: sp.Rational(1, 3), beta: 1, p_A: [1, 0], p_U: [0, 1], r: [0, 0]}
+    held = pairs(instance)
+    assert AtInstance(alpha, held).unfold() == sp.Rational(1, 3)
+    assert AtInstance(sp.Integer(1), held).unfold() == 1
+    claims = (sp.Eq(AtInstance(sp.Integer(1), held), 2, evaluate=False), sp.Eq(AtInstance(alpha, held), sp.Rational(1, 2)),
+              sp.Eq(Mass(p_A, 0), alpha, evaluate=False))
+    for k, claim in enumerate(claims):
+        step = Step(f"op{k}_r50", "", claim, "")
+        outcome = decide(step)
+        shown = latex(claim)
+        # proved only what the printed statement says: 1 = 2 and alpha = 1/2 are not proved,
+        # and the mass at rate 0 prints as such
+        assert outcome.verdict is not Verdict.PROVED or "_{0}" in shown, (shown, outcome.method)
+    report = Report.run([Derivation("d_r50l", "D", (Step("inst_r50", "", sp.Gt(AtInstance(alpha, held), 0, evaluate=False),
+                                                          ""),))])
+    (line,) = [x for x in report.to_json()["steps"][0]["model"] if "instance" in x]
+    assert r"\frac{1}{3}" in line

@@ -17,7 +17,8 @@ symbols.  Each symbol carries
 from __future__ import annotations
 
 import enum
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
+from types import MappingProxyType
 
 import sympy as sp
 
@@ -235,7 +236,7 @@ DOMAINS: MutableMapping[sp.Basic, Domain] = _Registry({
 
 #: The package's own entries of :data:`DOMAINS`, as registered here (a report is re-checked
 #: with these and its own declarations alone, whatever else the process registered).
-PACKAGE_DOMAINS: dict[sp.Basic, Domain] = dict(DOMAINS)
+PACKAGE_DOMAINS: Mapping[sp.Basic, Domain] = MappingProxyType(dict(DOMAINS))  # read-only
 
 #: LaTeX for scalars (and the bare names of functions over the support).
 LATEX_NAMES: dict[str, str] = {

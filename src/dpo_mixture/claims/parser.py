@@ -246,6 +246,8 @@ class _Builder:
         self.checker = _Checker(text, self.vocab)
         #: definedness conditions met while building, before SymPy may simplify them away
         self.conditions: list[sp.Basic] = []
+        #: each limit and derivative built, with its node: SymPy must not cancel one away
+        self.calculus_built: list[tuple[sp.Basic, ast.AST]] = []
 
     def condition(self, expr: sp.Expr, op: str, node: ast.AST | None = None) -> None:
         if expr.is_number:
@@ -289,7 +291,12 @@ class _Builder:
 
     # -- expressions
     def expr(self, node: ast.AST) -> sp.Expr:
+        start = len(self.calculus_built)
         out = self._expr(node)
+        lost = next((where for made, where in self.calculus_built[start:] if not out.has(made)), None)
+        if lost is not None:  # L - L, 0*L: the limit's (or derivative's) existence would never be asked
+            raise self.fail(lost, "a limit or derivative that cancels out of the claim as written",
+                            hint="its value must exist for the claim to mean anything; state the claim without it")
         bare = out.replace(lambda e: isinstance(e, sp.Limit), lambda e: sp.Dummy()) if out.has(sp.Limit) else out
         if bare.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise self.fail(node, "undefined value (division by zero?)")
@@ -425,7 +432,9 @@ def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
     before = len(builder.conditions)
     f = builder.expr(node.args[0])
     if name == "diff":
-        return sp.Derivative(f, var)
+        made = sp.Derivative(f, var)
+        builder.calculus_built.append((made, node))
+        return made
     # inside a limit the variable is bound: a condition on it speaks of the points near the
     # limit's, not of the free quantity of the same name (the kernel's own definedness rule
     # takes the body near the point), so it is not the statement's condition
@@ -446,7 +455,9 @@ def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
     above = point == 0 and (bool(var.is_nonnegative) or domain_of(var) is Domain.UNIT_INTERVAL)
     # inside the domain the limit is two-sided: limit(sigmoid(1/t), t, 0) has none for a real t
     direction = "-" if below or point == sp.oo else "+" if above else "+-"
-    return sp.Limit(f, var, point, direction)
+    made = sp.Limit(f, var, point, direction)
+    builder.calculus_built.append((made, node))
+    return made
 
 
 def _sum(f: sp.Expr) -> sp.Expr:

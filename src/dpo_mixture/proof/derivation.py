@@ -86,7 +86,7 @@ class StepResult:
             "title": self.step.title,
             "statement": latex(self.step.claim),
             "hypotheses": [latex(h) for h in self.assumptions],
-            "model": model_shown(self.theory, self.support),
+            "model": model_shown(self.theory, self.support, (self.step.claim, *self.assumptions)),
             "verdict": self.outcome.verdict.value,
             "expected": self.step.expected.value,
             "method": self.outcome.method,

@@ -1367,12 +1367,33 @@ def _limit_of_one_variable(e: sp.Expr, var: sp.Symbol, point: sp.Expr, direction
         if scaled is None:
             others = ", ".join(sorted(map(str, _quantities(rest) - {var})))
             raise KernelError(f"not continuous at the point, and SymPy's limit would take {others} for generic (nonzero) values")
-    inner = sp.limit(scaled, u, point, direction)
+    inner = _limit_from_above(scaled, u, point, direction)
     if constant == 1:
         return inner
     if inner.has(sp.Limit, sp.zoo, sp.nan, sp.oo, -sp.oo) or value_at(constant, var, point) is None:
         raise KernelError("the factor free of the variable is not shown finite, or the rest has no finite limit")
     return constant * inner
+
+
+def _limit_from_above(e: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str) -> sp.Expr:
+    """SymPy's ``limit``, asked only from above: ``var = point - v`` with ``v -> 0+`` for a limit
+    from below, and both sides compared for a two-sided one.  SymPy 1.14 takes some limits from
+    below from above (``2**(1/x)`` as ``x -> 0-`` comes back ``oo``; the limit is ``0``).
+
+    >>> x = sp.Symbol("x")
+    >>> _limit_from_above(2 ** (1 / x), x, sp.Integer(0), "-"), _limit_from_above(2 ** (1 / x), x, sp.Integer(0), "+")
+    (0, oo)
+    """
+    if direction == "+" or point in (sp.oo, -sp.oo):  # (at infinity SymPy approaches from inside)
+        return sp.limit(e, var, point, direction)
+    v = sp.Dummy("v", positive=True)
+    below = sp.limit(e.xreplace({var: point - v}), v, 0, "+")
+    if direction == "-":
+        return below
+    above = sp.limit(e.xreplace({var: point + v}), v, 0, "+")
+    if below != above or below.has(sp.Limit):
+        raise KernelError(f"the limits from the two sides are not shown equal ({below} and {above})")
+    return above
 
 
 def value_at(e: sp.Expr, var: sp.Symbol, point: sp.Expr) -> sp.Expr | None:

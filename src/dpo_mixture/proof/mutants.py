@@ -60,8 +60,7 @@ def _relation(rel: sp.Basic, kind: str) -> sp.Basic | None:
     if kind == "swap":
         if not (rel.has(p_A) or rel.has(p_U)):
             return None
-        d = sp.Dummy("swap")
-        swapped = rel.xreplace({p_A: sp.IndexedBase(d)}).xreplace({p_U: p_A}).xreplace({sp.IndexedBase(d): p_U})
+        swapped = rel.xreplace({p_A: p_U, p_U: p_A})  # at once: no placeholder stands in (Mass refuses one)
         return rel.func(swapped.lhs, swapped.rhs, evaluate=False)
     if kind == "beta":
         return rel.func(lhs, beta * rhs, evaluate=False) if rhs != 0 else rel.func(beta * lhs, rhs + 1, evaluate=False)

@@ -318,13 +318,14 @@ def _displayed(step: dict, goal: Goal, support: sp.Expr | None = None) -> bool:
     shown = step.get("hypotheses")  # a report that shows none states none: missing means []
     if (shown or []) != [latex(h) for h in goal.hypotheses]:
         return False
-    return step.get("model") == model_shown(goal.theory, support)
+    return step.get("model") == model_shown(goal.theory, support, (goal.claim, *goal.hypotheses))
 
 
-def model_shown(theory: Theory, support: sp.Expr | None = None) -> list[str]:
+def model_shown(theory: Theory, support: sp.Expr | None = None, exprs: tuple = ()) -> list[str]:
     """How a report shows the model a step was checked in: each definition, then each domain
     override, then the step's own support (where the model does not say where the support is),
-    in LaTeX."""
+    then what an operator of ``exprs`` says of itself beside the statement (an instance it is
+    taken at: ``shown_in_model``), in LaTeX."""
     from ..render.printer import latex
 
     lines = [latex(d.relation) for d in theory.definitions] + [
@@ -332,6 +333,12 @@ def model_shown(theory: Theory, support: sp.Expr | None = None) -> list[str]:
     ]
     if support is not None and theory.support() is None:
         lines.append(rf"\text{{support: }} {latex(support)} > 0")
+    for e in exprs:
+        for node in sp.preorder_traversal(e):
+            if hasattr(node, "shown_in_model"):
+                line = node.shown_in_model(latex)
+                if line not in lines:
+                    lines.append(line)
     return lines
 
 
