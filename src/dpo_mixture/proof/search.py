@@ -518,8 +518,8 @@ class _Compiled:
 
     def _complete(self, values: dict) -> None:
         """Give ``values`` (in place) a value of each quantity that only the side-conditions
-        name: a candidate is then judged, and reported, with them."""
-        self.defined  # noqa: B018 - works out _extra
+        name, once a candidate has made them known (:attr:`defined`): later candidates are
+        then judged, and reported, with them."""
         if not self._extra or _n not in values:
             return
         if self._extra_draws is None:
