@@ -39,6 +39,54 @@ def pairs(instance: dict) -> sp.Tuple:
                       for q, v in items))
 
 
+def instance_problem(shown: sp.Basic, held: sp.Basic) -> str:
+    """Why ``AtInstance(shown, held)`` is no quantity at an instance, or ``""``: ``held`` gives
+    each free quantity of the model a value in its declared domain (exact numbers, one entry per
+    output), and ``shown`` holds no limit, derivative or substitution (rules of their own
+    decide those) and no sum but one over the support."""
+    from dpo_mixture.proof.theory import Theory, key_of
+    from dpo_mixture.proof.verify import _in_domain
+
+    from dpo_mixture.notation import declared_domain
+
+    if not (isinstance(held, sp.Tuple) and all(isinstance(p, sp.Tuple) and len(p) == 2 for p in held)):
+        return "the instance must be a tuple of (quantity, value) pairs"
+    values = {q: v for q, v in held}
+    if len(values) != len(held) or n not in values or not (values[n].is_Integer and values[n] > 0):
+        return "the instance names each quantity once, and the support's size n as a positive integer"
+    defined = {key_of(d.target) for d in CONTEXT}
+    theory = Theory()
+    for q, v in values.items():
+        if q == n:
+            continue
+        entries = list(v) if isinstance(v, sp.Tuple) else [v]
+        if not all(isinstance(x, sp.Basic) and x.is_Rational for x in entries):
+            return f"the value of {q} is not exact"
+        if isinstance(v, sp.Tuple) != isinstance(q, sp.IndexedBase) or isinstance(v, sp.Tuple) and len(v) != values[n]:
+            return f"the value of {q} is not one {'entry per output' if isinstance(q, sp.IndexedBase) else 'number'}"
+        if q in defined or declared_domain(q) == "DERIVED" or theory.domain(q) is None:
+            return f"{q} is not a free quantity of the model with a declared domain"
+        if not _in_domain(q, entries if isinstance(v, sp.Tuple) else v, theory):
+            return f"the value of {q} lies outside its domain ({theory.domain(q).value})"
+    for node in sp.preorder_traversal(shown):
+        if isinstance(node, (sp.Limit, sp.Derivative, sp.Subs, sp.Integral, sp.Product)):
+            return f"the quantity holds a {type(node).__name__}, which no instance decides"
+        if isinstance(node, sp.Sum) and not (len(node.limits) == 1 and node.limits[0][1:] == (1, n)):
+            return "the quantity holds a sum over another range than the support"
+    return ""
+
+
+def _written_out(e: sp.Expr, size: int) -> sp.Expr:
+    """``e`` with every sum over the support written out term by term (``n = size``)."""
+    def out(s: sp.Sum) -> sp.Expr:
+        (k, _, _), = s.limits
+        return sp.Add(*(s.function.xreplace({k: sp.Integer(i)}) for i in range(1, size + 1)))
+
+    while e.has(sp.Sum):
+        e = e.replace(lambda x: isinstance(x, sp.Sum) and not x.function.has(sp.Sum), out)
+    return e.xreplace({n: size})
+
+
 @functools.lru_cache(maxsize=1024)
 def at_instance(shown: sp.Expr, held: sp.Tuple) -> sp.Expr:
     """``shown`` at the instance ``held`` (:func:`pairs`), the paper's model definitions opened:
@@ -49,7 +97,7 @@ def at_instance(shown: sp.Expr, held: sp.Tuple) -> sp.Expr:
     best = [i + 1 for i, v in enumerate(instance[r]) if v == max(instance[r])]
     shown = shown.replace(lambda e: isinstance(e, TopMass), lambda e: sp.Add(*(e.args[0][i] for i in best)))
     if beta not in instance:
-        e = unfold(shown, CONTEXT).xreplace({n: instance[n]}).doit()
+        e = _written_out(unfold(shown, CONTEXT), int(instance[n]))
         subs: dict = {q: v for q, v in instance.items() if not isinstance(v, list) and q != n}
         for base, values in instance.items():
             if isinstance(values, list):
@@ -129,7 +177,7 @@ def worked_example(instance: dict) -> Derivation:
         Step(
             "example-low-temperature", "The zero-temperature limit at the instance",
             sp.Eq(sp.Limit(AtInstance(TPM_A, at.free_beta), beta, 0, "+"),
-                  at(alpha * TopMass(p_A) / TopMass(p_ref)), evaluate=False),
+                  AtInstance(alpha * TopMass(p_A) / TopMass(p_ref), at.free_beta), evaluate=False),
             prose("As ", beta, " decreases to 0 the tilt concentrates the tuned model on ", S_STAR,
                   ", and the aligned mass tends to the share of ", p_A, " there (", Ref("low-temperature"),
                   "). At the instance the engine takes this limit directly:"),

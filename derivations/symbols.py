@@ -214,10 +214,23 @@ class AtInstance(sp.Function):
 
     nargs = 2
 
+    @classmethod
+    def eval(cls, shown, instance):
+        from .example import instance_problem
+
+        problem = instance_problem(shown, instance)
+        if problem:
+            raise ValueError(f"AtInstance: {problem}")
+
     def unfold(self) -> sp.Expr:
         from .example import at_instance
 
         return at_instance(*self.args)
+
+    def fixes(self) -> frozenset:
+        """The quantities the instance gives values to: a statement may not also hold them free
+        (alpha < alpha would be shown for 0 < alpha)."""
+        return frozenset(q for q, _ in self.args[1])
 
     def _latex(self, printer) -> str:
         return printer._print(self.args[0])

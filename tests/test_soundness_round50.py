@@ -447,3 +447,53 @@ def test_the_papers_operators_print_what_they_mean():
                                                           ""),))])
     (line,) = [x for x in report.to_json()["steps"][0]["model"] if "instance" in x]
     assert r"\frac{1}{3}" in line
+
+
+# --- round 50f -------------------------------------------------------------------------------
+
+def test_a_definition_inside_a_substitution_is_defined_at_its_point():
+    # F5: with W := log x, [e^W]_{x=-1} < 0 was proved (the opened body exp(log x) is x); with
+    # W := 1/x, [x W]_{x=0} = 1 too.  F1: [x^2 - 1 + x W]_{x=a} > 0 (W := 1/x) was refuted at a = 0
+    from dpo_mixture.proof.facts import Definition
+
+    x, w, a = declare.scalar("x_r50m"), declare.scalar("W_r50m"), declare.scalar("a_r50m")
+    for body, claim in ((sp.log(x), sp.Lt(sp.Subs(sp.exp(w), x, -1), 0, evaluate=False)),
+                        (1 / x, sp.Eq(sp.Subs(x * w, x, 0), 1, evaluate=False))):
+        d = Derivation("d_r50m", "D", (Step("s_r50m", "", claim, "", expected=Verdict.UNDECIDED),),
+                       context=(Definition("W", w, body),))
+        assert Report.run([d], parallel=False).result("s_r50m").outcome.verdict is not Verdict.PROVED, claim
+    refuted, _ = _refuted_in(sp.Gt(sp.Subs(x**2 - 1 + x * w, x, a), 0, evaluate=False), (Definition("W", w, 1 / x),))
+    assert not refuted
+
+
+def test_a_derivative_needs_its_function_around_the_point():
+    # F3: (c - x^2)^(3/2) is real at x = 0 alone when c = 0: it has no derivative there, and
+    # diff(...) + c > 0 was refuted at c = x = 0
+    from dpo_mixture import check_claim
+
+    out = check_claim("diff((c - x**2)**(3/2), x) + c > 0", ("x == 0",), let={"c": "scalar", "x": "scalar"})
+    assert out.verdict is not Verdict.REFUTED or sp.Rational(out.counterexample["c"]) > 0
+
+
+def test_a_value_at_an_instance_is_one_the_instance_can_have():
+    # F2: AtInstance's quantity held a limit that SymPy's doit took from the wrong side (and a
+    # kink's derivative, a reversed sum); F4: an instance with alpha = 2, and alpha < alpha shown
+    # for 0 < alpha
+    import pytest
+
+    from dpo_mixture.derivations.example import pairs
+    from dpo_mixture.derivations.symbols import AtInstance
+    from dpo_mixture.notation import alpha, n, r
+
+    good = {n: 2, r: [0, 1]}
+    with pytest.raises(ValueError, match="Limit"):
+        AtInstance(sp.Limit(2 ** (1 / (1 - alpha)), alpha, 1, "-"), pairs(good))
+    with pytest.raises(ValueError, match="outside its domain"):
+        AtInstance(alpha, pairs({**good, alpha: 2}))
+    with pytest.raises(ValueError, match="entry per output"):
+        AtInstance(alpha, pairs({n: 3, r: [0, 1], alpha: sp.Rational(1, 2)}))
+    held = pairs({**good, alpha: sp.Rational(1, 3)})
+    assert decide(Step("mixed_r50", "", sp.Lt(AtInstance(alpha, held), alpha, evaluate=False), "")).verdict \
+        is not Verdict.PROVED
+    outcome = decide(Step("mixed2_r50", "", sp.Lt(AtInstance(alpha, held), alpha + 1, evaluate=False), ""))
+    assert outcome.verdict is not Verdict.PROVED and "both at an instance and free" in outcome.method

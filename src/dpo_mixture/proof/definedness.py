@@ -66,16 +66,33 @@ NEAR = "near"
 RANGE = "range"
 
 
-def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None, strict: bool = True) -> list[Condition]:
+def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None, strict: bool = True,
+                    definitions: dict | None = None, _opened: frozenset = frozenset()) -> list[Condition]:
     """Every side-condition of ``expr``, trivial ones included.  ``claimed`` is a limit whose
     value the statement itself claims (the limit rule's ``Limit(F, x, x0) = L``): it need not
     be finite beforehand.  ``strict`` (the kernel's reading) asks a positive base of every
     power with a symbolic exponent; otherwise (where a counterexample may lie) a symbolic
-    integer exponent asks only a nonzero base, and none when it is nonnegative."""
+    integer exponent asks only a nonzero base, and none when it is nonnegative.
+    ``definitions`` (``{quantity: Definition}``): each occurrence of a defined quantity brings
+    the conditions of its definition's body, where it occurs (inside ``Subs(f, x, x0)`` at
+    ``x0``, under a sum at every term), as if the body stood there."""
     from ..model import RelEntr, SupportMax, SupportMin
     from .normal_form import carry_out, fresh_output
 
     out: list[Condition] = []
+
+    def inner(e: sp.Basic, claimed_here: sp.Basic | None = None) -> list[Condition]:
+        return _all_conditions(e, claimed_here, strict, definitions, _opened)
+
+    def opened(e: sp.Basic) -> None:
+        """The conditions of the definition behind ``e`` (a defined symbol or entry), once per
+        path (a definition that reached itself would never end)."""
+        key = e.base if isinstance(e, sp.Indexed) else e
+        d = definitions.get(key) if isinstance(key, sp.Basic) else None
+        if d is None or key in _opened:
+            return
+        body = d.at(e.indices[0]) if isinstance(d.target, sp.Indexed) and isinstance(e, sp.Indexed) else d.expr
+        out.extend(_all_conditions(body, None, strict, definitions, _opened | {key}))
 
     def ranged(body: sp.Basic, index: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> None:
         """The conditions of a binder's body, at a fresh output; read loosely, each is marked
@@ -87,9 +104,11 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None, strict: boo
             out[start:] = [Condition(c.expr, c.op, ((fresh, (lo, hi), RANGE),) + c.bound) for c in out[start:]]
 
     def walk(e: sp.Basic) -> None:
+        if definitions and isinstance(e, (sp.Symbol, sp.Indexed)):
+            opened(e)
         if isinstance(e, sp.Subs):  # the body is taken at the point: so are its conditions
             at = dict(zip(e.variables, e.point))
-            for c in _all_conditions(e.expr, strict=strict):
+            for c in inner(e.expr):
                 near = {var for var, _, direction in c.bound if direction == NEAR}
                 # a derivative's stay near (read loosely, the condition at the point is asked)
                 keep = {v: x for v, x in at.items() if v not in near or not strict}
@@ -100,15 +119,15 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None, strict: boo
             # a derivative needs its function defined on a neighbourhood, not at one point: the
             # conditions are marked with each variable, which the kernel then discharges for
             # every value of it (a hypothesis, or a Subs point, says nothing about its neighbours)
-            inner = list(_all_conditions(e.expr, strict=strict))
+            found = list(inner(e.expr))
             try:  # the derivative itself must be defined there (that of sqrt(x) is not, at 0)
                 done = carry_out(e)
             except Exception:  # noqa: BLE001 - a derivative SymPy cannot carry out: its body's conditions stand
                 done = None
             if done is not None and not done.has(sp.Derivative):
-                inner += _all_conditions(done, strict=strict)
+                found += inner(done)
             marks = tuple((v, v, NEAR) for v in dict.fromkeys(e.variables))
-            out.extend(Condition(c.expr, c.op, c.bound + marks) for c in inner)
+            out.extend(Condition(c.expr, c.op, c.bound + marks) for c in found)
             return
         if isinstance(e, sp.Limit):
             body, var, point, direction = e.args
@@ -118,7 +137,7 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None, strict: boo
             # (the kernel decides, definitions unfolded, which involve the bound variable; only
             # the sign rules discharge those)
             near = (var, point, str(direction))
-            for c in _all_conditions(body, strict=strict):
+            for c in inner(body):
                 out.append(Condition(c.expr, c.op, c.bound + (near,)))
             walk(point)
             return
@@ -157,15 +176,15 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None, strict: boo
     return out
 
 
-def conditions(expr: sp.Basic, claimed: sp.Basic | None = None) -> tuple[Condition, ...]:
+def conditions(expr: sp.Basic, claimed: sp.Basic | None = None, definitions: dict | None = None) -> tuple[Condition, ...]:
     """The side-conditions under which ``expr`` is defined (duplicates removed, order kept);
-    ``claimed`` as in :func:`_all_conditions`.
+    ``claimed`` and ``definitions`` as in :func:`_all_conditions`.
 
     >>> x = sp.Symbol("x", positive=True)
     >>> [str(c) for c in conditions(sp.Subs(sp.log(x), x, 1 - x))], conditions(sp.log(x))
     (['1 - x > 0'], ())
     """
-    return tuple(dict.fromkeys(c for c in _all_conditions(expr, claimed) if not _trivial(c)))
+    return tuple(dict.fromkeys(c for c in _all_conditions(expr, claimed, True, definitions) if not _trivial(c)))
 
 
 def _trivial(c: Condition) -> bool:
@@ -249,28 +268,18 @@ def defined_where(exprs: tuple, facts: tuple = ()) -> tuple[Defined, ...]:
 
 @functools.lru_cache(maxsize=4096)
 def _defined_where(exprs: tuple, facts: tuple) -> tuple[Defined, ...]:
-    from ..notation import n
-    from .facts import Definition, relevant
+    from .facts import Definition
 
+    definitions = {(f.target.base if isinstance(f.target, sp.Indexed) else f.target): f
+                   for f in facts if isinstance(f, Definition)}
     out: list = []
-
-    def add(c: Condition, index: sp.Basic | None = None) -> None:
-        if c.op == "finite" or any(mark[2] not in (RANGE, NEAR) for mark in c.bound):
-            return  # a limit's body need not be defined at its point
-        ranges = tuple((s, lo, hi) for s, (lo, hi), kind in (m for m in c.bound if m[2] == RANGE))
-        if index is not None and index in c.expr.free_symbols:  # an entry definition holds at every output
-            ranges = ((index, sp.Integer(1), n),) + ranges
-        out.append(Defined(c.relation(), ranges))
-
-    def found(e: sp.Basic) -> tuple:
-        return tuple(dict.fromkeys(c for c in _all_conditions(e, strict=False) if not _trivial(c)))
-
     for e in exprs:
-        for c in found(e):
-            add(c)
-    for f in relevant(facts, exprs):
-        if isinstance(f, Definition):
-            index = f.target.indices[0] if isinstance(f.target, sp.Indexed) else None
-            for c in found(f.expr):
-                add(c, index)
+        for c in dict.fromkeys(_all_conditions(e, None, False, definitions)):
+            if _trivial(c) or c.op == "finite" or any(mark[2] not in (RANGE, NEAR) for mark in c.bound):
+                continue  # a limit's body need not be defined at its point
+            relation = c.relation()
+            if c.op == ">=" and any(mark[2] == NEAR for mark in c.bound):
+                # a derivative needs its function on both sides of the point: not at an end
+                relation = sp.Gt(c.expr, 0, evaluate=False)
+            out.append(Defined(relation, tuple((v, *ends) for v, ends, kind in c.bound if kind == RANGE)))
     return tuple(dict.fromkeys(out))

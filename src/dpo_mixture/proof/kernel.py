@@ -225,6 +225,8 @@ class _Check:
         self.facts: tuple[Fact, ...] = tuple(cert.facts)  # opened, then narrowed, in run()
         #: the cited lemmas' hypotheses and claims at their instances (what the trust must cover)
         self._reach: list = []
+        #: the statement's substitutions as written, before their bodies are opened (run())
+        self._substitutions: list = []
 
     # -- bookkeeping
     def need(self, ok: bool, kind: str, text: str) -> None:
@@ -247,8 +249,16 @@ class _Check:
                                if q not in self.introduced})
         if placeholders:
             raise KernelError(f"a placeholder symbol stands free in the statement or its facts ({', '.join(placeholders)})")
+        # an operator that fixes quantities (a value at an instance) prints them as they are
+        # printed free: a statement may not hold both (alpha < alpha, read for 0 < alpha)
+        both = _fixed_and_free([goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions])
+        if both:
+            raise KernelError(f"{', '.join(sorted(map(str, both)))} stands both at an instance and free in the statement")
         # named operators are opened into what they stand for; every rule works on that
         opened = lambda e: self._open_substitutions(open_operators(e))  # noqa: E731
+        # the substitutions as written (operators opened): their bodies' definitions are
+        # unfolded below, and SymPy may then simplify a singularity away (exp(log x) to x)
+        self._substitutions = [node for e in (goal.claim, *goal.chain) for node in _outer_substitutions(open_operators(e))]
         goal = self.goal = Goal(opened(goal.claim), tuple(opened(h) for h in goal.hypotheses),
                                 goal.theory, tuple(opened(c) for c in goal.chain),
                                 tuple(opened(c) for c in goal.conditions))
@@ -510,6 +520,11 @@ class _Check:
         for c in self.goal.chain:
             conds += conditions(c)
         conds += [Condition(*_cond_parts(c)) for c in self.goal.conditions]
+        # inside a substitution the definitions its body reaches are defined at its point:
+        # [e^W]_{x=-1} with W := log x needs -1 > 0 (the opened body, x, needs nothing)
+        defs = {key_of(d.target): d for d in (*self.theory.definitions, *(f for f in self.facts if isinstance(f, Definition)))}
+        for node in self._substitutions:
+            conds += conditions(node, definitions=defs)
         # what the statement's quantities stand for must be defined too (W := 1/(x - 1))
         mentioned = self.mentioned
         for d in (*self.theory.definitions, *(f for f in self.facts if isinstance(f, Definition))):
@@ -1260,6 +1275,34 @@ def _signs_discharge_in(theory: Theory, c: Condition, _context) -> bool:
         if c.op == ">" and s == "pos" or c.op == ">=" and s in ("pos", "nonneg", "zero") or c.op == "!=" and s in ("pos", "neg"):
             return True
     return False
+
+
+def _fixed_and_free(exprs: list) -> set:
+    """The quantities that an operator of ``exprs`` fixes (its ``fixes()``: an instance's
+    values) and that also stand free in ``exprs`` outside every such operator (a variable a
+    limit or a sum binds is not free)."""
+    fixed: set = set()
+    free: set = set()
+    for e in exprs:
+        if not isinstance(e, sp.Basic):
+            continue
+        nodes = [x for x in sp.preorder_traversal(e) if callable(getattr(x, "fixes", None))]
+        if not nodes:
+            continue
+        for x in nodes:
+            fixed.update(x.fixes())
+        rest = e.xreplace({x: sp.Dummy() for x in nodes})
+        free |= rest.free_symbols | {i.base for i in rest.atoms(sp.Indexed)}
+    return fixed & free
+
+
+def _outer_substitutions(e: sp.Basic) -> list:
+    """The substitutions of ``e`` that stand in no other substitution's body."""
+    if not isinstance(e, sp.Basic):
+        return []
+    if isinstance(e, sp.Subs):
+        return [e]
+    return [node for a in e.args for node in _outer_substitutions(a)]
 
 
 def _open_conditions(theory: Theory, expr: sp.Expr) -> tuple:
