@@ -497,3 +497,36 @@ def test_a_value_at_an_instance_is_one_the_instance_can_have():
         is not Verdict.PROVED
     outcome = decide(Step("mixed2_r50", "", sp.Lt(AtInstance(alpha, held), alpha + 1, evaluate=False), ""))
     assert outcome.verdict is not Verdict.PROVED and "both at an instance and free" in outcome.method
+
+
+# --- round 50e -------------------------------------------------------------------------------
+
+def test_a_derivative_with_a_kink_is_never_a_stand_in_constant():
+    # F1: [d/dx x|x|]_{x=r(k)} (= 2|r(k)|) became one real placeholder, pulled out of the sum
+    # over k: n sum f^2 = (sum f)^2 was proved (8 != 4 at n = 2, r = (0, 1)); and the slope of
+    # [d/dx x|x|]_{x=w} in w came out 0.  F2: [d|x|/dx]_{x=0}^2 >= 0 was proved, though |x| has
+    # no derivative at 0
+    from dpo_mixture.notation import n, r, support_sum
+
+    x, w, v = declare.scalar("x_r50n"), declare.scalar("w_r50n"), declare.scalar("v_r50n")
+    k = declare.index("k_r50n")
+    f = sp.Subs(sp.Derivative(x * sp.Abs(x), x), x, r[k])
+    for claim in (sp.Eq(n * support_sum(f**2, k), support_sum(f, k) ** 2, evaluate=False),
+                  sp.Eq(sp.Subs(sp.Derivative(sp.Subs(sp.Derivative(x * sp.Abs(x), x), x, w), w), w, v), 0,
+                        evaluate=False),
+                  sp.Ge(sp.Subs(sp.Derivative(sp.Abs(x), x), x, 0) ** 2, 0, evaluate=False)):
+        assert decide(Step("kink_r50", "", claim, "")).verdict is not Verdict.PROVED, claim
+
+
+def test_a_limit_sympy_gets_wrong_is_not_taken():
+    # F3: SymPy 1.14 gives 0 for this limit at 0+; the function tends to 2 log 2
+    from dpo_mixture import LimitOf, check_claim
+    from dpo_mixture.notation import beta
+
+    f = beta * sp.log(sp.exp(beta) + 2) + beta**beta * (beta + 2) * sp.log(sp.exp(beta ** (1 / beta)) + 1)
+    step = Step("lim_r50", "", sp.Eq(sp.Limit(f, beta, 0, "+"), 0, evaluate=False), "", strategy=LimitOf())
+    assert decide(step).verdict is not Verdict.PROVED
+    text = "limit(beta*log(exp(beta)+2) + beta**beta*(beta+2)*log(exp(beta**(1/beta))+1), beta, 0) == 0"
+    assert check_claim(text).verdict is not Verdict.PROVED
+    # a limit SymPy gets right is still proved
+    assert check_claim("limit(beta*log(1 + 1/beta), beta, 0) == 0").verdict is Verdict.PROVED

@@ -1428,15 +1428,68 @@ def _limit_from_above(e: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str
     (0, oo)
     """
     if direction == "+" or point in (sp.oo, -sp.oo):  # (at infinity SymPy approaches from inside)
-        return sp.limit(e, var, point, direction)
+        return _checked_limit(e, var, point, direction, sp.limit(e, var, point, direction))
     v = sp.Dummy("v", positive=True)
     below = sp.limit(e.xreplace({var: point - v}), v, 0, "+")
     if direction == "-":
-        return below
+        return _checked_limit(e, var, point, "-", below)
     above = sp.limit(e.xreplace({var: point + v}), v, 0, "+")
     if below != above or below.has(sp.Limit):
         raise KernelError(f"the limits from the two sides are not shown equal ({below} and {above})")
-    return above
+    _checked_limit(e, var, point, "-", below)
+    return _checked_limit(e, var, point, "+", above)
+
+
+#: How far a limit's numeric check goes towards the point: 10**-4 ... 10**-64 away (or out to 10**64).
+_STEPS = (4, 8, 16, 32, 64)
+
+
+def _checked_limit(e: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str, value: sp.Expr) -> sp.Expr:
+    """``value``, SymPy's limit of ``e``, once the values of ``e`` at points closer and closer to
+    the point (from ``direction``; 60 digits) head for it: SymPy 1.14 returns some limits that
+    the function plainly does not approach (``0`` for a sum tending to ``2 log 2``).  No proof,
+    a guard against SymPy's errors: a value the check cannot confirm is not taken."""
+    import mpmath
+
+    if value.has(sp.Limit) or value.free_symbols:
+        return value
+    def real(x: sp.Basic):
+        """``x`` as an mpmath number when it is a finite real number (of any size), else None."""
+        x = sp.sympify(x)
+        if not x.is_number or x.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or x.is_extended_real is not True:
+            return None
+        try:
+            return mpmath.mpf(sp.Float(x, 60)._mpf_)
+        except (TypeError, ValueError, AttributeError):
+            return None
+
+    target = None if value in (sp.oo, -sp.oo) else real(value.evalf(60))
+    if value not in (sp.oo, -sp.oo) and target is None:
+        raise KernelError(f"SymPy's limit {value} is not a real number")
+    seen = []
+    for k in _STEPS:
+        h = sp.Integer(10) ** -k
+        at = sp.Integer(10) ** k if point is sp.oo else -sp.Integer(10) ** k if point == -sp.oo else \
+            point + h if direction == "+" else point - h
+        try:
+            seen.append(real(sp.sympify(e).evalf(60, subs={var: at})))
+        except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+            seen.append(None)
+    usable = [x for x in seen if x is not None]
+    if len(usable) < 2 or seen[-1] is None:
+        raise KernelError(f"SymPy's limit {value} could not be checked against the function's values near the point")
+    with mpmath.workdps(60):
+        if target is None:  # oo: the values grow past every bound they met (-oo: fall)
+            grows = usable if value is sp.oo else [-x for x in usable]
+            ok = all(b >= a for a, b in zip(grows, grows[1:])) and grows[-1] > grows[0] + 1
+        else:
+            gaps = [abs(x - target) for x in usable]
+            ok = gaps[-1] <= mpmath.mpf("1e-6") * (1 + abs(target)) or (
+                all(b <= a for a, b in zip(gaps, gaps[1:])) and gaps[-1] <= gaps[0] / 2)
+    if not ok:
+        raise KernelError(f"SymPy's limit {value} is not what the function approaches near the point "
+                          f"(values {', '.join(mpmath.nstr(x, 6) for x in usable)})")
+    return value
 
 
 def value_at(e: sp.Expr, var: sp.Symbol, point: sp.Expr) -> sp.Expr | None:

@@ -65,10 +65,9 @@ _POOL = tuple(sp.Dummy(f"b{d}", integer=True, positive=True) for d in range(16))
 
 
 def reserved() -> frozenset:
-    """The normal forms' own symbols: their bound indices, and the stand-ins for substitutions
-    they cannot carry out.  A statement may not hold them free: a forged index would be
-    captured by a renamed sum, a forged stand-in would cancel the substitution it stands for."""
-    return frozenset(_POOL) | {BOUND} | frozenset(_OPAQUE.values())
+    """The normal forms' own symbols: their bound indices.  A statement may not hold them
+    free: a forged index would be captured by a renamed sum."""
+    return frozenset(_POOL) | {BOUND}
 
 
 def standardize(expr: sp.Basic) -> sp.Basic:
@@ -339,28 +338,22 @@ def carry_out_subs(expr: sp.Basic) -> sp.Basic:
 
 def _carried_out(s: sp.Subs) -> sp.Expr:
     """One substitution carried out.  A derivative inside is taken first, where every function
-    in it is smooth; a kink (``|x|``, ``max``, ``H``) makes the whole substitution an opaque
-    quantity instead, the same one wherever the same body, variables and points stand (SymPy
-    equates two substitutions whose points merely print alike, so its equality is not used)."""
+    in it is smooth.  A kink (``|x|``, ``max``, ``H``), a substitution inside, or a derivative
+    SymPy cannot take raises ``ValueError``: the derivative may not exist at the point, and a
+    stand-in for its value would be a constant that the point (a sum's index, an enclosing
+    derivative's variable) could not move."""
     from ..model import RelEntr, SupportMax, SupportMin
 
     body = s.expr
     if body.has(sp.Derivative):
         kinks = (sp.Abs, sp.Max, sp.Min, sp.Heaviside, sp.sign, sp.Piecewise, sp.floor, sp.ceiling, sp.DiracDelta,
                  SupportMax, SupportMin, RelEntr)
-        # keyed on the arguments themselves: SymPy equates two substitutions whose points print
-        # alike, and their values may differ
-        key = (s.expr, s.variables, s.point)
         if body.has(*kinks) or body.has(sp.Subs):
-            return _OPAQUE.setdefault(key, sp.Dummy("subs", real=True))
+            raise ValueError("a derivative of a function with a kink (or of a substitution) is not carried out")
         body = body.replace(lambda d: isinstance(d, sp.Derivative), lambda d: d.doit())
         if body.has(sp.Derivative):
-            return _OPAQUE.setdefault(key, sp.Dummy("subs", real=True))
+            raise ValueError("a derivative that SymPy cannot carry out")
     return body.xreplace(dict(zip(s.variables, s.point)))
-
-
-#: Substitutions kept opaque, each a real quantity of its own (see ``_carried_out``).
-_OPAQUE: dict = {}
 
 
 def difference_is_zero(lhs: sp.Expr, rhs: sp.Expr, facts=()) -> tuple[bool, sp.Expr]:
