@@ -43,7 +43,21 @@ def _name(printer, arg: sp.Expr) -> str:
     return printer._print(arg)
 
 
-class KL(sp.Function):
+class _OverSupport(sp.Function):
+    """An operator whose arguments are functions over the support given at ``y`` (it sums over
+    ``y``), printed by their names: an argument at another output (``p(k)``) would print as a
+    function and be read as a number, so it is refused."""
+
+    @classmethod
+    def eval(cls, *args):
+        for a in args:
+            other = {i for x in sp.sympify(a).atoms(sp.Indexed) for i in x.indices} - {y}
+            if other:
+                raise ValueError(f"{cls.__name__}: its arguments are functions over the support given at y, "
+                                 f"not at {', '.join(sorted(map(str, other)))}")
+
+
+class KL(_OverSupport):
     """``KL(f || g) = sum_y f(y) log(f(y)/g(y))`` for functions over the support (given at ``y``).
 
     >>> from dpo_mixture.notation import p, q
@@ -150,7 +164,7 @@ class DataMean(sp.Function):
         return r"\mathbb{E}_{(x, y_w, y_l) \sim \mathcal{D}}\left[%s\right]" % printer._print(self.args[0])
 
 
-class Mean(sp.Function):
+class Mean(_OverSupport):
     """``E_p[f] = sum_y p(y) f(y)``, for a distribution ``p`` over the support."""
 
     nargs = 2
@@ -173,7 +187,7 @@ class TiltedMean(_AtRate):
         return model.tilted_mean(*self.args)
 
 
-class CovRef(sp.Function):
+class CovRef(_OverSupport):
     """The covariance of two functions over the support under ``p_ref``."""
 
     nargs = 2
@@ -227,10 +241,11 @@ class AtInstance(sp.Function):
 
         return at_instance(*self.args)
 
-    def fixes(self) -> frozenset:
-        """The quantities the instance gives values to: a statement may not also hold them free
-        (alpha < alpha would be shown for 0 < alpha)."""
-        return frozenset(q for q, _ in self.args[1])
+    def fixes(self) -> dict:
+        """The values the instance gives its quantities: a statement may not also hold them
+        free, nor at another instance (alpha < alpha would be shown for 0 < alpha, or for
+        1/4 < 1/2)."""
+        return dict(self.args[1])
 
     def _latex(self, printer) -> str:
         return printer._print(self.args[0])

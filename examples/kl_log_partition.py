@@ -16,7 +16,7 @@ from dpo_mixture import (
     declare, prose,
 )
 from dpo_mixture.model import SupportMax
-from dpo_mixture.notation import support_sum
+from dpo_mixture.notation import beta, support_sum
 
 pi_ref = declare.distribution("pi_ref", latex=r"\pi_{\mathrm{ref}}")
 pi_t = declare.distribution("pi_t", latex=r"\pi_{t}")
@@ -49,7 +49,7 @@ IDENTITY = Derivation(
     ),
     intro=prose(
         "Let ", pi_ref, " be a reference policy on a finite support, ", r[y], " a reward and ",
-        sp.Gt(t, 0, evaluate=False), " the inverse temperature, the reciprocal of the ", sp.Symbol(r"\beta"),
+        sp.Gt(t, 0, evaluate=False), " the inverse temperature, the reciprocal of the ", beta,
         " of the KL penalty. The tilted policy is ", sp.Eq(pi_t[y], DEF_TILT.expr, evaluate=False), " with ",
         sp.Eq(Z, DEF_Z.expr, evaluate=False), ".",
     ),

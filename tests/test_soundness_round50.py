@@ -8,6 +8,7 @@ import sympy as sp
 
 from dpo_mixture import Domain, Step, Verdict, decide
 from dpo_mixture.notation import DOMAINS
+from dpo_mixture.notation import beta as beta_
 
 
 def test_a_registry_merged_with_or_equals_invalidates_what_was_worked_out_from_it():
@@ -530,3 +531,74 @@ def test_a_limit_sympy_gets_wrong_is_not_taken():
     assert check_claim(text).verdict is not Verdict.PROVED
     # a limit SymPy gets right is still proved
     assert check_claim("limit(beta*log(1 + 1/beta), beta, 0) == 0").verdict is Verdict.PROVED
+
+
+# --- round 50h: what is shown is what is checked ------------------------------------------------
+
+def test_a_scalar_may_not_print_like_an_entry_or_a_package_quantity():
+    # F1, F2: Symbol(r"\pi(y)") printed as the entry pi(y) of a policy (or of no vector at all);
+    # F4: a report's notation printed a new name as p_A(y | x), Z(x) or TPM(A; x)
+    import pytest
+
+    from dpo_mixture.notation import n, support_sum
+    from dpo_mixture.proof.verify import name_clash
+
+    pi = declare.distribution("pi_r50o", latex=r"\pi")
+    y = declare.index("y_r50o")
+    look = sp.Symbol(r"\pi(y_r50o)")
+    assert "entry of the vector" in name_clash([sp.Eq(support_sum(look, y), n * look), pi[y]])
+    assert "value at the output" in name_clash([sp.Eq(sp.Symbol(r"\varpi(y)"), 1 / n)])
+    for shown in (r"Z(x)", r"\TPM(\mathcal{A};x)", r"p_{\mathcal{A}}(y \mid x)"):
+        assert name_clash([sp.Eq(sp.Symbol(shown), 1)]) is not None, shown
+    with pytest.raises(ValueError, match="cannot be shown unambiguously"):
+        Report.run([Derivation("d_r50o", "D", (Step("s_r50o", "", sp.Gt(pi[y], look, evaluate=False), ""),))])
+
+
+def test_a_definition_behind_a_named_operator_is_shown_with_the_theorem():
+    # F3: alpha := 1/2, reached only through Mass and Moment, was never shown: the documents
+    # presented TPM(A; x) = M_A/(M_A + M_U) as a general theorem
+    from dpo_mixture import Definition, prose
+    from dpo_mixture.derivations.facts import NORM_A, NORM_U
+    from dpo_mixture.derivations.symbols import Mass, Moment
+    from dpo_mixture.notation import alpha, p_A, p_U
+    from dpo_mixture.render import Paper, render_documents
+
+    half = Definition("an even prior", alpha, sp.Rational(1, 2))
+    ma, mu = Moment(p_A, 1 / beta_), Moment(p_U, 1 / beta_)
+    claim = sp.Eq(Mass(p_A, 1 / beta_), ma / (ma + mu))
+    d = Derivation("tpm_r50p", "The aligned mass", (Step("tpm-ratio_r50p", "", claim, "", facts=(NORM_A, NORM_U, half)),),
+                   kind="Theorem", context=(half,), statement=(claim,), statement_text=prose("The share:"))
+    report = Report.run([d])
+    assert report.ok
+    tex, md = render_documents(report, Paper(title="A note"))
+    assert r"Here $\alpha(x) = 1/2$" in tex
+
+
+def test_two_instances_of_one_quantity_and_operators_at_another_output_are_refused():
+    # F5: alpha at 1/4 and at 1/2 was shown as alpha < alpha; F6: KL(p(k) || q(k)) printed as
+    # KL(p(y') || q(y')) and read n p(k) log(p(k)/q(k))
+    import pytest
+
+    from dpo_mixture.derivations.example import pairs
+    from dpo_mixture.derivations.symbols import KL, AtInstance
+    from dpo_mixture.notation import alpha, n, p, q, r
+
+    base = {n: 2, r: [0, 1]}
+    low, high = AtInstance(alpha, pairs({**base, alpha: sp.Rational(1, 4)})), AtInstance(alpha, pairs({**base, alpha: sp.Rational(1, 2)}))
+    outcome = decide(Step("two_r50", "", sp.Lt(low, high, evaluate=False), ""))
+    assert outcome.verdict is not Verdict.PROVED and "two instances" in outcome.method
+    k = sp.Symbol("k_r50q", integer=True, positive=True)
+    with pytest.raises(ValueError, match="given at y"):
+        KL(p[k], q[k])
+
+
+def test_the_derivative_rule_opens_the_steps_own_definitions():
+    # round 50g F1: with the step's own W := e^beta (W declared, so taken on trust), the
+    # derivative rule differentiated W as a constant: d(beta W)/d beta = W was accepted as assumed
+    from dpo_mixture import Definition, Differentiate
+
+    w = declare.scalar("W_r50r", positive=True)
+    step = Step("der_r50", "", sp.Eq(sp.Derivative(beta_ * w, beta_), w, evaluate=False), "",
+                facts=(Definition("the tilt", w, sp.exp(beta_)),), strategy=Differentiate())
+    outcome = decide(step)
+    assert outcome.verdict not in (Verdict.PROVED, Verdict.ASSUMED) and "identity not shown" in outcome.method

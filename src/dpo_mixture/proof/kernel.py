@@ -253,7 +253,8 @@ class _Check:
         # printed free: a statement may not hold both (alpha < alpha, read for 0 < alpha)
         both = _fixed_and_free([goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions])
         if both:
-            raise KernelError(f"{', '.join(sorted(map(str, both)))} stands both at an instance and free in the statement")
+            raise KernelError(f"{', '.join(sorted(map(str, both)))} stands both at an instance and free in the "
+                              "statement, or at two instances")
         # named operators are opened into what they stand for; every rule works on that
         opened = lambda e: self._open_substitutions(open_operators(e))  # noqa: E731
         # the substitutions as written (operators opened): their bodies' definitions are
@@ -902,7 +903,9 @@ class _Check:
         self._combine([pointwise_claim], hyps, mults, label="termwise")
 
     def _fully_unfolded(self, e: sp.Expr, what: str) -> sp.Expr:
-        out = self.theory.unfold_all(standardize(e))
+        # the step's own definitions too (a declared W := e^beta, taken on trust): left opaque
+        # they would read as constants in the variable (d(beta W)/d beta = W)
+        out = self.theory.unfold_all(self._opened(e))
         rough = [type(x).__name__ for x in sp.preorder_traversal(out) if isinstance(x, _non_smooth())]
         if rough:
             raise KernelError(f"{what} needs a function differentiable everywhere; it has {rough[0]}")
@@ -1278,10 +1281,12 @@ def _signs_discharge_in(theory: Theory, c: Condition, _context) -> bool:
 
 
 def _fixed_and_free(exprs: list) -> set:
-    """The quantities that an operator of ``exprs`` fixes (its ``fixes()``: an instance's
-    values) and that also stand free in ``exprs`` outside every such operator (a variable a
-    limit or a sum binds is not free)."""
-    fixed: set = set()
+    """The quantities that an operator of ``exprs`` fixes (its ``fixes()``: ``{quantity: value}``,
+    an instance's values) and that also stand free in ``exprs`` outside every such operator (a
+    variable a limit or a sum binds is not free), or that two such operators fix at different
+    values: the statement would print them alike."""
+    fixed: dict = {}
+    clash: set = set()
     free: set = set()
     for e in exprs:
         if not isinstance(e, sp.Basic):
@@ -1290,10 +1295,12 @@ def _fixed_and_free(exprs: list) -> set:
         if not nodes:
             continue
         for x in nodes:
-            fixed.update(x.fixes())
+            for q, value in x.fixes().items():
+                if fixed.setdefault(q, value) != value:
+                    clash.add(q)
         rest = e.xreplace({x: sp.Dummy() for x in nodes})
         free |= rest.free_symbols | {i.base for i in rest.atoms(sp.Indexed)}
-    return fixed & free
+    return (set(fixed) & free) | clash
 
 
 def _outer_substitutions(e: sp.Basic) -> list:

@@ -484,6 +484,9 @@ def name_clash(exprs) -> str | None:
         why = _package_name_problem(name, obj, registered)
         if why:
             return why
+    why = _looks_like_another(printed, labels, exprs)
+    if why:
+        return why
     kinds = binders()
     for e in exprs:  # a bound variable printed like a free quantity reads as that quantity
         for node in sp.preorder_traversal(e):
@@ -498,6 +501,49 @@ def name_clash(exprs) -> str | None:
         entry = _seen_as(latex(base[_ENTRY]))
         if entries.setdefault(entry, base) != base:
             return f"the entries of two different vectors print alike ({entry}): {entries[entry]} and {base}"
+    return None
+
+
+def _head(shown: str) -> str | None:
+    """What a print shows before its argument list (``\\pi`` of ``\\pi(y)``), or None."""
+    return shown.split("(", 1)[0] if "(" in shown else None
+
+
+#: An output among a print's arguments: ``y`` (or ``y'``) as a token of its own.
+_OUTPUT_ARGUMENT = re.compile(r"(?<![A-Za-z\\])y(?![A-Za-z_])")
+
+
+def _looks_like_another(printed: dict, labels: set, exprs: list) -> str | None:
+    """Why a quantity printed as ``shown`` (``printed``: shown -> quantity) reads as another one
+    or None: a scalar printed like an entry of a vector (``\\pi(y)`` beside the vector pi, or
+    beside the package's ``p_A``), like a function's value at the output ``y`` (``\\pi(y)`` is
+    read as one, vector or not), or like one of the package's own quantities that it is not
+    (``Z(x)``, ``\\TPM(\\mathcal{A};x)``), whether or not those stand in the statement."""
+    from .. import notation
+    from ..render.printer import latex
+
+    vectors = {b for e in exprs for b in _quantities_of(e)[1]}
+    vectors |= {q for q in vars(notation).values() if isinstance(q, sp.IndexedBase)}
+    heads = {_head(_seen_as(latex(b[_ENTRY]))): b for b in vectors}
+    ours = {}
+    for q in _registered().values():
+        if not any(getattr(b, "label", None) == q for b in vectors):
+            ours[_seen_as(latex(q))] = q
+    for shown, obj in printed.items():
+        if obj in labels:
+            continue
+        other = ours.get(shown)
+        # (one named as the package's own is judged by its declared domain, as a name)
+        if other is not None and other != obj and str(other) != str(obj):
+            return f"the quantity {obj} prints as {shown}, like the package's {other}; rename it"
+        head = _head(shown)
+        if head is None:
+            continue
+        vector = heads.get(head)
+        if vector is not None:
+            return f"the scalar {obj} prints as {shown}, like an entry of the vector {vector}; rename it"
+        if _OUTPUT_ARGUMENT.search(shown[len(head):]):
+            return f"the scalar {obj} prints as {shown}, like a function's value at the output y; rename it"
     return None
 
 

@@ -49,6 +49,16 @@ _INLINE_HYPOTHESIS_EM = 20.0
 _INLINE_HYPOTHESES_EM = 30.0
 
 
+def _opened(e: sp.Basic) -> sp.Basic:
+    """``e`` with its named operators opened (what they stand for), or ``e`` where that fails."""
+    from ..proof.kernel import open_operators
+
+    try:
+        return open_operators(e)
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        return e
+
+
 @dataclass(frozen=True)
 class FigureFile:
     """A figure written beside the documents: its file name and caption, for one derivation."""
@@ -416,6 +426,8 @@ class _Builder:
         todo = [*d.statement, *as_prose(d.statement_text).maths()]
         while todo:
             e = sp.sympify(todo.pop(0))
+            # and what its named operators stand for (TPM(A; x) speaks of alpha)
+            e = sp.Tuple(e, _opened(e))
             for q in [*e.free_symbols, *(x.base for x in e.atoms(sp.Indexed))]:
                 df = definitions.get(_key(q))
                 if df is not None and df not in used:
@@ -439,6 +451,7 @@ class _Builder:
             for r in self.report.results[d.id]:
                 for e in (*d.statement, r.step.claim, *r.assumptions, *bodies):
                     e = sp.sympify(e)
+                    e = sp.Tuple(e, _opened(e))  # the quantities behind named operators too
                     bases = {i.base for i in e.atoms(sp.Indexed)}
                     for q in [*_stated_scalars(e), *bases]:
                         dom = domain_of(q)
