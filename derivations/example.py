@@ -68,6 +68,8 @@ def instance_problem(shown: sp.Basic, held: sp.Basic) -> str:
             return f"{q} is not a free quantity of the model with a declared domain"
         if not _in_domain(q, entries if isinstance(v, sp.Tuple) else v, theory):
             return f"the value of {q} lies outside its domain ({theory.domain(q).value})"
+    if shown.has(TopMass) and r not in values:
+        return "the mass on the outputs of largest reward needs the instance's reward"
     for node in sp.preorder_traversal(shown):
         if isinstance(node, (sp.Limit, sp.Derivative, sp.Subs, sp.Integral, sp.Product)):
             return f"the quantity holds a {type(node).__name__}, which no instance decides"
@@ -94,8 +96,9 @@ def at_instance(shown: sp.Expr, held: sp.Tuple) -> sp.Expr:
     free) the expression in what is left, the sums over the support written out."""
     instance = {q: list(v) if isinstance(v, sp.Tuple) else v for q, v in held}
     # p(S*) is the mass on the outputs of largest reward: at an instance, a sum of entries
-    best = [i + 1 for i, v in enumerate(instance[r]) if v == max(instance[r])]
-    shown = shown.replace(lambda e: isinstance(e, TopMass), lambda e: sp.Add(*(e.args[0][i] for i in best)))
+    if shown.has(TopMass):
+        best = [i + 1 for i, v in enumerate(instance[r]) if v == max(instance[r])]
+        shown = shown.replace(lambda e: isinstance(e, TopMass), lambda e: sp.Add(*(e.args[0][i] for i in best)))
     if beta not in instance:
         e = _written_out(unfold(shown, CONTEXT), int(instance[n]))
         subs: dict = {q: v for q, v in instance.items() if not isinstance(v, list) and q != n}

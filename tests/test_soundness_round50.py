@@ -602,3 +602,38 @@ def test_the_derivative_rule_opens_the_steps_own_definitions():
                 facts=(Definition("the tilt", w, sp.exp(beta_)),), strategy=Differentiate())
     outcome = decide(step)
     assert outcome.verdict not in (Verdict.PROVED, Verdict.ASSUMED) and "identity not shown" in outcome.method
+
+
+# --- round 50i -------------------------------------------------------------------------------
+
+def test_the_limit_guard_is_not_fooled_by_a_slow_term_or_a_small_offset():
+    # F1: 20/log(1 + 1/beta) added to the 50e gadget shrank the distance to SymPy's wrong 0
+    # steadily; and a limit 1.4e-7 away from the claimed 0 passed an absolute 1e-6 test
+    from dpo_mixture import LimitOf
+    from dpo_mixture.notation import beta
+
+    gadget = beta * sp.log(sp.exp(beta) + 2) + beta**beta * (beta + 2) * sp.log(sp.exp(beta ** (1 / beta)) + 1)
+    for f in (gadget + 20 / sp.log(1 + 1 / beta), gadget / 10**7):
+        step = Step("guard_r50", "", sp.Eq(sp.Limit(f, beta, 0, "+"), 0, evaluate=False), "", strategy=LimitOf())
+        assert decide(step).verdict is not Verdict.PROVED, f
+
+
+def test_an_instance_stands_in_no_result_and_beside_no_free_copy():
+    # F3: alpha at 1/4 in the claim and free in a hypothesis (alpha > 1/2 => alpha < 1/2 shown);
+    # F4: a Theorem stating alpha < 1/2 about one instance; F2: an instance without a reward
+    import pytest
+
+    from dpo_mixture.derivations.example import pairs
+    from dpo_mixture.derivations.symbols import AtInstance, TopMass
+    from dpo_mixture.notation import alpha, n, p_A
+
+    held = pairs({n: 2, alpha: sp.Rational(1, 4)})
+    at = AtInstance(alpha, held)
+    claim = sp.Lt(at, sp.Rational(1, 2), evaluate=False)
+    hyp = sp.Gt(alpha, sp.Rational(1, 2), evaluate=False)
+    outcome = decide(Step("hyp_r50", "", claim, "", hypotheses=(hyp,)))
+    assert outcome.verdict is not Verdict.PROVED and "free" in outcome.method
+    with pytest.raises(ValueError, match="worked example"):
+        Derivation("thm_r50s", "T", (Step("t_r50s", "", claim, ""),), kind="Theorem", statement=(claim,))
+    with pytest.raises(ValueError, match="reward"):
+        AtInstance(TopMass(p_A), held)

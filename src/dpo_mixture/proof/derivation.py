@@ -509,6 +509,10 @@ class Derivation:
                 raise ValueError(f"derivation {self.id!r}: {name} holds {type(wrong).__name__} ({wrong!r:.60}), "
                                  f"not {' or '.join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))}")
             object.__setattr__(self, name, items)
+        if self.kind in RESULT_KINDS and any(callable(getattr(x, "fixes", None)) for rel in self.statement
+                                             for x in sp.preorder_traversal(rel)):
+            raise ValueError(f"derivation {self.id!r}: a {self.kind} states what holds for every value of its "
+                             "quantities; a value at one instance (AtInstance) belongs in a worked example, a Section")
         ids = [s.id for s in self.steps]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:

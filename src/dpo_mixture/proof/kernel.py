@@ -1288,12 +1288,10 @@ def _fixed_and_free(exprs: list) -> set:
     fixed: dict = {}
     clash: set = set()
     free: set = set()
-    for e in exprs:
+    for e in exprs:  # (every expression: a quantity at an instance in the claim, free in a hypothesis)
         if not isinstance(e, sp.Basic):
             continue
         nodes = [x for x in sp.preorder_traversal(e) if callable(getattr(x, "fixes", None))]
-        if not nodes:
-            continue
         for x in nodes:
             for q, value in x.fixes().items():
                 if fixed.setdefault(q, value) != value:
@@ -1447,8 +1445,8 @@ def _limit_from_above(e: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str
     return _checked_limit(e, var, point, "+", above)
 
 
-#: How far a limit's numeric check goes towards the point: 10**-4 ... 10**-64 away (or out to 10**64).
-_STEPS = (4, 8, 16, 32, 64)
+#: How far a limit's numeric check goes towards the point: 10**-4 ... 10**-1024 away (or out to 10**1024).
+_STEPS = (4, 16, 64, 256, 1024)
 
 
 def _checked_limit(e: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str, value: sp.Expr) -> sp.Expr:
@@ -1479,7 +1477,8 @@ def _checked_limit(e: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str, v
         at = sp.Integer(10) ** k if point is sp.oo else -sp.Integer(10) ** k if point == -sp.oo else \
             point + h if direction == "+" else point - h
         try:
-            seen.append(real(sp.sympify(e).evalf(60, subs={var: at})))
+            # enough working digits for the point's own: 1 - 10**-1024 - 1 is no 60-digit sum
+            seen.append(real(sp.sympify(e).evalf(60, subs={var: at}, maxn=k + 120)))
         except (TypeError, ValueError, OverflowError, ZeroDivisionError):
             seen.append(None)
     usable = [x for x in seen if x is not None]
@@ -1488,11 +1487,15 @@ def _checked_limit(e: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str, v
     with mpmath.workdps(60):
         if target is None:  # oo: the values grow past every bound they met (-oo: fall)
             grows = usable if value is sp.oo else [-x for x in usable]
-            ok = all(b >= a for a, b in zip(grows, grows[1:])) and grows[-1] > grows[0] + 1
+            ok = all(b >= a for a, b in zip(grows, grows[1:])) and grows[-1] > 1000 and grows[-1] > grows[0] + 1
         else:
+            # close at the last point, and closing in: a gap that stays put is another limit
+            # (a value 1.4e-7 away all along is not 0), one that shrinks slowly a slow term
             gaps = [abs(x - target) for x in usable]
-            ok = gaps[-1] <= mpmath.mpf("1e-6") * (1 + abs(target)) or (
-                all(b <= a for a, b in zip(gaps, gaps[1:])) and gaps[-1] <= gaps[0] / 2)
+            tiny = mpmath.mpf(10) ** -40 * (1 + abs(target))
+            ok = gaps[-1] <= tiny or (gaps[-1] <= mpmath.mpf("1e-3") * (1 + abs(target))
+                                      and gaps[-1] <= gaps[0] / 10
+                                      and all(b <= a for a, b in zip(gaps[-3:], gaps[-2:])))
     if not ok:
         raise KernelError(f"SymPy's limit {value} is not what the function approaches near the point "
                           f"(values {', '.join(mpmath.nstr(x, 6) for x in usable)})")
