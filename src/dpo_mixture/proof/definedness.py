@@ -215,7 +215,7 @@ class Defined:
 
     def points(self, value_of: Callable[[sp.Expr], Any]) -> list[sp.Basic] | None:
         """The relation at every point of its ranges, the ends read by ``value_of`` at an
-        instance; ``None`` when an end has no integer value there, or past
+        instance; ``None`` when an end has no integer value there (or cannot be read), or past
         :data:`MAX_POINTS` relations."""
         from .evaluate import EvaluationError, integer_bound
 
@@ -231,7 +231,7 @@ class Defined:
             (symbol, lo, hi), rest = ranges[0], ranges[1:]
             try:
                 first, last = integer_bound(value_of(lo)), integer_bound(value_of(hi))
-            except (EvaluationError, ValueError, TypeError, KeyError, ZeroDivisionError, OverflowError):
+            except (EvaluationError, ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, OverflowError):
                 return None
             if last - first >= MAX_POINTS:
                 return None

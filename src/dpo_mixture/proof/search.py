@@ -537,10 +537,7 @@ class _Compiled:
         ev = Evaluator(values, "exact", fractions=True)
         out: list = []
         for d in self.defined:
-            try:
-                points = d.points(ev)
-            except (EvaluationError, ValueError, ZeroDivisionError, OverflowError, TypeError, KeyError, IndexError):
-                points = None
+            points = d.points(ev)
             out += [sp.false] if points is None else points
         return tuple(out)
 
@@ -555,21 +552,16 @@ class _Compiled:
             return None if res is None else False
         # a failure where the statement is undefined (a definition unfolded and simplified
         # away its singularity) is no counterexample
-        return True if self._defined_at(ev, kind) is not None else None
+        return True if self._defined_at(ev, kind) else None
 
-    def _defined_at(self, ev: Evaluator, kind: str) -> list | None:
-        """The side-conditions (:attr:`defined`) at every point of their ranges, when all hold
-        at the instance of ``ev``; else ``None``."""
-        out = []
+    def _defined_at(self, ev: Evaluator, kind: str) -> bool:
+        """Whether the side-conditions (:attr:`defined`) hold at every point of their ranges at
+        the instance of ``ev``."""
         for d in self.defined:
-            try:
-                points = d.points(ev)
-            except (EvaluationError, ValueError, ZeroDivisionError, OverflowError, TypeError, KeyError, IndexError):
-                return None
+            points = d.points(ev)
             if points is None or any(self._holds(rel, ev, kind) is not True for rel in points):
-                return None
-            out += points
-        return out
+                return False
+        return True
 
     def screen_many(self, batch: list[dict]) -> list[bool | None]:
         """:meth:`screen` for many instances, in float64 arrays, one group per support size."""
@@ -824,14 +816,12 @@ def _shrink(values: dict, comp: _Compiled, found: tuple[str, dict], budget: int 
 
 def _to_counterexample(values: dict, comp: _Compiled, how: str, assignment: dict) -> Counterexample:
     named: dict[str, Any] = {}
-    for s in comp.scalars:
-        named[str(s)] = sp.Rational(values[s])
-    for v in comp.vectors:
-        named[str(v.label)] = tuple(sp.Rational(x) for x in values[v])
-    for q in comp._extra:  # named only by the side-conditions the counterexample meets
-        if q in values:
-            key = str(q.label) if isinstance(q, sp.IndexedBase) else str(q)
-            named[key] = tuple(sp.Rational(x) for x in values[q]) if isinstance(q, sp.IndexedBase) else sp.Rational(values[q])
+    # (with what only the side-conditions name, once a candidate made it known)
+    for q in (*comp.scalars, *comp.vectors, *(q for q in comp._extra if q in values)):
+        if isinstance(q, sp.IndexedBase):
+            named[str(q.label)] = tuple(sp.Rational(x) for x in values[q])
+        else:
+            named[str(q)] = sp.Rational(values[q])
     for o, i in assignment.items():
         named[str(o)] = sp.Integer(i)
     evidence: dict[str, Any] = {}

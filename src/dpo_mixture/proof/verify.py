@@ -297,10 +297,7 @@ def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bo
                 return False
     extra: list = []
     for d in defined:
-        try:
-            points = d.points(lambda e: evaluate(e, instance, "exact"))
-        except (EvaluationError, ValueError, ZeroDivisionError, TypeError, KeyError, IndexError, OverflowError):
-            points = None
+        points = d.points(lambda e: evaluate(e, instance, "exact"))
         if points is None:
             return False
         extra += points
