@@ -45,7 +45,6 @@ def instance_problem(shown: sp.Basic, held: sp.Basic) -> str:
     output), and ``shown`` holds no limit, derivative or substitution (rules of their own
     decide those) and no sum but one over the support."""
     from dpo_mixture.proof.theory import Theory, key_of
-    from dpo_mixture.proof.verify import _in_domain
 
     from dpo_mixture.notation import declared_domain
 
@@ -66,7 +65,7 @@ def instance_problem(shown: sp.Basic, held: sp.Basic) -> str:
             return f"the value of {q} is not one {'entry per output' if isinstance(q, sp.IndexedBase) else 'number'}"
         if q in defined or declared_domain(q) == "DERIVED" or theory.domain(q) is None:
             return f"{q} is not a free quantity of the model with a declared domain"
-        if not _in_domain(q, entries if isinstance(v, sp.Tuple) else v, theory):
+        if not theory.admits(q, entries if isinstance(v, sp.Tuple) else v):
             return f"the value of {q} lies outside its domain ({theory.domain(q).value})"
     if shown.has(TopMass) and r not in values:
         return "the mass on the outputs of largest reward needs the instance's reward"

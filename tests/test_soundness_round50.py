@@ -416,6 +416,11 @@ def test_a_limit_or_derivative_that_cancels_is_refused_in_a_claim():
     with pytest.raises(ClaimSyntaxError, match="cancels out of the claim"):
         check_claim("0*diff(max(x, -x), x) + 1 > 0", let={"x": "scalar"})
     assert check_claim("diff(log(Z), beta) == -E(p_theta, r)/beta**2").verdict is Verdict.PROVED
+    # a derivative of a derivative is one derivative of higher order, not a cancelled one
+    assert check_claim("diff(diff(beta**3, beta), beta) == 6*beta").verdict is Verdict.PROVED
+    assert check_claim("diff(diff(beta**3, beta), beta) == 5*beta").verdict is Verdict.REFUTED
+    with pytest.raises(ClaimSyntaxError, match="cancels out of the claim"):
+        check_claim("diff(diff(beta**3, beta) - diff(beta**3, beta), beta) == 0")
 
 
 def test_the_papers_operators_print_what_they_mean():

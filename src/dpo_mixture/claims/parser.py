@@ -433,6 +433,8 @@ def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
     f = builder.expr(node.args[0])
     if name == "diff":
         made = sp.Derivative(f, var)
+        if isinstance(f, sp.Derivative) and not made.has(f):  # d/dv (d/du g) is one derivative of g
+            builder.calculus_built[:] = [(made if m == f else m, w) for m, w in builder.calculus_built]
         builder.calculus_built.append((made, node))
         return made
     # inside a limit the variable is bound: a condition on it speaks of the points near the

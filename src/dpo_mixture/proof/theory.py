@@ -151,6 +151,38 @@ class Theory:
     def definition(self, q: sp.Basic) -> Definition | None:
         return self._by_key.get(q)
 
+    def admits(self, q: sp.Basic, value) -> bool:
+        """Whether the exact ``value`` (a Rational; a list of them, one per output, for a
+        vector) lies in ``q``'s declared domain.  A quantity with no domain admits any value.
+
+        >>> from dpo_mixture.notation import alpha, p_A
+        >>> theory = Theory()
+        >>> theory.admits(alpha, sp.Rational(1, 3)), theory.admits(alpha, sp.Integer(1))
+        (True, False)
+        >>> theory.admits(p_A, [sp.Rational(1, 2), sp.Rational(1, 2)]), theory.admits(p_A, [sp.Integer(1), sp.Integer(1)])
+        (True, False)
+        """
+        dom = self.domain(q)
+        if isinstance(value, (list, tuple)):
+            if dom in DISTRIBUTIONS:
+                positive = dom is Domain.DISTRIBUTION
+                return sum(value) == 1 and all(v > 0 if positive else v >= 0 for v in value)
+            if dom is Domain.POSITIVE_VECTOR:
+                return all(v > 0 for v in value)
+            if dom is Domain.NONNEGATIVE_VECTOR:
+                return all(v >= 0 for v in value)
+            return True
+        checks = {
+            Domain.POSITIVE: lambda: value > 0,
+            Domain.UNIT_INTERVAL: lambda: 0 < value < 1,
+            Domain.NONNEGATIVE: lambda: value >= 0,
+            Domain.NEGATIVE: lambda: value < 0,
+            Domain.NONPOSITIVE: lambda: value <= 0,
+            Domain.INTEGER: lambda: value.q == 1,
+            Domain.POSITIVE_INTEGER: lambda: value.q == 1 and value > 0,
+        }
+        return bool(checks[dom]()) if dom in checks else True
+
     def is_derived(self, q: sp.Basic) -> bool:
         """Defined in this theory, or a quantity declared derived (defined from others)."""
         from ..notation import declared_domain

@@ -195,32 +195,6 @@ def _value(text: Any) -> sp.Rational:
     return value
 
 
-def _in_domain(q: sp.Basic, value: Any, theory: Theory) -> bool:
-    """The recorded value lies in the quantity's declared domain."""
-    from .theory import DISTRIBUTIONS
-
-    dom = theory.domain(q)
-    if isinstance(value, list):
-        if dom in DISTRIBUTIONS:
-            positive = dom is Domain.DISTRIBUTION
-            return sum(value) == 1 and all(v > 0 if positive else v >= 0 for v in value)
-        if dom is Domain.POSITIVE_VECTOR:
-            return all(v > 0 for v in value)
-        if dom is Domain.NONNEGATIVE_VECTOR:
-            return all(v >= 0 for v in value)
-        return True
-    checks = {
-        Domain.POSITIVE: value > 0,
-        Domain.UNIT_INTERVAL: 0 < value < 1,
-        Domain.NONNEGATIVE: value >= 0,
-        Domain.NEGATIVE: value < 0,
-        Domain.NONPOSITIVE: value <= 0,
-        Domain.INTEGER: value.q == 1,
-        Domain.POSITIVE_INTEGER: value.q == 1 and value > 0,
-    }
-    return bool(checks.get(dom, True))
-
-
 def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bool:
     """The recorded instance lies in the declared domains and in the support, satisfies the
     hypotheses and violates the claim, decided exactly (rational claims) or by interval
@@ -259,7 +233,7 @@ def _counterexample_holds(goal: Goal, facts: tuple, support, values: dict) -> bo
                 return False
         else:
             instance[q] = _value(value)
-        if not _in_domain(q, instance[q], theory):
+        if not theory.admits(q, instance[q]):
             return False
     if _n not in instance:
         instance[_n] = 2
