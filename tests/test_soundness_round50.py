@@ -378,17 +378,17 @@ def test_a_refutation_naming_what_only_the_side_conditions_name_verifies():
 def test_a_limit_from_below_is_taken_from_below():
     # F3: SymPy 1.14 takes limit(2**(1/(1 - a)), a, 1, "-") from above (0); the limit is oo
     from dpo_mixture import check_claim
-    from dpo_mixture.proof.kernel import _limit_from_above
+    from dpo_mixture.proof.kernel import _limit_by_rules
 
     x = sp.Symbol("x_r50j")
-    assert _limit_from_above(2 ** (1 / x), x, sp.Integer(0), "-") == 0
-    assert _limit_from_above(2 ** (-1 / x), x, sp.Integer(0), "-") is sp.oo
+    assert _limit_by_rules(2 ** (1 / x), x, sp.Integer(0), "-") == 0
+    assert _limit_by_rules(2 ** (-1 / x), x, sp.Integer(0), "-") is sp.oo
     import pytest
 
     from dpo_mixture.proof.kernel import KernelError
 
     with pytest.raises(KernelError, match="two sides"):
-        _limit_from_above(2 ** (1 / x), x, sp.Integer(0), "+-")
+        _limit_by_rules(2 ** (1 / x), x, sp.Integer(0), "+-")
     for claim in ("limit(2**(1/(1-alpha)), alpha, 1) == 0", "limit((1/2)**(1/(alpha-1)), alpha, 1) == 0"):
         assert check_claim(claim).verdict is not Verdict.PROVED, claim
 

@@ -387,6 +387,8 @@ def check_claim(
                         method = f"undecided: {why}; no counterexample among {tried} instances"
     except TimeLimit as exc:
         verdict, ce, method = Verdict.UNDECIDED, None, f"undecided: {exc}"
+    except RecursionError:  # (sigmoid nested 90 deep unfolds past Python's recursion limit)
+        raise ValueError("the claim is nested too deeply to decide") from None
     # vectors are shown at every output (the counterexample names the output where it fails)
     evidence = {} if ce is None else _evidence(pieces + hyp_pieces, {k: v for k, v in ce.instance.items() if k != _y})
     return ClaimVerdict(

@@ -167,7 +167,8 @@ class _Checker:
             self.flag(node.col_offset, "imaginary number", self.segment(node))
         elif isinstance(v, int) and v.bit_length() > _MAX_BITS // 300:
             self.flag(node.col_offset, "number too long", self.segment(node))
-        elif isinstance(v, float) and v != 0 and not 1e-300 < abs(v) < 1e300:
+        elif isinstance(v, float) and (v != 0 and not 1e-300 < abs(v) < 1e300 or _far_exponent(self.segment(node, limit=10**6))):
+            # (1e-99999999 is the float 0, but its exact value takes 10**99999999 to build)
             self.flag(node.col_offset, "number out of range", self.segment(node))
 
     def visit_Name(self, node: ast.Name) -> None:
@@ -467,6 +468,16 @@ def _sum(f: sp.Expr) -> sp.Expr:
     return sp.Sum(f.xreplace({_y: _k}), (_k, 1, _n))
 
 
+def _far_exponent(text: str) -> bool:
+    """Whether a decimal's exact value needs a power of ten beyond ``10**4000`` to build."""
+    import decimal
+
+    try:
+        return abs(decimal.Decimal(text.replace("_", "")).as_tuple().exponent) > 4000
+    except (decimal.InvalidOperation, ValueError, TypeError):
+        return True
+
+
 def _tree(text: str) -> ast.Expression:
     """Parse ``text`` (no leading blanks) as one Python expression; columns are 1-based."""
     if "\n" in text or "\r" in text:
@@ -477,6 +488,8 @@ def _tree(text: str) -> ast.Expression:
     if not text.isascii():  # ast columns are UTF-8 byte offsets: ASCII keeps them characters
         column = next(i for i, c in enumerate(text) if not c.isascii())
         raise ClaimSyntaxError("non-ASCII character", text[column], column + 1)
+    if "#" in text:  # Python would drop the rest of the line as a comment, unread
+        raise ClaimSyntaxError("comment", "#", text.index("#") + 1, "a claim has no comments")
     try:
         return ast.parse(text, mode="eval")
     except SyntaxError as exc:

@@ -134,7 +134,11 @@ def _worked_examples(derivations: tuple, examples: tuple):
             if counterexample is None:
                 continue  # the step was not refuted: there is no instance to work through
             instance = dict(counterexample.instance)
-            built = ex.build(instance)
+            try:
+                built = ex.build(instance)
+            except Exception as exc:  # noqa: BLE001 - the module's own code failed: bad input, not ours
+                raise UsageError(f"PAPER: the worked example of {ex.step!r} could not be built "
+                                 f"({type(exc).__name__}: {exc})") from None
             if not isinstance(built, Derivation):
                 raise UsageError(f"PAPER: the worked example of {ex.step!r} built a {type(built).__name__}, not a Derivation")
             built = replace(built, extras={**built.extras, "example_of": ex.step, "instance": instance, "figure": ex.figure})

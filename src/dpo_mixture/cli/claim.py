@@ -81,11 +81,12 @@ def _lets(items: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in items:
         name, sep, kind = item.partition(":")
-        if not sep or not name or not kind:
+        if not sep or not name.strip() or not kind.strip():
             raise UsageError(f"claim: --let {item!r}: write NAME:KIND, for instance pi:distribution")
+        name = name.strip()
         if name in out:
             raise UsageError(f"claim: --let {name!r} is declared twice")
-        out[name.strip()] = kind.strip()
+        out[name] = kind.strip()
     return out
 
 

@@ -126,6 +126,7 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None, strict: boo
                 done = None
             if done is not None and not done.has(sp.Derivative):
                 found += inner(done)
+            found += _kinks(e.expr, set(e.variables))
             marks = tuple((v, v, NEAR) for v in dict.fromkeys(e.variables))
             out.extend(Condition(c.expr, c.op, c.bound + marks) for c in found)
             return
@@ -173,6 +174,29 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None, strict: boo
                 walk(a)
 
     walk(sp.sympify(expr))
+    return out
+
+
+def _kinks(body: sp.Basic, variables: set) -> list[Condition]:
+    """Where a function with a kink or a jump in ``body`` (``|a|``, ``max(a, b)``, a step) is
+    differentiable in ``variables``: its argument is nonzero (``a != b`` for a max or min of
+    two); a kink the rules cannot place asks ``0 != 0``, which nothing discharges.
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> sorted(str(c) for c in _kinks(sp.Max(x, 0) + sp.Abs(x - 1), {x}))
+    ['-x != 0', 'x - 1 != 0']
+    """
+    out = []
+    for node in sp.preorder_traversal(body):
+        if not (node.free_symbols & variables):
+            continue
+        if isinstance(node, (sp.Abs, sp.Heaviside, sp.sign)):
+            out.append(Condition(node.args[0], "!="))
+        elif isinstance(node, (sp.Max, sp.Min)):
+            args = list(node.args)
+            out += [Condition(a - b, "!=") for i, a in enumerate(args) for b in args[i + 1:]]
+        elif isinstance(node, (sp.floor, sp.ceiling, sp.frac, sp.Piecewise)):
+            out.append(Condition(sp.Integer(0), "!="))
     return out
 
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Iterator
+from types import MappingProxyType
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import sympy as sp
 
@@ -307,6 +308,18 @@ def _method(strategy: Strategy, cert: ProofCertificate, judgment: Judgment) -> s
     return what
 
 
+def _for_strategy(goal: Goal, lemmas: dict) -> tuple[Goal, Mapping]:
+    """What a strategy is shown: copies of the goal, of its theory and of the citable lemmas
+    (read-only), never the objects the kernel then checks against.  A strategy that writes into
+    what it was handed (a lemma added, a hypothesis set with ``object.__setattr__``) changes
+    only its own copy."""
+    def theory(t: Theory) -> Theory:
+        return Theory(t.definitions, t.overrides)
+
+    mine = Goal(goal.claim, tuple(goal.hypotheses), theory(goal.theory), tuple(goal.chain), tuple(goal.conditions))
+    return mine, MappingProxyType({k: replace(v, theory=theory(v.theory)) for k, v in lemmas.items()})
+
+
 def _outcome(
     step: Step,
     theory: Theory,
@@ -323,7 +336,7 @@ def _outcome(
 ) -> Outcome:
     strategy: Strategy = step.strategy or NormalForm()
     goal = Goal(step.claim, hypotheses, theory, tuple(step.chain), tuple(step.conditions))
-    proposals, why = _propose(strategy, step, Context(goal, lemmas, given, tuple(step.uses)))
+    proposals, why = _propose(strategy, step, Context(*_for_strategy(goal, lemmas), given, tuple(step.uses)))
     cert, judgment = _best(goal, proposals, lemmas, established)
     facts = _search_facts(step, theory)
     support = step.support if step.support is not None else theory.support()

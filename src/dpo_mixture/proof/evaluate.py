@@ -550,9 +550,10 @@ def _rational_function(node: sp.Function) -> bool:
 
     if isinstance(node, (*_RATIONAL_FUNCTIONS, SupportMax, SupportMin)):
         return True
-    unfold = getattr(node, "unfold", None)
-    if callable(unfold):
-        unfolded = unfold()
+    from .facts import named_operator
+
+    if named_operator(node):
+        unfolded = node.unfold()
         return unfolded != node and is_rational_expression(unfolded)
     return False
 

@@ -153,6 +153,35 @@ class UnfoldError(ValueError):
     """The definitions did not unfold to a fixed point (they define a quantity through itself)."""
 
 
+@functools.cache
+def _package_operators() -> frozenset:
+    """The package's own named operators: the classes of its model and of its paper's
+    vocabulary that stand for an expression (``unfold``)."""
+    from .. import model
+    from ..derivations import symbols
+
+    return frozenset(c for m in (model, symbols) for c in vars(m).values()
+                     if isinstance(c, type) and issubclass(c, sp.Function) and c.__module__ == m.__name__
+                     and callable(getattr(c, "unfold", None)))
+
+
+def named_operator(e: sp.Basic) -> bool:
+    """Whether ``e`` applies one of the package's named operators (``KL``, ``E_unif``, ...),
+    which the engine opens into what it stands for.  Only the package's own classes are opened
+    (the very class, not a subclass): what another class's ``unfold`` says would be believed and
+    shown nowhere, so the engine takes it for an undefined function (write the quantity as a
+    :class:`Definition`, which the documents show).
+
+    >>> from dpo_mixture.model import MeanUnif
+    >>> from dpo_mixture.notation import p_A, y
+    >>> class Mine(MeanUnif):
+    ...     pass
+    >>> named_operator(MeanUnif(p_A[y])), named_operator(Mine(p_A[y]))
+    (True, False)
+    """
+    return isinstance(e, sp.Function) and type(e) in _package_operators()
+
+
 def unfold(expr: sp.Expr, facts: tuple[Fact, ...] | list[Fact], rounds: int | None = None) -> sp.Expr:
     """Unfold every :class:`Definition` among ``facts`` in ``expr`` until nothing changes.
 
@@ -277,7 +306,7 @@ def _unfold(expr: sp.Expr, definitions: tuple, rounds: int) -> sp.Expr:
                 e = _rename_bound(e, bound & brought)
         if isinstance(e, sp.Indexed) and e.base in indexed:
             return indexed[e.base].at(walk(e.indices[0]))
-        if isinstance(e, sp.Function) and hasattr(e, "unfold"):  # named operators stand for sums
+        if named_operator(e):  # named operators stand for sums
             opened = e.unfold()
             if opened != e:
                 return walk(opened)

@@ -37,7 +37,8 @@ import sympy as sp
 from .certificate import RULES, Instance, ProofCertificate
 from .definedness import NEAR, Condition, conditions
 from .exact import assumption_problem, number_problem
-from .facts import Definition, Fact, relevant, unfold
+from .facts import Definition, Fact, named_operator, relevant, unfold
+from .limits import NoLimit, limit_at_zero
 from .normal_form import (BOUND, _bound_of, binders, carry_out, difference_is_zero, fresh_output, normal_form,
                           separable_summand, standardize, substitute)
 from .sign import defined_everywhere, factor, is_real, sign, sign_context, sign_meets
@@ -986,9 +987,9 @@ class _Check:
         atom ``a`` that does not involve ``x`` (definitions unfolded) may be used as
         ``a = b - g`` with ``g > 0`` (free occurrences only).  Then continuity at the point
         (:func:`value_at`: every node continuous and finite there, each logarithm and
-        fractional power of a base positive there, each denominator nonzero there), or
-        SymPy's ``limit`` on a function of ``x`` alone (SymPy takes any other symbol for a
-        generic, nonzero, value)."""
+        fractional power of a base positive there, each denominator nonzero there), or the
+        limit rules of :mod:`.limits` (the extended reals and l'Hopital's rule; SymPy's
+        ``limit`` is not asked)."""
         claim = self.goal.claim
         if not (isinstance(claim, sp.Eq) and isinstance(claim.lhs, sp.Limit)):
             raise KernelError("a limit rule proves Limit(F, x, x0) = L")
@@ -1021,10 +1022,8 @@ class _Check:
                 if not value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) and difference_is_zero(value, value_claimed, facts)[0]:
                     self.log.append(("limit", "continuity at the point"))
                     return
-        if e.has(sp.Sum):
-            raise KernelError("the limit keeps a sum and is not continuous at the point")
-        value = _limit_of_one_variable(e, var, point, str(direction))
-        self.need(not value.has(sp.Limit) and difference_is_zero(value, value_claimed, facts)[0], "limit", f"the limit is {value}")
+        value = _limit_by_rules(e, var, point, str(direction), facts)
+        self.need(_finite_value(value) and difference_is_zero(value, value_claimed, facts)[0], "limit", f"the limit is {value}")
 
     def _approach(self, var: sp.Symbol, point: sp.Expr, direction: str) -> None:
         """The limit point lies in the closure of the variable's domain and is approached from
@@ -1189,7 +1188,7 @@ def open_operators(e: sp.Basic) -> sp.Basic:
     Sum(p_A[y], (y, 1, n))/n
     """
     def walk(x: sp.Basic) -> sp.Basic:
-        if isinstance(x, sp.Function) and hasattr(x, "unfold") and not isinstance(x, sp.core.function.AppliedUndef):
+        if named_operator(x):
             opened = x.unfold()
             if opened != x:
                 return walk(opened)
@@ -1201,8 +1200,17 @@ def open_operators(e: sp.Basic) -> sp.Basic:
             return sp.Function(type(x).__name__)(*args)
         if all(a is b for a, b in zip(args, x.args)):
             return x
-        return x.func(*args, evaluate=False) if isinstance(x, sp.Rel) else x.func(*args)
+        if isinstance(x, sp.Rel):
+            return x.func(*args, evaluate=False)
+        made = x.func(*args)
+        if calculus and isinstance(x, (sp.Add, sp.Mul, sp.Pow)) and any(
+                not made.has(c) for a in args for c in a.atoms(sp.Limit, sp.Derivative, sp.Subs)):
+            # an opened operator may be 0 (sigmoid(0) - 1/2): 0 * Limit must keep the limit,
+            # whose existence the statement still asks
+            return x.func(*args, evaluate=False)
+        return made
 
+    calculus = e.has(sp.Limit, sp.Derivative, sp.Subs)
     return walk(e)
 
 
@@ -1379,127 +1387,32 @@ def continuous(e: sp.Expr) -> bool:
     return True
 
 
-def _limit_of_one_variable(e: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str) -> sp.Expr:
-    """The limit of ``e`` by SymPy's ``limit``, asked only of a function of ``var`` alone:
-    SymPy takes any other symbol for a generic value (``p/(p + x) -> 1`` as ``x -> 0``, which
-    fails where ``p = 0``).  Two reductions reach that form.  A factor free of ``var`` that is
-    finite and defined (:func:`value_at`) comes out of the limit when the rest has a finite
-    limit.  At ``0``, from one side, ``var = m u`` for a positive atom ``m`` (or its reciprocal)
-    moves ``u`` to the same point; where that leaves a function of ``u`` alone, its limit is
-    the limit.  Raises :class:`KernelError` when neither gives a function of one variable.
-
-    >>> from dpo_mixture.notation import beta
-    >>> g = sp.Symbol("g", positive=True)
-    >>> _limit_of_one_variable(3 * sp.exp(-g / beta), beta, sp.Integer(0), "+")
-    0
-    """
-    constant, rest = e.as_independent(var, as_Add=False)
-    if not _quantities(rest) - {var}:
-        scaled = rest
-        u = var
-    else:
-        scaled = None
-        if point == 0 and direction in ("+", "-"):  # (a limit at infinity reaches here as one at 0+)
-            u = sp.Dummy("u", positive=True) if direction == "+" else sp.Dummy("u", negative=True)
-            atoms = sorted((q for q in rest.atoms(sp.Symbol, sp.Indexed) if q != var and not q.has(var)), key=sp.default_sort_key)
-            for q in atoms:
-                if sign(q) != "pos":
-                    continue
-                for m in (q, 1 / q):
-                    candidate = sp.powsimp(sp.expand(rest.xreplace({var: m * u})), combine="exp")
-                    if not _quantities(candidate) - {u}:
-                        scaled = candidate
-                        break
-                if scaled is not None:
-                    break
-        if scaled is None:
-            others = ", ".join(sorted(map(str, _quantities(rest) - {var})))
-            raise KernelError(f"not continuous at the point, and SymPy's limit would take {others} for generic (nonzero) values")
-    inner = _limit_from_above(scaled, u, point, direction)
-    if constant == 1:
-        return inner
-    if inner.has(sp.Limit, sp.zoo, sp.nan, sp.oo, -sp.oo) or value_at(constant, var, point) is None:
-        raise KernelError("the factor free of the variable is not shown finite, or the rest has no finite limit")
-    return constant * inner
+def _finite_value(x: sp.Expr) -> bool:
+    return not x.has(sp.Limit, sp.zoo, sp.nan, sp.oo, -sp.oo)
 
 
-def _limit_from_above(e: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str) -> sp.Expr:
-    """SymPy's ``limit``, asked only from above: ``var = point - v`` with ``v -> 0+`` for a limit
-    from below, and both sides compared for a two-sided one.  SymPy 1.14 takes some limits from
-    below from above (``2**(1/x)`` as ``x -> 0-`` comes back ``oo``; the limit is ``0``).
+def _limit_by_rules(e: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str, facts: tuple = ()) -> sp.Expr:
+    """The limit of ``e`` as ``var -> point`` from ``direction`` by the rules of
+    :mod:`.limits` (SymPy's ``limit`` is not asked: it returns wrong values): ``var = point + v``
+    (from above) or ``point - v`` (from below) with ``v -> 0+``; a two-sided limit needs both,
+    equal.  A part free of the variable must be finite and defined (:func:`value_at`).
 
-    >>> x = sp.Symbol("x")
-    >>> _limit_from_above(2 ** (1 / x), x, sp.Integer(0), "-"), _limit_from_above(2 ** (1 / x), x, sp.Integer(0), "+")
+    >>> x = sp.Symbol("x", real=True)
+    >>> _limit_by_rules(sp.exp(-1 / x), x, sp.Integer(0), "+"), _limit_by_rules(sp.exp(-1 / x), x, sp.Integer(0), "-")
     (0, oo)
     """
-    if direction == "+" or point in (sp.oo, -sp.oo):  # (at infinity SymPy approaches from inside)
-        return _checked_limit(e, var, point, direction, sp.limit(e, var, point, direction))
     v = sp.Dummy("v", positive=True)
-    below = sp.limit(e.xreplace({var: point - v}), v, 0, "+")
-    if direction == "-":
-        return _checked_limit(e, var, point, "-", below)
-    above = sp.limit(e.xreplace({var: point + v}), v, 0, "+")
-    if below != above or below.has(sp.Limit):
-        raise KernelError(f"the limits from the two sides are not shown equal ({below} and {above})")
-    _checked_limit(e, var, point, "-", below)
-    return _checked_limit(e, var, point, "+", above)
-
-
-#: How far a limit's numeric check goes towards the point: 10**-4 ... 10**-1024 away (or out to 10**1024).
-_STEPS = (4, 16, 64, 256, 1024)
-
-
-def _checked_limit(e: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str, value: sp.Expr) -> sp.Expr:
-    """``value``, SymPy's limit of ``e``, once the values of ``e`` at points closer and closer to
-    the point (from ``direction``; 60 digits) head for it: SymPy 1.14 returns some limits that
-    the function plainly does not approach (``0`` for a sum tending to ``2 log 2``).  No proof,
-    a guard against SymPy's errors: a value the check cannot confirm is not taken."""
-    import mpmath
-
-    if value.has(sp.Limit) or value.free_symbols:
-        return value
-    def real(x: sp.Basic):
-        """``x`` as an mpmath number when it is a finite real number (of any size), else None."""
-        x = sp.sympify(x)
-        if not x.is_number or x.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or x.is_extended_real is not True:
-            return None
+    values = []
+    for side in {"+": (1,), "-": (-1,), "+-": (1, -1)}[direction]:
+        moved = e.xreplace({var: point + side * v})
         try:
-            return mpmath.mpf(sp.Float(x, 60)._mpf_)
-        except (TypeError, ValueError, AttributeError):
-            return None
-
-    target = None if value in (sp.oo, -sp.oo) else real(value.evalf(60))
-    if value not in (sp.oo, -sp.oo) and target is None:
-        raise KernelError(f"SymPy's limit {value} is not a real number")
-    seen = []
-    for k in _STEPS:
-        h = sp.Integer(10) ** -k
-        at = sp.Integer(10) ** k if point is sp.oo else -sp.Integer(10) ** k if point == -sp.oo else \
-            point + h if direction == "+" else point - h
-        try:
-            # enough working digits for the point's own: 1 - 10**-1024 - 1 is no 60-digit sum
-            seen.append(real(sp.sympify(e).evalf(60, subs={var: at}, maxn=k + 120)))
-        except (TypeError, ValueError, OverflowError, ZeroDivisionError):
-            seen.append(None)
-    usable = [x for x in seen if x is not None]
-    if len(usable) < 2 or seen[-1] is None:
-        raise KernelError(f"SymPy's limit {value} could not be checked against the function's values near the point")
-    with mpmath.workdps(60):
-        if target is None:  # oo: the values grow past every bound they met (-oo: fall)
-            grows = usable if value is sp.oo else [-x for x in usable]
-            ok = all(b >= a for a, b in zip(grows, grows[1:])) and grows[-1] > 1000 and grows[-1] > grows[0] + 1
-        else:
-            # close at the last point, and closing in: a gap that stays put is another limit
-            # (a value 1.4e-7 away all along is not 0), one that shrinks slowly a slow term
-            gaps = [abs(x - target) for x in usable]
-            tiny = mpmath.mpf(10) ** -40 * (1 + abs(target))
-            ok = gaps[-1] <= tiny or (gaps[-1] <= mpmath.mpf("1e-3") * (1 + abs(target))
-                                      and gaps[-1] <= gaps[0] / 10
-                                      and all(b <= a for a, b in zip(gaps[-3:], gaps[-2:])))
-    if not ok:
-        raise KernelError(f"SymPy's limit {value} is not what the function approaches near the point "
-                          f"(values {', '.join(mpmath.nstr(x, 6) for x in usable)})")
-    return value
+            values.append(limit_at_zero(moved, v, lambda x: value_at(x, v, 0)))
+        except NoLimit as exc:
+            raise KernelError(f"the limit is not shown by the limit rules ({exc})") from None
+    if len(values) == 2 and not (values[0] == values[1] or _finite_value(values[0]) and _finite_value(values[1])
+                                 and difference_is_zero(values[0], values[1], facts)[0]):
+        raise KernelError(f"the limits from the two sides are not shown equal ({values[0]} and {values[1]})")
+    return values[0]
 
 
 def value_at(e: sp.Expr, var: sp.Symbol, point: sp.Expr) -> sp.Expr | None:

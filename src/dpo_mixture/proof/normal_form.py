@@ -24,7 +24,7 @@ import functools
 
 import sympy as sp
 
-from .facts import Fact, Identity, unfold
+from .facts import Fact, Identity, named_operator, unfold
 
 __all__ = [
     "split_sums",
@@ -89,7 +89,7 @@ def standardize(expr: sp.Basic) -> sp.Basic:
 
 @functools.lru_cache(maxsize=8192)
 def _standardize(expr: sp.Basic) -> sp.Basic:
-    expr = expr.replace(lambda e: isinstance(e, sp.Function) and hasattr(e, "unfold"), lambda e: e.unfold())
+    expr = expr.replace(named_operator, lambda e: e.unfold())
     return _renamed(expr)[0]
 
 

@@ -186,9 +186,15 @@ def _value(node: ast.AST) -> Any:
             return constructor(*args, evaluate=False, **kwargs)
         if isinstance(constructor, type) and issubclass(constructor, sp.Function) and not kwargs:
             try:  # as stored: exp(1) stays exp(1), as the claim parser left it, and is not read as E
-                return constructor(*args, evaluate=False)
+                made = constructor(*args, evaluate=False)
             except TypeError:  # a function class that takes no evaluate flag
                 pass
+            else:
+                if not constructor.__module__.startswith("sympy."):
+                    # what building the operator checks (an instance's values in their domains,
+                    # KL's functions at y) holds for one read back from a report as well
+                    constructor.eval(*made.args)
+                return made
         made = constructor(*args, **kwargs)
         return _shared(made) if name in _LEAVES else made
     if isinstance(node, (ast.Tuple, ast.List)):

@@ -500,9 +500,17 @@ def _looks_like_another(printed: dict, labels: set, exprs: list) -> str | None:
     for q in _registered().values():
         if not any(getattr(b, "label", None) == q for b in vectors):
             ours[_seen_as(latex(q))] = q
+    registered = _registered()
+    functions = None  # the names functions print with, found once a scalar needs them
     for shown, obj in printed.items():
         if obj in labels:
             continue
+        if registered.get(str(obj)) != obj:  # the package's own names are the package's to print
+            if functions is None:
+                functions = _function_heads() | {_as_word(h) for h in _applied_heads(exprs)}
+            if _as_word(shown) in functions:
+                return (f"the quantity {obj} prints as {latex(obj)!r}, which is how a function is named ({shown}(...)): "
+                        "a product of it with a bracket could read as that function applied; rename it")
         other = ours.get(shown)
         # (one named as the package's own is judged by its declared domain, as a name)
         if other is not None and other != obj and str(other) != str(obj):
@@ -516,6 +524,78 @@ def _looks_like_another(printed: dict, labels: set, exprs: list) -> str | None:
         if _OUTPUT_ARGUMENT.search(shown[len(head):]):
             return f"the scalar {obj} prints as {shown}, like a function's value at the output y; rename it"
     return None
+
+
+#: Operator names TeX sets upright (``\\log``, ``\\sin``, ``\\max``): read as functions wherever they stand.
+_TEX_OPERATORS = frozenset("arccos arcsin arctan arg cos cosh cot coth csc deg det dim exp gcd hom inf ker lg lim "
+                           "liminf limsup ln log max min Pr sec sin sinh sqrt sup tan tanh".split())
+#: The Greek letters, by name: ``\\gamma`` is a letter, not the word "gamma".
+_GREEK_NAMES = frozenset(re.findall(r"[A-Za-z]+", _GREEK.split("(?!")[0]))
+
+
+def _as_word(shown: str) -> str:
+    """A print as a reader compares it with a function's name: a word of two or more letters,
+    upright or not, is that word (``\\log``, ``\\operatorname{log}`` and italic ``log`` all
+    read "log"); a Greek letter or anything else stays as it is seen."""
+    m = re.fullmatch(r"\\?([A-Za-z]{2,})", shown)
+    return m.group(1) if m and m.group(1) not in _GREEK_NAMES else shown
+
+
+def _call_head(shown: str) -> str | None:
+    """What a print (as :func:`_seen_as` gives it) shows before its first bracket, ``\\sigma``
+    of ``\\sigma\\left(u\\right)``, ``\\sin`` of ``\\sin\\left(u\\right)``; None without a bracket."""
+    m = re.search(r"(?:\\left)?[(\[]", shown)
+    return (shown[:m.start()] or None) if m else None
+
+
+@functools.lru_cache(maxsize=1)
+def _function_heads() -> frozenset:
+    """The names a reader takes for a function wherever they stand, as :func:`_as_word` compares
+    them: TeX's operator names, the names of SymPy's functions (``erf``, ``sign``, ``Max``), the
+    Greek heads of its classic special functions (``\\Gamma``, ``\\zeta``), and the heads of the
+    package's own functions of one argument (``\\sigma`` of ``Sigmoid``).  Letters that SymPy
+    also prints some function with (``\\theta``, ``W``) are common names: they are refused only
+    beside that function (:func:`_applied_heads`)."""
+    from .. import model
+    from ..render.printer import latex
+
+    heads = set(_TEX_OPERATORS) | {r"\Gamma", r"\zeta"}
+    for name, obj in vars(sp).items():
+        if isinstance(obj, FunctionClass) and issubclass(obj, sp.Function) and obj.__name__ == name and len(name) > 1 \
+                and name.isalpha() and name not in _GREEK_NAMES | {"Function", "WildFunction"}:
+            heads.add(name)
+    u = sp.Symbol("u", real=True)
+    for obj in vars(model).values():
+        if isinstance(obj, FunctionClass) and obj.__module__ == model.__name__ and obj.nargs == {1}:
+            try:
+                head = _call_head(_seen_as(latex(obj(u))))
+            except Exception:  # a function that takes no plain symbol prints no head to compare
+                continue
+            if head:
+                heads.add(_as_word(head))
+    return frozenset(heads)
+
+
+@functools.lru_cache(maxsize=16384)
+def _applications(e: sp.Basic) -> frozenset:
+    """The applications in ``e`` of functions SymPy or the package defines (``Sigmoid(u)``,
+    ``Heaviside(a)``, ``LambertW(a)``).  A function the author names (``g(t)``) is left out: a
+    scalar of its name is how prose names the function itself ("a convex function g")."""
+    return frozenset(node for node in sp.preorder_traversal(e)
+                     if isinstance(node, sp.Function) and not isinstance(node, sp.core.function.AppliedUndef))
+
+
+def _applied_heads(exprs: list) -> set:
+    """The heads the function applications of ``exprs`` print with (``\\theta`` of
+    ``Heaviside(u)``, ``W`` of ``LambertW(u)``): a scalar printed as one reads as that function."""
+    from ..render.printer import latex
+
+    heads = set()
+    for node in {a for e in exprs for a in _applications(e)}:
+        head = _call_head(_seen_as(latex(node)))
+        if head:
+            heads.add(head)
+    return heads
 
 
 def _registered() -> dict:
@@ -647,6 +727,12 @@ def verify_report(data: dict, seconds: float = 30.0) -> list[Verification]:
 
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
         raise ValueError("not a dpo-mixture report: expected an object with a list of 'steps'")
+    from collections import Counter
+
+    ids = Counter(str(step.get("id")) for step in data["steps"] if isinstance(step, dict))
+    twice = sorted(i for i, count in ids.items() if count > 1)
+    if twice:  # a citation of such an id would not say which step it rests on
+        raise ValueError(f"the report holds two steps of one id: {', '.join(map(repr, twice))}")
     _register_package_operators()
     out: list[Verification] = []
     lemmas: dict[str, Lemma] = {}

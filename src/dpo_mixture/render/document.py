@@ -3,7 +3,9 @@
 The body reads like mathematics: every derivation becomes a section, a theorem-like one states
 its result in an environment and proves it step by step, each step a sentence (its
 justification) and a display printed from the relation the engine decided, with the verdict as
-a margin tag.  A step with hypotheses reads "Assume ... . Then".  The appendix lists every
+a margin tag.  A step with hypotheses reads "Assume ... . Then".  A defined quantity is never
+read as a free one: a definition that a statement or an accepted step speaks of is shown with
+it ("Here W = ...") unless the document states it as that definition.  The appendix lists every
 step's id, method and verdict in one table.
 
 Numbers (sections, results, tables, figures, citations) are assigned here once, in reading
@@ -109,9 +111,9 @@ class _Builder:
         self.cited: set[str] = set()
         self.numbers = _Numbers()
         self._number_everything()
-        # the equations the document prints, each as the set of its two sides: one that is a
-        # definition's own, target = body, shows that definition
-        self._shown = {frozenset((rel.lhs, rel.rhs)) for m in self._printed_maths() for rel in sp.sympify(m).atoms(sp.Eq)}
+        # the definitions the document states as such, each as the set of its two sides
+        # (target, body); a "Here" line adds the ones it shows
+        self._shown = self._stated_definitions()
 
     # --- numbering ------------------------------------------------------------------------
     def _number_everything(self) -> None:
@@ -291,10 +293,10 @@ class _Builder:
                 why = (" is false: the refutation below gives an instance where it fails." if verdict is Verdict.REFUTED
                        else f" is {verdict.value}: the engine neither proved nor refuted it.")
                 inner.append(Para((Text("Not established as stated: "), Math(_tex(r.step.claim)), Text(why))))
-            unshown = self.unshown_definitions(d) if d.kind in THEOREM_KINDS else []
-            if unshown:  # a defined quantity is never read as a free one
-                inner.append(Para((Text("Here "), *_joined([[Math(_tex(df.relation))] for df in unshown]),
-                                   Text("."))))
+            # a defined quantity is never read as a free one: the definitions the statement
+            # reaches are shown with it, those only the proof's accepted steps reach open the proof
+            inner += _here(self.unshown_definitions(d))
+            steps = _here(self.unshown_definitions(d, _accepted_displays(results))) + steps
             for r, hidden in (self.report.hidden_hypotheses(d) if d.kind in THEOREM_KINDS else []):
                 # never shown as a result without the hypotheses it holds under
                 said = [Text("Not established as stated: the proof below shows "), Math(_tex(r.step.claim)),
@@ -313,6 +315,8 @@ class _Builder:
         else:
             for rel in d.statement:
                 blocks.append(Display(relation_lines(rel)))
+            # a section's displays and accepted steps, like a result's, never read a defined quantity as a free one
+            blocks += _here(self.unshown_definitions(d, [*d.statement, *_accepted_displays(results)]))
             if d.id in self.examples:
                 blocks.extend(self.example_tables(d))
             blocks.extend(steps)
@@ -324,9 +328,14 @@ class _Builder:
 
     def example_tables(self, d: Derivation) -> list:
         """The instance of a worked example, output by output, and the quantities it asks for."""
+        from ..notation import declared_domain, n as size
+
         instance = d.extras["instance"]
         vectors = [(k, v) for k, v in instance.items() if isinstance(k, sp.IndexedBase)]
-        scalars = [(k, v) for k, v in instance.items() if not isinstance(k, sp.IndexedBase) and not k.is_integer]
+        # every value the instance gives is shown: the support's size as the rows, the vectors as
+        # columns, any other quantity (an integer scalar too) in the caption; an output has none
+        scalars = [(k, v) for k, v in instance.items() if not isinstance(k, sp.IndexedBase)
+                   and k != size and declared_domain(k) not in ("SIZE", "OUTPUT")]
         index = y  # the notation's output index, the one the columns are written in
         # (shown, expression in y, facts), evaluated per output in the derivation's own model:
         # the header must be the expression, or a quantity the model defines as it
@@ -338,9 +347,8 @@ class _Builder:
         header = ((Math("y"),),) + tuple((Math(_tex(k[index])),) for k, _ in vectors) + tuple(
             (Math(_tex(shown)),) for shown, _, _ in derived
         )
-        n = int(next(v for k, v in instance.items() if not isinstance(k, sp.IndexedBase) and k.is_integer))
         rows = []
-        for i in range(n):
+        for i in range(_support_size(instance)):
             row = [(Math(str(i + 1)),)] + [(Math(_number(v[i])),) for _, v in vectors]
             for _, e, _facts in derived:
                 value = evaluate(unfold(e.xreplace({index: sp.Integer(i + 1)}), d.context), instance, "exact")
@@ -403,27 +411,41 @@ class _Builder:
             out.append(Bibliography(tuple((r.key, self.cite_numbers[r.key], _reference_text(r)) for r in p.references)))
         return out + appendix
 
-    def _printed_maths(self) -> list:
-        """The maths of the paper's prose, of every derivation's texts and statements, and of
-        every step's claim and justification."""
-        p = self.paper
-        maths = [m for text in (p.abstract, *p.introduction, *p.conclusion) for m in text.maths()]
+    def _stated_definitions(self) -> set:
+        """The definitions the document states as such, each as ``{target, body}``: an equation
+        ``target = body`` standing alone (not inside a larger formula) in a derivation whose
+        context holds that same definition, in its texts, its statement (unless a step of it
+        refuted it or left it open) or an accepted step (claim or justification).  A step of
+        another derivation, a refuted or undecided step, the paper's own prose or an equation
+        inside an ``And`` states nothing: a refuted ``W = u^2 + 1`` elsewhere does not define
+        ``W``."""
+        stated: set = set()
         for d in self.report.derivations:
-            maths += [m for text in (d.intro, d.statement_text, d.outro) for m in as_prose(text).maths()]
-            maths += list(d.statement)
-            for r in self.report.results[d.id]:
-                maths += [r.step.claim, *as_prose(r.step.justification).maths()]
-        return maths
+            held = {frozenset((df.target, df.expr)) for df in d.context if hasattr(df, "target")}
+            if not held:
+                continue
+            results = self.report.results[d.id]
+            open_claims = {r.step.claim for r in results if r.outcome.verdict not in _ACCEPTED}
+            maths = [m for text in (d.intro, d.statement_text, d.outro) for m in as_prose(text).maths()]
+            maths += [rel for rel in d.statement if rel not in open_claims]
+            for r in results:
+                if r.outcome.verdict in _ACCEPTED:
+                    maths += [r.step.claim, *as_prose(r.step.justification).maths()]
+            for m in maths:
+                if isinstance(m, sp.Eq) and frozenset((m.lhs, m.rhs)) in held:
+                    stated.add(frozenset((m.lhs, m.rhs)))
+        return stated
 
-    def unshown_definitions(self, d: Derivation) -> list:
-        """The definitions of ``d``'s context that its statement uses (directly or through
-        another one) and that the document never shows as their own equation, target = body
-        (``W = V`` with V defined too, or a refuted ``U = 0``, shows nothing): read without
-        them, ``W >= 1`` would be a claim about every ``W``."""
+    def unshown_definitions(self, d: Derivation, displays: list | None = None) -> list:
+        """The definitions of ``d``'s context that ``displays`` (by default its statement, the
+        hypotheses in its text included) use, directly or through another one, and that the
+        document does not state as that definition (see :meth:`_stated_definitions`; ``W = V``
+        with V defined too shows nothing): read without them, ``W >= 1`` would be a claim
+        about every ``W``."""
         definitions = {_key(df.target): df for df in d.context if hasattr(df, "target")}
         used: list = []
-        # what the statement speaks of, its hypotheses in the text included
-        todo = [*d.statement, *as_prose(d.statement_text).maths()]
+        # what the displays speak of
+        todo = list(displays) if displays is not None else [*d.statement, *as_prose(d.statement_text).maths()]
         while todo:
             e = sp.sympify(todo.pop(0))
             # and what its named operators stand for (TPM(A; x) speaks of alpha)
@@ -511,6 +533,22 @@ class _Builder:
             Table(((Text("Where"),), (Text("Step"),), (Text("Method"),), (Text("Verdict"),)), tuple(rows),
                   (Text("The verdict of every step."),), number, label, align="llLl", long=True),
         ]
+
+
+#: The verdicts of the steps a document shows as established.
+_ACCEPTED = (Verdict.PROVED, Verdict.ASSUMED)
+
+
+def _accepted_displays(results) -> list:
+    """What the accepted steps among ``results`` display: claims, chains and hypotheses."""
+    return [e for r in results if r.outcome.verdict in _ACCEPTED for e in (r.step.claim, *r.step.chain, *r.assumptions)]
+
+
+def _here(definitions: list) -> list:
+    """The paragraph "Here W = ... ." stating ``definitions``, or nothing."""
+    if not definitions:
+        return []
+    return [Para((Text("Here "), *_joined([[Math(_tex(df.relation))] for df in definitions]), Text(".")))]
 
 
 def _method(r: StepResult) -> str:
@@ -604,10 +642,11 @@ def _assumed_tokens(r: StepResult, d: Derivation) -> tuple:
     facts = [*step.facts, *getattr(d, "context", ())]
     items: list[list] = []
     for why in dict.fromkeys(r.outcome.assumed):
-        fact = next((f for f in facts if why.startswith(f"{getattr(f, 'name', None)}: ")), None)
-        override = next((q for q, dom in step.domains.items() if why.startswith(f"for this step {q} is taken")), None)
-        if fact is not None:
-            items.append([Text(f"{fact.name} "), Math(_tex(fact.relation))])
+        trusted = _trusted_facts(why, facts, r.theory)
+        override = next((q for q, dom in step.domains.items()
+                         if why.startswith(f"for this step {q} is taken in the domain '{dom.value}' (")), None)
+        if trusted:
+            items.append(_joined([[Text(f"{fact.name} "), Math(_tex(fact.relation))] for fact in trusted]))
         elif override is not None:
             declared = domain_of(override)
             items.append([*_domain_tokens(override, step.domains[override]), Text(" (for this step; ")]
@@ -630,6 +669,47 @@ def _assumed_tokens(r: StepResult, d: Derivation) -> tuple:
 
 def _key(k) -> sp.Basic:
     return k.label if isinstance(k, sp.IndexedBase) else k
+
+
+def _support_size(instance: dict) -> int:
+    """The support's size of an instance: its value of ``n``, else the length of its vectors."""
+    from ..notation import n as size
+
+    if size in instance:
+        return int(instance[size])
+    return max((len(v) for k, v in instance.items() if isinstance(k, sp.IndexedBase)), default=0)
+
+
+def _trusted_facts(why: str, facts: list, theory) -> list:
+    """The facts the kernel's reason ``why`` names as taken on trust, found by the whole
+    reason, never by a fact's name alone (names need not be unique, nor free of ": "): a
+    model definition whose declaration could not be checked by the kernel's own record of
+    it, any other fact by the full text of the relation the kernel judged ("name: lhs = rhs
+    is taken on trust", its operators opened or not).  Each distinct relation that fits is
+    listed; none fits where the reason is of another kind."""
+    from ..proof.kernel import opened_fact
+
+    found: list = []
+    if theory is not None:
+        found += [df for df, reason in theory.unverified() if reason == why]
+    for f in [*facts, *(getattr(theory, "definitions", ()) if theory is not None else ())]:
+        if not hasattr(f, "relation") or not hasattr(f, "name"):
+            continue
+        forms = [f]
+        try:
+            forms.append(opened_fact(f))
+        except (ValueError, TypeError, AttributeError, RecursionError):
+            pass
+        for g in forms:
+            lhs, rhs = (g.target, g.expr) if hasattr(g, "target") else (g.lhs, g.rhs)
+            if why == f"{g.name}: {sp.sstr(lhs)} = {sp.sstr(rhs)} is taken on trust":
+                found.append(f)
+                break
+    out: list = []
+    for f in found:  # one entry per relation
+        if all(f.relation != g.relation for g in out):
+            out.append(f)
+    return out
 
 
 def _free_quantities(e: sp.Expr) -> set:

@@ -12,6 +12,7 @@ Nothing here edits printed strings: each kind of node has its own ``_print_<Clas
 from __future__ import annotations
 
 import inspect
+import re
 
 import sympy as sp
 from sympy.printing.conventions import requires_partial
@@ -115,7 +116,11 @@ class NotationPrinter(LatexPrinter):
             if i:
                 # a one-letter factor before a function value: t\,r(y;x), never "tr(y;x)"
                 lone = len(prev) == 1 and prev.isalpha()
-                if f.is_Number and factors[i - 1].is_Number:  # 2 * 3 kept unevaluated: never "2 3"
+                if _STARTS_NUMBER.match(tex):
+                    # 8 \cdot 2^{u}, 2 \cdot 3: digits side by side read as one number ("82^u")
+                    out += r" \cdot "
+                elif tex.startswith(_OPENING) and _ends_in_name(factors[i - 1], prev, self._print):
+                    # s \cdot (u + 3): "s (u + 3)" reads as s applied to u + 3, as \sigma(u) is
                     out += r" \cdot "
                 else:
                     out += r"\, " if lone and isinstance(f, (sp.Indexed, sp.Function)) else " "
@@ -142,9 +147,7 @@ class NotationPrinter(LatexPrinter):
         den_tex = self._print_product(den_f)
         if self._settings["inline"]:
             # a/b in running text: brackets around a sum or a product, none around one factor
-            if len(num_f) == 1 and isinstance(num_f[0], sp.Add) or any(
-                isinstance(f, _OPEN_RIGHT + (sp.Sum, sp.Product, sp.Integral) + _EXTREMA()) for f in num_f
-            ):  # (log a)/b, (max_y g(y))/x: log a/b would read log(a/b)
+            if len(num_f) == 1 and isinstance(num_f[0], sp.Add) or _open_numerator(num_f):
                 num_tex = r"\left(%s\right)" % num_tex
             if len(den_f) > 1 or isinstance(den_f[0], sp.Add):
                 den_tex = r"\left(%s\right)" % den_tex
@@ -253,6 +256,12 @@ class NotationPrinter(LatexPrinter):
                 if num.could_extract_minus_sign():
                     sign, num = "-", -num
                 inner = r"%s\left(%s\right)/%s" % (sign, self._print(num), den_tex)
+            elif _open_numerator(sp.Mul.make_args(num)):
+                # (log a)/b, as _print_Mul writes it inline: log a/b would read log(a/b)
+                sign = ""
+                if num.could_extract_minus_sign():
+                    sign, num = "- ", -num
+                inner = r"%s\left(%s\right)/%s" % (sign, self._print(num), den_tex)
             else:
                 inner = "%s/%s" % (self._print(num), den_tex)
         else:
@@ -275,6 +284,34 @@ class NotationPrinter(LatexPrinter):
 
 #: Factors whose printed form has no closing delimiter: whatever follows reads as their argument.
 _OPEN_RIGHT = (sp.log, sp.Derivative, sp.Limit)
+
+#: A print that starts with a digit (``2^{u}``, ``3``, ``\frac{1}{2}``) or a sign: after another
+#: factor, the two would read as one number (``8 2^{u}`` as 82^u, ``2 \frac{1}{2}`` as two and a
+#: half) or as a difference (``a - b`` for a times -b).
+_STARTS_NUMBER = re.compile(r"\s*(?:\d|\\frac\s*\{\s*\d|\.\d|-)")
+#: A print that starts with a bracket: after a name it reads as that name's argument list.
+_OPENING = (r"\left(", r"\left[", r"\left\{", "(", "[")
+
+
+def _open_numerator(factors) -> bool:
+    """Whether an inline numerator of these factors needs brackets before ``/``: ``(log a)/b``,
+    ``(max_y g(y))/x``, as ``log a/b`` would read ``log(a/b)`` (a factor with no closing
+    delimiter, or an operator whose reach has no visible end)."""
+    return any(isinstance(f, _OPEN_RIGHT + (sp.Sum, sp.Product, sp.Integral) + _EXTREMA()) for f in factors)
+
+
+def _ends_in_name(f: sp.Expr, tex: str, print_) -> bool:
+    r"""Whether the factor ``f``, printed ``tex``, ends in a name that a bracket after it would
+    read as applied to: a scalar (``s``, ``\sigma``, ``x_{1}``, ``\hat{s}``), a power of one
+    (``\Gamma^{2}``, as SymPy prints ``gamma(u)**2``), a constant (``\pi``), or any print that
+    ends in a letter or a prime.  A closed value (``p(y)``, ``\alpha(x)``, ``(a + b)``, ``|a|``)
+    or a number (``2``, ``2^{u}``, ``\sqrt{2}``) is none."""
+    if re.search(r"[)\]|]\s*$", tex):
+        return False
+    base = f.base if isinstance(f, sp.Pow) else f
+    if isinstance(base, (sp.Symbol, sp.NumberSymbol)):
+        return not re.search(r"[)\]|]\s*$", print_(base))  # \alpha(x)^{2} is closed
+    return bool(re.search(r"[A-Za-z']\s*$", tex))
 
 
 def chains(expr: sp.Basic) -> list[list[sp.Basic]]:
