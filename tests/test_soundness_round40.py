@@ -40,7 +40,7 @@ def test_a_log_comes_last_or_is_bracketed():
     assert latex(sp.exp(u) * sp.log(a)) == r"e^{u} \log a"
     assert latex(sp.log(a) * sp.log(b)) == r"\log\left(a\right) \log b"
     assert latex(sp.log(a) * D) == r"\log\left(a\right) \frac{d}{d x} x^{2}"
-    assert latex(sp.Abs(u) * sp.log(a)) == r"\left|{u}\right| \log a"
+    assert latex(sp.Abs(u) * sp.log(a)) == r"\left\lvert u \right\rvert \log a"  # no bare bar (52b F7)
 
 
 def test_an_inline_numerator_that_is_open_on_the_right_is_bracketed():

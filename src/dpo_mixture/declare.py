@@ -101,7 +101,30 @@ def latex_name_problem(latex: str) -> str:
     return ""
 
 
+def _reads_as_expression(name: str, latex: str | None, pattern: str | None) -> str:
+    """Why the quantity ``name``, printed ``latex`` (or as SymPy prints its name), reads as an
+    expression rather than as a name, or ``""``: its print is a function applied
+    (``\\sigma(u)``), a vector whose entries print as a function of the output (``log(y)``,
+    ``\\sigma(y)``), an operator with a script (``\\max_{y}``) or a power (``e^{u}``).  The
+    checks that ``check``, ``build`` and ``verify`` make again (``proof.verify.name_clash``)."""
+    from .proof.verify import _function_heads, _reads_as_expression as reads
+    from .render.printer import latex as print_
+
+    if latex is not None and not isinstance(latex, str):
+        return ""  # _register says what is wrong with it
+    shown = latex if latex is not None else (LATEX_NAMES.get(name) or print_(sp.Symbol(name)))
+    if pattern is not None:
+        shown = pattern.format(name=shown, i="y")
+    return reads(shown, _function_heads())
+
+
 def _register(obj: sp.Basic, name: str, domain: Domain | None, latex: str | None, pattern: str | None = None) -> None:
+    problem = latex_name_problem(latex) if isinstance(latex, str) else ""
+    if problem:
+        raise ValueError(f"latex of {name}: {problem}")
+    problem = _reads_as_expression(name, latex, pattern)
+    if problem:
+        raise ValueError(f"{name} would print as an expression, not a name ({problem}): rename it")
     if domain is not None:
         known = DOMAINS.get(obj)
         if known is not None and known is not domain:

@@ -352,8 +352,13 @@ class RelEntr(sp.Function):
         return self  # stays itself until its first argument is known to be 0 or positive
 
     def _latex(self, printer) -> str:
+        from .render.printer import closed_value
+
         x, c = (printer._print(a) for a in self.args)
-        return r"%s \log\frac{%s}{%s}" % (x, x, c)
+        # (a + b) log((a + b)/c): a first argument that is not one closed value is bracketed,
+        # as "a + b log(...)" reads a + (b log(...)) and "sum_y g(y) log(...)" as a sum of logs
+        first = x if closed_value(self.args[0]) else r"\left(%s\right)" % x
+        return r"%s \log\frac{%s}{%s}" % (first, x, c)
 
 
 def kl_with_zeros(first: sp.Expr, second: sp.Expr, index: sp.Symbol = y) -> sp.Expr:

@@ -308,16 +308,25 @@ def _method(strategy: Strategy, cert: ProofCertificate, judgment: Judgment) -> s
     return what
 
 
-def _for_strategy(goal: Goal, lemmas: dict) -> tuple[Goal, Mapping]:
-    """What a strategy is shown: copies of the goal, of its theory and of the citable lemmas
-    (read-only), never the objects the kernel then checks against.  A strategy that writes into
-    what it was handed (a lemma added, a hypothesis set with ``object.__setattr__``) changes
-    only its own copy."""
+class _StrategysTheory(Theory):
+    """A strategy's copy of a theory: equal only to itself, so that no cache keyed by theories
+    hands what a strategy did to its copy back to the kernel."""
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+
+def _for_strategy(step: Step, goal: Goal, lemmas: dict) -> tuple[Step, Goal, Mapping]:
+    """What a strategy is shown: copies of the step, of the goal, of its theory (definitions
+    included) and of the citable lemmas (read-only), never the objects the kernel then checks
+    against.  A strategy that writes into what it was handed (a lemma added, a hypothesis or a
+    definition set with ``object.__setattr__``) changes only its own copy."""
     def theory(t: Theory) -> Theory:
-        return Theory(t.definitions, t.overrides)
+        return _StrategysTheory(tuple(_private_fact(d) for d in t.definitions), t.overrides)
 
     mine = Goal(goal.claim, tuple(goal.hypotheses), theory(goal.theory), tuple(goal.chain), tuple(goal.conditions))
-    return mine, MappingProxyType({k: replace(v, theory=theory(v.theory)) for k, v in lemmas.items()})
+    return (_private_step(step), mine,
+            MappingProxyType({k: replace(v, theory=theory(v.theory)) for k, v in lemmas.items()}))
 
 
 def _outcome(
@@ -336,7 +345,8 @@ def _outcome(
 ) -> Outcome:
     strategy: Strategy = step.strategy or NormalForm()
     goal = Goal(step.claim, hypotheses, theory, tuple(step.chain), tuple(step.conditions))
-    proposals, why = _propose(strategy, step, Context(*_for_strategy(goal, lemmas), given, tuple(step.uses)))
+    shown, *seen = _for_strategy(step, goal, lemmas)
+    proposals, why = _propose(strategy, shown, Context(*seen, given, tuple(step.uses)))
     cert, judgment = _best(goal, proposals, lemmas, established)
     facts = _search_facts(step, theory)
     support = step.support if step.support is not None else theory.support()
@@ -444,6 +454,9 @@ def decide(
     """
     from .step import problem_of
 
+    if type(step) is not Step:
+        raise TypeError(f"decide takes a Step, not {type(step).__name__} (a subclass could show one claim and be "
+                        "decided on another)")
     if problem_of(step):
         raise ValueError(problem_of(step))
     _refuse_library_id(step)
@@ -614,7 +627,7 @@ class Report:
         ``shown`` holds further maths the documents print beside the derivations (a paper's
         abstract and introduction): a name must mean one quantity there too.
         """
-        derivations = tuple(derivations)
+        derivations = tuple(_private(d) for d in derivations)
         seen: set[str] = set()
         named: set[str] = set()
         for d in derivations:
@@ -639,10 +652,11 @@ class Report:
                 if then is not None:
                     order = list(derivations)
                     for host, extra in then(lambda step_id: _settled(established[step_id].outcome, auditor)):
+                        extra = _private(extra)
                         if extra.id in results or {s.id for s in extra.steps} & set(established):
                             raise ValueError(f"derivation {extra.id!r} reuses the id of a derivation or step of the report")
                         _refuse_name_clashes((*order, extra), shown)  # a worked example names as the rest do
-                        results[extra.id] = extra.check(seed=seed, progress=progress, established=established,
+                        results[extra.id] = Derivation.check(extra, seed=seed, progress=progress, established=established,
                                                         seconds=seconds, auditor=auditor)
                         place = [i for i, d in enumerate(order) if d.id == host]
                         if not place:
@@ -908,6 +922,48 @@ def _decided_as(d: "Derivation", step: Step) -> tuple:
     return step.id, fields, tuple(d.context), domains
 
 
+def _private(d: "Derivation") -> "Derivation":
+    """The copy of ``d`` a report decides and keeps: its own steps (each with its own mappings
+    and facts) and its own context.  Code of the module's own that still holds ``d``, its steps
+    or its definitions (a strategy of a later step, say) changes only those, never what the
+    kernel checks or what the documents show.  Only the engine's own classes are taken: a
+    subclass of ``Derivation``, ``Step`` or a fact could answer the engine otherwise than it
+    answers the documents."""
+    import copy
+
+    if type(d) is not Derivation:
+        raise TypeError(f"a report decides Derivation objects, not {type(d).__name__} (a subclass could decide "
+                        "its steps itself)")
+    mine = copy.copy(d)
+    object.__setattr__(mine, "steps", tuple(_private_step(s) for s in d.steps))
+    object.__setattr__(mine, "context", tuple(_private_fact(f) for f in d.context))
+    object.__setattr__(mine, "extras", dict(d.extras))
+    return mine
+
+
+def _private_step(step: Step) -> Step:
+    import copy
+
+    if type(step) is not Step:
+        raise TypeError(f"step {getattr(step, 'id', '?')!r}: a derivation holds Step objects, not "
+                        f"{type(step).__name__} (a subclass could show one claim and be decided on another)")
+    if step.id.startswith("lib."):  # the library's own lemmas, which it recognizes by identity
+        return step
+    mine = copy.copy(step)
+    object.__setattr__(mine, "facts", tuple(_private_fact(f) for f in step.facts))
+    for name in ("domains", "instantiate"):
+        object.__setattr__(mine, name, dict(getattr(step, name)))
+    return mine
+
+
+def _private_fact(f: Fact) -> Fact:
+    import copy
+
+    if type(f) not in (Definition, Identity):
+        raise TypeError(f"a fact is a Definition or an Identity, not {type(f).__name__}")
+    return copy.copy(f)
+
+
 def _check_all(derivations: tuple, apart: tuple, token: int, seed: int, progress, established: dict,
                seconds: float | None, auditor: Auditor, first=None) -> dict[str, list[StepResult]]:
     """Decide every derivation: those in ``apart`` in the second process (see :func:`_apart`),
@@ -920,7 +976,8 @@ def _check_all(derivations: tuple, apart: tuple, token: int, seed: int, progress
         ticket = auditor.beside(check_apart, (token, apart, seed, seconds), patience=budget)
     if first is not None:
         first()
-    results = {i: d.check(seed=seed, progress=progress, established=established, seconds=seconds, auditor=auditor)
+    results = {i: Derivation.check(d, seed=seed, progress=progress, established=established, seconds=seconds,
+                                   auditor=auditor)
                for i, d in enumerate(derivations) if i not in apart}
     if ticket is not None:
         found, library = auditor.result(ticket)

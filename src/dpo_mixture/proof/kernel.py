@@ -1334,14 +1334,47 @@ def _open_conditions_in(theory: Theory, expr: sp.Expr, _context) -> tuple:
 
 
 def _from_sympy(x: sp.Basic) -> bool:
-    return type(x).__module__.startswith("sympy.")
+    return _sympys_own(type(x))
+
+
+def _sympys_own(cls: type) -> bool:
+    """Whether ``cls`` is one of SymPy's own classes: defined in SymPy and found under its name
+    there (a class of a module's own that calls itself ``sympy.Abs`` is not)."""
+    module = sys.modules.get(cls.__module__)
+    return cls.__module__.startswith("sympy.") and getattr(module, cls.__qualname__, None) is cls
 
 
 def _known_function(x: sp.Basic) -> bool:
-    """The package's own function classes, which the kernel's rules know."""
+    """The package's own function classes, which the kernel's rules know (the very classes: a
+    subclass may answer SymPy's questions, its sign say, otherwise)."""
     from ..model import RelEntr, SupportMax, SupportMin
 
-    return isinstance(x, (RelEntr, SupportMax, SupportMin))
+    return type(x) in (RelEntr, SupportMax, SupportMin)
+
+
+#: What a plain undefined function's class holds (``Function("f")``): anything more is code.
+_PLAIN_UNDEFINED = frozenset({"__doc__", "__module__", "_explicit_class_assumptions", "_kwargs", "_nargs",
+                              "_prop_handler", "_sage_", "default_assumptions", "name", "__qualname__"})
+
+
+def _genuine(node: sp.Basic) -> bool:
+    """Whether ``node``'s class is one the kernel's rules speak of as it is: SymPy's own, one of
+    the package's, or a plain undefined function, not a subclass with methods of its own (an
+    ``Abs`` whose ``_eval_is_positive`` says yes)."""
+    cls = type(node)
+    if isinstance(node, sp.core.function.AppliedUndef):  # (its class is the module's: read it each time)
+        return (type(cls) is sp.core.function.UndefinedFunction and cls.__bases__ == (sp.core.function.AppliedUndef,)
+                and set(vars(cls)) <= _PLAIN_UNDEFINED)
+    return _genuine_class(cls)
+
+
+@functools.lru_cache(maxsize=1024)
+def _genuine_class(cls: type) -> bool:
+    from ..model import CovUnif, LogSigmoid, MeanUnif, RelEntr, Sigmoid, SupportMax, SupportMin
+    from ..notation import DeclaredSymbol
+
+    return cls in (SupportMax, SupportMin, MeanUnif, CovUnif, Sigmoid, LogSigmoid, RelEntr, DeclaredSymbol) \
+        or _sympys_own(cls)
 
 
 def monotone_goal(claim: sp.Basic, function: str) -> sp.Basic:
@@ -1681,6 +1714,9 @@ def _check_nodes(e: sp.Basic) -> None:
     for node in sp.preorder_traversal(e):
         if not isinstance(node, allowed) and node not in (sp.true, sp.false):
             raise KernelError(f"the kernel has no rules for {type(node).__name__} ({sp.sstr(node)[:60]})")
+        if not _genuine(node):
+            raise KernelError(f"{type(node).__name__} is a class of its own built on one the kernel knows; its "
+                              "answers (a sign, a value) are not the kernel's rules")
         if isinstance(node, sp.Sum):
             if len(node.limits) > 1:
                 raise KernelError("a sum over several indices is not supported (the rules read one index)")

@@ -370,6 +370,11 @@ def plain_name_problem(name: str, vector: bool = False) -> str:
     head = name.split("(", 1)[0]
     if "(" in name and _prints_as_call(head):
         return f"{head}(...) is how SymPy prints its {head}"
+    if "(" in name and head.startswith("\\") and _as_word(_seen_as(head)) in _function_heads():
+        # a LaTeX head: \\sigma(u) prints as the package's Sigmoid(u) does, \\Gamma(u) as SymPy's
+        # gamma(u) (a plain word such as ln(x) is SymPy's text of no function; name_clash
+        # refuses its print beside the others)
+        return f"{head}(...) is how a function is printed"
     return ""
 
 
@@ -489,7 +494,11 @@ def _looks_like_another(printed: dict, labels: set, exprs: list) -> str | None:
     or None: a scalar printed like an entry of a vector (``\\pi(y)`` beside the vector pi, or
     beside the package's ``p_A``), like a function's value at the output ``y`` (``\\pi(y)`` is
     read as one, vector or not), or like one of the package's own quantities that it is not
-    (``Z(x)``, ``\\TPM(\\mathcal{A};x)``), whether or not those stand in the statement."""
+    (``Z(x)``, ``\\TPM(\\mathcal{A};x)``), whether or not those stand in the statement; a
+    quantity printed as an expression (a function applied, ``\\sigma(u)``; a power, ``e^{u}``;
+    an operator, ``\\max_{y}``), a vector whose entries print as a function of the output
+    (``\\sigma(y)``, ``\\log(y)``), or any quantity printed exactly as an expression of the same
+    statements (:func:`_prints_like_a_subexpression`)."""
     from .. import notation
     from ..render.printer import latex
 
@@ -501,16 +510,29 @@ def _looks_like_another(printed: dict, labels: set, exprs: list) -> str | None:
         if not any(getattr(b, "label", None) == q for b in vectors):
             ours[_seen_as(latex(q))] = q
     registered = _registered()
-    functions = None  # the names functions print with, found once a scalar needs them
+    functions = None  # the names functions print with, found once a quantity needs them
+    bases = {b.label: b for b in vectors}
     for shown, obj in printed.items():
-        if obj in labels:
-            continue
         if registered.get(str(obj)) != obj:  # the package's own names are the package's to print
             if functions is None:
                 functions = _function_heads() | {_as_word(h) for h in _applied_heads(exprs)}
+            if obj in labels:
+                # an entry prints as the vector's name applied to the output: a vector named
+                # sigma (or log, or W beside LambertW) reads as that function of y
+                entry = latex(bases[obj][_ENTRY])
+                why = _reads_as_expression(entry, functions) or _reads_as_expression(latex(obj), functions)
+                if why:
+                    return (f"the vector {obj}, whose entries print as {entry!r}, reads as another expression "
+                            f"({why}); rename it")
+                continue
             if _as_word(shown) in functions:
                 return (f"the quantity {obj} prints as {latex(obj)!r}, which is how a function is named ({shown}(...)): "
                         "a product of it with a bracket could read as that function applied; rename it")
+            why = _reads_as_expression(latex(obj), functions)
+            if why:
+                return f"the quantity {obj} prints as {latex(obj)!r}, which reads as an expression ({why}); rename it"
+        elif obj in labels:
+            continue
         other = ours.get(shown)
         # (one named as the package's own is judged by its declared domain, as a name)
         if other is not None and other != obj and str(other) != str(obj):
@@ -523,6 +545,111 @@ def _looks_like_another(printed: dict, labels: set, exprs: list) -> str | None:
             return f"the scalar {obj} prints as {shown}, like an entry of the vector {vector}; rename it"
         if _OUTPUT_ARGUMENT.search(shown[len(head):]):
             return f"the scalar {obj} prints as {shown}, like a function's value at the output y; rename it"
+    return _prints_like_a_subexpression(printed, labels, exprs)
+
+
+#: A superscript that marks a name (``p^{*}``, ``w^{\\prime}``, ``p^{\\mathrm{ref}}``) rather than raising it to a power.
+_MARK = re.compile(r"(?:\*+|'+|\\(?:star|dagger|ddagger|circ|top|ast|prime)|\+|-|\\(?:mathrm|text)\{[A-Za-z]{2,}\})+")
+
+
+def _superscripts(tex: str) -> list[str]:
+    """The superscripts of a print, each as written (a braced group's content, or one token)."""
+    out = []
+    tex = tex.replace(" ", "")
+    for m in re.finditer(r"\^", tex):
+        rest = tex[m.end():]
+        if rest.startswith("{"):
+            depth = 0
+            for i, ch in enumerate(rest):
+                depth += {"{": 1, "}": -1}.get(ch, 0)
+                if depth == 0:
+                    out.append(rest[1:i])
+                    break
+            else:
+                out.append(rest[1:])
+        else:
+            token = re.match(r"\\[A-Za-z]+|.", rest)
+            out.append(token.group(0) if token else "")
+    return out
+
+
+def _reads_as_expression(tex: str, functions) -> str:
+    """Why a quantity printed ``tex`` reads as an expression rather than as a name, or ``""``:
+    its print is a function's head applied (``\\sigma(u)``, ``\\Gamma(u)``, ``\\log(y)``, a vector's
+    entry included), begins with an operator's name that a script or a bracket follows
+    (``\\max_{y}``, ``\\operatorname{log}_{2}``), or has a superscript that is no mark (``e^{u}``,
+    ``x^{2}``: a power).  ``functions``: the heads read as functions (:func:`_function_heads`,
+    and those applied beside it)."""
+    shown = _seen_as(tex)
+    head = _call_head(shown)
+    if head is not None and _as_word(head) in functions:
+        return f"{head}(...) is how a function is printed"
+    word = re.match(r"\\?([A-Za-z]{2,})(?=[_^'(\[]|\\left)", shown)
+    if word and word.group(1) not in _GREEK_NAMES and word.group(1) in _function_heads():
+        return f"it begins with {word.group(1)}, the name of a function"
+    for sup in _superscripts(tex):
+        if not _MARK.fullmatch(re.sub(r"\^\{?\\prime\}?", "'", sup)):
+            return f"its superscript {sup} reads as a power"
+    return ""
+
+
+def _plain_print(tex: str) -> str:
+    """A print as a reader compares it with another: as :func:`_seen_as` sees it, with the
+    sizing of its delimiters (``\\left``, ``\\right``, ``\\big``) and an invisible ``\\left.`` left out."""
+    tex = re.sub(r"\\(?:left|right)\s*\.|\\(?:left|right|middle|[bB]igg?[lrm]?)(?![A-Za-z])", "", tex)
+    tex = re.sub(r"\\[lr]?vert(?![A-Za-z])", "|", tex)
+    return _seen_as(tex)
+
+
+#: The kinds of subexpression a name could be printed like: a function applied, a power, a derivative.
+_NAMELIKE = (sp.Function, sp.Pow, sp.Derivative, sp.Subs)
+
+
+@functools.lru_cache(maxsize=16384)
+def _subexpression_prints(e: sp.Basic, notation: tuple) -> dict:
+    """The prints (as :func:`_plain_print` compares them) of the function applications, powers
+    and derivatives of ``e``, each with the node printed so, under ``notation`` (the names'
+    prints when they were found: a report prints its own names its own way)."""
+    from ..render.printer import latex
+
+    out: dict = {}
+    for node in sp.preorder_traversal(e):
+        if isinstance(node, _NAMELIKE) and not isinstance(node, sp.Indexed):
+            try:
+                out.setdefault(_plain_print(latex(node)), node)
+            except Exception:  # a node the printer cannot print alone is compared by nothing
+                continue
+    return out
+
+
+def _prints_like_a_subexpression(printed: dict, labels: set, exprs: list) -> str | None:
+    """Why a quantity (a scalar, or an entry of a vector as the statements use it) prints exactly
+    as an expression of the same statements does, or None: a scalar named ``\\sigma(u)`` beside
+    ``Sigmoid(u)``, one named ``e^{u}`` beside ``exp(u)``, a vector ``g`` beside a function ``g``
+    applied to the output.  Delimiters' sizes aside (``\\left(``), the two read alike."""
+    from ..render.printer import latex
+
+    registered = _registered()
+
+    def ours(q) -> bool:  # the package's own names are the package's to print (TPM(A; x) is its mass)
+        return registered.get(str(q)) == q
+
+    quantities = {_plain_print(latex(obj)): obj for obj in printed.values() if obj not in labels and not ours(obj)}
+    for e in exprs:
+        for x in e.atoms(sp.Indexed):
+            if not ours(x.base.label):
+                quantities.setdefault(_plain_print(latex(x)), x)
+    if not any("(" in q or "^" in q for q in quantities):
+        return None  # a plain letter, subscripted or marked, prints like no function or power
+    from ..notation import INDEXED_LATEX, LATEX_NAMES
+
+    notation = (tuple(sorted(LATEX_NAMES.items())), tuple(sorted(INDEXED_LATEX.items())))
+    for e in exprs:
+        for shown, node in _subexpression_prints(e, notation).items():
+            q = quantities.get(shown)
+            if q is not None and node != q:
+                return (f"the quantity {q} prints as {latex(q)!r}, exactly as the expression {sp.sstr(node)} of the "
+                        "statement does, so the statement would read as another one; rename it")
     return None
 
 

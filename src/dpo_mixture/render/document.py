@@ -111,9 +111,10 @@ class _Builder:
         self.cited: set[str] = set()
         self.numbers = _Numbers()
         self._number_everything()
-        # the definitions the document states as such, each as the set of its two sides
-        # (target, body); a "Here" line adds the ones it shows
-        self._shown = self._stated_definitions()
+        # the definitions each derivation states as such, each as the set of its two sides
+        # (target, body), and those the "Here" lines have shown so far in reading order
+        self._stated = self._stated_definitions()
+        self._shown: set = set()
 
     # --- numbering ------------------------------------------------------------------------
     def _number_everything(self) -> None:
@@ -411,30 +412,46 @@ class _Builder:
             out.append(Bibliography(tuple((r.key, self.cite_numbers[r.key], _reference_text(r)) for r in p.references)))
         return out + appendix
 
-    def _stated_definitions(self) -> set:
-        """The definitions the document states as such, each as ``{target, body}``: an equation
-        ``target = body`` standing alone (not inside a larger formula) in a derivation whose
-        context holds that same definition, in its texts, its statement (unless a step of it
-        refuted it or left it open) or an accepted step (claim or justification).  A step of
-        another derivation, a refuted or undecided step, the paper's own prose or an equation
-        inside an ``And`` states nothing: a refuted ``W = u^2 + 1`` elsewhere does not define
-        ``W``."""
-        stated: set = set()
+    def _stated_definitions(self) -> dict:
+        """The definitions each derivation states as such, by derivation id, each as
+        ``{target, body}``: an equation ``target = body`` standing alone (not inside a larger
+        formula) in a derivation whose context holds that same definition, in its texts, its
+        statement (unless a step of it refuted it or left it open) or an accepted step with no
+        hypotheses (claim or justification).  A refuted or undecided step, a step that holds
+        under hypotheses ("Assume u = 0. Then W = u^2 + 1" says nothing of what W is), the
+        paper's own prose or an equation inside an ``And`` states nothing: a refuted
+        ``W = u^2 + 1`` elsewhere does not define ``W``.  A derivation's statements count for it
+        and for those after it in reading order (:meth:`unshown_definitions`), never for one
+        before it."""
+        stated: dict = {}
         for d in self.report.derivations:
+            stated[d.id] = set()
             held = {frozenset((df.target, df.expr)) for df in d.context if hasattr(df, "target")}
             if not held:
                 continue
             results = self.report.results[d.id]
             open_claims = {r.step.claim for r in results if r.outcome.verdict not in _ACCEPTED}
+            # a statement that holds under hypotheses (shown in its text or not) says what W is
+            # only there: "if u = 0, then W = u^2 + 1"
+            open_claims |= {r.step.claim for r in results if r.assumptions or r.step.hypotheses}
             maths = [m for text in (d.intro, d.statement_text, d.outro) for m in as_prose(text).maths()]
             maths += [rel for rel in d.statement if rel not in open_claims]
             for r in results:
-                if r.outcome.verdict in _ACCEPTED:
+                if r.outcome.verdict in _ACCEPTED and not r.assumptions and not r.step.hypotheses:
                     maths += [r.step.claim, *as_prose(r.step.justification).maths()]
             for m in maths:
                 if isinstance(m, sp.Eq) and frozenset((m.lhs, m.rhs)) in held:
-                    stated.add(frozenset((m.lhs, m.rhs)))
+                    stated[d.id].add(frozenset((m.lhs, m.rhs)))
         return stated
+
+    def _stated_by_now(self, d: Derivation) -> set:
+        """The definitions stated as such by ``d`` and the derivations before it."""
+        out: set = set()
+        for e in self.report.derivations:
+            out |= self._stated.get(e.id, set())
+            if e.id == d.id:
+                break
+        return out
 
     def unshown_definitions(self, d: Derivation, displays: list | None = None) -> list:
         """The definitions of ``d``'s context that ``displays`` (by default its statement, the
@@ -455,7 +472,8 @@ class _Builder:
                 if df is not None and df not in used:
                     used.append(df)
                     todo.append(df.expr)
-        unshown = [df for df in used if frozenset((df.target, df.expr)) not in self._shown]
+        stated = self._shown | self._stated_by_now(d)
+        unshown = [df for df in used if frozenset((df.target, df.expr)) not in stated]
         self._shown |= {frozenset((df.target, df.expr)) for df in unshown}  # shown once: later results rely on it
         return unshown
 
@@ -470,16 +488,34 @@ class _Builder:
         for d in self.report.derivations:
             # the bodies of the context's definitions too: a 'Here W = m - 1' line speaks of m
             bodies = [df.expr for df in d.context if hasattr(df, "target")]
+            targets = [df.target for df in d.context if hasattr(df, "target")]
+            defined = {*targets, *(t.base for t in targets if isinstance(t, sp.Indexed))}
+            # everything the derivation displays: its statement and the maths of its texts, and
+            # of each step its claim, display chain, hypotheses, justification and shown values
+            shown = [*d.statement, *bodies]
+            shown += [e for e, _ in d.extras.get("quantities", ())] if d.id in self.examples else []
+            prose = [m for text in (d.intro, d.statement_text, d.outro) for m in as_prose(text).maths()]
+            items = [(e, None, False) for e in shown] + [(e, None, True) for e in prose]
             for r in self.report.results[d.id]:
-                for e in (*d.statement, r.step.claim, *r.assumptions, *bodies):
-                    e = sp.sympify(e)
-                    e = sp.Tuple(e, _opened(e))  # the quantities behind named operators too
-                    bases = {i.base for i in e.atoms(sp.Indexed)}
-                    for q in [*_stated_scalars(e), *bases]:
-                        dom = domain_of(q)
-                        derived = declared_domain(q) == "DERIVED" or r.theory.definition(q) is not None
-                        if isinstance(dom, Domain) and dom not in _UNRESTRICTED and not derived:
-                            found[_tex(q)] = (q, dom)
+                step = r.step
+                displayed = (step.claim, *step.chain, *r.assumptions, *step.show)
+                items += [(e, r.theory, False) for e in displayed]
+                items += [(e, r.theory, True) for e in as_prose(step.justification).maths()]
+            # an output the prose names alone ("a chosen output y_w") is a position, as in a formula
+            positions = {i for e, _, _ in items if isinstance(e, sp.Basic) for x in e.atoms(sp.Indexed) for i in x.indices}
+            for e, theory, in_prose in items:
+                if not isinstance(e, sp.Basic):
+                    continue
+                e = sp.Tuple(e, _opened(e))  # the quantities behind named operators too
+                bases = {i.base for i in e.atoms(sp.Indexed)}
+                for q in [*_stated_scalars(e), *bases]:
+                    if in_prose and q in positions:
+                        continue
+                    dom = domain_of(q)
+                    derived = declared_domain(q) == "DERIVED" or q in defined or (
+                        theory is not None and theory.definition(q) is not None)
+                    if isinstance(dom, Domain) and dom not in _UNRESTRICTED and not derived:
+                        found[_tex(q)] = (q, dom)
         if not found:
             return []
         relations, worded = [], {}

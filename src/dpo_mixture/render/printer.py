@@ -1,6 +1,8 @@
 """LaTeX in the seed's notation, by subclassing SymPy's :class:`~sympy.printing.latex.LatexPrinter`.
 
-Nothing here edits printed strings: each kind of node has its own ``_print_<Class>`` method.
+Nothing here edits printed strings: each kind of node has its own ``_print_<Class>`` method.  The
+one exception is the bar: whatever SymPy prints as ``|`` is written ``\\vert`` (the same TeX),
+since Markdown engines read a bare bar as a table cell's edge, even inside maths.
 
 >>> from dpo_mixture.notation import p_ref, r, beta, y, Z, TPM_A, alpha
 >>> latex(p_ref[y] * sp.exp(r[y] / beta) / Z)
@@ -96,8 +98,8 @@ class NotationPrinter(LatexPrinter):
             rank = 4
         elif isinstance(base, sp.exp):
             rank = 6
-        elif isinstance(base, _OPEN_RIGHT):
-            rank = 7  # log a, d/dx f, lim f: nothing may follow them unbracketed, so they come last
+        elif isinstance(base, _open_right()):
+            rank = 7  # log a, d/dx f, lim f, log sigma(u): nothing may follow them unbracketed, so they come last
         else:
             rank = 5
         return (rank, sp.default_sort_key(f))
@@ -110,9 +112,12 @@ class NotationPrinter(LatexPrinter):
             if isinstance(f, sp.log) and i < len(factors) - 1:
                 tex = self._print_log(f, bracket=True)  # log(p/q) e^{...}, not log p/q e^{...}
             last = i == len(factors) - 1
-            if len(factors) > 1 and (self._needs_mul_brackets(f, first=(i == 0), last=last)
-                                     or not last and isinstance(f, _EXTREMA() + (sp.Derivative, sp.Limit))):
-                tex = r"\left(%s\right)" % tex  # (max f) g, as (sum f) g
+            opened = not last and isinstance(f, _EXTREMA() + _open_right()) and not isinstance(f, sp.log)
+            if len(factors) > 1 and (self._needs_mul_brackets(f, first=(i == 0), last=last) or opened
+                                     or isinstance(f, sp.Subs)):
+                # (max f) g, as (sum f) g; (log sigma(u)) e^{u}; and an evaluation among other
+                # factors is bracketed whole: a (u^2|_{u=b}), whose bar could reach back over a
+                tex = r"\left(%s\right)" % tex
             if i:
                 # a one-letter factor before a function value: t\,r(y;x), never "tr(y;x)"
                 lone = len(prev) == 1 and prev.isalpha()
@@ -135,8 +140,8 @@ class NotationPrinter(LatexPrinter):
         if coeff.is_negative:
             positive = sp.Mul(-coeff, rest)
             tex = self._print(positive)
-            if isinstance(positive, sp.Add):  # -(x - 1), kept unevaluated: never "- x - 1"
-                tex = r"\left(%s\right)" % tex
+            if isinstance(positive, (sp.Add, sp.Subs)):  # -(x - 1), kept unevaluated: never "- x - 1"
+                tex = r"\left(%s\right)" % tex  # and -(u^2|_{u=b}): the bar's reach is the bracket
             return "- " + tex
         num, den = sp.fraction(expr, exact=True)
         num_f = [] if num == 1 else list(sp.Mul.make_args(num))
@@ -149,7 +154,7 @@ class NotationPrinter(LatexPrinter):
             # a/b in running text: brackets around a sum or a product, none around one factor
             if len(num_f) == 1 and isinstance(num_f[0], sp.Add) or _open_numerator(num_f):
                 num_tex = r"\left(%s\right)" % num_tex
-            if len(den_f) > 1 or isinstance(den_f[0], sp.Add):
+            if len(den_f) > 1 or isinstance(den_f[0], (sp.Add, sp.Subs)):  # a/(u^2|_{u=b})
                 den_tex = r"\left(%s\right)" % den_tex
             return f"{num_tex}/{den_tex}"
         return r"\frac{%s}{%s}" % (num_tex, den_tex)
@@ -187,10 +192,41 @@ class NotationPrinter(LatexPrinter):
         return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
     def _print_Subs(self, expr: sp.Subs) -> str:
-        # "evaluated at" as \right\vert: no bare bar, which Markdown would read as a table cell
+        # "evaluated at" as \right\vert: no bare bar, which Markdown would read as a table cell.
+        # The opening \left. prints nothing, so a body that is not one closed value (nor a
+        # derivative, evaluated as calculus writes it) is bracketed: (a + u^2)|_{u=b}, never
+        # "a + u^2|_{u=b}", which reads as a + b^2
         body, variables, points = expr.args
         at = ", ".join(f"{self._print(v)} = {self._print(p)}" for v, p in zip(variables, points))
-        return r"\left. %s \right\vert_{%s}" % (self._print(body), at)
+        tex = self._print(body)
+        # a derivative is evaluated as it is written everywhere: d/du f(u) |_{u=b}
+        if not closed_value(body) and not isinstance(body, sp.Derivative):
+            tex = r"\left(%s\right)" % tex
+        return r"\left. %s \right\vert_{%s}" % (tex, at)
+
+    def _print_Pow(self, expr: sp.Pow) -> str:
+        # an evaluation raised to a power is bracketed whole: u^2|_{u=b}^{2} reads as an
+        # evaluation between two limits
+        e = expr.exp
+        root = e.is_Rational and abs(e.p) == 1 and e.q != 1  # \sqrt{...}: closed
+        if isinstance(expr.base, sp.Subs) and not root and not (e.is_Rational and e.is_negative):
+            return r"\left(%s\right)^{%s}" % (self._print(expr.base), self._print(e))
+        return super()._print_Pow(expr)
+
+    def _print_Abs(self, expr: sp.Abs, exp: str | None = None) -> str:
+        # \lvert ... \rvert, never a bare bar: Markdown engines (kramdown) split a paragraph into
+        # table cells at a bar, even inside inline maths
+        tex = r"\left\lvert %s \right\rvert" % self._print(expr.args[0])
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+    def _print_Determinant(self, expr, exp: str | None = None) -> str:
+        tex = r"\left\lvert %s \right\rvert" % self._print(expr.args[0])
+        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+
+    def doprint(self, expr) -> str:
+        # any bar SymPy prints elsewhere (\middle| of a set, \| of a norm) as the same TeX
+        # written with a command: a bare | would split a Markdown paragraph into table cells
+        return _no_bare_bar(super().doprint(expr))
 
     def _print_And(self, expr: sp.And) -> str:
         # 0 < x and x < 1 print as the chain 0 < x < 1; separate chains are set apart
@@ -283,7 +319,47 @@ class NotationPrinter(LatexPrinter):
 
 
 #: Factors whose printed form has no closing delimiter: whatever follows reads as their argument.
+#: The package's ``LogSigmoid`` (``\\log\\sigma(u)``) and ``RelEntr`` (``x \\log\\frac{x}{c}``) end in an
+#: open ``\\log`` too (see :func:`_open_right`).
 _OPEN_RIGHT = (sp.log, sp.Derivative, sp.Limit)
+
+
+def _open_right() -> tuple:
+    """:data:`_OPEN_RIGHT` and the package's functions that print an open ``\\log``."""
+    from ..model import LogSigmoid, RelEntr
+
+    return _OPEN_RIGHT + (LogSigmoid, RelEntr)
+
+
+def closed_value(e: sp.Basic) -> bool:
+    """Whether the print of ``e`` is one closed value, which a mark after it (the bar of an
+    evaluation, a log's argument after ``x``) cannot be read into: a name, an entry, a
+    nonnegative number, a function value that ends in its own bracket (``\\sigma(u)``,
+    ``\\lvert u \\rvert``).  A sum, a product, a power, a sign, an operator with an open end
+    (``\\log u``, ``\\sum_y``, ``\\frac{d}{du}``, ``\\max_y``) is not."""
+    if isinstance(e, (sp.Symbol, sp.Indexed, sp.NumberSymbol)):
+        return True
+    if e.is_Number:
+        return bool(e.is_Integer and e.is_nonnegative)
+    if isinstance(e, (sp.Abs, sp.core.function.AppliedUndef)):
+        return True
+    if isinstance(e, sp.Derivative):  # g'(t) is closed; \frac{d}{dt} (...) is an open operator
+        tex = latex(e).strip()
+        return not tex.startswith(r"\frac") and tex.endswith(")")
+    if isinstance(e, sp.Function) and not isinstance(e, _open_right() + _EXTREMA() + (sp.exp,)):
+        tex = latex(e)
+        return bool(re.search(r"(?:\\right\)|\\right\]|\\right\\rvert|\))$", tex.strip()))
+    return False
+
+
+def _no_bare_bar(tex: str) -> str:
+    r"""``tex`` with each bar written as a command: ``\left|`` as ``\left\lvert``, ``\right|`` as
+    ``\right\rvert``, ``\|`` as ``\Vert``, any other ``|`` as ``\vert`` (the same TeX)."""
+    if "|" not in tex:
+        return tex
+    tex = tex.replace(r"\left|", r"\left\lvert ").replace(r"\right|", r"\right\rvert ")
+    tex = tex.replace(r"\|", r"\Vert ")
+    return tex.replace("|", r"\vert ")
 
 #: A print that starts with a digit (``2^{u}``, ``3``, ``\frac{1}{2}``) or a sign: after another
 #: factor, the two would read as one number (``8 2^{u}`` as 82^u, ``2 \frac{1}{2}`` as two and a
@@ -297,7 +373,11 @@ def _open_numerator(factors) -> bool:
     """Whether an inline numerator of these factors needs brackets before ``/``: ``(log a)/b``,
     ``(max_y g(y))/x``, as ``log a/b`` would read ``log(a/b)`` (a factor with no closing
     delimiter, or an operator whose reach has no visible end)."""
-    return any(isinstance(f, _OPEN_RIGHT + (sp.Sum, sp.Product, sp.Integral) + _EXTREMA()) for f in factors)
+    return any(isinstance(f, _open_right() + (sp.Sum, sp.Product, sp.Integral, sp.Subs) + _EXTREMA()) for f in factors)
+
+
+#: A print that ends in a closing delimiter: a bracket or a bar.
+_CLOSED_END = re.compile(r"(?:[)\]|]|\\[rl]?[vV]ert)\s*$")
 
 
 def _ends_in_name(f: sp.Expr, tex: str, print_) -> bool:
@@ -306,11 +386,11 @@ def _ends_in_name(f: sp.Expr, tex: str, print_) -> bool:
     (``\Gamma^{2}``, as SymPy prints ``gamma(u)**2``), a constant (``\pi``), or any print that
     ends in a letter or a prime.  A closed value (``p(y)``, ``\alpha(x)``, ``(a + b)``, ``|a|``)
     or a number (``2``, ``2^{u}``, ``\sqrt{2}``) is none."""
-    if re.search(r"[)\]|]\s*$", tex):
+    if _CLOSED_END.search(tex):
         return False
     base = f.base if isinstance(f, sp.Pow) else f
     if isinstance(base, (sp.Symbol, sp.NumberSymbol)):
-        return not re.search(r"[)\]|]\s*$", print_(base))  # \alpha(x)^{2} is closed
+        return not _CLOSED_END.search(print_(base))  # \alpha(x)^{2} is closed
     return bool(re.search(r"[A-Za-z']\s*$", tex))
 
 
