@@ -46,3 +46,16 @@ def test_a_two_sided_limit_needs_both_sides_equal():
     with pytest.raises(KernelError, match="two sides"):
         _limit_by_rules(sp.exp(1 / x), x, sp.Integer(0), "+-")
     assert _limit_by_rules(sp.exp(1 / x), x, sp.Integer(0), "-") == 0
+
+
+def test_a_limit_reads_a_strict_hypothesis_on_both_sides_of_the_claim():
+    # review 52a F3: "c < 0" was substituted into the body only (the limit read -g against a
+    # claimed c), and "0 < c" / "c > 0" were never read
+    from dpo_mixture import Verdict, check_claim
+
+    let = {"c": "scalar", "x": "temperature"}
+    for claim, hypothesis in (("limit(x + c, x, 0) == c", "c < 0"), ("limit(exp(c/x) + c, x, 0) == c", "c < 0"),
+                              ("limit(exp(-c/x), x, 0) == 0", "0 < c"), ("limit(exp(-c/x), x, 0) == 0", "c > 0")):
+        assert check_claim(claim, assume=[hypothesis], let=let).verdict is Verdict.PROVED, (claim, hypothesis)
+    # and a false one stays unproved with the hypothesis read
+    assert check_claim("limit(exp(-c/x), x, 0) == 1", assume=["c > 0"], let=let).verdict is not Verdict.PROVED

@@ -1004,11 +1004,16 @@ class _Check:
             subs = {}
             for h in self.goal.hypotheses:
                 h = self._opened(h)  # a definition (the model's or the step's own) may hide the variable
-                if var in h.free_symbols:
+                if var in h.free_symbols or not isinstance(h, (sp.StrictLessThan, sp.StrictGreaterThan)):
                     continue
-                if isinstance(h, sp.StrictLessThan) and isinstance(h.lhs, (sp.Indexed, sp.Symbol)) and not h.rhs.has(h.lhs):
-                    subs[h.lhs] = h.rhs - sp.Dummy("g", positive=True)
-            e = substitute(e, subs)
+                small, big = (h.lhs, h.rhs) if isinstance(h, sp.StrictLessThan) else (h.rhs, h.lhs)
+                # small < big: an atom on either side is the other one moved by a positive gap
+                if isinstance(small, (sp.Indexed, sp.Symbol)) and not big.has(small) and small not in subs:
+                    subs[small] = big - sp.Dummy("g", positive=True)
+                elif isinstance(big, (sp.Indexed, sp.Symbol)) and not small.has(big) and big not in subs:
+                    subs[big] = small + sp.Dummy("g", positive=True)
+            # the statement at that value, both sides: the claimed limit may name the atom too
+            e, value_claimed = substitute(e, subs), substitute(value_claimed, subs)
         facts = self.facts + self.theory.normalizations()
         e = sp.powsimp(sp.expand(normal_form(e, facts)), combine="exp")
         if point in (sp.oo, -sp.oo):
