@@ -145,3 +145,44 @@ def test_a_subclass_of_a_class_the_kernel_knows_is_refused():
               sp.Gt(Abs(b**2 - 2, evaluate=False), 0, evaluate=False))
     for i, claim in enumerate(claims):
         assert decide(Step(f"sub-r52-{i}", "", claim, "")).verdict is not Verdict.PROVED
+
+
+# --- 53a: the same, probed again -------------------------------------------------------------
+
+@pytest.mark.parametrize("module", ["fake_sympy_module"])
+def test_a_class_that_only_looks_like_sympys_gives_no_proof(module, tmp_path, capsys):
+    # F3: a module registered as sympy.userabs held an Abs subclass that called itself positive
+    import pathlib
+
+    from dpo_mixture.cli import main
+
+    source = pathlib.Path(__file__).parent / "round53_modules" / f"{module}.py"
+    path = tmp_path / f"{module}_r53.py"
+    path.write_text(source.read_text())
+    main(["check", str(path), "--json"])
+    import json
+
+    steps = json.loads(capsys.readouterr().out)["steps"]
+    assert steps and all(s["verdict"] != "proved" for s in steps)
+
+
+def test_a_theorys_definitions_cannot_be_written_after_it_is_built():
+    # F5: a plain Theory's index took "b := 1", and opened_theory cached it for the kernel's equal theory
+    from dpo_mixture.proof.theory import Theory
+
+    with pytest.raises(TypeError):
+        Theory()._by_key[b] = Definition("b is one", b, sp.Integer(1))
+
+
+def test_a_step_domain_must_be_a_domain():
+    # F7: a value of a class of its own, equal to every Domain, read as no override by one rule
+    # and as a probability by another
+    class Anything:
+        def __eq__(self, other):
+            return True
+
+        __hash__ = object.__hash__
+
+    x = sp.Symbol("x_r53", real=True)
+    with pytest.raises(ValueError, match="Domain members"):
+        Step("odd-r53", "", sp.Gt(x + 1, 0), "", hypotheses=(sp.Eq(x**2, 2),), domains={x: Anything()})

@@ -28,6 +28,7 @@ what), otherwise ``UNDECIDED`` with the first obligation that failed.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -1346,7 +1347,12 @@ def _sympys_own(cls: type) -> bool:
     """Whether ``cls`` is one of SymPy's own classes: defined in SymPy and found under its name
     there (a class of a module's own that calls itself ``sympy.Abs`` is not)."""
     module = sys.modules.get(cls.__module__)
-    return cls.__module__.startswith("sympy.") and getattr(module, cls.__qualname__, None) is cls
+    return (cls.__module__.startswith("sympy.") and getattr(module, cls.__qualname__, None) is cls
+            and _SYMPY_DIR is not None  # a module registered as sympy.something, not read from SymPy's files, is not
+            and os.path.abspath(getattr(module, "__file__", None) or "").startswith(_SYMPY_DIR))
+
+
+_SYMPY_DIR = os.path.dirname(os.path.abspath(sp.__file__)) + os.sep if getattr(sp, "__file__", None) else None
 
 
 def _known_function(x: sp.Basic) -> bool:
@@ -1369,7 +1375,9 @@ def _genuine(node: sp.Basic) -> bool:
     cls = type(node)
     if isinstance(node, sp.core.function.AppliedUndef):  # (its class is the module's: read it each time)
         return (type(cls) is sp.core.function.UndefinedFunction and cls.__bases__ == (sp.core.function.AppliedUndef,)
-                and set(vars(cls)) <= _PLAIN_UNDEFINED)
+                and set(vars(cls)) <= _PLAIN_UNDEFINED
+                # no assumption, given or set afterwards on the class SymPy keeps for the name
+                and not cls.default_assumptions and not cls._explicit_class_assumptions and not cls._kwargs)
     return _genuine_class(cls)
 
 

@@ -121,6 +121,11 @@ def _problem(step: Step) -> str:
                 f"step {step.id!r}: both sides of {part} are identical, so the step proves nothing; "
                 "build the sides unevaluated (evaluate=False, UnevaluatedExpr) if SymPy simplified them"
             )
+    from ..notation import Domain
+
+    odd = next((v for v in step.domains.values() if type(v) is not Domain), None) if isinstance(step.domains, dict) else None
+    if odd is not None:  # (a value of a class of its own could compare equal to every domain)
+        return f"step {step.id!r}: domains= values must be Domain members, not {type(odd).__name__} ({odd!r:.60})"
     for name, given in (("facts", step.facts), ("hypotheses", step.hypotheses)):
         if not isinstance(given, (tuple, list)):
             return f"step {step.id!r}: {name} must be a tuple, not {type(given).__name__} ({given!r:.60})"

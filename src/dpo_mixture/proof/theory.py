@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Iterable
 
 import sympy as sp
@@ -109,6 +110,7 @@ class Theory:
             if other is not None and other.expr != d.expr:
                 raise ValueError(f"the context defines {k} twice: {other.name!r} and {d.name!r}")
             self._by_key[k] = d
+        object.__setattr__(self, "_by_key", MappingProxyType(dict(self._by_key)))  # read-only from here on
         cycle = self._cycle()
         if cycle:  # W := V + 1, V := W: no value satisfies both, and unfolding never ends
             raise ValueError(f"the context's definitions form a cycle: {' -> '.join(map(str, cycle))}")
@@ -136,6 +138,12 @@ class Theory:
                 if found:
                     return found
         return None
+
+    def __getstate__(self) -> dict:  # (a read-only mapping does not pickle: a plain copy travels)
+        return {**self.__dict__, "_by_key": dict(self._by_key)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update({**state, "_by_key": MappingProxyType(dict(state["_by_key"]))})
 
     @classmethod
     def of(cls, definitions: Iterable[Fact] = (), domains: dict | None = None) -> "Theory":
