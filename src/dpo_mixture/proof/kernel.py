@@ -1383,11 +1383,9 @@ def _genuine(node: sp.Basic) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def _genuine_class(cls: type) -> bool:
-    from ..model import CovUnif, LogSigmoid, MeanUnif, RelEntr, Sigmoid, SupportMax, SupportMin
     from ..notation import DeclaredSymbol
 
-    return cls in (SupportMax, SupportMin, MeanUnif, CovUnif, Sigmoid, LogSigmoid, RelEntr, DeclaredSymbol) \
-        or _sympys_own(cls)
+    return cls in (*_package_functions(), DeclaredSymbol) or _sympys_own(cls)
 
 
 def monotone_goal(claim: sp.Basic, function: str) -> sp.Basic:
@@ -1675,14 +1673,19 @@ def _show_subs(values: dict) -> str:
 
 
 #: Node types a goal may be made of: the kernel's rules know what each one means.
-def _allowed() -> tuple:
+def _package_functions() -> tuple:
+    """The package's own function classes that may stand in a statement the kernel checks."""
     from ..model import CovUnif, LogSigmoid, MeanUnif, RelEntr, Sigmoid, SupportMax, SupportMin
 
+    return (SupportMax, SupportMin, MeanUnif, CovUnif, Sigmoid, LogSigmoid, RelEntr)
+
+
+def _allowed() -> tuple:
     return (
         sp.Add, sp.Mul, sp.Pow, sp.exp, sp.log, sp.Sum, sp.Indexed, sp.IndexedBase, sp.Symbol, sp.Number,
         sp.Tuple, sp.Rel, sp.And, sp.Derivative, sp.Limit, sp.Subs, sp.Abs, sp.Max, sp.Min, sp.Heaviside,
         sp.core.numbers.Pi, sp.core.numbers.Exp1, sp.Lambda, sp.core.function.AppliedUndef,
-        SupportMax, SupportMin, MeanUnif, CovUnif, Sigmoid, LogSigmoid, RelEntr,
+        *_package_functions(),
     )
 
 

@@ -33,7 +33,7 @@ from ..notation import Domain, n as _n, y as _y
 from .certify import certify
 from .evaluate import MP_DIGITS, SHARED, EvaluationError, Evaluator, evaluate, is_rational_expression
 from .facts import Fact, unfold
-from .theory import domain_of
+from .theory import domain_of, in_domain
 from .verdict import Counterexample
 
 __all__ = ["Problem", "SearchResult", "search", "free_quantities", "MARGIN", "output_symbols"]
@@ -390,7 +390,7 @@ class _Compiled:
         for h in self.hypotheses:
             if isinstance(h, sp.Eq):
                 for a, b in ((h.lhs, h.rhs), (h.rhs, h.lhs)):
-                    if a in self.scalars and b.is_Rational and _in_domain(b, domain_of(a, self.overrides)):
+                    if a in self.scalars and b.is_Rational and in_domain(b, domain_of(a, self.overrides)):
                         self.fixed[a] = b
 
     def draw(self, rng: random.Random) -> dict:
@@ -731,22 +731,6 @@ def _simpler_rationals(x: sp.Rational) -> list[sp.Rational]:
     return [c for c in dict.fromkeys(out) if c != x]
 
 
-def _in_domain(c: sp.Rational, d: Domain | None) -> bool:
-    if d is Domain.UNIT_INTERVAL:
-        return 0 < c < 1
-    if d in (Domain.POSITIVE, Domain.POSITIVE_INTEGER):
-        return c > 0
-    if d is Domain.NONNEGATIVE:
-        return c >= 0
-    if d is Domain.NEGATIVE:
-        return c < 0
-    if d is Domain.NONPOSITIVE:
-        return c <= 0
-    if d in (Domain.INTEGER, Domain.POSITIVE_INTEGER):
-        return c.q == 1
-    return True
-
-
 def _shrink_candidates(values: dict, comp: _Compiled):
     size = values[_n]
     if size > 2:
@@ -758,7 +742,7 @@ def _shrink_candidates(values: dict, comp: _Compiled):
             continue
         d = domain_of(s, comp.overrides)
         for c in _simpler_rationals(sp.Rational(values[s])):
-            if _in_domain(c, d) and respects(s, c):
+            if in_domain(c, d) and respects(s, c):
                 yield {**values, s: c}
     for v in comp.vectors:
         d = domain_of(v, comp.overrides)

@@ -41,6 +41,25 @@ __all__ = ["Theory", "key_of", "domain_of", "DISTRIBUTIONS"]
 DISTRIBUTIONS = (Domain.DISTRIBUTION, Domain.SPARSE_DISTRIBUTION)
 
 
+def in_domain(value: sp.Rational, dom: Domain | None) -> bool:
+    """Whether the exact number ``value`` lies in the scalar domain ``dom`` (any value where
+    ``dom`` is ``None`` or not a scalar's).
+
+    >>> in_domain(sp.Rational(1, 2), Domain.UNIT_INTERVAL), in_domain(sp.Rational(3, 2), Domain.POSITIVE_INTEGER)
+    (True, False)
+    """
+    checks = {
+        Domain.POSITIVE: lambda: value > 0,
+        Domain.UNIT_INTERVAL: lambda: 0 < value < 1,
+        Domain.NONNEGATIVE: lambda: value >= 0,
+        Domain.NEGATIVE: lambda: value < 0,
+        Domain.NONPOSITIVE: lambda: value <= 0,
+        Domain.INTEGER: lambda: value.q == 1,
+        Domain.POSITIVE_INTEGER: lambda: value.q == 1 and value > 0,
+    }
+    return bool(checks[dom]()) if dom in checks else True
+
+
 def _registry_version() -> int:
     """How many times the declared domains changed: part of the key of everything remembered
     from them (their number alone misses a declaration replaced, or one removed and another
@@ -180,16 +199,7 @@ class Theory:
             if dom is Domain.NONNEGATIVE_VECTOR:
                 return all(v >= 0 for v in value)
             return True
-        checks = {
-            Domain.POSITIVE: lambda: value > 0,
-            Domain.UNIT_INTERVAL: lambda: 0 < value < 1,
-            Domain.NONNEGATIVE: lambda: value >= 0,
-            Domain.NEGATIVE: lambda: value < 0,
-            Domain.NONPOSITIVE: lambda: value <= 0,
-            Domain.INTEGER: lambda: value.q == 1,
-            Domain.POSITIVE_INTEGER: lambda: value.q == 1 and value > 0,
-        }
-        return bool(checks[dom]()) if dom in checks else True
+        return in_domain(value, dom)
 
     def is_derived(self, q: sp.Basic) -> bool:
         """Defined in this theory, or a quantity declared derived (defined from others)."""

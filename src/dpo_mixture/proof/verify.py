@@ -460,7 +460,7 @@ def name_clash(exprs) -> str | None:
         why = _package_name_problem(name, obj, registered)
         if why:
             return why
-    why = _looks_like_another(printed, labels, exprs)
+    why = _looks_like_another(printed, labels, exprs, registered)
     if why:
         return why
     kinds = binders()
@@ -489,7 +489,7 @@ def _head(shown: str) -> str | None:
 _OUTPUT_ARGUMENT = re.compile(r"(?<![A-Za-z\\])y(?![A-Za-z_])")
 
 
-def _looks_like_another(printed: dict, labels: set, exprs: list) -> str | None:
+def _looks_like_another(printed: dict, labels: set, exprs: list, registered: dict) -> str | None:
     """Why a quantity printed as ``shown`` (``printed``: shown -> quantity) reads as another one
     or None: a scalar printed like an entry of a vector (``\\pi(y)`` beside the vector pi, or
     beside the package's ``p_A``), like a function's value at the output ``y`` (``\\pi(y)`` is
@@ -506,10 +506,9 @@ def _looks_like_another(printed: dict, labels: set, exprs: list) -> str | None:
     vectors |= {q for q in vars(notation).values() if isinstance(q, sp.IndexedBase)}
     heads = {_head(_seen_as(latex(b[_ENTRY]))): b for b in vectors}
     ours = {}
-    for q in _registered().values():
+    for q in registered.values():
         if not any(getattr(b, "label", None) == q for b in vectors):
             ours[_seen_as(latex(q))] = q
-    registered = _registered()
     functions = None  # the names functions print with, found once a quantity needs them
     bases = {b.label: b for b in vectors}
     for shown, obj in printed.items():
@@ -545,7 +544,7 @@ def _looks_like_another(printed: dict, labels: set, exprs: list) -> str | None:
             return f"the scalar {obj} prints as {shown}, like an entry of the vector {vector}; rename it"
         if _OUTPUT_ARGUMENT.search(shown[len(head):]):
             return f"the scalar {obj} prints as {shown}, like a function's value at the output y; rename it"
-    return _prints_like_a_subexpression(printed, labels, exprs)
+    return _prints_like_a_subexpression(printed, labels, exprs, registered)
 
 
 #: A superscript that marks a name (``p^{*}``, ``w^{\\prime}``, ``p^{\\mathrm{ref}}``) rather than raising it to a power.
@@ -622,14 +621,12 @@ def _subexpression_prints(e: sp.Basic, notation: tuple) -> dict:
     return out
 
 
-def _prints_like_a_subexpression(printed: dict, labels: set, exprs: list) -> str | None:
+def _prints_like_a_subexpression(printed: dict, labels: set, exprs: list, registered: dict) -> str | None:
     """Why a quantity (a scalar, or an entry of a vector as the statements use it) prints exactly
     as an expression of the same statements does, or None: a scalar named ``\\sigma(u)`` beside
     ``Sigmoid(u)``, one named ``e^{u}`` beside ``exp(u)``, a vector ``g`` beside a function ``g``
     applied to the output.  Delimiters' sizes aside (``\\left(``), the two read alike."""
     from ..render.printer import latex
-
-    registered = _registered()
 
     def ours(q) -> bool:  # the package's own names are the package's to print (TPM(A; x) is its mass)
         return registered.get(str(q)) == q

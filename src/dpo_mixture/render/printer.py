@@ -219,9 +219,7 @@ class NotationPrinter(LatexPrinter):
         tex = r"\left\lvert %s \right\rvert" % self._print(expr.args[0])
         return tex if exp is None else r"%s^{%s}" % (tex, exp)
 
-    def _print_Determinant(self, expr, exp: str | None = None) -> str:
-        tex = r"\left\lvert %s \right\rvert" % self._print(expr.args[0])
-        return tex if exp is None else r"%s^{%s}" % (tex, exp)
+    _print_Determinant = _print_Abs  # (the same bars around the one argument)
 
     def doprint(self, expr) -> str:
         # any bar SymPy prints elsewhere (\middle| of a set, \| of a norm) as the same TeX
