@@ -107,7 +107,7 @@ def test_the_body_of_a_max_is_bracketed_and_its_power_printed():
 
 def test_a_steps_own_support_neither_crashes_nor_narrows_its_audit():
     q1, q2 = declare.distribution("q1_r20b", zeros=True), declare.distribution("q2_r20b", zeros=True)
-    lam = declare.probability("lam_r20b")
+    lam = declare.probability("l_lam20b")
     mix = declare.vector("P_r20b", positive=True)
     from dpo_mixture import Definition
 

@@ -44,7 +44,7 @@ def test_a_true_step_in_a_deep_chain_is_not_refuted():
 def test_a_hypothesis_shown_in_another_written_form_counts_and_a_weaker_one_does_not():
     from dpo_mixture import Report, prose
 
-    real = declare.scalar("xr_r43")
+    real = declare.scalar("x_xr43")
     step = Step("pos_r43", "", sp.Gt(real + 1, 2, evaluate=False), "", hypotheses=(sp.Gt(real, 1, evaluate=False),),
                 strategy=Certificate((1,)), search_samples=10)
 

@@ -98,10 +98,10 @@ def test_a_compiled_divergence_takes_zero_log_zero_as_zero():
     from dpo_mixture import numeric
     from dpo_mixture.notation import support_sum
 
-    pz, q, i = declare.distribution("pz_r45", zeros=True), declare.distribution("q_r45"), declare.index("i_r45")
+    pz, q, i = declare.distribution("p_pz45", zeros=True), declare.distribution("q_r45"), declare.index("i_r45")
     want = 0.5 * math.log(0.5 / 0.2) + 0.5 * math.log(0.5 / 0.3)
     for body in (pz[i] * sp.log(pz[i] / q[i]), pz[i] * (sp.log(pz[i]) - sp.log(q[i])), -pz[i] * sp.log(q[i] / pz[i])):
-        f = numeric.compile(support_sum(body, i), args=["pz_r45", "q_r45"], name="kl", backend="numpy")
+        f = numeric.compile(support_sum(body, i), args=["p_pz45", "q_r45"], name="kl", backend="numpy")
         got = f(np.array([0.5, 0.5, 0.0]), np.array([0.2, 0.3, 0.5]))
         assert abs(float(np.ravel(got)[0]) - want) < 1e-15, body
 
@@ -147,7 +147,7 @@ def test_a_definition_reached_through_a_hypothesis_and_the_domains_of_its_body_a
     from dpo_mixture import Certificate, Definition
 
     m, c = declare.scalar("m_r47", integer=True, positive=True), declare.scalar("c_r47b")
-    Wm, V = declare.scalar("Wm_r47"), declare.scalar("Vh_r47")
+    Wm, V = declare.scalar("W_m47"), declare.scalar("V_h47")
     context = (Definition("Wm", Wm, m - 1), Definition("V", V, c))
     hypothesis = sp.Ge(V, 0, evaluate=False)
     step = Step("cge_r47", "", sp.Ge(c, 0, evaluate=False), "", hypotheses=(hypothesis,), facts=context,

@@ -101,6 +101,114 @@ def latex_name_problem(latex: str) -> str:
     return ""
 
 
+_GREEK_LETTERS = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi "
+    "rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
+    "Upsilon Phi Psi Omega ell".split())
+#: Commands that dress one letter (an accent, a font that keeps it one symbol).
+_DRESSINGS = frozenset("hat tilde bar check breve dot ddot vec widehat widetilde overline mathbf mathcal mathbb "
+                       "mathsf mathit mathnormal boldsymbol bm mathscr".split())
+#: Commands that set a whole word upright (``\\mathrm{ref}``): a word in them reads as one name.
+_WORD_FONTS = frozenset("mathrm text textrm operatorname mathup".split())
+
+
+def _letter_end(tokens: list, i: int) -> int | None:
+    """Where one letter of a name ends (a Latin or Greek letter, dressed or grouped, or an
+    upright word), if ``tokens[i:]`` starts with one."""
+    if i >= len(tokens):
+        return None
+    t = tokens[i]
+    if t == "{":
+        j = _letter_end(tokens, i + 1)
+        return j + 1 if j is not None and j < len(tokens) and tokens[j] == "}" else None
+    if len(t) == 1 and t.isascii() and t.isalpha() or t[1:] in _GREEK_LETTERS:
+        return i + 1
+    if t[1:] in _DRESSINGS:
+        return _letter_end(tokens, i + 1)
+    if t[1:] in _macros():  # an operator name the documents set upright (\\TPM)
+        return i + 1
+    if t[1:] in _WORD_FONTS and tokens[i + 1:i + 2] == ["{"]:
+        j = i + 2
+        while j < len(tokens) and (len(tokens[j]) == 1 and tokens[j].isascii() and tokens[j].isalnum()):
+            j += 1
+        ok = j > i + 2 and tokens[i + 2].isalpha() and tokens[j:j + 1] == ["}"]
+        return j + 1 if ok else None
+    return None
+
+
+def _macros() -> dict:
+    from .render.printer import MACROS
+
+    return MACROS
+
+
+def _group_end(tokens: list, i: int, opening: str, closing: str) -> int | None:
+    """Where the bracket opened at ``tokens[i]`` closes (one past it), or None."""
+    depth = 0
+    for j in range(i, len(tokens)):
+        depth += (tokens[j] == opening) - (tokens[j] == closing)
+        if depth == 0:
+            return j + 1
+    return None
+
+
+def juxtaposition_problem(latex: str) -> str:
+    r"""Why the print ``latex`` of one quantity reads as several things side by side, or ``""``.
+
+    TeX sets ``ab`` exactly as the product ``a b``, ``a2`` as ``a \cdot 2`` and ``a\sigma(u)``
+    as ``a`` times a function's value, so a name shows one letter (Latin or Greek, perhaps
+    with an accent or in another font, or a word set upright such as ``\mathrm{KL}``), then
+    sub- and superscripts, primes or stars, then perhaps an argument list of such names.
+
+    >>> juxtaposition_problem(r"p_{\mathrm{ref}}(y)"), juxtaposition_problem(r"\hat{\pi}^{*}")
+    ('', '')
+    >>> juxtaposition_problem("ab")
+    "it shows 'a' and then 'b' beside it, which reads as a product"
+    """
+    tokens = re.findall(r"\\[A-Za-z]+|\\.|\S", latex)
+    end = _letter_end(tokens, 0)
+    if end is None:
+        return "it does not start with one letter (Latin or Greek) or an upright word"
+    i = end
+    while i < len(tokens) and tokens[i] in ("_", "^", "'", "*"):
+        if tokens[i] in "'*":
+            i += 1
+        elif tokens[i + 1:i + 2] == ["{"]:
+            closed = _group_end(tokens, i + 1, "{", "}")
+            if closed is None:
+                return "unbalanced braces"
+            i = closed
+        elif i + 1 < len(tokens) and tokens[i + 1] not in "{}()_^":
+            i += 2
+        else:
+            return "an empty or broken sub- or superscript"
+    if i < len(tokens) and tokens[i] == "(":
+        closed = _group_end(tokens, i, "(", ")")
+        if closed != len(tokens):
+            return "something follows its argument list, or its brackets do not close"
+        inner, start, depth = tokens[i + 1:closed - 1], 0, 0
+        for j, t in enumerate(inner + [","]):
+            depth += t in "({" and len(t) == 1
+            depth -= t in ")}" and len(t) == 1
+            if depth == 0 and t in (",", ";", r"\mid"):
+                why = juxtaposition_problem(" ".join(inner[start:j]))
+                if why:
+                    return f"an argument of it: {why}"
+                start = j + 1
+        return ""
+    if i < len(tokens):
+        shown = "".join(tokens[:i])
+        return f"it shows {shown!r} and then {tokens[i]!r} beside it, which reads as a product"
+    return ""
+
+
+def _shown(name: str, latex: str | None) -> str:
+    """How the quantity ``name`` prints: its ``latex``, or as it is already printed."""
+    from .render.printer import latex as print_
+
+    return latex if latex is not None else (LATEX_NAMES.get(name) or print_(sp.Symbol(name)))
+
+
 def _reads_as_expression(name: str, latex: str | None, pattern: str | None) -> str:
     """Why the quantity ``name``, printed ``latex`` (or as SymPy prints its name), reads as an
     expression rather than as a name, or ``""``: its print is a function applied
@@ -108,11 +216,10 @@ def _reads_as_expression(name: str, latex: str | None, pattern: str | None) -> s
     ``\\sigma(y)``), an operator with a script (``\\max_{y}``) or a power (``e^{u}``).  The
     checks that ``check``, ``build`` and ``verify`` make again (``proof.verify.name_clash``)."""
     from .proof.verify import _function_heads, _reads_as_expression as reads
-    from .render.printer import latex as print_
 
     if latex is not None and not isinstance(latex, str):
         return ""  # _register says what is wrong with it
-    shown = latex if latex is not None else (LATEX_NAMES.get(name) or print_(sp.Symbol(name)))
+    shown = _shown(name, latex)
     if pattern is not None:
         shown = pattern.format(name=shown, i="y")
     return reads(shown, _function_heads())
@@ -125,6 +232,12 @@ def _register(obj: sp.Basic, name: str, domain: Domain | None, latex: str | None
     problem = _reads_as_expression(name, latex, pattern)
     if problem:
         raise ValueError(f"{name} would print as an expression, not a name ({problem}): rename it")
+    shown = _shown(name, latex)
+    problem = juxtaposition_problem(shown)
+    if problem:
+        raise ValueError(f"{name} would print as {shown!r}, which reads as several things side by side ({problem}): "
+                         "give it latex= of one letter, with a subscript if need be (p_{A}), or an upright word "
+                         "(\\mathrm{temp})")
     if domain is not None:
         known = DOMAINS.get(obj)
         if known is not None and known is not domain:

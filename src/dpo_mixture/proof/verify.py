@@ -477,7 +477,40 @@ def name_clash(exprs) -> str | None:
         entry = _seen_as(latex(base[_ENTRY]))
         if entries.setdefault(entry, base) != base:
             return f"the entries of two different vectors print alike ({entry}): {entries[entry]} and {base}"
+    return _side_by_side(printed)
+
+
+def _side_by_side(printed: dict) -> str | None:
+    """Why a quantity's print (``printed``: shown -> quantity) reads as a product, or None: TeX
+    sets ``ab`` as ``a b``, ``a2`` as ``a`` times 2 and ``a\\sigma(u)`` as ``a`` times
+    ``\\sigma(u)``, and an upright ``\\mathrm{ab}`` as the product of two upright names
+    ``\\mathrm{a}`` and ``\\mathrm{b}`` standing beside it."""
+    from ..declare import juxtaposition_problem
+    from ..render.printer import latex
+
+    pieces = set(printed) | {_seen_as(latex(c)) for c in _CONSTANTS}
+    for shown, obj in printed.items():
+        why = juxtaposition_problem(latex(obj))
+        if why:
+            return (f"the quantity {obj} prints as {latex(obj)!r}, which reads as several things side by side "
+                    f"({why}); rename it, or give it a LaTeX name of one letter (with a subscript if need be)")
+        parts = _split_into(shown, pieces - {shown})
+        if parts:
+            return f"the quantity {obj} prints as {shown}, which reads as the product {' '.join(parts)}; rename it"
     return None
+
+
+def _split_into(shown: str, pieces: set) -> list | None:
+    """``shown`` written as two or more of ``pieces`` side by side (``ab`` as ``a``, ``b``), or None."""
+    if len(shown) > 200:
+        return None
+    best: dict = {0: []}
+    for end in range(1, len(shown) + 1):
+        for start in range(end):
+            if start in best and shown[start:end] in pieces:
+                best.setdefault(end, best[start] + [shown[start:end]])
+    found = best.get(len(shown))
+    return found if found is not None and len(found) >= 2 else None
 
 
 def _head(shown: str) -> str | None:
