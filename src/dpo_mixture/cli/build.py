@@ -17,6 +17,7 @@ from pathlib import Path
 from ..render import render_documents
 from . import UsageError
 from ._files import publish, staging_dir, writable_dir
+from ._fresh import recheck
 from ._run import add_seed_option, load, run_report
 
 EXAMPLES = """examples:
@@ -92,11 +93,14 @@ def run(args) -> int:
     created = not Path(args.out).exists()
     out = writable_dir(args.out, "--out")
     try:
-        return _build(args, loaded, out, asset_url)
+        code = _build(args, loaded, out, asset_url)
     except BaseException:
         if created:  # a failed run leaves no trace, not even the folder it made for its files
             shutil.rmtree(out, ignore_errors=True)
         raise
+    if created and not any(out.iterdir()):  # it published nothing
+        out.rmdir()
+    return code
 
 
 def _build(args, loaded, out: Path, asset_url: str) -> int:
@@ -110,6 +114,12 @@ def _build(args, loaded, out: Path, asset_url: str) -> int:
         (staging / f"{stem}.tex").write_text(tex, encoding="utf-8")
         (staging / f"{stem}.md").write_text(md, encoding="utf-8")
         (staging / "report.json").write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+        failed = recheck(staging / "report.json")
+        if failed:  # the module's code made the engine say what the report cannot show
+            shutil.rmtree(staging, ignore_errors=True)
+            print(f"SOUNDNESS ERROR: the report does not re-check in a fresh interpreter ({len(failed)} step(s)): "
+                  f"{' | '.join(failed)}; nothing in {out} was changed", file=sys.stderr)
+            return 4
         names = [f"{stem}.tex", f"{stem}.md", "report.json"] + [f.path for f in figures]
         ok_pdf, why = compile_pdf(staging, f"{stem}.tex")
         if ok_pdf:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+import tempfile
+from pathlib import Path
 
+from ._fresh import recheck
 from ._run import add_seed_option, load, run_report
 
 METHOD_WIDTH = 64
@@ -13,6 +17,8 @@ EXAMPLES = """examples:
   dpo-mixture check                 verdicts of the document's derivations
   dpo-mixture check --json          the same as the report.json schema
   dpo-mixture check my_lemma.py     check a derivation of your own
+  dpo-mixture check my_lemma.py --recheck
+                                    and re-check the report in a fresh interpreter, as build does
 """
 
 
@@ -26,6 +32,9 @@ def add_parser(subparsers) -> None:
     )
     p.add_argument("path", nargs="?", metavar="PATH.py", help="a Python module defining Derivation objects (default: the document's)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--recheck", action="store_true",
+                   help="re-check every certificate in a fresh interpreter that never runs the module's code "
+                        "(as build always does; exit 4 if one does not re-check)")
     add_seed_option(p)
     p.set_defaults(handler=run)
 
@@ -84,4 +93,13 @@ def run(args) -> int:
         print(format_table(report))
     if report.soundness_errors:
         return 4
+    if args.recheck:
+        with tempfile.TemporaryDirectory(prefix="dpo-mixture-recheck-") as folder:
+            path = Path(folder) / "report.json"
+            path.write_text(json.dumps(report.to_json()), encoding="utf-8")
+            failed = recheck(path)
+        if failed:
+            print(f"SOUNDNESS ERROR: the report does not re-check in a fresh interpreter ({len(failed)} step(s)): "
+                  f"{' | '.join(failed)}", file=sys.stderr)
+            return 4
     return 0 if report.ok else 1
