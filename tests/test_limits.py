@@ -20,6 +20,7 @@ v = sp.Dummy("v", positive=True)
     (sp.Min(sp.log(v), 2), -sp.oo),
     (sp.Abs(sp.log(v)), sp.oo),
     (sp.sqrt(v) * sp.log(v) ** 2, 0),
+    (sp.log(v - v**2) / v, -sp.oo),  # v - v^2 is positive near the point (not for every v > 0)
 ])
 def test_a_limit_the_rules_decide(expr, value):
     assert limit_at_zero(expr, v) == value
@@ -28,7 +29,8 @@ def test_a_limit_the_rules_decide(expr, value):
 @pytest.mark.parametrize("expr", [
     sp.Symbol("c_lim", real=True) / v,  # the sign of c decides
     sp.sin(1 / v),  # no rule for an oscillating function
-    sp.log(v - v**2) / v,  # the sign rules do not show the logarithm's argument positive
+    sp.log(v**2 - v) / v,  # the logarithm's argument is negative near the point
+    sp.log(sp.Symbol("c_lim", real=True) - v) / v,  # nor shown positive (the sign of c decides)
 ])
 def test_a_limit_the_rules_do_not_decide(expr):
     with pytest.raises(NoLimit):
@@ -59,3 +61,45 @@ def test_a_limit_reads_a_strict_hypothesis_on_both_sides_of_the_claim():
         assert check_claim(claim, assume=[hypothesis], let=let).verdict is Verdict.PROVED, (claim, hypothesis)
     # and a false one stays unproved with the hypothesis read
     assert check_claim("limit(exp(-c/x), x, 0) == 1", assume=["c > 0"], let=let).verdict is not Verdict.PROVED
+
+
+@pytest.mark.parametrize("claim, let", [
+    # review 52a F1: a two-sided limit whose body is undefined at the point itself
+    ("limit((exp(x)-1)/x, x, 0) == 1", {"x": "scalar"}),
+    ("limit((x-1)/log(x), x, 1) == 1", {"x": "temperature"}),
+    ("limit((x-1)/(exp(x-1)-1), x, 1) == 1", {"x": "temperature"}),
+    # review 52a F2: a quantity positive near the point only (1 - x as x -> 0+, alpha -> 1-)
+    ("limit(log(1-x)/x, x, 0) == -1", {"x": "temperature"}),
+    ("limit(log(1-x)/x, x, 0) == -1", {"x": "probability"}),
+    ("limit(log(alpha)/(1-alpha), alpha, 1) == -1", {}),
+    ("limit(x*log(x)/(1-x), x, 0) == 0", {"x": "temperature"}),
+    ("limit(x*log(1-1/x), x, oo) == -1", {"x": "temperature"}),
+])
+def test_a_limit_is_read_near_its_point_only(claim, let):
+    from dpo_mixture import Verdict, check_claim
+
+    assert check_claim(claim, let=let).verdict is Verdict.PROVED
+
+
+@pytest.mark.parametrize("claim, let", [
+    ("limit(log(1-x)/x, x, 0) == 1", {"x": "temperature"}),
+    ("limit((exp(x)-1)/x, x, 0) == 2", {"x": "scalar"}),
+    ("limit(log(x**2)/x, x, 0) == 0", {"x": "scalar"}),    # no limit: -oo from one side, oo from the other
+    ("limit(log(1-2*x)/x, x, 0) == -1", {"x": "temperature"}),  # it is -2
+])
+def test_a_false_limit_near_its_point_is_not_proved(claim, let):
+    from dpo_mixture import Verdict, check_claim
+
+    assert check_claim(claim, let=let).verdict is not Verdict.PROVED
+
+
+def test_near_the_point_each_variable_moves_on_its_own():
+    # two limit variables are never tied to one side variable: x - y != 0 holds on the
+    # diagonal x = y only when read wrongly (it is zero there)
+    from dpo_mixture.proof.definedness import Condition
+    from dpo_mixture.proof.kernel import _near_point
+
+    x, y = sp.Symbol("x_np", real=True), sp.Symbol("y_np", real=True)
+    c = Condition(x - y, "!=", bound=((x, sp.Integer(0), "+"), (y, sp.Integer(0), "+")))
+    for way in _near_point(c)[1:]:
+        assert all(len(f.free_symbols) == 2 for f in way), way

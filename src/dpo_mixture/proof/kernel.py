@@ -28,6 +28,7 @@ what), otherwise ``UNDECIDED`` with the first obligation that failed.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import sys
 from dataclasses import dataclass, field
@@ -593,7 +594,7 @@ class _Check:
             # W := beta does), only near the point and by the sign rules alone
             variables = {var for var, _, _ in c.bound}
             if self._opened(c.expr).free_symbols & variables:
-                return any(_signs_discharge(self.theory, Condition(e, c.op)) for e in _near_point(c))
+                return any(all(_signs_discharge(self.theory, Condition(e, c.op)) for e in way) for way in _near_point(c))
             c = Condition(c.expr, c.op)
         if _signs_discharge(self.theory, c):
             return True
@@ -1256,26 +1257,31 @@ def _condition_text(c: Condition) -> str:
 
 
 def _near_point(c: Condition) -> list:
-    """Forms of a condition from a limit's body whose sign, if the sign rules show it, shows
-    the condition near the point: the condition itself, for every value of the variable in
-    its domain; and the variable written from the side it comes from (``x = x0 + u`` from
-    above, ``x0 - u`` from below, ``u`` towards ``oo``, ``-u`` towards ``-oo``, ``u > 0``), for
-    every such value."""
-    forms = [c.expr]
-    side = {}
-    for var, point, direction in c.bound:
-        u = sp.Dummy("u", positive=True)
-        if point is sp.oo:
-            side[var] = u
-        elif point is -sp.oo:
-            side[var] = -u
-        elif direction == "+":
-            side[var] = point + u
-        elif direction == "-":
-            side[var] = point - u
-    if side:
-        forms.append(c.expr.xreplace(side))
-    return forms
+    """Ways to show a condition from a limit's body near the point, each a list of forms whose
+    signs, if the sign rules show every one of them, show the condition there: the condition
+    itself, for every value of the variable in its domain; the variable written from each side
+    it comes from (``x = x0 + u`` from above, ``x0 - u`` from below, both for a two-sided limit,
+    ``u`` towards ``oo``, ``-u`` towards ``-oo``, ``u > 0``), for every such value; and the same
+    within a distance of one (``x0 + u/(1 + u)``, ``1 + u`` towards ``oo``), which is near
+    enough: a limit never looks at the point, nor further away than it likes."""
+    ways = [[c.expr]]
+    for bounded in (False, True):
+        choices = []
+        for var, point, direction in c.bound:
+            u = sp.Dummy("u", positive=True)  # one for each variable: they move independently
+            far, inf = (u / (1 + u), 1 + u) if bounded else (u, u)
+            if direction not in ("+", "-", "+-"):  # a derivative's variable, or a range: every value
+                choices.append([(var, var)])
+            elif point is sp.oo:
+                choices.append([(var, inf)])
+            elif point is -sp.oo:
+                choices.append([(var, -inf)])
+            else:
+                choices.append([(var, point + sgn * far) for sgn in {"+": (1,), "-": (-1,), "+-": (1, -1)}[direction]])
+        if any(x != var for options in choices for var, x in options):
+            forms = [c.expr.xreplace(dict(pick)) for pick in itertools.product(*choices)]
+            ways.append([sp.together(f) for f in forms] if bounded else forms)
+    return ways
 
 
 def _signs_discharge(theory: Theory, c: Condition) -> bool:

@@ -21,6 +21,10 @@ limit out node by node, each step a theorem about limits:
   and such a function is either identically zero or of one sign near the point; ``g'`` is not
   identically zero, since ``g`` is not constant.
 
+A sign asked of an expression in ``v`` (a logarithm's argument, a base, a denominator) is asked
+for every ``v > 0`` or, failing that, for every ``v`` in ``(0, 1)``: near the point is all a
+limit needs (``log(1 - v)`` is defined there).
+
 Where no rule applies the limit is not shown (:class:`NoLimit`), and the kernel's verdict is
 undecided.
 
@@ -90,6 +94,18 @@ def limit_at_zero(e: sp.Expr, v: sp.Symbol, constant: Callable[[sp.Expr], sp.Exp
     return _Limits(v, constant).of(sp.sympify(e), MAX_LHOPITAL)
 
 
+def _near_sign(x: sp.Expr, v: sp.Symbol) -> str | None:
+    """The sign of ``x`` near ``v = 0+``: for every ``v > 0``, or else for every ``v`` in
+    ``(0, 1)`` (``v = w/(1 + w)``, ``w > 0``), which is all a limit at ``0+`` looks at
+    (``1 - v`` is positive there)."""
+    s = sign(x)
+    if s in ("pos", "neg") or not x.has(v):
+        return s
+    w = sp.Dummy("w", positive=True)
+    near = sign(sp.together(x.xreplace({v: w / (1 + w)})))
+    return near if near in ("pos", "neg") else s
+
+
 class _Limits:
     def __init__(self, v: sp.Symbol, constant: Callable) -> None:
         self.v = v
@@ -113,7 +129,7 @@ class _Limits:
         if isinstance(e, sp.exp):
             return _exp_of(self.of(e.args[0], depth))
         if isinstance(e, sp.log):
-            if sign(e.args[0]) != "pos":
+            if _near_sign(e.args[0], self.v) != "pos":
                 raise NoLimit(f"the argument of {e} is not shown positive")
             g = self.of(e.args[0], depth)
             if g is sp.oo:
@@ -155,7 +171,7 @@ class _Limits:
         if all(_finite(x) for x in values):
             return sp.Mul(*values)
         if any(x == 0 for x in values):  # 0 * oo
-            if all(sign(a) == "pos" for a in e.args):  # exp of a sum of logarithms
+            if all(_near_sign(a, self.v) == "pos" for a in e.args):  # exp of a sum of logarithms
                 try:
                     return _exp_of(self._add(sp.Add(*(sp.expand_log(sp.log(a)) for a in e.args), evaluate=False), depth))
                 except NoLimit:
@@ -184,14 +200,14 @@ class _Limits:
             if b == 0:
                 if q % 2 == 0:
                     return sp.oo
-                s = {"pos": 1, "neg": -1}.get(sign(base), 0)
+                s = {"pos": 1, "neg": -1}.get(_near_sign(base, self.v), 0)
                 if s == 0:
                     raise NoLimit(f"the sign of {base} near the point is not shown")
                 return _infinity(s)
             if _sign_of(b) == 0:
                 raise NoLimit(f"the limit of {base} is not shown nonzero")
             return b ** q
-        if sign(base) != "pos":
+        if _near_sign(base, self.v) != "pos":
             raise NoLimit(f"the base of {e} is not shown positive")
         return _exp_of(self.of(q * sp.log(base), depth))  # (SymPy would fold exp(q log b) back)
 
@@ -214,7 +230,7 @@ class _Limits:
                 raise NoLimit(f"the sign of the limit of {g} is not shown")
             return _infinity(_sign_of(lf) * s)
         if lg == 0 and lf != 0:
-            near = {"pos": 1, "neg": -1}.get(sign(g), 0)
+            near = {"pos": 1, "neg": -1}.get(_near_sign(g, self.v), 0)
             s = _sign_of(lf) * near
             if s == 0:
                 raise NoLimit(f"the sign of {f}/{g} near the point is not shown")
@@ -248,9 +264,9 @@ def _exp_log(e: sp.Expr, v: sp.Symbol) -> bool:
             continue
         if isinstance(node, (sp.Add, sp.Mul, sp.exp)):
             continue
-        if isinstance(node, sp.Pow) and (node.exp.is_Integer or sign(node.base) == "pos"):
+        if isinstance(node, sp.Pow) and (node.exp.is_Integer or _near_sign(node.base, v) == "pos"):
             continue
-        if isinstance(node, sp.log) and sign(node.args[0]) == "pos":
+        if isinstance(node, sp.log) and _near_sign(node.args[0], v) == "pos":
             continue
         return False
     return True
