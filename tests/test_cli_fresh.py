@@ -109,3 +109,40 @@ def test_recheck_of_a_file_that_is_no_report_fails_with_the_reason(tmp_path):
     report.write_text("{}")
     (why,) = _fresh.recheck(report)
     assert "fresh re-check failed (exit 2)" in why
+
+
+def test_a_failed_build_removes_every_folder_it_made(tmp_path):
+    # review 54b F5: --out nest/a/b left nest/ and nest/a/ behind
+    path = tmp_path / "poison_assumptions.py"
+    path.write_text((MODULES / "poison_assumptions.py").read_text())
+    done = _cli("build", str(path), "--out", "nest/a/b", cwd=tmp_path)
+    assert done.returncode == 4, done.stderr
+    assert not (tmp_path / "nest").exists()
+
+
+def test_check_json_recheck_prints_the_text_it_rechecked(tmp_path):
+    # review 54b F3: the report was serialized twice, and a module's audit hook changed the claim
+    # in between (printed: the false b > 1; re-checked: the true b + 1 > 1)
+    path = tmp_path / "json_swap.py"
+    path.write_text((MODULES / "json_swap.py").read_text())
+    done = _cli("check", str(path), "--json", "--recheck", cwd=tmp_path)
+    if done.returncode == 0:
+        (step,) = json.loads(done.stdout)["steps"]
+        assert step["statement"] != "b > 1", step
+
+
+def test_the_fresh_interpreter_reads_no_pythonpath(tmp_path, monkeypatch):
+    # review 54b F4: an empty or relative PYTHONPATH entry is read in the fresh interpreter's
+    # folder, where a module could put a dpo_mixture of its own; here a fake one on PYTHONPATH
+    # says every step re-checks
+    report = _report(tmp_path)
+    text = report.read_text().replace("Add(Integer(1), Pow(", "Add(Integer(-1), Pow(").replace("u^{2} + 1", "u^{2} - 1")
+    report.write_text(text)
+    fake = tmp_path / "fake" / "dpo_mixture"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("")
+    (fake / "__main__.py").write_text("print('[]')\n")
+    (fake / "cli.py").write_text("def main(argv):\n    print('[]')\n    return 0\n")
+    monkeypatch.setitem(_fresh._ENVIRONMENT, "PYTHONPATH", f":{fake.parent}:fake")
+    failed = _fresh.recheck(report)
+    assert len(failed) == 1 and failed[0].startswith("h-step: "), failed

@@ -90,17 +90,28 @@ def _asset_url(value: str) -> str:
 def run(args) -> int:
     asset_url = _asset_url(args.asset_url)
     loaded = load(args.path)
-    created = not Path(args.out).exists()
+    made = _first_missing(Path(args.out))
     out = writable_dir(args.out, "--out")
     try:
         code = _build(args, loaded, out, asset_url)
     except BaseException:
-        if created:  # a failed run leaves no trace, not even the folder it made for its files
-            shutil.rmtree(out, ignore_errors=True)
+        if made is not None:  # a failed run leaves no trace, not even the folders it made for its files
+            shutil.rmtree(made, ignore_errors=True)
         raise
-    if created and not any(out.iterdir()):  # it published nothing
-        out.rmdir()
+    if made is not None and not any(out.iterdir()):  # it published nothing
+        shutil.rmtree(made, ignore_errors=True)
     return code
+
+
+def _first_missing(path: Path) -> Path | None:
+    """The outermost folder of ``path`` that does not exist yet (the run makes it and all
+    below it), or None."""
+    missing = None
+    for folder in (path.absolute(), *path.absolute().parents):
+        if folder.exists():
+            break
+        missing = folder
+    return missing
 
 
 def _build(args, loaded, out: Path, asset_url: str) -> int:

@@ -87,16 +87,14 @@ def format_table(report) -> str:
 def run(args) -> int:
     loaded = load(args.path)
     report = run_report(loaded.derivations, args.seed, loaded.paper.examples, loaded.paper)
-    if args.json:
-        print(json.dumps(report.to_json(), indent=2))
-    else:
-        print(format_table(report))
+    text = json.dumps(report.to_json(), indent=2) if args.json or args.recheck else ""
+    print(text if args.json else format_table(report))
     if report.soundness_errors:
         return 4
-    if args.recheck:
+    if args.recheck:  # the very text printed is the one re-checked
         with tempfile.TemporaryDirectory(prefix="dpo-mixture-recheck-") as folder:
             path = Path(folder) / "report.json"
-            path.write_text(json.dumps(report.to_json()), encoding="utf-8")
+            path.write_text(text, encoding="utf-8")
             failed = recheck(path)
         if failed:
             print(f"SOUNDNESS ERROR: the report does not re-check in a fresh interpreter ({len(failed)} step(s)): "
