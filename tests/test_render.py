@@ -37,8 +37,10 @@ def test_prose_refuses_ascii_maths(text, found):
 
 
 def test_prose_keeps_apostrophes_and_joins_text():
-    text = prose("the seed's claim and Gibbs' inequality", " hold for ", beta, 2)
-    assert text.parts == ("the seed's claim and Gibbs' inequality hold for ", beta, sp.Integer(2))
+    text = prose("the seed's claim and Gibbs' inequality", " hold for ", beta, " and ", 2)
+    assert text.parts == ("the seed's claim and Gibbs' inequality hold for ", beta, " and ", sp.Integer(2))
+    with pytest.raises(ValueError, match="side by side"):  # beta 2 would print as one formula
+        prose(beta, 2)
     with pytest.raises(TypeError, match="prose parts are"):
         prose(object())
 

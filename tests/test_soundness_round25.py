@@ -74,6 +74,10 @@ def test_a_bound_index_used_as_a_number_is_refused_when_compiled():
 @pytest.mark.parametrize("latex, why", [(r"{\pi}", "like the constant"), (r"\mathrm{e}", "like the constant"),
                                         (r"{\beta}", "print as"), (r"w^{\prime}", None)])
 def test_names_printed_alike_up_to_braces_primes_or_font_are_one_name(latex, why):
+    if latex == r"\mathrm{e}":  # round 54: one upright letter is refused when declared
+        with pytest.raises(ValueError, match="upright word"):
+            declare.scalar(f"s_r25_{abs(hash(latex)) % 1000}", latex=latex)
+        return
     s = declare.scalar(f"s_r25_{abs(hash(latex)) % 1000}", latex=latex)
     if why is None:  # w' beside w^{\prime}: one printed name
         other = declare.scalar(f"t_r25_{abs(hash(latex)) % 1000}", latex="w'")

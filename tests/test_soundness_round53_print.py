@@ -50,11 +50,11 @@ def test_a_vector_whose_name_prints_as_a_product_is_refused(label, beside):
 
 
 def test_upright_names_side_by_side_read_as_the_upright_name_of_both():
-    # \mathrm{a} \mathrm{b} and \mathrm{ab} show the same upright "ab"
+    # \mathrm{ab} \mathrm{cd} and \mathrm{abcd} show the same upright "abcd"
     one, two, both = (sp.Symbol(n) for n in ("a_up53", "b_up53", "ab_up53"))
     from dpo_mixture.notation import LATEX_NAMES
 
-    LATEX_NAMES.update({"a_up53": r"\mathrm{a}", "b_up53": r"\mathrm{b}", "ab_up53": r"\mathrm{ab}"})
+    LATEX_NAMES.update({"a_up53": r"\mathrm{ab}", "b_up53": r"\mathrm{cd}", "ab_up53": r"\mathrm{abcd}"})
     try:
         why = name_clash([sp.Gt(one * two, both, evaluate=False)])
     finally:

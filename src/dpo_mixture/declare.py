@@ -56,7 +56,7 @@ _LATEX_COMMANDS = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi "
     "rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
     "Upsilon Phi Psi Omega hat tilde bar check breve dot ddot vec widehat widetilde overline mathrm mathbf "
-    "mathcal mathbb mathsf mathit boldsymbol prime star ast dagger ell max min text operatorname bm mathscr".split())
+    "mathcal mathbb mathsf mathit boldsymbol prime star ast dagger ell max min text operatorname bm".split())
 _LATEX_TOKEN = re.compile(r"\\[A-Za-z]+|[A-Za-z0-9]|[_^{}'*,()+-]")
 _FONTS = re.compile(r"\\(?:mathrm|mathit|mathsf|mathbf|boldsymbol|bm|text|operatorname)(?![A-Za-z])")
 
@@ -105,9 +105,10 @@ _GREEK_LETTERS = frozenset(
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi "
     "rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
     "Upsilon Phi Psi Omega ell".split())
-#: Commands that dress one letter (an accent, a font that keeps it one symbol).
+#: Commands that dress one letter (an accent, a font that keeps it one symbol and sets it apart
+#: from the plain letter: \\mathit and \\mathrm do not).
 _DRESSINGS = frozenset("hat tilde bar check breve dot ddot vec widehat widetilde overline mathbf mathcal mathbb "
-                       "mathsf mathit mathnormal boldsymbol bm mathscr".split())
+                       "mathsf boldsymbol bm".split())
 #: Commands that set a whole word upright (``\\mathrm{ref}``): a word in them reads as one name.
 _WORD_FONTS = frozenset("mathrm text textrm operatorname mathup".split())
 
@@ -131,7 +132,8 @@ def _letter_end(tokens: list, i: int) -> int | None:
         j = i + 2
         while j < len(tokens) and (len(tokens[j]) == 1 and tokens[j].isascii() and tokens[j].isalnum()):
             j += 1
-        ok = j > i + 2 and tokens[i + 2].isalpha() and tokens[j:j + 1] == ["}"]
+        # one upright letter looks like the plain one (\\mathrm{m} beside m): a word has two
+        ok = j > i + 3 and tokens[i + 2].isalpha() and tokens[j:j + 1] == ["}"]
         return j + 1 if ok else None
     return None
 

@@ -99,13 +99,21 @@ def _value_to_json(v: Any) -> Any:
     return {"sympy": dumps(sp.sympify(v))}
 
 
-def _value_from_json(v: Any) -> Any:
+#: The certificate parameters that hold text (a reference's wording, the name of a monotone function,
+#: which the kernel reads from a list of its own): any other text is refused
+#: when a report is read, for SymPy's ``sympify`` would parse and run it.
+_TEXT_DATA = frozenset({"reference", "function"})
+
+
+def _value_from_json(v: Any, text: bool = False) -> Any:
     if isinstance(v, dict) and "tuple" in v:
-        return tuple(_value_from_json(x) for x in v["tuple"])
+        return tuple(_value_from_json(x, text) for x in v["tuple"])
     if isinstance(v, dict) and "sympy" in v:
         return loads(v["sympy"])
     if isinstance(v, dict) and "certificate" in v:
         return ProofCertificate.from_json(v["certificate"])
+    if isinstance(v, str) and not text:
+        raise ValueError(f"not a certificate parameter: text {v[:40]!r} where an expression or a flag stands")
     if isinstance(v, (bool, str)) or v is None:
         return v
     raise ValueError(f"not a certificate parameter: {v!r}")
@@ -146,7 +154,7 @@ class ProofCertificate:
             rule=str(data["rule"]),
             facts=tuple(fact_from_json(f) for f in data.get("facts", [])),
             instances=tuple(Instance.from_json(i) for i in data.get("instances", [])),
-            data=tuple((str(k), _value_from_json(v)) for k, v in dict(data.get("data", {})).items()),
+            data=tuple((str(k), _value_from_json(v, text=str(k) in _TEXT_DATA)) for k, v in dict(data.get("data", {})).items()),
             conclusion=None if data.get("conclusion") is None else loads(data["conclusion"]),
             hypotheses=tuple(loads(h) for h in data.get("hypotheses", [])),
             proposer=str(data.get("proposer", "")),

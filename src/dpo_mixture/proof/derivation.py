@@ -1113,12 +1113,33 @@ def _notation(results: list[StepResult]) -> dict[str, dict[str, str]]:
 
     names: set = set()
     for r in results:
-        for e in [r.step.claim, *r.assumptions, *r.step.chain] + [d.relation for d in r.theory.definitions]:
-            names |= {str(s) for s in e.free_symbols if isinstance(s, sp.Symbol)}
-            names |= {str(i.base.label) for i in e.atoms(sp.Indexed)}
+        exprs = [r.step.claim, *r.assumptions, *r.step.chain, *r.step.conditions]
+        exprs += [d.relation for d in r.theory.definitions] + [f.relation for f in _search_facts(r.step, r.theory)]
+        exprs += [q for q, _ in r.theory.overrides] + ([r.support] if r.support is not None else [])
+        for e in exprs:
+            names |= _printed_names(e)
     out = {}
     for name in sorted(names):
         entry = {k: table[name] for k, table in (("latex", LATEX_NAMES), ("indexed", INDEXED_LATEX)) if name in table}
         if entry:
             out[name] = entry
     return out
+
+
+def _printed_names(e: sp.Basic) -> set[str]:
+    """The names under which the printer looks up how the parts of ``e`` print: every symbol's,
+    bound ones too (a summation index declared with ``latex=``, the variable of a limit or a
+    derivative, whatever kind of symbol stands for it), every vector's label, and every
+    function the author names (printed as a symbol of its name).
+
+    >>> j, n = sp.Symbol("j", integer=True), sp.Symbol("n", integer=True)
+    >>> sorted(_printed_names(sp.Sum(sp.IndexedBase("g")[j] * sp.Function("f")(j), (j, 1, n))))
+    ['f', 'g', 'j', 'n']
+    """
+    if not isinstance(e, sp.Basic):
+        return set()
+    names = {s.name for s in e.atoms(sp.Symbol)}  # a Dummy prints (and is looked up) by its name
+    names |= {str(b.label) for b in e.atoms(sp.IndexedBase)}
+    names |= {str(i.base.label) for i in e.atoms(sp.Indexed)}
+    names |= {type(f).__name__ for f in e.atoms(sp.core.function.AppliedUndef)}
+    return names

@@ -32,7 +32,7 @@ import itertools
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Mapping
 
 import sympy as sp
 
@@ -644,7 +644,7 @@ class _Check:
         mapping = inst.mapping()
         if inst.at is not None:
             point = point if point is not None else fresh_output("i")
-            mapping = {k: sp.sympify(v).xreplace({inst.at: point}) for k, v in mapping.items()}
+            mapping = {k: _sympified(v).xreplace({inst.at: point}) for k, v in mapping.items()}
         for k in mapping:
             if k not in variables:
                 raise KernelError(f"{k} is not a variable of {inst.lemma}")
@@ -654,7 +654,7 @@ class _Check:
                 mapping[v] = v
         values = {}
         for v, value in mapping.items():
-            value = sp.sympify(value)
+            value = _sympified(value)
             self.in_domain(v, value, lemma.theory, inst.lemma, lemma_indices)
             values[v] = value
         # a definition the two models share still meant its value at the lemma's variables: one
@@ -850,7 +850,7 @@ class _Check:
             return _reparametrize(e, rep) if rep else e
 
         hparts = [relation_parts(h) for h in hyps]
-        cs = [prep(sp.sympify(c)) for c in mults]
+        cs = [prep(_sympified(c)) for c in mults]
         for rel in parts:
             d, op = relation_parts(rel)
             rest = prep(d)
@@ -901,7 +901,7 @@ class _Check:
             raise KernelError("every pointwise instance must use the rule's output placeholder")
         pointwise = [r for x in self.cert.instances if x.at is not None for r in _parts(self.instance(x, i))]
         hyps = [p for h in self.goal.hypotheses for p in _parts(h)] + known + pointwise
-        mults = tuple(sp.sympify(c).xreplace({at: i}) for c in (self.cert.get("multipliers", ()) or ()))
+        mults = tuple(_sympified(c).xreplace({at: i}) for c in (self.cert.get("multipliers", ()) or ()))
         pointwise_claim = sp.Gt(d, 0, evaluate=False) if op == ">" else sp.Ge(d, 0, evaluate=False)
         self._combine([pointwise_claim], hyps, mults, label="termwise")
 
@@ -932,7 +932,7 @@ class _Check:
         dom = self.theory.domain(x)
         if dom not in (Domain.POSITIVE, Domain.REAL):
             raise KernelError(f"convexity needs {x} to range over an interval (positive or real)")
-        x0 = sp.sympify(x0)
+        x0 = _sympified(x0)
         self.need((sign(x0) == "pos") if dom is Domain.POSITIVE else is_real(x0), "domain", f"{x0} in the domain of {x}")
         claim = self.goal.claim
         if self.cert.get("equality", False):
@@ -1159,7 +1159,7 @@ class _Check:
         if not (lo == 1 and hi == _n):
             raise KernelError("the vanishing sum must run over the whole support")
         summand = hyp.lhs.function.xreplace({idx: i})
-        c = sp.sympify(self.cert.get("factor")).xreplace({at: i})
+        c = _sympified(self.cert.get("factor")).xreplace({at: i})
         self.need(difference_is_zero(unfold(summand, self.facts), unfold(c * g, self.facts), self.facts)[0],
                   "identity", "the summand is c(i) g(i)")
         self.need(_sign_of(c, self.facts) == "pos", "sign", "c(i) > 0")
@@ -1228,7 +1228,7 @@ def opened_theory(theory: Theory) -> Theory:
     the rules as one in a statement."""
     defs = []
     for d in theory.definitions:
-        body = open_operators(sp.sympify(d.expr))
+        body = open_operators(_sympified(d.expr))
         _check_nodes(body)
         _check_nodes(d.target)
         defs.append(d if body == d.expr else Definition(d.name, d.target, body))
@@ -1237,12 +1237,18 @@ def opened_theory(theory: Theory) -> Theory:
     return Theory(tuple(defs), theory.overrides)
 
 
+def _sympified(value: Any) -> sp.Basic:
+    """``value`` as an expression, never by parsing text: SymPy's ``sympify`` parses *and runs*
+    a string, and a report's certificate is read from a file that may be hostile."""
+    return sp.sympify(value, strict=True)
+
+
 def opened_fact(f: Fact) -> Fact:
     """A fact with its expressions opened, like the theory's definitions."""
     if isinstance(f, Definition):
-        body = open_operators(sp.sympify(f.expr))
+        body = open_operators(_sympified(f.expr))
         return f if body == f.expr else Definition(f.name, f.target, body)
-    lhs, rhs = open_operators(sp.sympify(f.lhs)), open_operators(sp.sympify(f.rhs))
+    lhs, rhs = open_operators(_sympified(f.lhs)), open_operators(_sympified(f.rhs))
     return f if (lhs, rhs) == (f.lhs, f.rhs) else type(f)(f.name, lhs, rhs)
 
 
@@ -1482,7 +1488,7 @@ def value_at(e: sp.Expr, var: sp.Symbol, point: sp.Expr) -> sp.Expr | None:
     from ..model import SupportMax, SupportMin
 
     bad = (sp.zoo, sp.nan, sp.oo, -sp.oo)
-    point = sp.sympify(point)
+    point = _sympified(point)
 
     def walk(node: sp.Basic) -> sp.Basic | None:
         if node == var:

@@ -157,6 +157,8 @@ def _value(node: ast.AST) -> Any:
             return _CONSTRUCTORS[node.id]
         raise ValueError(f"name {node.id!r} is not allowed")
     if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Call):  # Function('f')(a): a function the author names
+            return _undefined_application(node)
         if not isinstance(node.func, ast.Name):
             raise ValueError("only calls of plain names are allowed")
         name = node.func.id
@@ -170,6 +172,12 @@ def _value(node: ast.AST) -> Any:
             if kw.arg is None:
                 raise ValueError("keyword unpacking is not allowed")
             kwargs[kw.arg] = _value(kw.value)
+        # SymPy's constructors sympify what they are given, and sympify *parses and evaluates*
+        # text (exp('len(...)') runs Python): text stands only where a name is written
+        texts = _TEXT_ARGUMENTS.get(name, ())
+        if any(i not in texts and _holds_text(a) for i, a in enumerate(args)) \
+                or any(_holds_text(v) for v in kwargs.values()):
+            raise ValueError(f"text is allowed only as a name (a call of {name!r} holds other text)")
         constructor = _CONSTRUCTORS[name]
         if name == "Pow" and len(args) == 2 and all(isinstance(a, (int, sp.Number)) for a in args):
             base, exp = (sp.sympify(a) for a in args)
@@ -202,6 +210,75 @@ def _value(node: ast.AST) -> Any:
     raise ValueError(f"syntax {type(node).__name__} is not allowed")
 
 
+#: The arguments (by position) that serialized text may write as text: names, and a Float's digits.
+_TEXT_ARGUMENTS: dict[str, tuple[int, ...]] = {
+    "Symbol": (0,), "Dummy": (0,), "Str": (0,), "DeclaredSymbol": (0, 1), "Float": (0,),
+}
+
+
+def _holds_text(value: Any) -> bool:
+    return isinstance(value, str) or isinstance(value, tuple) and any(_holds_text(v) for v in value)
+
+
+def _undefined_application(node: ast.Call) -> sp.Basic:
+    """``Function('f')(a, ...)``, as ``dumps`` writes a function the author names (a plain
+    undefined function, which the kernel reads as an arbitrary one): the name is a plain
+    name, the function carries no assumptions, and it is applied to expressions only.
+
+    >>> import sympy as sp
+    >>> a = sp.Symbol("a", positive=True)
+    >>> loads(dumps(sp.Function("f")(a))) == sp.Function("f")(a)
+    True
+    >>> loads("Function('f', positive=True)(Symbol('a'))")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a serialized expression: a function the author names is written Function('name'), without assumptions
+    >>> loads("Function('exp')(Symbol('a'))")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a serialized expression: the function name 'exp' is not plain (it names one of SymPy's or the package's functions)
+    """
+    head = node.func
+    assert isinstance(head, ast.Call)
+    if not (isinstance(head.func, ast.Name) and head.func.id == "Function"):
+        raise ValueError("only calls of plain names are allowed")
+    if head.keywords or len(head.args) != 1 or not isinstance(head.args[0], ast.Constant) \
+            or type(head.args[0].value) is not str:
+        raise ValueError("a function the author names is written Function('name'), without assumptions")
+    name = head.args[0].value
+    why = _function_name_problem(name)
+    if why:
+        raise ValueError(f"the function name {name!r} is not plain ({why})")
+    if node.keywords:
+        raise ValueError("a function the author names is applied without keywords")
+    args = [_value(a) for a in node.args]
+    if not args or not all(isinstance(a, sp.Basic) for a in args):
+        raise ValueError(f"the function {name!r} is applied to no expression, or to something else")
+    return sp.Function(name)(*args)
+
+
+def _function_name_problem(name: str) -> str:
+    """Why ``name`` may not name a function the author names in a report, or ``""``: it must be a
+    plain name (as a quantity's: :func:`~dpo_mixture.proof.verify.plain_name_problem`), with no
+    argument list of its own, and name no function or class of SymPy's, of the package's model,
+    or that serialized text calls (``exp``, ``Sigmoid``): the kernel reads an opaque application
+    of those as ``Function(name)(...)``, and a reader would take it for that function."""
+    from .. import model
+    from .verify import plain_name_problem
+
+    if not name or len(name) > 100:
+        return "it is empty or too long"
+    why = plain_name_problem(name)
+    if why:
+        return why
+    if "(" in name:
+        return "an argument list in a function's name"
+    if name in _CONSTRUCTORS or name == "Function" \
+            or any(callable(getattr(where, name, None)) for where in (sp, model)):
+        return "it names one of SymPy's or the package's functions"
+    return ""
+
+
 def loads(text: str) -> sp.Basic:
     """Read an expression written by :func:`dumps`; raises ``ValueError`` for anything else."""
     if not isinstance(text, str):
@@ -220,7 +297,10 @@ def _loads(text: str, _constructors: int, _ambiguous: int) -> sp.Basic:
     except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
         raise ValueError(f"not a serialized expression: {type(exc).__name__}") from None
     try:
-        return _value(tree.body)
+        made = _value(tree.body)
+        if _holds_text(made):  # what reads it would sympify it: parse and run it
+            raise ValueError("text is allowed only as a name")
+        return made
     except ValueError as exc:
         raise ValueError(f"not a serialized expression: {exc}") from None
     except (TypeError, AttributeError, RecursionError, sp.SympifyError) as exc:

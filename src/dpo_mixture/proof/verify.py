@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 import sympy as sp
-from sympy.core.function import FunctionClass
+from sympy.core.function import AppliedUndef, FunctionClass
 
 from ..notation import DOMAINS, Domain, n as _n
 from .certificate import ProofCertificate, fact_from_json
@@ -57,31 +57,27 @@ class Verification:
 _GREEK = (r"(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi|"
           r"varpi|rho|varrho|sigma|varsigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|"
           r"Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])")
-_BARE = rf"(?:[A-Za-z]|\\{_GREEK}|\\mathcal\{{[A-Z]\}})"
-#: An accent or a font that no other name prints in: a letter in it cannot pass for another
-#: name (\\mathit and \\mathrm are left out: a letter in them looks like the plain letter).
-_DRESSED = (r"\\(?:hat|bar|tilde|check|breve|dot|ddot|vec|widehat|widetilde|overline|mathbf|boldsymbol|mathsf|"
-            rf"mathbb|mathscr)\{{{_BARE}\}}")
-_LETTER = rf"(?:{_BARE}|{_DRESSED})"
 _SUB = rf"(?:_(?:[A-Za-z0-9]|\\{_GREEK}|\{{(?:[A-Za-z0-9,]|\\{_GREEK}|\\mathrm\{{[A-Za-z]+\}}|\\mathcal\{{[A-Z]\}})+\}}))"
 _SUP = r"(?:\^(?:\*|\{\*\}|\{\\prime\}|\{\\star\})|'+)"
 _ARGS = rf"\((?:[A-Za-z,;]|\{{i\}}|\\mid|\\{_GREEK}|\\mathcal\{{[A-Z]\}})+\)"
-#: What a report may print a name of its own as: a letter (Latin, Greek or calligraphic) with
-#: an optional subscript (letters, digits, \\mathrm words), a star or a prime, and an optional
-#: argument list of letters ("Z(t)", "A(\\theta)"); an indexed pattern puts "{name}" first and
-#: "{i}" among its arguments.  Anything else (a number, a sign, a power, a function such as
-#: \\cos, empty braces, a font that makes one letter look like another) would let the report
-#: show a statement other than the one it checks.
-_PRINTED_NAME = re.compile(rf"(?:{_LETTER}|\\TPM)(?:{_SUB}{_SUP}?|{_SUP}{_SUB}?)?(?:{_ARGS})?")
+#: What a report may print an indexed name of its own as: "{name}" first, an optional
+#: subscript (letters, digits, \\mathrm words), a star or a prime, and an argument list of
+#: letters with "{i}" among them.  Anything else (a number, a sign, a power, a function such as
+#: \\cos) would let the report show a statement other than the one it checks.  (A plain name's
+#: print follows ``declare``'s rule: see :func:`_printed_name_ok`.)
 _PRINTED_PATTERN = re.compile(rf"\{{name\}}(?:{_SUB}{_SUP}?|{_SUP}{_SUB}?)?{_ARGS}")
 
 
 def _printed_name_ok(key: str, value: str) -> bool:
-    """Whether a report may print a name of its own as ``value``: a name as
-    :data:`_PRINTED_NAME` says (accents and distinct fonts included, ``\\hat{r}``), an indexed
-    pattern as :data:`_PRINTED_PATTERN` says."""
+    """Whether a report may print a name of its own as ``value``: a name as ``declare`` allows
+    one (``latex_name_problem``, ``juxtaposition_problem``: a letter, accented or in a font, or
+    an upright word, with its scripts and arguments), an indexed pattern as
+    :data:`_PRINTED_PATTERN` says.  (``name_clash`` then refuses a print that reads like
+    another quantity's, as it does in ``check``.)"""
+    from ..declare import _reads_as_expression as reads, juxtaposition_problem, latex_name_problem
+
     if key == "latex":
-        return bool(_PRINTED_NAME.fullmatch(value.replace(" ", "")))
+        return not (latex_name_problem(value) or juxtaposition_problem(value) or reads("", value, None))
     return bool(_PRINTED_PATTERN.fullmatch(value.replace(" ", ""))) and "{i}" in value
 
 
@@ -468,16 +464,77 @@ def name_clash(exprs) -> str | None:
         for node in sp.preorder_traversal(e):
             for b in (_bound_of(node) if isinstance(node, kinds) else ()):
                 other = printed.get(_seen_as(latex(b)))
+                named = f"{b} (printed {latex(b)})" if str(b) != latex(b) else str(b)
                 if other is not None and other != b:
-                    named = f"{b} (printed {latex(b)})" if str(b) != latex(b) else str(b)
                     return (f"the variable {named} bound by a {type(node).__name__} prints like the quantity {other} "
                             "that stands free beside it, so the statement would read as another one; rename one of them")
+                why = _bound_name_problem(b, constants)
+                if why:
+                    return f"the variable {named} bound by a {type(node).__name__} {why}; rename it"
+        why = _shadowed(e, {}, kinds)
+        if why:
+            return why
     entries: dict = {}
     for base in sorted({b for e in exprs for b in _quantities_of(e)[1]}, key=str):
         entry = _seen_as(latex(base[_ENTRY]))
         if entries.setdefault(entry, base) != base:
             return f"the entries of two different vectors print alike ({entry}): {entries[entry]} and {base}"
+    from .serial import _function_name_problem
+
+    for f in sorted({type(a) for e in exprs for a in e.atoms(AppliedUndef)}, key=str):  # f(a): its name is shown
+        why = _function_name_problem(f.__name__)
+        if why:
+            return f"the function {f.__name__} is not named plainly ({why}); rename it"
+    if "d" in printed and any(e.has(sp.Derivative, sp.Integral) for e in exprs):
+        return (f"the quantity {printed['d']} prints as d beside a derivative or an integral, whose d it would "
+                "read as (d/du, du); rename it")
     return _side_by_side(printed)
+
+
+def _bound_name_problem(b: sp.Basic, constants: dict) -> str:
+    """Why a bound variable's print is no name (as a free quantity's would not be), or ``""``."""
+    from ..declare import juxtaposition_problem
+    from ..render.printer import latex
+
+    if not isinstance(b, sp.Symbol):
+        return ""
+    why = plain_name_problem(b.name) if not isinstance(b, sp.Dummy) else ""
+    if why:
+        return f"is not named plainly ({why})"
+    why = juxtaposition_problem(latex(b))
+    if why:
+        return f"prints as {latex(b)!r}, which reads as several things side by side ({why})"
+    like = constants.get(_seen_as(latex(b)))
+    if like is not None:
+        return f"prints like the constant {like}"
+    return ""
+
+
+def _shadowed(e: sp.Basic, enclosing: dict, kinds: tuple) -> str | None:
+    """Why a variable bound inside another binder of ``e`` prints like that binder's own,
+    different variable, or None: the inner one would read as the outer one's (the package's
+    bound ``k`` prints ``y'``, like a user's index named so)."""
+    from ..render.printer import latex
+
+    from .normal_form import _bound_of
+
+    if not isinstance(e, sp.Basic) or not e.args:
+        return None
+    inner = enclosing
+    if isinstance(e, kinds):
+        inner = dict(enclosing)
+        for b in _bound_of(e):
+            shown = _seen_as(latex(b))
+            outer = enclosing.get(shown)
+            if outer is not None and outer != b:
+                return (f"the variable {b} bound by a {type(e).__name__} prints as {shown}, like the variable {outer} "
+                        "of a binder around it, so the statement would read as another one; rename one of them")
+            inner[shown] = b
+    for arg in e.args:
+        why = _shadowed(arg, inner, kinds)
+        if why:
+            return why
+    return None
 
 
 def _side_by_side(printed: dict) -> str | None:
@@ -497,6 +554,10 @@ def _side_by_side(printed: dict) -> str | None:
         parts = _split_into(shown, pieces - {shown})
         if parts:
             return f"the quantity {obj} prints as {shown}, which reads as the product {' '.join(parts)}; rename it"
+        head = shown.split("(", 1)[0]
+        if head != shown and head in pieces - {shown}:  # u(a) beside the scalar u, e(a): a product
+            return (f"the quantity {obj} prints as {shown}, whose head {head} prints like another quantity or a "
+                    "constant beside it, so the bracket would read as a factor; rename it")
     return None
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from .blocks import (
     Appendix, Bibliography, CitationMark, Display, Env, Figure, Front, Heading, Link, Math, Para, Proof, Table, Text,
 )
-from .inline import tex_escape, to_latex_text
+from .inline import markup_parts, tex_escape, to_latex_text
 from .printer import MACROS
 
-__all__ = ["render_latex"]
+__all__ = ["render_latex", "check_maths_apart"]
 
 _PREAMBLE = r"""\documentclass[11pt]{article}
 \ifdefined\pdftrailerid\pdftrailerid{}\pdfinfoomitdate=1\fi
@@ -39,8 +39,30 @@ def _macros() -> str:
     return "".join(f"\\DeclareMathOperator{{\\{name}}}{{{text}}}\n" for name, text in MACROS.items())
 
 
+def check_maths_apart(tokens) -> None:
+    """A ValueError if two :class:`Math` tokens have nothing shown between them.
+
+    Both writers print inline maths token by token (``$a < u$$b < 2$``), so two formulas side
+    by side, or with only spaces or empty markup between, read as one: "a < ub < 2", "ab",
+    "2a".  :func:`~.prose.prose` refuses such prose; this is the writers' own guard, for every
+    sentence, the package's too.
+    """
+    last = None
+    for t in tokens:
+        if isinstance(t, Math):
+            if last is not None:
+                raise ValueError(
+                    f"the document would print the maths {last.tex!r} and {t.tex!r} side by side with no words "
+                    "between them, as one formula; put words between them, such as \" and \" or \", \""
+                )
+            last = t
+        elif not (isinstance(t, Text) and not "".join(piece for _, piece in markup_parts(t.text)).strip()):
+            last = None
+
+
 def inline(tokens) -> str:
     """Inline tokens as LaTeX: text with markup, maths, ``\\ref`` links and ``\\cite``."""
+    check_maths_apart(tokens)
     out = []
     for t in tokens:
         if isinstance(t, Text):

@@ -13,6 +13,7 @@ import json
 from .blocks import (
     Appendix, Bibliography, CitationMark, Display, Env, Figure, Front, Heading, Link, Math, Para, Proof, Table, Text,
 )
+from .latex_doc import check_maths_apart
 from .paper import Paper
 from .printer import MACROS
 
@@ -55,6 +56,7 @@ def _liquid_safe(tex: str) -> str:
 
 
 def inline(tokens, in_table: bool = False) -> str:
+    check_maths_apart(tokens)  # two formulas side by side would read as one ($$a < u$$$$b < 2$$)
     out = []
     for t in tokens:
         if isinstance(t, Text):

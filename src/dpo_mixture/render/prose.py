@@ -10,6 +10,10 @@ Text parts may not carry maths of their own: a dollar sign, a backslash, ASCII m
 (``p_A``, ``e^x``, ``->``, ``<``, ``=``, a Greek letter's name) or Unicode maths (``β``, ``≤``) is refused when the prose is built, with the offending text
 named, so that no formula in a sentence bypasses the printer.
 
+Two maths parts need words between them: side by side (or with only spaces or empty markup
+between) the documents would print them as one formula, ``a < u`` and ``b < 2`` as
+"a < ub < 2", and so they are refused, with the two parts named.
+
 >>> from dpo_mixture.notation import beta
 >>> text = prose("Fix a temperature ", sp.Gt(beta, 0, evaluate=False), " as in ", Ref("setting"), ".")
 >>> [type(part).__name__ for part in text.parts]
@@ -18,6 +22,10 @@ named, so that no formula in a sentence bypasses the printer.
 Traceback (most recent call last):
 ...
 ValueError: prose text 'p_A is the aligned part' contains ASCII maths ('_'); give the maths as a SymPy object
+>>> prose("with ", sp.Symbol("a"), " ", sp.Symbol("b"))
+Traceback (most recent call last):
+...
+ValueError: prose puts the maths 'a' and 'b' side by side with no words between them, which the documents would print as one formula; put words between them, such as " and " or ", "
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
+
+from .inline import markup_parts
 
 __all__ = ["Prose", "Ref", "Citation", "Approx", "approx", "prose", "as_prose"]
 
@@ -79,6 +89,9 @@ class Prose:
 
     parts: tuple[Any, ...] = ()
 
+    def __post_init__(self) -> None:
+        check_apart(self.parts)
+
     def __add__(self, other: Any) -> "Prose":
         return prose(self, other)
 
@@ -107,11 +120,38 @@ def check_text(text: str) -> str:
     return text
 
 
+def _shows_nothing(text: str) -> bool:
+    """Whether ``text`` prints as nothing but space: spaces, or markup around nothing (``** **``)."""
+    return not "".join(piece for _, piece in markup_parts(text)).strip()
+
+
+def check_apart(parts: tuple[Any, ...]) -> None:
+    """A ValueError if two maths parts of ``parts`` have no words between them.
+
+    Side by side, or with only spaces between, the writers print them as one formula: the
+    relations ``a < u`` and ``b < 2`` as "a < ub < 2", the names ``a`` and ``b`` as the product
+    "ab", the number 2 and ``a`` as "2a".  A text part that shows something, a reference or a
+    citation keeps them apart.
+    """
+    last = None  # the maths part with nothing shown after it yet
+    for part in parts:
+        if isinstance(part, sp.Basic):
+            if last is not None:
+                raise ValueError(
+                    f"prose puts the maths {sp.sstr(last)!r} and {sp.sstr(part)!r} side by side with no words "
+                    "between them, which the documents would print as one formula; put words between them, "
+                    'such as " and " or ", "'
+                )
+            last = part
+        elif not (isinstance(part, str) and _shows_nothing(part)):
+            last = None
+
+
 def prose(*parts: Any) -> Prose:
     """Build :class:`Prose` from text, SymPy objects, references, citations and other prose.
 
     Numbers given as Python ``int`` or ``float`` become SymPy numbers, so that they print like
-    every other piece of maths.
+    every other piece of maths.  Two maths parts need words between them (see :func:`check_apart`).
 
     >>> prose("a ", prose("b"), " c", 2).parts
     ('a b c', 2)
