@@ -199,8 +199,8 @@ LIMITS = Derivation(
     ),
     statement_text=prose(
         "As ", beta, " grows without bound the tuned model returns to the reference model and the aligned mass to ",
-        alpha, ". As ", beta, " decreases to 0, an output ", y, " beaten by another output ", j, " (",
-        sp.Lt(r[y], r[j], evaluate=False), ") loses all probability relative to it:",
+        alpha, ". As ", beta, " decreases to 0, an output ", y, " beaten by another output ", j, ", that is with ",
+        sp.Lt(r[y], r[j], evaluate=False), ", loses all probability relative to it:",
     ),
     steps=(
         Step(

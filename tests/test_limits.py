@@ -103,3 +103,26 @@ def test_near_the_point_each_variable_moves_on_its_own():
     c = Condition(x - y, "!=", bound=((x, sp.Integer(0), "+"), (y, sp.Integer(0), "+")))
     for way in _near_point(c)[1:]:
         assert all(len(f.free_symbols) == 2 for f in way), way
+
+
+@pytest.mark.parametrize("claim", [
+    # review 55b F2: a sign shown within a smaller distance than one, or once the numerator is expanded
+    "limit(log(1-2*x)/x, x, 0) == -2", "limit(x*log(1-2/x), x, oo) == -2", "limit(log(1-x**2)/x**2, x, 0) == -1",
+])
+def test_a_limit_is_read_within_a_small_distance_of_its_point(claim):
+    from dpo_mixture import Verdict, check_claim
+
+    assert check_claim(claim, let={"x": "temperature"}).verdict is Verdict.PROVED
+
+
+@pytest.mark.parametrize("claim, let", [
+    # review 55b F1: SymPy cancelled log(-beta) - log(-beta) before any condition of it was asked
+    ("limit(beta + log(-beta) - log(-beta), beta, 0) == 0", {}),
+    ("limit(x + 0*log(-x), x, 0) == 0", {"x": "temperature"}),
+    ("limit(x + log(x-2) - log(x-2), x, 0) == 0", {"x": "scalar"}),
+])
+def test_a_limit_whose_body_lost_a_condition_to_sympy_is_refused(claim, let):
+    from dpo_mixture import check_claim
+
+    with pytest.raises(ValueError, match="simplified"):
+        check_claim(claim, let=let)

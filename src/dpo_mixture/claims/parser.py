@@ -441,7 +441,18 @@ def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
     # inside a limit the variable is bound: a condition on it speaks of the points near the
     # limit's, not of the free quantity of the same name (the kernel's own definedness rule
     # takes the body near the point), so it is not the statement's condition
+    inside = [c for c in builder.conditions[before:] if var in c.free_symbols]
     builder.conditions[before:] = [c for c in builder.conditions[before:] if var not in c.free_symbols]
+    # ... but the kernel must still ask it near the point: a condition SymPy's arithmetic took
+    # out of the body (log(-beta) - log(-beta) is 0) is one no rule would see
+    from ..proof.definedness import conditions as body_conditions
+
+    seen = {c.relation() for c in body_conditions(f)}
+    lost = [c for c in inside if c not in seen and not _holds_by_assumptions(c)]
+    if lost:
+        raise builder.fail(node, "a limit whose body SymPy has simplified", hint=(
+            f"the body needs {sp.sstr(lost[0])} near the point, which SymPy's arithmetic took out of it; write the "
+            "body without the terms that cancel"))
     point_node = node.args[2]
     if isinstance(point_node, ast.Name) and point_node.id == "oo":
         point = sp.oo
@@ -461,6 +472,13 @@ def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
     made = sp.Limit(f, var, point, direction)
     builder.calculus_built.append((made, node))
     return made
+
+
+def _holds_by_assumptions(c: sp.Basic) -> bool:
+    """Whether SymPy's assumptions alone show the condition ``c`` (``x > 0`` for a positive ``x``)."""
+    e = c.lhs - c.rhs
+    return bool({sp.StrictGreaterThan: e.is_positive, sp.GreaterThan: e.is_nonnegative,
+                 sp.Unequality: e.is_zero is False}.get(type(c)))
 
 
 def _sum(f: sp.Expr) -> sp.Expr:

@@ -814,6 +814,12 @@ def _passed_on(step: Step, d: "Derivation") -> list:
     return out
 
 
+def gives_a_name(rel: sp.Basic, d: "Derivation") -> bool:
+    """Whether the statement ``rel`` of ``d`` gives a fresh name a value (``L_DPO = ...``)
+    rather than claims something a step proves: the documents print it with ``:=``."""
+    return isinstance(rel, sp.Eq) and _fresh_name(rel.lhs) and not any(s.claim == rel for s in d.steps)
+
+
 def _fresh_name(name: sp.Basic) -> bool:
     """A plain name nothing declares and no assumption describes (``L_DPO``), which a
     statement may give to an expression."""
@@ -1044,7 +1050,7 @@ def _refuse_name_clashes(derivations: tuple, shown: tuple = ()) -> None:
     # a name a statement gives to an expression is that expression's alone, in the whole report
     for d in derivations:
         for rel in d.statement:
-            if isinstance(rel, sp.Eq) and _fresh_name(rel.lhs) and not any(s.claim == rel for s in d.steps):
+            if gives_a_name(rel, d):
                 elsewhere = [e for e in exprs if e is not rel and rel.lhs in getattr(e, "free_symbols", ())]
                 if elsewhere:
                     raise ValueError(f"derivation {d.id!r} names {rel.lhs} in its statement, but the name is used "

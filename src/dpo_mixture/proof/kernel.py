@@ -1268,14 +1268,18 @@ def _near_point(c: Condition) -> list:
     itself, for every value of the variable in its domain; the variable written from each side
     it comes from (``x = x0 + u`` from above, ``x0 - u`` from below, both for a two-sided limit,
     ``u`` towards ``oo``, ``-u`` towards ``-oo``, ``u > 0``), for every such value; and the same
-    within a distance of one (``x0 + u/(1 + u)``, ``1 + u`` towards ``oo``), which is near
+    within a distance ``d`` of :data:`~dpo_mixture.proof.limits.RADII` (``x0 + d u/(1 + u)``,
+    ``1/d + u`` towards ``oo``, brought to one fraction by SymPy's ``cancel``), which is near
     enough: a limit never looks at the point, nor further away than it likes."""
+    from .limits import RADII
+
     ways = [[c.expr]]
-    for bounded in (False, True):
+    for radius in (None, *RADII):
+        bounded = radius is not None
         choices = []
         for var, point, direction in c.bound:
             u = sp.Dummy("u", positive=True)  # one for each variable: they move independently
-            far, inf = (u / (1 + u), 1 + u) if bounded else (u, u)
+            far, inf = (radius * u / (1 + u), 1 / radius + u) if bounded else (u, u)
             if direction not in ("+", "-", "+-"):  # a derivative's variable, or a range: every value
                 choices.append([(var, var)])
             elif point is sp.oo:
@@ -1286,7 +1290,7 @@ def _near_point(c: Condition) -> list:
                 choices.append([(var, point + sgn * far) for sgn in {"+": (1,), "-": (-1,), "+-": (1, -1)}[direction]])
         if any(x != var for options in choices for var, x in options):
             forms = [c.expr.xreplace(dict(pick)) for pick in itertools.product(*choices)]
-            ways.append([sp.together(f) for f in forms] if bounded else forms)
+            ways.append([sp.cancel(f) for f in forms] if bounded else forms)
     return ways
 
 

@@ -22,7 +22,7 @@ limit out node by node, each step a theorem about limits:
   identically zero, since ``g`` is not constant.
 
 A sign asked of an expression in ``v`` (a logarithm's argument, a base, a denominator) is asked
-for every ``v > 0`` or, failing that, for every ``v`` in ``(0, 1)``: near the point is all a
+for every ``v > 0`` or, failing that, for every ``v`` in ``(0, d)`` for a small ``d``: near the point is all a
 limit needs (``log(1 - v)`` is defined there).
 
 Where no rule applies the limit is not shown (:class:`NoLimit`), and the kernel's verdict is
@@ -47,6 +47,8 @@ __all__ = ["limit_at_zero", "NoLimit", "MAX_LHOPITAL"]
 
 #: How many times one limit may apply l'Hopital's rule (along any one path of the work).
 MAX_LHOPITAL = 4
+#: The distances from the point within which a sign may be shown instead of everywhere.
+RADII = (sp.Integer(1), sp.Rational(1, 2), sp.Rational(1, 10))
 #: The largest expression (in operations) l'Hopital's rule differentiates.
 MAX_OPERATIONS = 400
 
@@ -96,14 +98,18 @@ def limit_at_zero(e: sp.Expr, v: sp.Symbol, constant: Callable[[sp.Expr], sp.Exp
 
 def _near_sign(x: sp.Expr, v: sp.Symbol) -> str | None:
     """The sign of ``x`` near ``v = 0+``: for every ``v > 0``, or else for every ``v`` in
-    ``(0, 1)`` (``v = w/(1 + w)``, ``w > 0``), which is all a limit at ``0+`` looks at
-    (``1 - v`` is positive there)."""
+    ``(0, d)`` for one of the :data:`RADII` ``d`` (``v = d w/(1 + w)``, ``w > 0``, the form
+    brought to one fraction by SymPy's ``cancel``), which is all a limit at ``0+`` looks at
+    (``1 - v`` is positive there, ``1 - 2 v`` for ``v < 1/2``)."""
     s = sign(x)
     if s in ("pos", "neg") or not x.has(v):
         return s
     w = sp.Dummy("w", positive=True)
-    near = sign(sp.together(x.xreplace({v: w / (1 + w)})))
-    return near if near in ("pos", "neg") else s
+    for radius in RADII:
+        near = sign(sp.cancel(x.xreplace({v: radius * w / (1 + w)})))
+        if near in ("pos", "neg"):
+            return near
+    return s
 
 
 class _Limits:

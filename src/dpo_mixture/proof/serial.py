@@ -273,6 +273,8 @@ def _function_name_problem(name: str) -> str:
         return why
     if "(" in name:
         return "an argument list in a function's name"
+    if any(c in name for c in "^'*") or "prime" in name:
+        return "a superscript, a prime or a star in a function's name (its derivative prints f'(a))"
     if name in _CONSTRUCTORS or name == "Function" \
             or any(callable(getattr(where, name, None)) for where in (sp, model)):
         return "it names one of SymPy's or the package's functions"

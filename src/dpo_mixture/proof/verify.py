@@ -460,17 +460,35 @@ def name_clash(exprs) -> str | None:
     if why:
         return why
     kinds = binders()
+    functions = {_seen_as(latex(sp.Symbol(f.__name__))): f
+                 for f in sorted({type(a) for e in exprs for a in e.atoms(AppliedUndef)}, key=str)}
+    operators = any(e.has(sp.Derivative, sp.Integral) for e in exprs)
+    pieces = set(printed) | set(constants) | set(functions)
+    # what a quantity is given as (its definition, Eq(q, body)): it may show the variables its body holds
+    depends: dict = {}
+    for e in exprs:
+        if isinstance(e, sp.Eq) and isinstance(e.lhs, (sp.Symbol, sp.Indexed)):
+            depends.setdefault(e.lhs.base.label if isinstance(e.lhs, sp.Indexed) else e.lhs, set()).update(e.rhs.free_symbols)
     for e in exprs:  # a bound variable printed like a free quantity reads as that quantity
         for node in sp.preorder_traversal(e):
             for b in (_bound_of(node) if isinstance(node, kinds) else ()):
-                other = printed.get(_seen_as(latex(b)))
+                shown = _seen_as(latex(b))
+                other = printed.get(shown, functions.get(shown))
                 named = f"{b} (printed {latex(b)})" if str(b) != latex(b) else str(b)
                 if other is not None and other != b:
                     return (f"the variable {named} bound by a {type(node).__name__} prints like the quantity {other} "
                             "that stands free beside it, so the statement would read as another one; rename one of them")
-                why = _bound_name_problem(b, constants)
+                why = _bound_name_problem(b, constants) or (
+                    "prints as d beside a derivative or an integral" if shown == "d" and operators else "")
+                parts = _split_into(shown, pieces - {shown})
+                if parts:
+                    why = f"reads as the product {' '.join(parts)}"
                 if why:
                     return f"the variable {named} bound by a {type(node).__name__} {why}; rename it"
+                caught = _captured(node, b, shown, depends)
+                if caught is not None:
+                    return (f"the quantity {caught} prints with {shown} in it, inside a {type(node).__name__} that binds "
+                            f"{named}: its {shown} would read as the bound one; rename one of them")
         why = _shadowed(e, {}, kinds)
         if why:
             return why
@@ -485,10 +503,39 @@ def name_clash(exprs) -> str | None:
         why = _function_name_problem(f.__name__)
         if why:
             return f"the function {f.__name__} is not named plainly ({why}); rename it"
-    if "d" in printed and any(e.has(sp.Derivative, sp.Integral) for e in exprs):
-        return (f"the quantity {printed['d']} prints as d beside a derivative or an integral, whose d it would "
-                "read as (d/du, du); rename it")
-    return _side_by_side(printed)
+    if operators and ("d" in printed or "d" in functions):
+        return (f"the quantity {printed.get('d', functions.get('d'))} prints as d beside a derivative or an integral, "
+                "whose d it would read as (d/du, du); rename it")
+    return _side_by_side(printed, registered)
+
+
+#: Stands for an entry's index when a vector's print is searched for another variable.
+_SLOT = sp.Symbol("QQslot")
+
+
+def _captured(node: sp.Basic, b: sp.Basic, shown: str, depends: dict) -> sp.Basic | None:
+    """A quantity inside the binder ``node`` (of ``b``, printed ``shown``) whose own print
+    shows ``shown`` (``t_j`` under a sum over ``j``, the package's ``\\alpha(x)`` under a sum
+    over a user's ``x``, ``L(h)`` under ``d/dh``), or None: that ``shown`` would read as the
+    bound variable.  Under a variable's binder (a derivative, a limit, a substitution) a
+    quantity given as an expression of that variable (``depends``: ``Z_t := sum e^{t r}``)
+    shows it rightly."""
+    from ..render.printer import latex
+
+    token = re.compile(r"(?<![A-Za-z\\])" + re.escape(shown) + r"(?![A-Za-z'])")
+    slot = _seen_as(latex(_SLOT))
+    index = isinstance(node, (sp.Sum, sp.Product)) or not isinstance(node, (sp.Derivative, sp.Subs, sp.Limit,
+                                                                               sp.Integral, sp.Lambda))
+    for q in sorted(node.free_symbols - {b}, key=str):
+        if isinstance(q, sp.Symbol) and token.search(_seen_as(latex(q))) and (index or b not in depends.get(q, ())):
+            return q
+    for base in sorted({i.base for i in node.atoms(sp.Indexed)}, key=str):
+        if token.search(_seen_as(latex(base[_SLOT])).replace(slot, "")) and (index or b not in depends.get(base.label, ())):
+            return base.label
+    for f in sorted({type(a) for a in node.atoms(AppliedUndef)}, key=str):
+        if token.search(_seen_as(latex(sp.Symbol(f.__name__)))):
+            return f
+    return None
 
 
 def _bound_name_problem(b: sp.Basic, constants: dict) -> str:
@@ -537,7 +584,7 @@ def _shadowed(e: sp.Basic, enclosing: dict, kinds: tuple) -> str | None:
     return None
 
 
-def _side_by_side(printed: dict) -> str | None:
+def _side_by_side(printed: dict, registered: dict | None = None) -> str | None:
     """Why a quantity's print (``printed``: shown -> quantity) reads as a product, or None: TeX
     sets ``ab`` as ``a b``, ``a2`` as ``a`` times 2 and ``a\\sigma(u)`` as ``a`` times
     ``\\sigma(u)``, and an upright ``\\mathrm{ab}`` as the product of two upright names
@@ -546,6 +593,14 @@ def _side_by_side(printed: dict) -> str | None:
     from ..render.printer import latex
 
     pieces = set(printed) | {_seen_as(latex(c)) for c in _CONSTANTS}
+    ours = set((registered or {}).values())
+    package = {_seen_as(latex(q)): q for q in ours}  # how the package prints its own quantities
+    # the heads of the statement's prints with arguments (Z of the package's Z(x)): one head, one
+    # quantity, or Z(x) beside Z(t) reads as one function at two points
+    heads: dict = {}
+    for shown_, q in printed.items():
+        if "(" in shown_:
+            heads.setdefault(shown_.split("(", 1)[0], []).append(q)
     for shown, obj in printed.items():
         why = juxtaposition_problem(latex(obj))
         if why:
@@ -558,6 +613,14 @@ def _side_by_side(printed: dict) -> str | None:
         if head != shown and head in pieces - {shown}:  # u(a) beside the scalar u, e(a): a product
             return (f"the quantity {obj} prints as {shown}, whose head {head} prints like another quantity or a "
                     "constant beside it, so the bracket would read as a factor; rename it")
+        if head != shown and re.match(r"\\(?:mathrm|text|textrm|operatorname|mathup)(?![A-Za-z])", latex(obj)):
+            # \mathrm{sgn}(a), \mathrm{KL}(p, q): an upright word before brackets is an operator applied
+            return (f"the quantity {obj} prints as {latex(obj)!r}, an upright word applied to arguments, which reads "
+                    "as a function of them; rename it")
+        owner = next((q for q in heads.get(head, ()) if q != obj), None)
+        if head != shown and owner is not None and obj not in ours and shown not in package:
+            return (f"the quantity {obj} prints as {shown}, whose head {head} is that of {owner}, which prints "
+                    f"as {latex(owner)}: the two would read as one function; rename it")
     return None
 
 

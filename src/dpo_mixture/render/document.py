@@ -23,7 +23,7 @@ import sympy as sp
 
 from ..notation import Domain, y
 from ..proof import Derivation, Report, StepResult, Verdict
-from ..proof.derivation import RESULT_KINDS
+from ..proof.derivation import RESULT_KINDS, gives_a_name
 from ..proof.evaluate import EvaluationError, evaluate
 from ..proof.facts import unfold
 from .blocks import (
@@ -287,7 +287,7 @@ class _Builder:
             if d.statement_text:
                 inner.append(Para(self.inline(d.statement_text)))
             for rel in d.statement:
-                inner.append(Display(relation_lines(rel)))
+                inner.append(Display(relation_lines(rel, defines=gives_a_name(rel, d))))
             for r in (self.report.unestablished(d) if d.kind in THEOREM_KINDS else []):
                 # a result whose statement the engine did not establish is never shown as one
                 verdict = r.outcome.verdict

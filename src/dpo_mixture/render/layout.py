@@ -234,8 +234,11 @@ def _one_relation(lhs: sp.Expr, links: list[tuple[str, sp.Expr]], budget: float)
     return tuple(lines)
 
 
-def relation_lines(rel: sp.Basic, chain: tuple[sp.Expr, ...] = (), budget: float = DISPLAY_BUDGET_EM) -> tuple[str, ...]:
+def relation_lines(rel: sp.Basic, chain: tuple[sp.Expr, ...] = (), budget: float = DISPLAY_BUDGET_EM,
+                   defines: bool = False) -> tuple[str, ...]:
     """Aligned display lines for ``rel`` (and its display chain ``lhs = c1 = ... rel rhs``).
+    With ``defines``, an equation that gives a new name a value prints ``:=``, so that it reads
+    as a definition, never as a claim about a quantity of that name.
 
     Lines align at the relation signs; a line wider than ``budget`` em is broken at the terms
     of its sides.  A conjunction prints one chain of inequalities per line.
@@ -254,5 +257,5 @@ def relation_lines(rel: sp.Basic, chain: tuple[sp.Expr, ...] = (), budget: float
             return ("&" + joined,)  # the chains side by side
         return tuple(f"{a} &{b}" for a, b in parts)
     points = [*chain, rel.rhs]
-    signs = ["="] * len(chain) + [_REL[rel.rel_op]]
+    signs = ["="] * len(chain) + [":=" if defines and isinstance(rel, sp.Eq) and not chain else _REL[rel.rel_op]]
     return _one_relation(rel.lhs, list(zip(signs, points)), budget)

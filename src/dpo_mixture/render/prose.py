@@ -125,6 +125,44 @@ def _shows_nothing(text: str) -> bool:
     return not "".join(piece for _, piece in markup_parts(text)).strip()
 
 
+def _visible(text: str) -> str:
+    """What ``text`` shows, markup aside."""
+    return "".join(piece for _, piece in markup_parts(text))
+
+
+#: What continues a formula when it stands next to one, space or no space: a digit, an operator
+#: or a bracket ("a < u" then " + 1" reads "a < u + 1"; "at least 2 " then "a" reads "2 a").
+_CONTINUES = "0123456789+-*/=<>^_|(\u2212\u00b7\u00d7"
+
+
+def _ends_apart(text: str) -> bool:
+    """Whether maths after ``text`` stands apart from it: after a space, or an opening bracket
+    that itself stands after a space (``(where`` is apart, ``f(`` applies ``f``), and not after
+    a digit or an operator."""
+    if not text:
+        return True
+    bracket = re.search(r"(?:^|\s)[(\[]\s*$", text)
+    if not (text[-1].isspace() or bracket):
+        return False
+    last = text.rstrip()[-1:]
+    return bool(bracket) or last not in tuple(_CONTINUES)
+
+
+def _starts_apart(text: str) -> bool:
+    """Whether maths before ``text`` stands apart from it: before a space, a punctuation mark,
+    or a closing bracket that is itself followed by a space or a punctuation mark, and not
+    before a digit, an operator or an opening bracket (but a remark in brackets that opens
+    with a word, `` (and of``, is apart)."""
+    if not text:
+        return True
+    if not (text[0].isspace() or text[0] in ",.;:!?\u2013\u2014" or re.match(r"[)\]](?:$|[\s,.;:!?\u2013\u2014])", text)):
+        return False
+    rest = text.lstrip()
+    if re.match(r"[(\[][A-Za-z]{2,}\b", rest):  # a remark in brackets: " (and of ..."
+        return True
+    return rest[:1] not in tuple(_CONTINUES)
+
+
 def check_apart(parts: tuple[Any, ...]) -> None:
     """A ValueError if two maths parts of ``parts`` have no words between them.
 
@@ -134,8 +172,21 @@ def check_apart(parts: tuple[Any, ...]) -> None:
     citation keeps them apart.
     """
     last = None  # the maths part with nothing shown after it yet
-    for part in parts:
+    for i, part in enumerate(parts):
         if isinstance(part, sp.Basic):
+            before = parts[i - 1] if i else None
+            after = parts[i + 1] if i + 1 < len(parts) else None
+            then = parts[i + 2] if i + 2 < len(parts) else None
+            # a bracket that opens a reference or a remark in words: "a (see Section 2)"
+            remark = isinstance(after, str) and _visible(after).strip() in ("(", "[") and isinstance(then, (Ref, Citation))
+            glued = isinstance(before, str) and not _ends_apart(_visible(before)) and before or \
+                isinstance(after, str) and not remark and not _starts_apart(_visible(after)) and after
+            if glued:
+                raise ValueError(
+                    f"prose puts the text {glued!r} right against the maths {sp.sstr(part)!r}, which the documents "
+                    "would print as one formula ('a < 2' then '0' reads 'a < 20', 'for all' then 'a' reads "
+                    "'for alla'); put a space between them"
+                )
             if last is not None:
                 raise ValueError(
                     f"prose puts the maths {sp.sstr(last)!r} and {sp.sstr(part)!r} side by side with no words "
@@ -153,8 +204,8 @@ def prose(*parts: Any) -> Prose:
     Numbers given as Python ``int`` or ``float`` become SymPy numbers, so that they print like
     every other piece of maths.  Two maths parts need words between them (see :func:`check_apart`).
 
-    >>> prose("a ", prose("b"), " c", 2).parts
-    ('a b c', 2)
+    >>> prose("a ", prose("b"), " c ", 2).parts
+    ('a b c ', 2)
     """
     out: list[Any] = []
     for part in parts:
