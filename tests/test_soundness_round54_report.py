@@ -192,7 +192,8 @@ def test_a_hostile_call_of_function_is_refused(text, why):
     "(Symbol('x'), 'len(\"abc\")')",
 ])
 def test_text_where_no_name_stands_is_refused(text):
-    with pytest.raises(ValueError, match="text is allowed only as a name"):
+    # (a keyword that is no assumption is refused before its value is looked at)
+    with pytest.raises(ValueError, match="text is allowed only as a name|which is no assumption"):
         loads(text)
 
 
@@ -250,3 +251,31 @@ def test_the_kernel_never_parses_text_as_an_expression():
     assert _sympified(2) == sp.Integer(2)
     with pytest.raises(sp.SympifyError):
         _sympified("1 + 1")
+
+
+# --- review 55a: only what dumps writes --------------------------------------------------------
+
+@pytest.mark.parametrize("text, why", [
+    ("log(Integer(4), Integer(2))", "takes 1 arguments"),            # prints \log 4, reads log 4 / log 2
+    ("Rational(0, 5, 1)", "takes 2 arguments"),                      # an unreduced zero SymPy calls negative
+    ("Symbol('x', foo=True)", "no assumption"),
+    ("Float('1e10000000', precision=53)", "short decimal"),
+    ("Float('0.5', precision=1000000000)", "precision"),
+    ("Pow(Pow(Pow(Integer(3), Integer(10000)), Integer(10000)), Integer(10000))", "bits"),
+    ("sqrt(Integer(2))", "not allowed"),                             # dumps writes Pow(2, 1/2)
+    ("Integer(True)", "integers"),
+    ("Rational(1, -2)", "positive denominator"),
+])
+def test_loads_reads_only_what_dumps_writes(text, why):
+    with pytest.raises(ValueError, match=why):
+        loads(text)
+
+
+def test_an_operator_read_with_a_keyword_is_refused():
+    # the operator's own checks ran only when the call had no keyword (evaluate=False skipped them)
+    from dpo_mixture.model import Sigmoid
+
+    text = dumps(Sigmoid(sp.Symbol("x")))
+    assert loads(text) == Sigmoid(sp.Symbol("x"))
+    with pytest.raises(ValueError, match="takes no keywords"):
+        loads(text[:-1] + ", evaluate=False)")

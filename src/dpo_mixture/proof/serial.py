@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from typing import Any
 
 import sympy as sp
+from sympy.core.assumptions import _assume_defined
 
 __all__ = ["dumps", "loads", "register_constructor"]
 
@@ -65,7 +67,7 @@ for _name in (
     "Symbol", "Dummy", "Integer", "Rational", "Float", "Add", "Mul", "Pow", "exp", "log", "Abs",
     "Max", "Min", "Sum", "Tuple", "Indexed", "IndexedBase", "Derivative", "Limit", "Lambda", "Subs",
     "Equality", "Unequality", "StrictLessThan", "LessThan", "StrictGreaterThan", "GreaterThan",
-    "And", "Or", "Not", "Piecewise", "sign", "floor", "ceiling", "sqrt", "KroneckerDelta",
+    "And", "Or", "Not", "Piecewise", "sign", "floor", "ceiling", "KroneckerDelta",
 ):
     _CONSTRUCTORS[_name] = getattr(sp, _name)
 _CONSTRUCTORS.update(
@@ -172,6 +174,9 @@ def _value(node: ast.AST) -> Any:
             if kw.arg is None:
                 raise ValueError("keyword unpacking is not allowed")
             kwargs[kw.arg] = _value(kw.value)
+        why = _shape_problem(name, args, kwargs)
+        if why:  # only what dumps writes: log(x, 2), Rational(0, 5, 1), KL(..., evaluate=False) are not
+            raise ValueError(f"a call of {name!r} {why}")
         # SymPy's constructors sympify what they are given, and sympify *parses and evaluates*
         # text (exp('len(...)') runs Python): text stands only where a name is written
         texts = _TEXT_ARGUMENTS.get(name, ())
@@ -208,6 +213,83 @@ def _value(node: ast.AST) -> Any:
     if isinstance(node, (ast.Tuple, ast.List)):
         return tuple(_value(e) for e in node.elts)
     raise ValueError(f"syntax {type(node).__name__} is not allowed")
+
+
+#: How many arguments each of SymPy's constructors takes in what ``dumps`` writes (a function
+#: class of the package's says so itself, by its ``nargs``); ``None``: any number.
+_ARITY: dict[str, tuple[int, int | None]] = {
+    "Symbol": (1, 1), "Dummy": (1, 1), "DeclaredSymbol": (2, 2), "Str": (1, 1), "Integer": (1, 1),
+    "Rational": (2, 2), "Float": (1, 1), "Add": (0, None), "Mul": (0, None), "Pow": (2, 2), "exp": (1, 1),
+    "log": (1, 1), "Abs": (1, 1), "Max": (1, None), "Min": (1, None), "Sum": (2, None), "Tuple": (0, None),
+    "Indexed": (2, None), "IndexedBase": (1, 1), "Derivative": (2, None), "Limit": (4, 4), "Lambda": (2, 2),
+    "Subs": (3, 3), "Equality": (2, 2), "Unequality": (2, 2), "StrictLessThan": (2, 2), "LessThan": (2, 2),
+    "StrictGreaterThan": (2, 2), "GreaterThan": (2, 2), "And": (1, None), "Or": (1, None), "Not": (1, 1),
+    "Piecewise": (1, None), "sign": (1, 1), "floor": (1, 1), "ceiling": (1, 1),
+    "KroneckerDelta": (2, 2), "UnevaluatedExpr": (1, 1),
+}
+#: The keywords ``dumps`` writes: a symbol's assumptions (and a placeholder's index), a Float's precision.
+_KEYWORDS = {"Symbol": "assumptions", "Dummy": "assumptions", "DeclaredSymbol": "assumptions", "Float": "precision"}
+#: A Float's text: a short decimal whose exponent stays within 10^4000 (its exact value is built).
+_FLOAT_TEXT = re.compile(r"-?(?:\d{1,1000}(?:\.\d{0,1000})?|\.\d{1,1000})(?:[eE][-+]?\d{1,4})?")
+MAX_FLOAT_EXPONENT, MAX_PRECISION = 4000, 20_000
+#: The most bits a number raised to a power may have (the power is computed when it is built).
+MAX_POWER_BITS = 400_000
+
+
+def _shape_problem(name: str, args: list, kwargs: dict) -> str:
+    """Why the call ``name(*args, **kwargs)`` is not one ``dumps`` writes, or ``""``."""
+    low, high = _ARITY.get(name, (None, None))
+    if low is None:
+        constructor = _CONSTRUCTORS[name]
+        nargs = getattr(constructor, "nargs", None)
+        if isinstance(nargs, sp.FiniteSet) and len(args) not in nargs:
+            return f"takes {sorted(int(k) for k in nargs)} arguments, not {len(args)}"
+    elif len(args) < low or high is not None and len(args) > high:
+        return f"takes {low}{'' if high == low else ' or more' if high is None else f' to {high}'} arguments, not {len(args)}"
+    kind = _KEYWORDS.get(name)
+    if kwargs and kind is None:
+        return "takes no keywords"
+    if kind == "assumptions":
+        for key, value in kwargs.items():
+            if key == "dummy_index" and name == "Dummy":
+                if not isinstance(value, int) or isinstance(value, bool):
+                    return "has a dummy_index that is not an integer"
+            elif key not in _ASSUMPTION_NAMES or not isinstance(value, bool):
+                return f"has the keyword {key!r}, which is no assumption"
+    if kind == "precision":
+        if set(kwargs) - {"precision"} or not all(isinstance(v, int) and 0 < v <= MAX_PRECISION for v in kwargs.values()):
+            return f"may say only its precision, at most {MAX_PRECISION} bits"
+        text = args[0] if args else None
+        m = isinstance(text, str) and _FLOAT_TEXT.fullmatch(text)
+        exponent = m and re.search(r"[eE]([-+]?\d+)$", text)
+        if not m or exponent and abs(int(exponent.group(1))) > MAX_FLOAT_EXPONENT:
+            return f"is no short decimal with an exponent within {MAX_FLOAT_EXPONENT}"
+    if name in ("Integer", "Rational") and not all(isinstance(a, int) and not isinstance(a, bool) for a in args):
+        return "takes integers"
+    if name == "Rational" and args[1] <= 0:
+        return "takes a positive denominator"
+    if name == "Pow" and len(args) == 2:
+        bits, exp = _bits(args[0]), args[1]
+        if bits is not None and isinstance(exp, (int, sp.Rational)) and \
+                (bits * abs(exp) > MAX_POWER_BITS or not sp.Rational(exp).is_Integer and bits > MAX_POWER_BITS // 20):
+            return f"has an exponent that would build a number of more than {MAX_POWER_BITS} bits"
+    return ""
+
+
+def _bits(x: Any) -> int | None:
+    """About how many bits the number ``x`` (a rational, or a power of one, however nested:
+    a power built unevaluated is computed later) has once computed; None if it is no such number."""
+    if isinstance(x, (int, sp.Rational)):
+        r = sp.Rational(x)
+        return 0 if abs(r) == 1 else max(int(r.p).bit_length(), int(r.q).bit_length())
+    if isinstance(x, sp.Pow) and isinstance(x.exp, sp.Rational):
+        inner = _bits(x.base)
+        return None if inner is None else inner * max(1, int(abs(x.exp)) + 1)
+    return None
+
+
+#: The assumptions a symbol may carry in serialized text.
+_ASSUMPTION_NAMES = frozenset(_assume_defined)
 
 
 #: The arguments (by position) that serialized text may write as text: names, and a Float's digits.
@@ -305,7 +387,7 @@ def _loads(text: str, _constructors: int, _ambiguous: int) -> sp.Basic:
         return made
     except ValueError as exc:
         raise ValueError(f"not a serialized expression: {exc}") from None
-    except (TypeError, AttributeError, RecursionError, sp.SympifyError) as exc:
+    except (TypeError, AttributeError, RecursionError, MemoryError, OverflowError, sp.SympifyError) as exc:
         raise ValueError(f"not a serialized expression: {type(exc).__name__}: {exc}") from None
 
 
