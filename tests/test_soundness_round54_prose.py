@@ -71,8 +71,11 @@ def test_words_between_two_maths_parts_are_accepted(between):
     assert text.maths() == [H1, H2]
 
 
-def test_a_reference_between_two_maths_parts_keeps_them_apart():
-    assert prose(a, Ref("setting"), b).maths() == [a, b]
+def test_a_reference_between_two_maths_parts_needs_words_around_it():
+    # review 56b F3: an unnumbered reference prints its title, which runs into the formula
+    with pytest.raises(ValueError, match="reference right against"):
+        prose(a, Ref("setting"), b)
+    assert prose(a, " (see ", Ref("setting"), ") and ", b).maths() == [a, b]
 
 
 def test_both_writers_refuse_two_formulas_side_by_side():

@@ -279,3 +279,22 @@ def test_an_operator_read_with_a_keyword_is_refused():
     assert loads(text) == Sigmoid(sp.Symbol("x"))
     with pytest.raises(ValueError, match="takes no keywords"):
         loads(text[:-1] + ", evaluate=False)")
+
+
+@pytest.mark.parametrize("text", [
+    # review 56a F1: the same 3**(10**9) written so that no literal exponent shows it
+    "Pow(Integer(3), Mul(Integer(1000), Integer(1000000)))",
+    "Pow(Integer(3), Pow(Integer(10), Integer(9)))",
+    "Pow(Mul(Integer(3), Integer(1)), Integer(1000000000))",
+    "exp(Mul(Integer(1000000000), log(Integer(3))))",
+    "Max(Pow(Integer(3), Mul(Integer(1000), Integer(1000000))), Integer(1))",
+])
+def test_a_number_too_large_to_build_is_refused_however_written(text):
+    with pytest.raises(ValueError, match="beyond 2"):
+        loads(text)
+
+
+def test_whatever_sympy_raises_on_a_call_is_bad_input():
+    # review 56a F2: NotImplementedError from a limit at a variable point ended in exit 4
+    with pytest.raises(ValueError, match="not a serialized expression"):
+        loads("Limit(Symbol('x'), Symbol('x'), Symbol('x'), Str('+'))")

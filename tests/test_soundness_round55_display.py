@@ -41,10 +41,12 @@ def test_a_name_that_shows_a_variable_it_does_not_depend_on_is_refused_under_its
 
 
 def test_a_name_given_as_an_expression_of_the_variable_may_show_it():
+    from dpo_mixture.proof.facts import Definition
+
     t = sp.Symbol("t", positive=True)
     Zt = sp.Symbol("Z_t")
-    definition = sp.Eq(Zt, sp.exp(t) + 1)  # Z_t := e^t + 1: d/dt Z_t is about t
-    assert name_clash([definition, sp.Eq(sp.Derivative(Zt, t), sp.exp(t))]) is None
+    definition = Definition("Z_t", Zt, sp.exp(t) + 1)  # Z_t := e^t + 1: d/dt Z_t is about t
+    assert name_clash([definition.relation, sp.Eq(sp.Derivative(Zt, t), sp.exp(t))], [definition]) is None
 
 
 def test_a_bound_index_d_beside_a_derivative_is_refused():
@@ -116,3 +118,62 @@ def test_text_against_a_formula_is_refused(parts):
 ])
 def test_text_apart_from_a_formula_is_kept(parts):
     prose(*parts)
+
+
+# --- review 56b ---------------------------------------------------------------------------------
+
+def test_only_a_definition_of_the_model_lets_a_name_show_the_variable_of_its_derivative():
+    # F1: a hypothesis L(h) = h is no definition: d/dh L(h) = 0 under it reads false
+    from dpo_mixture.proof.facts import Definition
+
+    h = sp.Symbol("h", positive=True)
+    L = sp.Symbol("L(h)")
+    claim = sp.Eq(sp.Derivative(L, h), 0)
+    _refused(sp.Eq(L, h), claim, why="would read as the bound one")
+    assert name_clash([claim], [Definition("L as a function of h", L, h**2)]) is None
+
+
+def test_a_name_with_two_letters_in_its_subscript_shows_each_of_them():
+    # F7: sum_j t_{ij} = n t_{ij}
+    j = sp.Symbol("j", integer=True, positive=True)
+    for name in ("t_{ij}", "t_{jk}", "t_{jj}"):
+        _refused(sp.Eq(sp.Sum(sp.Symbol(name), (j, 1, n)), n * sp.Symbol(name)), why="would read as the bound one")
+
+
+def test_a_blackboard_letter_applied_to_arguments_is_refused():
+    # F5: E(a) = -1 read as an expectation
+    _refused(sp.Eq(sp.Symbol(r"\mathbb{E}(a)"), -1), why="upright word applied")
+
+
+def test_a_definition_of_the_model_stated_by_a_result_prints_as_a_definition():
+    # F5, F4: the model's own definition, restated, printed "=" like a claim
+    from dpo_mixture.proof.facts import Definition
+
+    W = sp.Symbol("W_r56", real=True)
+    rel = sp.Eq(W, a + 1)
+    claim = sp.Gt(a + 1, 1, evaluate=False)
+    for kind in ("Theorem", "Section"):
+        d = Derivation(id=f"df56{kind}", title="T", kind=kind, statement=(rel, claim),
+                       context=(Definition("W", W, a + 1),), steps=(Step(f"df56{kind}-step", "Bound", claim, ""),))
+        assert gives_a_name(rel, d) and not gives_a_name(claim, d)
+
+
+@pytest.mark.parametrize("parts", [
+    ("with ", sp.Lt(a, 2), ".5 as a bound"),    # F2: a < 2.5
+    ("with ", sp.Lt(a, 2), ",5 as a bound"),
+    ("with \u2013", sp.Lt(a, u)),                 # a dash reads as a minus
+    ("with (1/2) ", sp.Lt(a, u)),                # F6: (1/2) a < u
+    ("with [2] ", sp.Lt(a, u)),
+])
+def test_more_text_against_a_formula_is_refused(parts):
+    with pytest.raises(ValueError, match="right against the maths"):
+        prose(*parts)
+
+
+def test_a_reference_against_a_formula_is_refused():
+    # F3: an unnumbered reference prints its title ("5 as a bound"), which ran into "a < 2"
+    from dpo_mixture.render.prose import Ref
+
+    with pytest.raises(ValueError, match="reference right against"):
+        prose("with ", sp.Lt(a, 2), Ref("c56"), " as a bound")
+    prose("with ", sp.Lt(a, 2), " (see ", Ref("c56"), ")")

@@ -340,9 +340,11 @@ def check_claim(
     # definedness needs is a hypothesis too, so that no search instance breaks it
     hyps = tuple(dict.fromkeys([*(_for_every(rel) for _, rel in hyp_pieces),
                                 *(_for_every(c) for c in _open(hyp_conditions))]))
+    from ..proof.facts import Definition
     from ..proof.verify import name_clash
 
-    clash = name_clash([claim, *hyps, *conditions, *(f.relation for f in FACTS)])
+    clash = name_clash([claim, *hyps, *conditions, *(f.relation for f in FACTS)],
+                       [f for f in FACTS if isinstance(f, Definition)])
     if clash:  # the claim would read as another one
         raise ValueError(f"the claim cannot be shown unambiguously: {clash}")
     try:

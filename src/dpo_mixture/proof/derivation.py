@@ -815,9 +815,14 @@ def _passed_on(step: Step, d: "Derivation") -> list:
 
 
 def gives_a_name(rel: sp.Basic, d: "Derivation") -> bool:
-    """Whether the statement ``rel`` of ``d`` gives a fresh name a value (``L_DPO = ...``)
-    rather than claims something a step proves: the documents print it with ``:=``."""
-    return isinstance(rel, sp.Eq) and _fresh_name(rel.lhs) and not any(s.claim == rel for s in d.steps)
+    """Whether the statement ``rel`` of ``d`` gives a name a value (a fresh name, ``L_DPO = ...``,
+    or one of the model's definitions) rather than claims something a step proves: the
+    documents print it with ``:=``."""
+    from .facts import Definition
+
+    if not isinstance(rel, sp.Eq) or any(s.claim == rel for s in d.steps):
+        return False
+    return _fresh_name(rel.lhs) or any(isinstance(f, Definition) and f.relation == rel for f in d.context)
 
 
 def _fresh_name(name: sp.Basic) -> bool:
@@ -1044,13 +1049,17 @@ def _refuse_name_clashes(derivations: tuple, shown: tuple = ()) -> None:
             exprs += [s.claim, *s.hypotheses, *s.chain, *s.conditions, *(f.relation for f in s.facts)]
             exprs += [*maths(s.justification), *maths(s.title), *s.show]
             exprs += [q for q in s.domains] + ([s.support] if isinstance(s.support, sp.Basic) else [])
-    problem = name_clash(exprs)
+    from .facts import Definition
+
+    definitions = [f for d in derivations for f in (*d.context, *(g for s in d.steps for g in s.facts))
+                   if isinstance(f, Definition)]
+    problem = name_clash(exprs, definitions)
     if problem:
         raise ValueError(f"the derivations cannot be shown unambiguously: {problem}")
     # a name a statement gives to an expression is that expression's alone, in the whole report
     for d in derivations:
         for rel in d.statement:
-            if gives_a_name(rel, d):
+            if isinstance(rel, sp.Eq) and _fresh_name(rel.lhs) and not any(s.claim == rel for s in d.steps):
                 elsewhere = [e for e in exprs if e is not rel and rel.lhs in getattr(e, "free_symbols", ())]
                 if elsewhere:
                     raise ValueError(f"derivation {d.id!r} names {rel.lhs} in its statement, but the name is used "

@@ -408,12 +408,13 @@ def _seen_as(tex: str) -> str:
     return re.sub(r"[\s{}]", "", tex)
 
 
-def name_clash(exprs) -> str | None:
+def name_clash(exprs, definitions=()) -> str | None:
     """Why ``exprs`` cannot be shown unambiguously, or None: two different quantities with one
     name, or two that print alike (a user's ``beta`` beside the package's temperature), a
     scalar that prints like one of SymPy's constants (``pi``, ``e``, ``gamma``), or two
     vectors whose entries print alike.  ``check``, ``build`` and a claim refuse such a statement
-    before deciding it, as ``verify`` refuses such a report.
+    before deciding it, as ``verify`` refuses such a report.  ``definitions``: the model's
+    definitions (``Definition`` objects), which say what a quantity is an expression of.
 
     >>> from dpo_mixture.notation import beta
     >>> name_clash([beta + sp.Symbol("beta")])
@@ -466,9 +467,9 @@ def name_clash(exprs) -> str | None:
     pieces = set(printed) | set(constants) | set(functions)
     # what a quantity is given as (its definition, Eq(q, body)): it may show the variables its body holds
     depends: dict = {}
-    for e in exprs:
-        if isinstance(e, sp.Eq) and isinstance(e.lhs, (sp.Symbol, sp.Indexed)):
-            depends.setdefault(e.lhs.base.label if isinstance(e.lhs, sp.Indexed) else e.lhs, set()).update(e.rhs.free_symbols)
+    for d in definitions:  # the model's own definitions only: a hypothesis Eq(L, h) is no definition
+        target = d.target.base.label if isinstance(d.target, sp.Indexed) else d.target
+        depends.setdefault(target, set()).update(sp.sympify(d.expr).free_symbols)
     for e in exprs:  # a bound variable printed like a free quantity reads as that quantity
         for node in sp.preorder_traversal(e):
             for b in (_bound_of(node) if isinstance(node, kinds) else ()):
@@ -509,6 +510,14 @@ def name_clash(exprs) -> str | None:
     return _side_by_side(printed, registered)
 
 
+def _script_form(tex: str) -> str:
+    """A print as :func:`_seen_as` shows it, its script braces kept (``t_{ij}``: two letters)."""
+    tex = re.sub(r"\\(?:mathrm|mathit|mathnormal|text|textrm|operatorname|mathup|mathbf|boldsymbol|bm|mathsf)"
+                 r"(?![A-Za-z])\s*", "", tex)
+    tex = re.sub(r"\\[,;:!]|\\(?:quad|qquad)\b|~|\s+", "", tex)
+    return _seen_as(tex) if "_" not in tex and "^" not in tex else tex
+
+
 #: Stands for an entry's index when a vector's print is searched for another variable.
 _SLOT = sp.Symbol("QQslot")
 
@@ -524,16 +533,24 @@ def _captured(node: sp.Basic, b: sp.Basic, shown: str, depends: dict) -> sp.Basi
 
     token = re.compile(r"(?<![A-Za-z\\])" + re.escape(shown) + r"(?![A-Za-z'])")
     slot = _seen_as(latex(_SLOT))
+
+    def shows(text: str) -> bool:  # as a token of its own, or as one letter of a script (t_{ij})
+        scripts = re.findall(r"[_^]\{([^{}]*)\}|[_^](\\[A-Za-z]+|.)", latex_of_scripts(text))
+        letters = {t for pair in scripts for part in pair for t in re.findall(r"\\[A-Za-z]+|[A-Za-z]'*|\d+", part)}
+        return bool(token.search(text)) or shown in letters
+
+    def latex_of_scripts(text: str) -> str:
+        return text
     index = isinstance(node, (sp.Sum, sp.Product)) or not isinstance(node, (sp.Derivative, sp.Subs, sp.Limit,
                                                                                sp.Integral, sp.Lambda))
     for q in sorted(node.free_symbols - {b}, key=str):
-        if isinstance(q, sp.Symbol) and token.search(_seen_as(latex(q))) and (index or b not in depends.get(q, ())):
+        if isinstance(q, sp.Symbol) and shows(_script_form(latex(q))) and (index or b not in depends.get(q, ())):
             return q
     for base in sorted({i.base for i in node.atoms(sp.Indexed)}, key=str):
-        if token.search(_seen_as(latex(base[_SLOT])).replace(slot, "")) and (index or b not in depends.get(base.label, ())):
+        if shows(_script_form(latex(base[_SLOT])).replace(slot, "")) and (index or b not in depends.get(base.label, ())):
             return base.label
     for f in sorted({type(a) for a in node.atoms(AppliedUndef)}, key=str):
-        if token.search(_seen_as(latex(sp.Symbol(f.__name__)))):
+        if shows(_script_form(latex(sp.Symbol(f.__name__)))):
             return f
     return None
 
@@ -613,7 +630,7 @@ def _side_by_side(printed: dict, registered: dict | None = None) -> str | None:
         if head != shown and head in pieces - {shown}:  # u(a) beside the scalar u, e(a): a product
             return (f"the quantity {obj} prints as {shown}, whose head {head} prints like another quantity or a "
                     "constant beside it, so the bracket would read as a factor; rename it")
-        if head != shown and re.match(r"\\(?:mathrm|text|textrm|operatorname|mathup)(?![A-Za-z])", latex(obj)):
+        if head != shown and re.match(r"\\(?:mathrm|text|textrm|operatorname|mathup|mathbb)(?![A-Za-z])", latex(obj)):
             # \mathrm{sgn}(a), \mathrm{KL}(p, q): an upright word before brackets is an operator applied
             return (f"the quantity {obj} prints as {latex(obj)!r}, an upright word applied to arguments, which reads "
                     "as a function of them; rename it")
@@ -950,7 +967,7 @@ def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dic
             return f"the override of {q} to {dom.value!r} drops what its assumptions say ({', '.join(dropped)})"
     if any(e.atoms(sp.Float) for e in exprs):  # an inexact number prints rounded: 0.30000000000000004 as 0.3
         return "an inexact (floating-point) number stands in the statement or its model"
-    clash = name_clash(exprs)  # what check and build refuse (a scalar printed like a constant, ...)
+    clash = name_clash(exprs, goal.theory.definitions)  # what check and build refuse (a scalar printed like a constant, ...)
     if clash:
         return clash
     free_dummies = sorted({str(q) for e in exprs for q in e.free_symbols if isinstance(q, sp.Dummy)})

@@ -315,7 +315,7 @@ class _Builder:
             blocks.append(Proof("Refutation" if refuted else "Proof", tuple(steps)))
         else:
             for rel in d.statement:
-                blocks.append(Display(relation_lines(rel)))
+                blocks.append(Display(relation_lines(rel, defines=gives_a_name(rel, d))))
             # a section's displays and accepted steps, like a result's, never read a defined quantity as a free one
             blocks += _here(self.unshown_definitions(d, [*d.statement, *_accepted_displays(results)]))
             if d.id in self.examples:

@@ -132,7 +132,7 @@ def _visible(text: str) -> str:
 
 #: What continues a formula when it stands next to one, space or no space: a digit, an operator
 #: or a bracket ("a < u" then " + 1" reads "a < u + 1"; "at least 2 " then "a" reads "2 a").
-_CONTINUES = "0123456789+-*/=<>^_|(\u2212\u00b7\u00d7"
+_CONTINUES = "0123456789+-*/=<>^_|(\u2212\u00b7\u00d7\u2010\u2011\u2012\u2013\u2014\u2015"
 
 
 def _ends_apart(text: str) -> bool:
@@ -145,7 +145,8 @@ def _ends_apart(text: str) -> bool:
     if not (text[-1].isspace() or bracket):
         return False
     last = text.rstrip()[-1:]
-    return bool(bracket) or last not in tuple(_CONTINUES)
+    # "(1/2) " then "a < u" reads "(1/2) a < u": a closing bracket before a formula is a factor
+    return bool(bracket) or last not in tuple(_CONTINUES + ")]")
 
 
 def _starts_apart(text: str) -> bool:
@@ -155,8 +156,8 @@ def _starts_apart(text: str) -> bool:
     with a word, `` (and of``, is apart)."""
     if not text:
         return True
-    if not (text[0].isspace() or text[0] in ",.;:!?\u2013\u2014" or re.match(r"[)\]](?:$|[\s,.;:!?\u2013\u2014])", text)):
-        return False
+    if not (text[0].isspace() or re.match(r"[,.;:!?](?:$|\s)", text) or re.match(r"[)\]](?:$|[\s,.;:!?])", text)):
+        return False  # ".5" or ",5" after "a < 2" reads "a < 2.5"
     rest = text.lstrip()
     if re.match(r"[(\[][A-Za-z]{2,}\b", rest):  # a remark in brackets: " (and of ..."
         return True
@@ -176,6 +177,10 @@ def check_apart(parts: tuple[Any, ...]) -> None:
         if isinstance(part, sp.Basic):
             before = parts[i - 1] if i else None
             after = parts[i + 1] if i + 1 < len(parts) else None
+            if isinstance(before, (Ref, Citation)) or isinstance(after, (Ref, Citation)):
+                # an unnumbered reference prints its title, which would run into the formula
+                raise ValueError(f"prose puts a reference right against the maths {sp.sstr(part)!r}; put words "
+                                 "between them")
             then = parts[i + 2] if i + 2 < len(parts) else None
             # a bracket that opens a reference or a remark in words: "a (see Section 2)"
             remark = isinstance(after, str) and _visible(after).strip() in ("(", "[") and isinstance(then, (Ref, Citation))
