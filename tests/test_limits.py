@@ -74,6 +74,8 @@ def test_a_limit_reads_a_strict_hypothesis_on_both_sides_of_the_claim():
     ("limit(log(alpha)/(1-alpha), alpha, 1) == -1", {}),
     ("limit(x*log(x)/(1-x), x, 0) == 0", {"x": "temperature"}),
     ("limit(x*log(1-1/x), x, oo) == -1", {"x": "temperature"}),
+    # x log x is nonzero near 0+ (the form brought to one fraction without expanding it shows it)
+    ("limit((x**x-1)/(x*log(x)), x, 0) == 1", {"x": "temperature"}),
 ])
 def test_a_limit_is_read_near_its_point_only(claim, let):
     from dpo_mixture import Verdict, check_claim

@@ -1290,7 +1290,10 @@ def _near_point(c: Condition) -> list:
                 choices.append([(var, point + sgn * far) for sgn in {"+": (1,), "-": (-1,), "+-": (1, -1)}[direction]])
         if any(x != var for options in choices for var, x in options):
             forms = [c.expr.xreplace(dict(pick)) for pick in itertools.product(*choices)]
-            ways.append([sp.cancel(f) for f in forms] if bounded else forms)
+            if bounded:  # one fraction, its numerator as it stands or expanded
+                ways += [[sp.together(f) for f in forms], [sp.cancel(f) for f in forms]]
+            else:
+                ways.append(forms)
     return ways
 
 

@@ -106,9 +106,11 @@ def _near_sign(x: sp.Expr, v: sp.Symbol) -> str | None:
         return s
     w = sp.Dummy("w", positive=True)
     for radius in RADII:
-        near = sign(sp.cancel(x.xreplace({v: radius * w / (1 + w)})))
-        if near in ("pos", "neg"):
-            return near
+        moved = x.xreplace({v: radius * w / (1 + w)})
+        for form in (sp.together, sp.cancel):  # one fraction, its numerator as it stands or expanded
+            near = sign(form(moved))
+            if near in ("pos", "neg"):
+                return near
     return s
 
 
