@@ -500,7 +500,7 @@ def name_clash(exprs, definitions=()) -> str | None:
             return f"the entries of two different vectors print alike ({entry}): {entries[entry]} and {base}"
     from .serial import _function_name_problem
 
-    for f in sorted({type(a) for e in exprs for a in e.atoms(AppliedUndef)}, key=str):  # f(a): its name is shown
+    for f in functions.values():  # f(a): its name is shown
         why = _function_name_problem(f.__name__)
         if why:
             return f"the function {f.__name__} is not named plainly ({why}); rename it"
@@ -535,14 +535,12 @@ def _captured(node: sp.Basic, b: sp.Basic, shown: str, depends: dict) -> sp.Basi
     slot = _seen_as(latex(_SLOT))
 
     def shows(text: str) -> bool:  # as a token of its own, or as one letter of a script (t_{ij})
-        scripts = re.findall(r"[_^]\{([^{}]*)\}|[_^](\\[A-Za-z]+|.)", latex_of_scripts(text))
+        scripts = re.findall(r"[_^]\{([^{}]*)\}|[_^](\\[A-Za-z]+|.)", text)
         letters = {t for pair in scripts for part in pair for t in re.findall(r"\\[A-Za-z]+|[A-Za-z]'*|\d+", part)}
         return bool(token.search(text)) or shown in letters
 
-    def latex_of_scripts(text: str) -> str:
-        return text
-    index = isinstance(node, (sp.Sum, sp.Product)) or not isinstance(node, (sp.Derivative, sp.Subs, sp.Limit,
-                                                                               sp.Integral, sp.Lambda))
+    # an index's binder (a sum, a maximum over the support) rather than a variable's
+    index = not isinstance(node, (sp.Derivative, sp.Subs, sp.Limit, sp.Integral, sp.Lambda))
     for q in sorted(node.free_symbols - {b}, key=str):
         if isinstance(q, sp.Symbol) and shows(_script_form(latex(q))) and (index or b not in depends.get(q, ())):
             return q

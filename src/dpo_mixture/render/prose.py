@@ -122,7 +122,7 @@ def check_text(text: str) -> str:
 
 def _shows_nothing(text: str) -> bool:
     """Whether ``text`` prints as nothing but space: spaces, or markup around nothing (``** **``)."""
-    return not "".join(piece for _, piece in markup_parts(text)).strip()
+    return not _visible(text).strip()
 
 
 def _visible(text: str) -> str:
