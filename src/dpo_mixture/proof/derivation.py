@@ -776,9 +776,11 @@ def _stated_by(rel: sp.Basic, d: "Derivation") -> bool:
     if any(s.claim == rel and {_relation_key(h) for h in _passed_on(s, d)} <= shown for s in d.steps):
         return True  # a step's claim, with its hypotheses (if any) shown in the statement's text
     theory = Theory.of(d.context)
-    unverified = {defn for defn, _ in theory.unverified()}
-    if any(isinstance(f, Definition) and f.relation == rel and f not in unverified for f in d.context):
-        return True  # a definition that breaks its target's declaration is no statement
+    defining = [f for f in d.context if isinstance(f, Definition) and f.relation == rel]
+    if defining:  # (only the declarations of what the relation defines are asked about)
+        unverified = {defn for defn, _ in theory.unverified(frozenset(key_of(f.target) for f in defining))}
+        if any(f not in unverified for f in defining):
+            return True  # a definition that breaks its target's declaration is no statement
     if not isinstance(rel, sp.Eq):
         return False
     if rel.lhs != rel.rhs and open_operators(rel.lhs) == open_operators(rel.rhs):

@@ -868,13 +868,16 @@ class _Check:
                         strict = True
                 rest = rest - c * prep(hd)
             # an inequality asks the sign first: showing a nonzero remainder is not zero costs
-            # a rational normal form for nothing
+            # a rational normal form for nothing.  A remainder > 0 is asked for only where
+            # nothing weaker gives the claim (``d > 0`` with no strict hypothesis of positive
+            # weight): otherwise ``>= 0`` suffices, and a remainder that is zero would have every
+            # form worked out in vain before the ``>=`` that holds at once
             if op == "==":
                 ok = decide_sign(rest, "==", self.facts)
-            elif decide_sign(rest, ">", self.facts):
-                ok = True
+            elif op == ">" and not strict:
+                ok = decide_sign(rest, ">", self.facts)
             else:
-                ok = (decide_sign(rest, ">=", self.facts) or decide_sign(rest, "==", self.facts)) and (op != ">" or strict)
+                ok = decide_sign(rest, ">=", self.facts) or decide_sign(rest, "==", self.facts)
             self.need(ok, label, f"{sp.sstr(rel)} from the weighted hypotheses")
 
     def rule_termwise(self, known: list) -> None:

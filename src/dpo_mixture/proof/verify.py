@@ -426,7 +426,9 @@ def name_clash(exprs, definitions=()) -> str | None:
 
     from .normal_form import _bound_of, binders
 
-    exprs = [e for e in exprs if isinstance(e, sp.Basic)]
+    # each expression once, in the order given (a report restates its context in every step):
+    # a second look at the same expression finds what the first found
+    exprs = list(dict.fromkeys(e for e in exprs if isinstance(e, sp.Basic)))
     registered = _registered()
     # a scalar that prints as \pi reads as the constant (a vector prints with its argument: pi(y))
     constants = {_seen_as(latex(c)): c for c in _CONSTANTS}
@@ -470,9 +472,13 @@ def name_clash(exprs, definitions=()) -> str | None:
     for d in definitions:  # the model's own definitions only: a hypothesis Eq(L, h) is no definition
         target = d.target.base.label if isinstance(d.target, sp.Indexed) else d.target
         depends.setdefault(target, set()).update(sp.sympify(d.expr).free_symbols)
+    binders_seen: set = set()  # a binder met again (in another statement) is judged as before
     for e in exprs:  # a bound variable printed like a free quantity reads as that quantity
         for node in sp.preorder_traversal(e):
-            for b in (_bound_of(node) if isinstance(node, kinds) else ()):
+            if not isinstance(node, kinds) or node in binders_seen:
+                continue
+            binders_seen.add(node)
+            for b in _bound_of(node):
                 shown = _seen_as(latex(b))
                 other = printed.get(shown, functions.get(shown))
                 named = f"{b} (printed {latex(b)})" if str(b) != latex(b) else str(b)
