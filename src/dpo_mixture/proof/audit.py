@@ -220,9 +220,12 @@ class Auditor:
         job that failed there once is left for this process."""
         if self._running or self._pool is None:
             return
-        ticket = next((t for t in self._queue if t not in self._here), None)
-        if ticket is None:
+        waiting = [t for t in self._queue if t not in self._here]
+        if not waiting:
             return
+        # another job (a counterexample search, which runs to its end unless it finds one)
+        # before the audits: the short audits are what the two processes share at the end
+        ticket = next((t for t in waiting if self._queue[t][0] is not run_audit), waiting[0])
         work = self._queue.pop(ticket)
         self._running[ticket] = work
         job, args = work

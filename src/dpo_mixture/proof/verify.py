@@ -513,7 +513,7 @@ def name_clash(exprs, definitions=()) -> str | None:
     if operators and ("d" in printed or "d" in functions):
         return (f"the quantity {printed.get('d', functions.get('d'))} prints as d beside a derivative or an integral, "
                 "whose d it would read as (d/du, du); rename it")
-    return _side_by_side(printed, registered)
+    return _side_by_side(printed, registered, constants)
 
 
 def _script_form(tex: str) -> str:
@@ -605,15 +605,18 @@ def _shadowed(e: sp.Basic, enclosing: dict, kinds: tuple) -> str | None:
     return None
 
 
-def _side_by_side(printed: dict, registered: dict | None = None) -> str | None:
+def _side_by_side(printed: dict, registered: dict | None = None, constants: dict | None = None) -> str | None:
     """Why a quantity's print (``printed``: shown -> quantity) reads as a product, or None: TeX
     sets ``ab`` as ``a b``, ``a2`` as ``a`` times 2 and ``a\\sigma(u)`` as ``a`` times
     ``\\sigma(u)``, and an upright ``\\mathrm{ab}`` as the product of two upright names
-    ``\\mathrm{a}`` and ``\\mathrm{b}`` standing beside it."""
+    ``\\mathrm{a}`` and ``\\mathrm{b}`` standing beside it.  ``constants``: the constants'
+    prints (shown -> constant), when the caller has them already."""
     from ..declare import juxtaposition_problem
     from ..render.printer import latex
 
-    pieces = set(printed) | {_seen_as(latex(c)) for c in _CONSTANTS}
+    if constants is None:
+        constants = {_seen_as(latex(c)): c for c in _CONSTANTS}
+    pieces = set(printed) | set(constants)
     ours = set((registered or {}).values())
     package = {_seen_as(latex(q)): q for q in ours}  # how the package prints its own quantities
     # the heads of the statement's prints with arguments (Z of the package's Z(x)): one head, one
