@@ -256,12 +256,22 @@ class _Builder:
             # they cannot place counts as undefined, never as fine
             value = expr.doit()
             ok = {">": value.is_positive, ">=": value.is_nonnegative}.get(op, value.is_zero is False and value.is_real)
+            if ok is None:  # too large or too close for certified evaluation: the kernel's sign rules
+                from ..proof.sign import sign, sign_meets  # (1 + e^{-10^30}: a sum of positive terms)
+
+                found = sign(value)
+                ok = (found in ("pos", "neg")) if op == "!=" else sign_meets(found, op) or None
             if ok is not True:
                 hint = ("a logarithm needs a positive argument, a denominator a nonzero one, a fractional "
                         "power a nonnegative base")
+                # a number too large or too close to a bound for certified evaluation to place
+                # (1 + e^{-10^30}) is no undefined value: the claim cannot be read, and says why
+                what = "undefined value" if ok is False else "a value whose sign certified evaluation cannot settle"
+                if ok is None:
+                    hint = f"{sp.sstr(expr)[:60]} {op} 0 is needed here; write the number another way"
                 if node is None:
-                    raise ClaimSyntaxError("undefined value", sp.sstr(expr), 1, hint)
-                raise self.fail(node, "undefined value", hint=hint)
+                    raise ClaimSyntaxError(what, sp.sstr(expr), 1, hint)
+                raise self.fail(node, what, hint=hint)
             return
         rel = {">": sp.Gt, ">=": sp.Ge}.get(op, sp.Ne)(expr, 0, evaluate=False)
         if rel not in self.conditions:
@@ -345,6 +355,10 @@ class _Builder:
                         self.condition(a, "!=", node)
                 else:
                     self.condition(a, ">=" if (b.is_number and b.is_positive) else ">", node)
+            if a.is_number and b.is_number and not a.atoms(sp.Function, sp.NumberSymbol) and _power_bits(a, b) > _MAX_BITS:
+                # a power of rationals, (10**333)**(999/1000), is computed exactly, however it is
+                # nested: read its size first (e^{10^100} stays a power of e and is not built)
+                raise self.fail(node, "number too large")
             if a.is_Number and b.is_Number and abs(a) > 1 and not b.is_Integer:
                 return sp.Pow(a, b)
             if a.is_number:
@@ -432,6 +446,24 @@ def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
         raise builder.fail(var_node, f"the variable of {name} must be a free quantity of the model, not the defined")
     before = len(builder.conditions)
     f = builder.expr(node.args[0])
+    # the body's conditions that involve the variable, through the model's definitions too
+    # (TPM_A speaks of beta): SymPy's arithmetic may have taken them out of the body (log(-beta)
+    # - log(-beta) is 0, and so is sqrt(beta - 1) - sqrt(beta - 1)), and then no rule of the
+    # kernel would ask them where the body must be defined, near the point or around it
+    from ..proof.definedness import conditions as body_conditions
+    from ..proof.facts import unfold
+
+    def involves(c: sp.Basic) -> bool:
+        return var in c.free_symbols or var in unfold(c, FACTS).free_symbols
+
+    inside = [c for c in builder.conditions[before:] if involves(c)]
+    seen = {c.relation() for c in body_conditions(f)}
+    lost = [c for c in inside if c not in seen and not _holds_by_assumptions(c)]
+    if lost:
+        what = "derivative" if name == "diff" else "limit"
+        raise builder.fail(node, f"a {what} whose body SymPy has simplified", hint=(
+            f"the body needs {sp.sstr(lost[0])} {'around' if name == 'diff' else 'near'} the point, which SymPy's "
+            "arithmetic took out of it; write the body without the terms that cancel"))
     if name == "diff":
         made = sp.Derivative(f, var)
         if isinstance(f, sp.Derivative) and not made.has(f):  # d/dv (d/du g) is one derivative of g
@@ -440,19 +472,8 @@ def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
         return made
     # inside a limit the variable is bound: a condition on it speaks of the points near the
     # limit's, not of the free quantity of the same name (the kernel's own definedness rule
-    # takes the body near the point), so it is not the statement's condition
-    inside = [c for c in builder.conditions[before:] if var in c.free_symbols]
-    builder.conditions[before:] = [c for c in builder.conditions[before:] if var not in c.free_symbols]
-    # ... but the kernel must still ask it near the point: a condition SymPy's arithmetic took
-    # out of the body (log(-beta) - log(-beta) is 0) is one no rule would see
-    from ..proof.definedness import conditions as body_conditions
-
-    seen = {c.relation() for c in body_conditions(f)}
-    lost = [c for c in inside if c not in seen and not _holds_by_assumptions(c)]
-    if lost:
-        raise builder.fail(node, "a limit whose body SymPy has simplified", hint=(
-            f"the body needs {sp.sstr(lost[0])} near the point, which SymPy's arithmetic took out of it; write the "
-            "body without the terms that cancel"))
+    # takes the body near the point, its definitions unfolded), so it is not the statement's
+    builder.conditions[before:] = [c for c in builder.conditions[before:] if not involves(c)]
     point_node = node.args[2]
     if isinstance(point_node, ast.Name) and point_node.id == "oo":
         point = sp.oo
@@ -472,6 +493,20 @@ def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
     made = sp.Limit(f, var, point, direction)
     builder.calculus_built.append((made, node))
     return made
+
+
+def _power_bits(a: sp.Expr, b: sp.Expr) -> float:
+    """About how many bits the number ``a**b`` spans (``|b log2 |a||``), read in floating point,
+    which never builds it; 0 when that cannot be read (a value that is 0, or no number)."""
+    import mpmath
+
+    try:
+        base, power = a.evalf(15), b.evalf(15)
+        if not (isinstance(base, sp.Float) and isinstance(power, sp.Number)) or base == 0:
+            return 0.0
+        return abs(float(power) * float(mpmath.log(abs(mpmath.mpf(base._mpf_)), 2)))
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+        return 0.0
 
 
 def _holds_by_assumptions(c: sp.Basic) -> bool:

@@ -768,7 +768,7 @@ def _stated_by(rel: sp.Basic, d: "Derivation") -> bool:
     of one of its steps (shown with that step's verdict), a definition of its context, a named
     operator written out (``J(p) = ...`` that opens to itself), or a fresh name given to an
     expression (``L_DPO = ...``, a name no step, fact or definition uses)."""
-    from .facts import Definition
+    from .facts import Definition, named_operator
     from .kernel import open_operators
 
     maths = d.statement_text.maths() if hasattr(d.statement_text, "maths") else ()
@@ -783,7 +783,10 @@ def _stated_by(rel: sp.Basic, d: "Derivation") -> bool:
             return True  # a definition that breaks its target's declaration is no statement
     if not isinstance(rel, sp.Eq):
         return False
-    if rel.lhs != rel.rhs and open_operators(rel.lhs) == open_operators(rel.rhs):
+    # a named operator written out: J(p) = what it stands for, exactly (as its unfold gives it,
+    # or with every operator opened); two sides that are merely equal once SymPy has evaluated
+    # them (E[f]/E[f] = 1, undefined where E[f] = 0) are a claim, which needs a step
+    if named_operator(rel.lhs) and rel.rhs in (rel.lhs.unfold(), open_operators(rel.lhs)) and rel.lhs != rel.rhs:
         return True
     name = rel.lhs
     if not _fresh_name(name) or name in rel.rhs.free_symbols:
@@ -817,14 +820,18 @@ def _passed_on(step: Step, d: "Derivation") -> list:
 
 
 def gives_a_name(rel: sp.Basic, d: "Derivation") -> bool:
-    """Whether the statement ``rel`` of ``d`` gives a name a value (a fresh name, ``L_DPO = ...``,
-    or one of the model's definitions) rather than claims something a step proves: the
-    documents print it with ``:=``."""
+    """Whether the statement ``rel`` of ``d`` gives a name a value (one of the model's
+    definitions, even where a step restates it, or a fresh name, ``L_DPO = ...``, that no step
+    claims) rather than claims something a step proves: the documents print it with ``:=``.
+    A definition restated by a step is proved by unfolding it: printed with ``=`` it would
+    read as a theorem about every value of the name."""
     from .facts import Definition
 
-    if not isinstance(rel, sp.Eq) or any(s.claim == rel for s in d.steps):
+    if not isinstance(rel, sp.Eq):
         return False
-    return _fresh_name(rel.lhs) or any(isinstance(f, Definition) and f.relation == rel for f in d.context)
+    if any(isinstance(f, Definition) and f.relation == rel for f in d.context):
+        return True
+    return not any(s.claim == rel for s in d.steps) and _fresh_name(rel.lhs)
 
 
 def _fresh_name(name: sp.Basic) -> bool:
@@ -1043,19 +1050,45 @@ def _refuse_name_clashes(derivations: tuple, shown: tuple = ()) -> None:
     def maths(text) -> list:  # the SymPy objects of prose (the documents print them too)
         return list(text.maths()) if hasattr(text, "maths") else []
 
-    exprs: list = [e for e in shown if isinstance(e, sp.Basic)]
-    for d in derivations:
-        exprs += [*d.statement, *(f.relation for f in d.context)]
-        exprs += [*maths(d.statement_text), *maths(d.intro), *maths(d.outro)]
-        for s in d.steps:
-            exprs += [s.claim, *s.hypotheses, *s.chain, *s.conditions, *(f.relation for f in s.facts)]
-            exprs += [*maths(s.justification), *maths(s.title), *s.show]
-            exprs += [q for q in s.domains] + ([s.support] if isinstance(s.support, sp.Basic) else [])
+    from ..lemmas import _library, is_library, needed
     from .facts import Definition
 
+    def own(context) -> tuple:
+        return tuple(f for f in context if isinstance(f, Definition))
+
+    def model(context, s: Step) -> tuple:  # the definitions the step is judged (and re-checked) with
+        try:
+            return step_theory(context, s).definitions
+        except ValueError:  # a cycle of the step's own: its decision says so
+            return own(context)
+
+    exprs: list = [e for e in shown if isinstance(e, sp.Basic)]
+    scopes: list = []  # each model's statements, with its definitions (as verify reads each step)
+
+    def add_step(s: Step, context) -> None:
+        mine = [s.claim, *s.hypotheses, *s.chain, *s.conditions, *(f.relation for f in s.facts)]
+        mine += [*maths(s.justification), *maths(s.title), *s.show]
+        mine += [q for q in s.domains] + ([s.support] if isinstance(s.support, sp.Basic) else [])
+        exprs.extend(mine)
+        scopes.append((mine, model(context, s)))
+
+    for d in derivations:
+        mine = [*d.statement, *(f.relation for f in d.context)]
+        mine += [*maths(d.statement_text), *maths(d.intro), *maths(d.outro)]
+        exprs.extend(mine)
+        scopes.append((mine, own(d.context)))
+        for s in d.steps:
+            add_step(s, d.context)
+    # the library lemmas the steps cite join the report, in their own models
+    refs = [ref for d in derivations for s in d.steps for ref in (*s.given, *s.uses) if is_library(ref)]
+    cited = set(needed(refs)) if refs else set()  # (else the library is not even loaded)
+    for library in (_library() if cited else ()):
+        for s in library.steps:
+            if s.id in cited:
+                add_step(s, library.context)
     definitions = [f for d in derivations for f in (*d.context, *(g for s in d.steps for g in s.facts))
                    if isinstance(f, Definition)]
-    problem = name_clash(exprs, definitions)
+    problem = name_clash(exprs, definitions, scopes)
     if problem:
         raise ValueError(f"the derivations cannot be shown unambiguously: {problem}")
     # a name a statement gives to an expression is that expression's alone, in the whole report

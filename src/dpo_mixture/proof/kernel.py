@@ -1865,7 +1865,7 @@ def check(goal: Goal, cert: ProofCertificate, lemmas: Mapping[str, Lemma] | None
     except KernelError as exc:
         return Judgment(Verdict.UNDECIDED, f"certificate rejected: {exc}", seal=_SEAL)
     except (ValueError, TypeError, AttributeError, NotImplementedError, ZeroDivisionError,
-            RecursionError, sp.PolynomialError, sp.GeneratorsNeeded, IndexError, KeyError) as exc:
+            RecursionError, sp.PolynomialError, sp.GeneratorsNeeded, IndexError, KeyError, OverflowError) as exc:
         if isinstance(exc, RecursionError):
             return Judgment(Verdict.UNDECIDED, "certificate rejected: the statement nests too deeply for the "
                             "kernel's rules (a limit inside a limit of the same variable, say)", seal=_SEAL)

@@ -414,7 +414,7 @@ class _Compiled:
         try:
             rule = _fraction_rule(self.support)
             if rule is not None:  # a polynomial (the usual support): Python fractions, no tree walk
-                env = {k: _fraction(v) for k, v in values.items()}
+                env = {k: _fraction(values[k]) for k in _rule_keys(self.support) if k in values}
                 at = rule(env)
             else:
                 at = Evaluator({**values, _y: np.array(range(1, values[_n] + 1), dtype=object)}, "exact",
@@ -689,6 +689,14 @@ def _fraction_rule(expr: sp.Basic) -> Callable[[dict], Any] | None:
             return None
         return (lambda env: base(env) ** k) if k >= 0 else (lambda env: (1 / base(env)) ** (-k))
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _rule_keys(expr: sp.Basic) -> tuple:
+    """The keys of the environment that :func:`_fraction_rule` of ``expr`` reads: its symbols
+    (the output ``y`` aside) and the vectors of its entries."""
+    return tuple({*(s for s in expr.free_symbols if isinstance(s, sp.Symbol) and s != _y),
+                  *(i.base for i in expr.atoms(sp.Indexed))})
 
 
 def _float(value: Any) -> float:

@@ -408,13 +408,17 @@ def _seen_as(tex: str) -> str:
     return re.sub(r"[\s{}]", "", tex)
 
 
-def name_clash(exprs, definitions=()) -> str | None:
+def name_clash(exprs, definitions=(), scopes=()) -> str | None:
     """Why ``exprs`` cannot be shown unambiguously, or None: two different quantities with one
     name, or two that print alike (a user's ``beta`` beside the package's temperature), a
     scalar that prints like one of SymPy's constants (``pi``, ``e``, ``gamma``), or two
     vectors whose entries print alike.  ``check``, ``build`` and a claim refuse such a statement
     before deciding it, as ``verify`` refuses such a report.  ``definitions``: the model's
     definitions (``Definition`` objects), which say what a quantity is an expression of.
+    ``scopes``: ``(expressions, definitions)`` pairs, the statements of several models with each
+    model's definitions: an expression of a scope is read in that model alone (one that is in
+    no scope, in ``definitions``), so that a report of several models is judged as
+    ``verify`` judges each step in its own.
 
     >>> from dpo_mixture.notation import beta
     >>> name_clash([beta + sp.Symbol("beta")])
@@ -467,15 +471,37 @@ def name_clash(exprs, definitions=()) -> str | None:
                  for f in sorted({type(a) for e in exprs for a in e.atoms(AppliedUndef)}, key=str)}
     operators = any(e.has(sp.Derivative, sp.Integral) for e in exprs)
     pieces = set(printed) | set(constants) | set(functions)
-    # what a quantity is given as (its definition, Eq(q, body)): it may show the variables its body holds
-    depends: dict = {}
-    for d in definitions:  # the model's own definitions only: a hypothesis Eq(L, h) is no definition
-        target = d.target.base.label if isinstance(d.target, sp.Indexed) else d.target
-        depends.setdefault(target, set()).update(sp.sympify(d.expr).free_symbols)
+    # what a quantity is given as (its definition, Eq(q, body)): it may show the variables its
+    # body holds, in the model that defines it so (each expression of a scope is read in that
+    # scope's model, and in every one of them where it belongs to several)
+    models: dict = {}
+
+    def depends_in(defs) -> dict:
+        key = tuple(defs)
+        if key not in models:
+            found: dict = {}
+            for d in key:  # the model's own definitions only: a hypothesis Eq(L, h) is no definition
+                target = d.target.base.label if isinstance(d.target, sp.Indexed) else d.target
+                found.setdefault(target, set()).update(sp.sympify(d.expr).free_symbols)
+            models[key] = found
+        return models[key]
+
+    readings: dict = {}
+    for group, defs in scopes:
+        model = depends_in(defs)
+        for g in group:
+            if isinstance(g, sp.Basic) and not any(m is model for m in readings.get(g, ())):
+                readings.setdefault(g, []).append(model)
+    everywhere = [depends_in(definitions)]
     binders_seen: set = set()  # a binder met again (in another statement) is judged as before
+    captures_seen: set = set()  # ... and in another model, as it is there
     for e in exprs:  # a bound variable printed like a free quantity reads as that quantity
         for node in sp.preorder_traversal(e):
-            if not isinstance(node, kinds) or node in binders_seen:
+            if not isinstance(node, kinds):
+                continue
+            unseen = [m for m in readings.get(e, everywhere) if (node, id(m)) not in captures_seen]
+            captures_seen.update((node, id(m)) for m in unseen)
+            if node in binders_seen and not unseen:
                 continue
             binders_seen.add(node)
             for b in _bound_of(node):
@@ -492,7 +518,7 @@ def name_clash(exprs, definitions=()) -> str | None:
                     why = f"reads as the product {' '.join(parts)}"
                 if why:
                     return f"the variable {named} bound by a {type(node).__name__} {why}; rename it"
-                caught = _captured(node, b, shown, depends)
+                caught = next((q for q in (_captured(node, b, shown, m) for m in unseen) if q is not None), None)
                 if caught is not None:
                     return (f"the quantity {caught} prints with {shown} in it, inside a {type(node).__name__} that binds "
                             f"{named}: its {shown} would read as the bound one; rename one of them")
@@ -538,12 +564,15 @@ def _captured(node: sp.Basic, b: sp.Basic, shown: str, depends: dict) -> sp.Basi
     from ..render.printer import latex
 
     token = re.compile(r"(?<![A-Za-z\\])" + re.escape(shown) + r"(?![A-Za-z'])")
+    # a variable with a script of its own (h_{1}, seen as h_1) is looked for as it is seen too:
+    # L(h_{1}) shows it; x_{12} does not show x_1
+    whole = re.compile(r"(?<![A-Za-z\\])" + re.escape(shown) + r"(?![A-Za-z0-9'_])")
     slot = _seen_as(latex(_SLOT))
 
     def shows(text: str) -> bool:  # as a token of its own, or as one letter of a script (t_{ij})
         scripts = re.findall(r"[_^]\{([^{}]*)\}|[_^](\\[A-Za-z]+|.)", text)
         letters = {t for pair in scripts for part in pair for t in re.findall(r"\\[A-Za-z]+|[A-Za-z]'*|\d+", part)}
-        return bool(token.search(text)) or shown in letters
+        return bool(token.search(text)) or shown in letters or bool(whole.search(_seen_as(text)))
 
     # an index's binder (a sum, a maximum over the support) rather than a variable's
     index = not isinstance(node, (sp.Derivative, sp.Subs, sp.Limit, sp.Integral, sp.Lambda))
@@ -1061,6 +1090,8 @@ def verify_report(data: dict, seconds: float = 30.0) -> list[Verification]:
                                   else _one(sid, recorded, step, goal, facts, support, lemmas))
             except TimeLimit as exc:
                 result = Verification(sid, recorded, False, str(exc))
+            except OverflowError as exc:  # SymPy's printer or evaluator past the floats' range
+                result = Verification(sid, recorded, False, f"a number in it is too large to print or evaluate ({exc})")
             except (AttributeError, TypeError, KeyError, IndexError) as exc:
                 raise ValueError(f"step {sid!r} is malformed ({type(exc).__name__}: {exc})") from None
             out.append(result)

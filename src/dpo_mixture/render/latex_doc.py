@@ -40,24 +40,46 @@ def _macros() -> str:
 
 
 def check_maths_apart(tokens) -> None:
-    """A ValueError if two :class:`Math` tokens have nothing shown between them.
+    """A ValueError if a :class:`Math` token does not stand apart from what is printed beside it.
 
     Both writers print inline maths token by token (``$a < u$$b < 2$``), so two formulas side
     by side, or with only spaces or empty markup between, read as one: "a < ub < 2", "ab",
-    "2a".  :func:`~.prose.prose` refuses such prose; this is the writers' own guard, for every
-    sentence, the package's too.
+    "2a".  And what a reference prints beside a formula is text like any other: a result's
+    title "(1/2)" before ``a < u`` reads "(1/2) a < u", a title "5" in brackets after ``a < 2``
+    reads "a < 2(5)".  :func:`~.prose.prose` refuses such prose where it can see it; this is
+    the writers' own guard, for every sentence, the package's too, with each reference as it
+    is printed.
     """
-    last = None
-    for t in tokens:
-        if isinstance(t, Math):
-            if last is not None:
-                raise ValueError(
-                    f"the document would print the maths {last.tex!r} and {t.tex!r} side by side with no words "
-                    "between them, as one formula; put words between them, such as \" and \" or \", \""
-                )
-            last = t
-        elif not (isinstance(t, Text) and not "".join(piece for _, piece in markup_parts(t.text)).strip()):
-            last = None
+    from .prose import _ends_apart, _starts_apart
+
+    printed = [_printed(t) for t in tokens]
+    maths = [i for i, t in enumerate(tokens) if isinstance(t, Math)]
+    for k, i in enumerate(maths):
+        start = maths[k - 1] + 1 if k else 0
+        end = maths[k + 1] if k + 1 < len(maths) else len(tokens)
+        before, after = "".join(printed[start:i]), "".join(printed[i + 1:end])
+        if k and not before.strip():
+            raise ValueError(
+                f"the document would print the maths {tokens[maths[k - 1]].tex!r} and {tokens[i].tex!r} side by "
+                "side with no words between them, as one formula; put words between them, such as \" and \" or \", \""
+            )
+        glued = before if not _ends_apart(before) else after if not _starts_apart(after) else None
+        if glued is not None:
+            raise ValueError(
+                f"the document would print {glued.strip()!r} right against the maths {tokens[i].tex!r}, as one "
+                "formula (a reference prints its title or its number); put words between them"
+            )
+
+
+def _printed(t) -> str:
+    """What an inline token shows as text (a formula: nothing here)."""
+    if isinstance(t, Text):
+        return "".join(piece for _, piece in markup_parts(t.text))
+    if isinstance(t, Link):
+        return f"{t.word} {t.number}" if t.number else t.word
+    if isinstance(t, CitationMark):
+        return "[" + ", ".join([*map(str, t.numbers), *([t.detail] if t.detail else [])]) + "]"
+    return ""
 
 
 def inline(tokens) -> str:

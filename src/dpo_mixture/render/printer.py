@@ -283,7 +283,7 @@ class NotationPrinter(LatexPrinter):
         num, den = sp.fraction(arg)
         if den != 1 and len(sp.Add.make_args(num)) <= 3 and len(str(num)) < 60:
             den_tex = self._print(den)
-            if isinstance(den, (sp.Add, sp.Mul)):
+            if isinstance(den, (sp.Add, sp.Mul, sp.Subs)):  # u/(u|_{u=2}): a bar would reach back over u/
                 den_tex = r"\left(%s\right)" % den_tex
             if isinstance(num, sp.Add):
                 sign = ""

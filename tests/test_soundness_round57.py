@@ -1,0 +1,165 @@
+"""Review 57a (what the documents show) and 57c (claims): each test failed on the code before the fix."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sympy as sp
+
+from dpo_mixture import Certificate, Definition, Derivation, Step, declare, prose
+from dpo_mixture.claims import ClaimSyntaxError, check_claim
+from dpo_mixture.model import MeanUnif
+from dpo_mixture.proof import Report, Verdict
+from dpo_mixture.proof.derivation import _refuse_name_clashes, gives_a_name
+from dpo_mixture.proof.verify import name_clash
+from dpo_mixture.render import Paper, Ref, render_documents
+from dpo_mixture.render.blocks import Front, Link, Math, Para, Text
+from dpo_mixture.render.latex_doc import render_latex
+from dpo_mixture.render.markdown_doc import render_markdown
+from dpo_mixture.render.printer import latex
+
+a = declare.scalar("a_r57")
+w = declare.scalar("w_r57")
+u = declare.scalar("u_r57", positive=True)
+
+
+def _theorem(tex: str) -> str:
+    return tex.split(r"\begin{theorem}")[1].split(r"\end{theorem}")[0]
+
+
+def test_a_definition_a_step_restates_is_shown_as_a_definition():
+    # F1: "For all real a and w: w = a - 1" [proved, by unfolding w := a - 1]
+    definition = Definition("a number", w, a - 1)
+    claim = sp.Eq(w, a - 1)
+    d = Derivation("r57-def", "Every number", (Step("r57-def-s", "Every number", claim, prose("so"), facts=(definition,)),),
+                   kind="Theorem", context=(definition,), statement=(claim,),
+                   statement_text=prose("For all real numbers ", a, " and ", w, ":"))
+    assert gives_a_name(claim, d)
+    tex, md = render_documents(Report.run([d]), Paper("Note"))
+    assert ":=" in _theorem(tex)
+
+
+def test_a_definition_said_only_in_a_proof_leaves_the_statement_a_here_line():
+    # F1: the definition in a step's justification comes after the statement it qualifies
+    definition = Definition("a number", w, a - 1)
+    claim = sp.Gt(w, a - 2)
+    step = Step("r57-just-s", "Bound", claim, prose("As ", sp.Eq(w, a - 1, evaluate=False), " holds,"), facts=(definition,))
+    d = Derivation("r57-just", "Every number", (step,), kind="Theorem", context=(definition,), statement=(claim,),
+                   statement_text=prose("For all real numbers ", a, " and ", w, ":"))
+    tex, _ = render_documents(Report.run([d]), Paper("Note"))
+    body = tex.split(r"\begin{theorem}")[1].split(r"\begin{proof}")[0]
+    assert "Here" in body
+
+
+@pytest.mark.parametrize("tokens", [
+    # a reference's title "(1/2)" then a space then a formula: "(1/2) a < u"
+    (Text("with "), Link("half", "(1/2)"), Text(" "), Math("a < u"), Text(":")),
+    # a formula, a bracket, a title "5": "a < 2(5)"
+    (Text("with "), Math("a < 2"), Text("("), Link("five", "5"), Text(") as a bound:")),
+    (Text("with "), Math("a < 2"), Text(" ("), Link("five", "5"), Text(") as a bound:")),
+])
+def test_both_writers_read_what_a_reference_prints_beside_a_formula(tokens):
+    # F2: the writers judge what is printed on each side of a formula, references included
+    blocks = [Front("Note", (), ()), Para(tokens)]
+    with pytest.raises(ValueError, match="right against the maths"):
+        render_latex(blocks)
+    with pytest.raises(ValueError, match="right against the maths"):
+        render_markdown(blocks, Paper("Note"))
+
+
+def test_a_reference_that_begins_with_a_word_stands_apart_from_a_formula():
+    blocks = [Front("Note", (), ()), Para((Text("so "), Math("a < 2"), Text(" ("), Link("l", "Lemma", "2"), Text(").")))]
+    assert r"$a < 2$ (Lemma~\ref{l})." in render_latex(blocks)
+
+
+def test_an_evaluation_in_an_exponents_denominator_is_bracketed():
+    # F4: e^{u/u|_{u=2}} read the bar over u/u
+    x = sp.Symbol("x_r57", real=True)
+    tex = latex(sp.exp(x / sp.Subs(x, x, 2)))
+    assert r"/\left(\left. x_{r57} \right\vert_{x_{r57} = 2}\right)" in tex, tex
+
+
+def test_an_equation_sympy_evaluates_is_no_operator_written_out():
+    # F6: E[f]/E[f] = 1 shown as a theorem line that no step checked
+    f = declare.reward("f_r57")
+    y = declare.index("y")
+    mean = MeanUnif(f[y])
+    ratio = sp.Eq(sp.Mul(mean, sp.Pow(mean, -1, evaluate=False), evaluate=False), 1)
+    side = sp.Gt(u + 1, 1, evaluate=False)
+    with pytest.raises(ValueError, match="statement"):
+        Derivation("r57-op", "Aside", (Step("r57-op-s", "Aside", side, prose("so")),), kind="Theorem",
+                   statement=(ratio, side), statement_text=prose("For every reward ", f[y], ":"))
+
+
+def test_a_name_that_shows_a_subscripted_bound_variable_is_refused():
+    # found while fixing F3: L(h_{1}) under d/dh_{1} (the print's braces hid the variable)
+    h = sp.Symbol("h_r57b", positive=True)
+    assert "bound one" in name_clash([sp.Eq(sp.Derivative(sp.Symbol("L(h_{r57b})"), h), 0)])
+    assert name_clash([sp.Eq(sp.Derivative(sp.Symbol("x_{12}") * h, h), sp.Symbol("x_{12}"))]) is None
+
+
+def test_check_reads_each_step_in_its_own_model_as_the_re_check_does():
+    # F3 (b): a definition in another step's facts does not let L(h) stand under d/dh here
+    h = declare.scalar("h_r57", positive=True)
+    L = sp.Symbol("L(h_{r57})")
+    definition = Definition("L", L, h**2)
+    other = Step("r57-other", "Other", sp.Gt(L + 1, 0, evaluate=False), prose("so"), facts=(definition,))
+    mine = Step("r57-mine", "Slope", sp.Eq(sp.Derivative(L, h), 0), prose("so"))
+    with pytest.raises(ValueError, match="bound one"):
+        _refuse_name_clashes((Derivation("r57-scopes", "Scopes", (other, mine)),))
+
+
+def test_check_compares_the_names_of_the_library_lemmas_a_step_cites():
+    # F3 (a): a positive x beside lib.exp-bound's real x: the report would hold two quantities named x
+    from dpo_mixture.derivations import library
+
+    x = declare.scalar("x", positive=True)
+    step = Step("r57-lib", "Bound", sp.Ge(sp.exp(x), x + 1, evaluate=False), prose("so"), strategy=Certificate((1,)),
+                given=("lib.exp-bound",), instantiate={library.x: x})
+    with pytest.raises(ValueError, match="named x"):
+        _refuse_name_clashes((Derivation("r57-library", "Library names", (step,)),))
+
+
+def test_a_shown_value_uses_the_definitions_the_search_used():
+    # F5: x declared positive and "defined" x := 2 in a step's facts, which the search sets aside
+    x = declare.scalar("x_r57s", positive=True)
+    step = Step("r57-show-s", "Large", sp.Gt(x, 1, evaluate=False), prose("so"), facts=(Definition("x", x, 2),),
+                expected=Verdict.REFUTED, show=(2 * x,))
+    d = Derivation("r57-show", "Large", (step,), kind="Claim")
+    report = Report.run([d])
+    value = report.result("r57-show-s").outcome.counterexample.instance
+    tex, _ = render_documents(report, Paper("Note"))
+    shown = re.search(r"there \$2 x_\{r57s\} = ([^$]*)\$", tex).group(1)
+    assert sp.Rational(shown.replace(r"\frac{", "").replace("}{", "/").replace("}", "")) == 2 * value[x]
+
+
+@pytest.mark.parametrize("claim", [
+    # 57c F1: TPM_A speaks of beta through its definition: its log must be defined near 0
+    "limit(beta + log(TPM_A - alpha) - log(TPM_A - alpha), beta, 0) == 0",
+    # 57c F2: sqrt(beta - 1) cancelled: the derivative at beta = 1 does not exist
+    "diff((beta - 1)**(1/2) - (beta - 1)**(1/2) + beta, beta) == 1",
+    "diff(beta + (beta - 1)**(3/2)*0, beta) == 1",
+])
+def test_a_condition_sympy_took_out_of_a_limit_or_derivative_body_is_refused(claim):
+    with pytest.raises(ClaimSyntaxError, match="whose body SymPy has simplified"):
+        check_claim(claim, assume=["TPM_A > alpha", "beta >= 1"])
+
+
+def test_a_power_of_a_power_of_numbers_is_sized_before_it_is_built():
+    # 57c F3: parsed in no time, never computed
+    with pytest.raises(ClaimSyntaxError, match="number too large"):
+        check_claim("((10**333)**(999999/1000))**(999999/1000) > 0", seconds=5)
+
+
+def test_a_number_too_large_to_print_leaves_the_step_undecided():
+    # 57c F4: SymPy's printer overflows on exp(exp(exp(exp(10)))) - 1
+    big = sp.exp(sp.exp(sp.exp(sp.exp(10))))
+    result = check_claim("exp(exp(exp(exp(10)))) > exp(exp(exp(exp(10)))) - 1", seconds=5)
+    assert result.verdict.value == "undecided" and big.func is sp.exp
+
+
+@pytest.mark.parametrize("claim", ["log(1 + exp(-10**30)) > 0", "(exp(10**100) - 1)**(1/2) > 0"])
+def test_a_plainly_defined_number_is_not_refused_as_undefined(claim):
+    # 57c F5: certified evaluation cannot place them; the sign rules can
+    assert check_claim(claim, seconds=20).verdict.value == "proved"
