@@ -163,3 +163,72 @@ def test_a_number_too_large_to_print_leaves_the_step_undecided():
 def test_a_plainly_defined_number_is_not_refused_as_undefined(claim):
     # 57c F5: certified evaluation cannot place them; the sign rules can
     assert check_claim(claim, seconds=20).verdict.value == "proved"
+
+
+# --- review 57b: bound variables captured by the normal form -----------------------------------
+from dpo_mixture import ExtremumBound, decide  # noqa: E402
+from dpo_mixture.model import SupportMax  # noqa: E402
+from dpo_mixture.notation import k as _k, n as _n, p as _p, r as _r, support_sum, y as _y  # noqa: E402
+from dpo_mixture.proof.normal_form import _POOL, carry_out_subs, normal_form, standardize  # noqa: E402
+
+_j = sp.Symbol("j", integer=True, positive=True)
+_z = sp.Symbol("z_r57", real=True)
+_W = sp.Symbol("W_r57", real=True)
+_cube = sp.Eq(_r[_k] ** 3, 2, evaluate=False)  # no rational instance: only the kernel can answer
+
+
+def test_standardize_never_reuses_an_index_its_body_reads_free():
+    # F4/F5: the outer sum binds the pool's b0 already; the inner sum may not be renamed b0 too
+    b0 = _POOL[0]
+    e = sp.Sum(_p[b0] * sp.Sum((_r[b0] - _r[_k]) ** 2 * _p[_k], (_k, 1, _n)), (b0, 1, _n))
+    out = standardize(e)
+    inner = next(s for s in out.atoms(sp.Sum) if s != out)
+    assert len({x.indices[0] for x in inner.function.atoms(sp.Indexed) if x.base == _r}) == 2, out
+    fresh = sp.Sum(_p[_y] * sp.Sum((_r[_y] - _r[_k]) ** 2 * _p[_k], (_k, 1, _n)), (_y, 1, _n))
+    assert out == standardize(fresh)  # and the names stay canonical
+
+
+def test_a_substitution_point_is_never_captured_by_a_sum_of_the_body():
+    # F1-F3: [sum_k z r(k)]_{z = r(k)} is r(k) sum_j r(j), not sum_k r(k)^2
+    out = carry_out_subs(sp.Subs(support_sum(_z * _r[_k], _k), _z, _r[_k]))
+    assert normal_form(out - _r[_k] * support_sum(_r[_j], _j)) == 0, out
+
+
+def test_the_mean_of_a_defined_spread_is_not_proved_zero():
+    # F5: sum_k p(k) V(k) with V(y) := sum_j (r(y) - r(j))^2 p(j) is twice a variance
+    V = sp.IndexedBase(sp.Symbol("V_r57", real=True))
+    spread = Definition("spread", V[_y], support_sum((_r[_y] - _r[_j]) ** 2 * _p[_j], _j))
+    b = sp.Symbol("b_r57", real=True)
+    step = Step("r57-spread", "Mean spread", sp.Eq(support_sum(_p[_k] * V[_k], _k), 0), prose("so"),
+                facts=(spread,), hypotheses=(sp.Eq(b**3, 2, evaluate=False),))
+    assert decide(step, context=(spread,)).verdict is not Verdict.PROVED
+
+
+def test_the_extremum_rule_reads_a_substitution_without_capture():
+    # F1
+    defn = Definition("a weighted total", _W, support_sum(_z * _r[_k], _k))
+    claim = sp.Ge(support_sum(_r[_j] ** 2, _j) + SupportMax(_r[_j], _j), sp.Subs(_W, _z, _r[_k]) + _r[_k])
+    step = Step("r57-extremum", "A false bound", claim, prose("so"), hypotheses=(_cube,), strategy=ExtremumBound(_k))
+    assert decide(step, context=(defn,)).verdict is not Verdict.PROVED
+
+
+def test_a_definedness_condition_is_not_discharged_through_a_capture():
+    # F2: log([W]_{z=r(k)}) needs r(k) sum_j r(j) > 0, which sum_j r(j)^2 > 0 does not give
+    defn = Definition("a weighted total", _W, support_sum(_z * _r[_k], _k))
+    at = sp.Subs(_W, _z, _r[_k])
+    step = Step("r57-defined", "An undefined bound", sp.Ge(sp.log(at) + 1, sp.log(at)), prose("so"),
+                hypotheses=(sp.Gt(support_sum(_r[_j] ** 2, _j), 0),))
+    assert decide(step, context=(defn,)).verdict is not Verdict.PROVED
+
+
+def test_a_lemma_cited_at_a_lambda_whose_body_sums_is_not_captured():
+    # F4: lib.max-bound at f := (i -> sum_j (r(i) - r(j))^2 p(j)) proved sum_j (r(y) - r(j))^2 p(j) <= 0
+    from dpo_mixture.derivations import library as lib
+
+    i = sp.Symbol("i", integer=True, positive=True)
+    spread = sp.Lambda(i, support_sum((_r[i] - _r[_j]) ** 2 * _p[_j], _j))
+    step = Step("r57-maxbound", "No spread", sp.Le(support_sum((_r[_y] - _r[_j]) ** 2 * _p[_j], _j), 0), prose("so"),
+                hypotheses=(sp.Eq(_r[_y] ** 3, 2, evaluate=False),), given=("lib.max-bound",),
+                instantiate={lib.f: spread}, strategy=Certificate((0, 0, 1)))
+    report = Report.run([Derivation("r57-maxbound-d", "No spread", (step,), kind="Claim")])
+    assert report.result("r57-maxbound").outcome.verdict is not Verdict.PROVED

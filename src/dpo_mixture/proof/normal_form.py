@@ -89,8 +89,29 @@ def standardize(expr: sp.Basic) -> sp.Basic:
 
 @functools.lru_cache(maxsize=8192)
 def _standardize(expr: sp.Basic) -> sp.Basic:
+    from .facts import _rename_bound
+
     expr = expr.replace(named_operator, lambda e: e.unfold())
+    if expr.has(*_POOL):
+        # an expression standardized before and changed since (a definition or a lemma's value
+        # unfolded under its sums) binds pool indices that the canonical names below could
+        # reuse for a binder inside them: they are renamed apart first
+        expr = _rename_bound(expr, set(_POOL))
     return _renamed(expr)[0]
+
+
+def _canonical_index(h: int, body: sp.Basic, index: sp.Basic, ends: tuple = ()) -> tuple[sp.Basic, int]:
+    """The pool index of a binder whose body has binders of height ``h`` (``b(h+1)``), and its
+    height; past the pool symbols free in the body or in the range's ends (a body taken out of a
+    standardized expression reads its enclosing binder's index free), the next one that is not,
+    so that renaming never captures anything."""
+    taken = body.free_symbols - {index}
+    for end in ends:
+        taken |= end.free_symbols
+    for height in range(h + 1, len(_POOL)):
+        if _POOL[height] not in taken:
+            return _POOL[height], height
+    raise ValueError("sums nested too deeply to be named canonically")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -105,13 +126,14 @@ def _renamed(e: sp.Basic) -> tuple[sp.Basic, int]:
     if isinstance(e, sp.Sum) and len(e.limits) == 1:
         (index, lo, hi), = e.limits
         body, h = _renamed(e.function)
-        new = _POOL[h + 1]
-        return sp.Sum(body.xreplace({index: new}), (new, _renamed(lo)[0], _renamed(hi)[0])), h + 1
+        lo, hi = _renamed(lo)[0], _renamed(hi)[0]
+        new, height = _canonical_index(h, body, index, (lo, hi))
+        return sp.Sum(body.xreplace({index: new}), (new, lo, hi)), height
     if isinstance(e, (SupportMax, SupportMin)):
         body, index = e.args
         body, h = _renamed(body)
-        new = _POOL[h + 1]
-        return type(e)(body.xreplace({index: new}), new), h + 1
+        new, height = _canonical_index(h, body, index)
+        return type(e)(body.xreplace({index: new}), new), height
     pairs = [_renamed(a) for a in e.args]
     args = [a for a, _ in pairs]
     height = max((h for _, h in pairs), default=-1)
@@ -353,7 +375,14 @@ def _carried_out(s: sp.Subs) -> sp.Expr:
         body = body.replace(lambda d: isinstance(d, sp.Derivative), lambda d: d.doit())
         if body.has(sp.Derivative):
             raise ValueError("a derivative that SymPy cannot carry out")
-    return body.xreplace(dict(zip(s.variables, s.point)))
+    # the point goes in for free occurrences only, and a binder of the body never captures
+    # what the point holds (at r(k), a sum over k inside is renamed apart first)
+    from .facts import _bound_indices, _rename_bound
+
+    seen = set().union(*(sp.sympify(x).free_symbols for x in s.point))
+    if seen & _bound_indices(body):
+        body = _rename_bound(body, seen)
+    return _simultaneous(body, dict(zip(s.variables, s.point)))
 
 
 def difference_is_zero(lhs: sp.Expr, rhs: sp.Expr, facts=()) -> tuple[bool, sp.Expr]:
