@@ -89,15 +89,23 @@ def standardize(expr: sp.Basic) -> sp.Basic:
 
 @functools.lru_cache(maxsize=8192)
 def _standardize(expr: sp.Basic) -> sp.Basic:
-    from .facts import _rename_bound
-
     expr = expr.replace(named_operator, lambda e: e.unfold())
-    if expr.has(*_POOL):
-        # an expression standardized before and changed since (a definition or a lemma's value
-        # unfolded under its sums) binds pool indices that the canonical names below could
-        # reuse for a binder inside them: they are renamed apart first
-        expr = _rename_bound(expr, set(_POOL))
     return _renamed(expr)[0]
+
+
+#: Stand-ins for pool indices while the body they bind is renamed (one per pool index).
+_APART = tuple(sp.Dummy(f"s{d}", integer=True, positive=True) for d in range(len(_POOL)))
+
+
+def _apart(index: sp.Basic, body: sp.Basic) -> tuple[sp.Basic, sp.Basic]:
+    """A binder's index and body, the index taken out of the pool first when it is a pool
+    index: an expression standardized before and changed since (a definition or a lemma's
+    value unfolded under its sums) binds ``b0`` where a binder put inside it would be named
+    ``b0`` too.  Its stand-in is fixed, so the renaming stays canonical (and kept)."""
+    if index in _POOL:
+        stand_in = _APART[_POOL.index(index)]
+        return stand_in, body.xreplace({index: stand_in})
+    return index, body
 
 
 def _canonical_index(h: int, body: sp.Basic, index: sp.Basic, ends: tuple = ()) -> tuple[sp.Basic, int]:
@@ -125,12 +133,13 @@ def _renamed(e: sp.Basic) -> tuple[sp.Basic, int]:
         return e, -1
     if isinstance(e, sp.Sum) and len(e.limits) == 1:
         (index, lo, hi), = e.limits
-        body, h = _renamed(e.function)
+        index, function = _apart(index, e.function)
+        body, h = _renamed(function)
         lo, hi = _renamed(lo)[0], _renamed(hi)[0]
         new, height = _canonical_index(h, body, index, (lo, hi))
         return sp.Sum(body.xreplace({index: new}), (new, lo, hi)), height
     if isinstance(e, (SupportMax, SupportMin)):
-        body, index = e.args
+        index, body = _apart(e.args[1], e.args[0])
         body, h = _renamed(body)
         new, height = _canonical_index(h, body, index)
         return type(e)(body.xreplace({index: new}), new), height
