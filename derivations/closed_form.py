@@ -58,9 +58,8 @@ OBJECTIVE = Derivation(
             "Gibbs rewrite of the objective",
             sp.Eq(Objective(p), -beta * KL(p[y], p_star[y]) + beta * sp.log(Z), evaluate=False),
             prose(
-                "Let ", sp.Eq(Z, model.partition_function(), evaluate=False), " be the partition function and ",
-                sp.Eq(p_star[y], model.closed_form(), evaluate=False),
-                " the tilted distribution. Expanding the logarithm of ", p_star[y], " and using ",
+                "Call ", Z, " the partition function and ", p_star, " the tilted distribution. Expanding the "
+                "logarithm of ", p_star[y], " and using ",
                 sp.Eq(S(p[y]), 1, evaluate=False), " turns the objective into a divergence from ", p_star, ":",
             ),
             chain=(-beta * S(p[y] * sp.log(p[y] / p_star[y])) + beta * sp.log(Z),),

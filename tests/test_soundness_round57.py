@@ -232,3 +232,159 @@ def test_a_lemma_cited_at_a_lambda_whose_body_sums_is_not_captured():
                 instantiate={lib.f: spread}, strategy=Certificate((0, 0, 1)))
     report = Report.run([Derivation("r57-maxbound-d", "No spread", (step,), kind="Claim")])
     assert report.result("r57-maxbound").outcome.verdict is not Verdict.PROVED
+
+
+# --- review 58a: the same captures elsewhere ---------------------------------------------------
+from dpo_mixture import ConvexMinimum  # noqa: E402
+from dpo_mixture.proof.normal_form import _APART, put  # noqa: E402
+from dpo_mixture.proof.search import Problem, search  # noqa: E402
+
+_x = sp.Symbol("x_r58", real=True)
+_w = sp.Symbol("w_r58", real=True)
+_b = sp.Symbol("b_r58", real=True)
+
+
+def test_the_convexity_rule_puts_its_point_in_without_capture():
+    # F1: (x - w)^2 - [(x - w)^2]_{w=0}/2 >= 0 is (x - w)^2 - x^2/2, -1 at w = 1, x = 2
+    claim = sp.Ge((_x - _w) ** 2 - sp.Subs((_x - _w) ** 2, _w, 0) / 2, 0)
+    step = Step("r58-convex", "A false bound", claim, prose("so"), hypotheses=(sp.Eq(_b**3, 2, evaluate=False),),
+                strategy=ConvexMinimum(_x))
+    assert decide(step).verdict is not Verdict.PROVED
+
+
+def test_the_search_does_not_pair_two_indices_through_a_substitution():
+    # F2: sum_k [sum_j z r(j)]_{z=r(k)} = (sum_j r(j))^2 holds everywhere
+    lhs = support_sum(sp.Subs(support_sum(_z * _r[_j], _j), _z, _r[_k]), _k)
+    result = search(Problem(sp.Eq(lhs, support_sum(_r[_j], _j) ** 2)), samples=60, seed=0)
+    assert result.counterexample is None, result
+
+
+def test_a_stand_in_the_body_already_holds_is_not_used():
+    # F3: an inner binder over the stand-in of the outer pool index would capture it
+    b0, s0 = _POOL[0], _APART[0]
+    e = sp.SupportMax(sp.Sum((_r[b0] - _r[s0]) ** 2 * _p[s0], (s0, 1, _n)), b0) if hasattr(sp, "SupportMax") else \
+        SupportMax(sp.Sum((_r[b0] - _r[s0]) ** 2 * _p[s0], (s0, 1, _n)), b0)
+    out = standardize(e)
+    inner = next(s for s in out.atoms(sp.Sum))
+    assert len({x.indices[0] for x in inner.function.atoms(sp.Indexed) if x.base == _r}) == 2, out
+
+
+def test_a_condition_inside_a_substitution_is_taken_at_its_point_without_capture():
+    # F4: log([sum_k z r(k)]_{z=r(k)}) needs r(k) sum_j r(j) > 0, not sum_k r(k)^2 > 0
+    from dpo_mixture.proof.definedness import conditions
+
+    (c,) = conditions(sp.log(sp.Subs(support_sum(_z * _r[_k], _k), _z, _r[_k])))
+    assert normal_form(c.expr - _r[_k] * support_sum(_r[_j], _j)) == 0, c
+
+
+def test_put_renames_a_binder_apart_instead_of_capturing():
+    assert normal_form(put(support_sum(_z * _r[_k], _k), {_z: _r[_k]}) - _r[_k] * support_sum(_r[_j], _j)) == 0
+
+
+# --- review 58b: the round-57 fixes attacked ------------------------------------------------
+from dpo_mixture import Lemmas  # noqa: E402
+from dpo_mixture.render.prose import check_apart  # noqa: E402
+
+
+def _doc(*derivations) -> str:
+    return render_documents(Report.run(list(derivations)), Paper("Note"))[0]
+
+
+def test_a_definition_restated_by_an_earlier_proof_is_still_shown_with_a_later_theorem():
+    # F1: an earlier proof's step "w = a - 1" states no definition for a later theorem
+    definition = Definition("a number", w, a - 1)
+    first = Derivation("r58-first", "First", (Step("r58-first-s", "Restated", sp.Eq(w, a - 1), prose("so"),
+                                                    facts=(definition,)),), context=(definition,))
+    claim = sp.Gt(w, a - 2)
+    later = Derivation("r58-later", "Later", (Step("r58-later-s", "Bound", claim, prose("so"), facts=(definition,)),),
+                       kind="Theorem", context=(definition,), statement=(claim,),
+                       statement_text=prose("For all real numbers ", a, " and ", w, ":"))
+    tex = _doc(first, later)  # stated once, before the theorem (in the first section, where w first shows)
+    assert "Here $w_{r57} = a_{r57} - 1$" in tex.split(r"\begin{theorem}")[0]
+
+
+def test_a_later_step_of_a_section_states_no_definition_for_an_earlier_display():
+    # F1 (b)
+    definition = Definition("a number", w, a - 1)
+    steps = (Step("r58-sec-a", "Bound", sp.Gt(w, a - 2), prose("Then"), facts=(definition,)),
+             Step("r58-sec-b", "Restated", sp.Eq(w, a - 1), prose("and"), facts=(definition,)))
+    tex = _doc(Derivation("r58-sec", "Numbers", steps, context=(definition,), intro=prose("Let ", a, " be real.")))
+    assert tex.index("Here") < tex.index("- 2")
+
+
+def test_a_definition_a_step_adds_to_its_own_model_is_shown():
+    # F2: w := a - 1 only in the step's facts, w undeclared: the kernel reads it, so must the reader
+    fresh = sp.Symbol("w_r58f")
+    claim = sp.Gt(fresh, a - 2)
+    d = Derivation("r58-fresh", "Bound", (Step("r58-fresh-s", "Bound", claim, prose("so"),
+                                                 facts=(Definition("a number", fresh, a - 1),)),),
+                   kind="Theorem", statement=(claim,), statement_text=prose("For all real numbers ", a, ":"))
+    assert "Here" in _theorem(_doc(d))
+
+
+@pytest.mark.parametrize("parts", [("with 50% ", a, " < 1"), ("with ", u, " % or more"), ("with ", u, "! so")])
+def test_a_percent_or_an_exclamation_mark_beside_a_formula_reads_with_it(parts):
+    # F3
+    with pytest.raises(ValueError):
+        check_apart(tuple(parts))
+
+
+def test_a_power_is_sized_whatever_constant_it_holds():
+    # F4: e 10^333 to a large power is computed exactly too
+    with pytest.raises(ClaimSyntaxError, match="number too large"):
+        check_claim("((exp(1)*10**333)**(999999/1000))**(999999/1000) > 0", seconds=5)
+
+
+_JENSEN_MODULE = """
+import sympy as sp
+from dpo_mixture import Definition, Derivation, Lemmas, Step, declare, prose
+from dpo_mixture.notation import support_sum
+
+pi_ref = declare.distribution("pi_ref", latex=r"\\pi_{\\mathrm{ref}}")
+r = declare.reward("r")
+beta = declare.temperature("beta")
+Z = declare.scalar("Z_beta", positive=True, latex="Z")
+y = declare.index("y")
+k = declare.index("k")
+x = declare.scalar("x", positive=True)
+DEF_Z = Definition("the partition function", Z, support_sum(pi_ref[k] * sp.exp(r[k] / beta), k))
+J = sp.Ge(sp.log(Z), support_sum(pi_ref[y] * r[y]) / beta)
+X = sp.Gt(x + 1, x, evaluate=False)
+DERIVATIONS = (Derivation(id="t0", title="Jensen", context=(DEF_Z,),
+               steps=(Step("jensen", "Jensen", J, prose("so"), strategy=Lemmas(), facts=(DEF_Z,)),
+                      Step("xs", "Aside", X, prose("and"))),),)
+"""
+
+
+def test_check_judges_the_names_of_the_library_lemmas_a_strategy_found(tmp_path):
+    # F5: Lemmas() finds lib.lse-above-mean, which rests on lib.exp-bound and its real x
+    import subprocess
+    import sys
+
+    path = tmp_path / "jensen_x.py"
+    path.write_text(_JENSEN_MODULE)
+    done = subprocess.run([sys.executable, "-m", "dpo_mixture", "check", str(path)], capture_output=True, text=True,
+                          timeout=600, cwd=tmp_path)
+    assert done.returncode == 2 and "named x" in done.stderr, (done.returncode, done.stderr[-500:])
+
+
+def test_a_number_the_floats_cannot_order_still_prints():
+    # F6
+    big = sp.exp(sp.exp(sp.exp(sp.exp(10))))
+    assert "e^{" in latex(big - 1)
+
+
+@pytest.mark.parametrize("claim", ["1/sigmoid(-1) > 1", "log(sigmoid(1)) < 0"])
+def test_a_sigmoid_of_a_number_is_defined(claim):
+    # F7
+    assert check_claim(claim, seconds=20).verdict.value == "proved"
+
+
+@pytest.mark.parametrize("claim", [
+    "(beta - 1)**(1/2)*0 + diff((beta - 1)**(1/2) - (beta - 1)**(1/2) + beta, beta) == 1",
+    "log(beta - 1)*0 + limit(log(beta - 1) - log(beta - 1) + beta, beta, 0) == 0",
+])
+def test_a_condition_asked_before_the_body_is_still_asked_of_it(claim):
+    # F8: the statement asked it first, so the body's asking it again went unnoticed
+    with pytest.raises(ClaimSyntaxError, match="whose body SymPy has simplified"):
+        check_claim(claim, assume=["beta > 1"])

@@ -247,6 +247,8 @@ class _Builder:
         self.checker = _Checker(text, self.vocab)
         #: definedness conditions met while building, before SymPy may simplify them away
         self.conditions: list[sp.Basic] = []
+        #: every condition asked, in order, repeats included (see _calculus)
+        self.asked: list[sp.Basic] = []
         #: each limit and derivative built, with its node: SymPy must not cancel one away
         self.calculus_built: list[tuple[sp.Basic, ast.AST]] = []
 
@@ -254,13 +256,15 @@ class _Builder:
         if expr.is_number:
             # decided by SymPy's assumptions on the number itself (exp(0) - 1 is zero); a number
             # they cannot place counts as undefined, never as fine
-            value = expr.doit()
+            from ..proof.kernel import open_operators
+
+            value = open_operators(expr).doit()  # (sigmoid(1) is what it stands for, 1/(1 + e^{-1}))
             ok = {">": value.is_positive, ">=": value.is_nonnegative}.get(op, value.is_zero is False and value.is_real)
             if ok is None:  # too large or too close for certified evaluation: the kernel's sign rules
                 from ..proof.sign import sign, sign_meets  # (1 + e^{-10^30}: a sum of positive terms)
 
                 found = sign(value)
-                ok = (found in ("pos", "neg")) if op == "!=" else sign_meets(found, op) or None
+                ok = True if (found in ("pos", "neg") if op == "!=" else sign_meets(found, op)) else None
             if ok is not True:
                 hint = ("a logarithm needs a positive argument, a denominator a nonzero one, a fractional "
                         "power a nonnegative base")
@@ -274,6 +278,7 @@ class _Builder:
                 raise self.fail(node, what, hint=hint)
             return
         rel = {">": sp.Gt, ">=": sp.Ge}.get(op, sp.Ne)(expr, 0, evaluate=False)
+        self.asked.append(rel)  # every time (a limit's body asks again what the statement asked)
         if rel not in self.conditions:
             self.conditions.append(rel)
 
@@ -355,9 +360,11 @@ class _Builder:
                         self.condition(a, "!=", node)
                 else:
                     self.condition(a, ">=" if (b.is_number and b.is_positive) else ">", node)
-            if a.is_number and b.is_number and not a.atoms(sp.Function, sp.NumberSymbol) and _power_bits(a, b) > _MAX_BITS:
+            if a.is_number and b.is_number and _power_bits(a if not a.atoms(sp.Function, sp.NumberSymbol)
+                                                          else a.as_coeff_Mul()[0], b) > _MAX_BITS:
                 # a power of rationals, (10**333)**(999/1000), is computed exactly, however it is
-                # nested: read its size first (e^{10^100} stays a power of e and is not built)
+                # nested, and so is the rational factor of any other number (e 10^333): read its
+                # size first (e^{10^100} - 1 stays a power of e and is not built)
                 raise self.fail(node, "number too large")
             if a.is_Number and b.is_Number and abs(a) > 1 and not b.is_Integer:
                 return sp.Pow(a, b)
@@ -444,7 +451,7 @@ def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
 
     if any(isinstance(f, Definition) and f.target == var for f in FACTS):
         raise builder.fail(var_node, f"the variable of {name} must be a free quantity of the model, not the defined")
-    before = len(builder.conditions)
+    before, asked = len(builder.conditions), len(builder.asked)
     f = builder.expr(node.args[0])
     # the body's conditions that involve the variable, through the model's definitions too
     # (TPM_A speaks of beta): SymPy's arithmetic may have taken them out of the body (log(-beta)
@@ -456,7 +463,7 @@ def _calculus(builder: "_Builder", node: ast.Call, name: str) -> sp.Expr:
     def involves(c: sp.Basic) -> bool:
         return var in c.free_symbols or var in unfold(c, FACTS).free_symbols
 
-    inside = [c for c in builder.conditions[before:] if involves(c)]
+    inside = [c for c in dict.fromkeys(builder.asked[asked:]) if involves(c)]
     seen = {c.relation() for c in body_conditions(f)}
     lost = [c for c in inside if c not in seen and not _holds_by_assumptions(c)]
     if lost:

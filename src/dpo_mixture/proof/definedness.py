@@ -77,7 +77,7 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None, strict: boo
     the conditions of its definition's body, where it occurs (inside ``Subs(f, x, x0)`` at
     ``x0``, under a sum at every term), as if the body stood there."""
     from ..model import RelEntr, SupportMax, SupportMin
-    from .normal_form import carry_out, fresh_output
+    from .normal_form import carry_out, fresh_output, put
 
     out: list[Condition] = []
 
@@ -112,7 +112,7 @@ def _all_conditions(expr: sp.Basic, claimed: sp.Basic | None = None, strict: boo
                 near = {var for var, _, direction in c.bound if direction == NEAR}
                 # a derivative's stay near (read loosely, the condition at the point is asked)
                 keep = {v: x for v, x in at.items() if v not in near or not strict}
-                out.append(Condition(c.expr.xreplace(keep), c.op, c.bound))
+                out.append(Condition(put(c.expr, keep), c.op, c.bound))  # (no sum of it capturing the point)
             walk(e.point)
             return
         if isinstance(e, (sp.Derivative,)):

@@ -666,6 +666,12 @@ class Report:
                 results = _collect_audits(derivations, results, auditor)
         finally:
             del _APART[id(token)]
+        # the library lemmas a strategy found (Lemmas()) join the report as those named in
+        # given= do: their names are judged beside the report's as well
+        named = {ref for d in derivations for s in d.steps for ref in (*s.given, *s.uses)}
+        found = sorted(k for k in established if _is_library_id(k) and k not in named)
+        if found:
+            _refuse_name_clashes(derivations, shown, found)
         for d in derivations:
             for r in results[d.id]:
                 if r.changed:
@@ -1041,7 +1047,13 @@ def _taken(derivations: tuple, apart: tuple, found: dict) -> dict[int, list[Step
     return out
 
 
-def _refuse_name_clashes(derivations: tuple, shown: tuple = ()) -> None:
+def _is_library_id(ref: str) -> bool:
+    from ..lemmas import is_library
+
+    return is_library(ref)
+
+
+def _refuse_name_clashes(derivations: tuple, shown: tuple = (), library: Iterable[str] = ()) -> None:
     """A name (and a printed form) means one quantity throughout the documents: otherwise a
     displayed statement could read as another than the one decided.  ``shown``: further maths
     the documents print (a paper's prose)."""
@@ -1080,7 +1092,7 @@ def _refuse_name_clashes(derivations: tuple, shown: tuple = ()) -> None:
         for s in d.steps:
             add_step(s, d.context)
     # the library lemmas the steps cite join the report, in their own models
-    refs = [ref for d in derivations for s in d.steps for ref in (*s.given, *s.uses) if is_library(ref)]
+    refs = [ref for d in derivations for s in d.steps for ref in (*s.given, *s.uses, *library) if is_library(ref)]
     cited = set(needed(refs)) if refs else set()  # (else the library is not even loaded)
     for library in (_library() if cited else ()):
         for s in library.steps:

@@ -591,6 +591,11 @@ def nested_dependence(body: sp.Basic, index: sp.Symbol) -> bool:
     for node in sp.preorder_traversal(body):
         if isinstance(node, (sp.Sum, SupportMax, SupportMin)) and index in node.free_symbols:
             return True
+        # through another binder: a substitution at r(index) (or a limit, a lambda) whose body
+        # holds a sum puts the index into that sum as surely as writing it there
+        if isinstance(node, (sp.Subs, sp.Limit, sp.Lambda, sp.Derivative, sp.Integral, sp.Product)) \
+                and index in node.free_symbols and node.has(sp.Sum, SupportMax, SupportMin):
+            return True
     return False
 
 

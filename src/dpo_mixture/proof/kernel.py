@@ -41,7 +41,7 @@ from .definedness import NEAR, Condition, conditions
 from .exact import assumption_problem, number_problem
 from .facts import Definition, Fact, named_operator, relevant, unfold
 from .limits import NoLimit, limit_at_zero
-from .normal_form import (BOUND, _bound_of, binders, carry_out, difference_is_zero, fresh_output, normal_form,
+from .normal_form import (BOUND, _bound_of, binders, carry_out, difference_is_zero, fresh_output, normal_form, put,
                           separable_summand, standardize, substitute)
 from .sign import defined_everywhere, factor, is_real, sign, sign_context, sign_meets
 from .theory import DISTRIBUTIONS, Theory, key_of
@@ -644,7 +644,7 @@ class _Check:
         mapping = inst.mapping()
         if inst.at is not None:
             point = point if point is not None else fresh_output("i")
-            mapping = {k: _sympified(v).xreplace({inst.at: point}) for k, v in mapping.items()}
+            mapping = {k: put(_sympified(v), {inst.at: point}) for k, v in mapping.items()}
         for k in mapping:
             if k not in variables:
                 raise KernelError(f"{k} is not a variable of {inst.lemma}")
@@ -962,9 +962,10 @@ class _Check:
             d, _ = relation_parts(claim)
             g = self._fully_unfolded(d, "convexity")
         g1 = sp.diff(g, x)
-        self.need(difference_is_zero(g1.xreplace({x: x0}), 0)[0], "critical point", f"g'({x0}) = 0")
+        # x0 goes in at x's free occurrences, no binder of g capturing what x0 holds
+        self.need(difference_is_zero(put(g1, {x: x0}), 0)[0], "critical point", f"g'({x0}) = 0")
         self.need(_convex(g, x), "convexity", "g'' > 0")
-        at = g.xreplace({x: x0})
+        at = put(g, {x: x0})
         if self.cert.get("equality", False):
             self.need(difference_is_zero(at, 0)[0], "minimum", f"g({x0}) = 0")
         else:
@@ -1470,7 +1471,7 @@ def _limit_by_rules(e: sp.Expr, var: sp.Symbol, point: sp.Expr, direction: str, 
     v = sp.Dummy("v", positive=True)
     values = []
     for side in {"+": (1,), "-": (-1,), "+-": (1, -1)}[direction]:
-        moved = e.xreplace({var: point + side * v})
+        moved = put(e, {var: point + side * v})
         try:
             values.append(limit_at_zero(moved, v, lambda x: value_at(x, v, 0)))
         except NoLimit as exc:

@@ -37,6 +37,7 @@ __all__ = [
     "fresh_output",
     "binders",
     "carry_out",
+    "put",
 ]
 
 #: The canonical bound index of normal forms.  A ``Dummy``: no user expression contains it.
@@ -104,6 +105,8 @@ def _apart(index: sp.Basic, body: sp.Basic) -> tuple[sp.Basic, sp.Basic]:
     ``b0`` too.  Its stand-in is fixed, so the renaming stays canonical (and kept)."""
     if index in _POOL:
         stand_in = _APART[_POOL.index(index)]
+        if body.has(stand_in):  # (a forged one, bound or free in the body: a fresh one instead)
+            stand_in = sp.Dummy(str(index), integer=True, positive=True)
         return stand_in, body.xreplace({index: stand_in})
     return index, body
 
@@ -117,8 +120,11 @@ def _canonical_index(h: int, body: sp.Basic, index: sp.Basic, ends: tuple = ()) 
     for end in ends:
         taken |= end.free_symbols
     for height in range(h + 1, len(_POOL)):
-        if _POOL[height] not in taken:
-            return _POOL[height], height
+        candidate = _POOL[height]
+        # free in the body, or bound by a binder inside it that the renaming did not name
+        # (a lambda's, forged): put for the index there, it would be captured
+        if candidate not in taken and (candidate == index or not body.has(candidate)):
+            return candidate, height
     raise ValueError("sums nested too deeply to be named canonically")
 
 
@@ -386,12 +392,26 @@ def _carried_out(s: sp.Subs) -> sp.Expr:
             raise ValueError("a derivative that SymPy cannot carry out")
     # the point goes in for free occurrences only, and a binder of the body never captures
     # what the point holds (at r(k), a sum over k inside is renamed apart first)
+    return put(body, dict(zip(s.variables, s.point)))
+
+
+def put(expr: sp.Basic, mapping: dict) -> sp.Basic:
+    """``expr`` with every free occurrence of each key replaced by its value, all at once, and
+    no binder of ``expr`` capturing a symbol of a value: such a binder's variable is renamed
+    apart first (``[sum_k z r(k)]_{z = r(k)}`` is ``r(k) sum_j r(j)``, never ``sum_k r(k)^2``).
+
+    >>> from dpo_mixture.notation import r, k, support_sum
+    >>> z = sp.Symbol("z", real=True)
+    >>> put(support_sum(z * r[k], k), {z: r[k]}).free_symbols >= {k}
+    True
+    """
     from .facts import _bound_indices, _rename_bound
 
-    seen = set().union(*(sp.sympify(x).free_symbols for x in s.point))
-    if seen & _bound_indices(body):
-        body = _rename_bound(body, seen)
-    return _simultaneous(body, dict(zip(s.variables, s.point)))
+    expr = sp.sympify(expr)
+    seen = set().union(*(sp.sympify(v).free_symbols for v in mapping.values())) if mapping else set()
+    if seen & _bound_indices(expr):
+        expr = _rename_bound(expr, seen)
+    return _simultaneous(expr, mapping)
 
 
 def difference_is_zero(lhs: sp.Expr, rhs: sp.Expr, facts=()) -> tuple[bool, sp.Expr]:

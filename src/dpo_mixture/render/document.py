@@ -114,7 +114,6 @@ class _Builder:
         # the definitions each derivation states as such, each as the set of its two sides
         # (target, body), and those the "Here" lines have shown so far in reading order
         self._stated = self._stated_definitions()
-        self._stated_in_proofs = self._stated_definitions(in_proofs=True)
         self._shown: set = set()
 
     # --- numbering ------------------------------------------------------------------------
@@ -300,7 +299,7 @@ class _Builder:
             # a defined quantity is never read as a free one: the definitions the statement
             # reaches are shown with it, those only the proof's accepted steps reach open the proof
             inner += _here(self.unshown_definitions(d))
-            steps = _here(self.unshown_definitions(d, _accepted_displays(results), in_proofs=True)) + steps
+            steps = _here(self.unshown_definitions(d, _accepted_displays(results))) + steps
             for r, hidden in (self.report.hidden_hypotheses(d) if d.kind in THEOREM_KINDS else []):
                 # never shown as a result without the hypotheses it holds under
                 said = [Text("Not established as stated: the proof below shows "), Math(_tex(r.step.claim)),
@@ -320,8 +319,7 @@ class _Builder:
             for rel in d.statement:
                 blocks.append(Display(relation_lines(rel, defines=gives_a_name(rel, d))))
             # a section's displays and accepted steps, like a result's, never read a defined quantity as a free one
-            blocks += _here(self.unshown_definitions(d, list(d.statement))
-                            + self.unshown_definitions(d, _accepted_displays(results), in_proofs=True))
+            blocks += _here(self.unshown_definitions(d, [*d.statement, *_accepted_displays(results)]))
             if d.id in self.examples:
                 blocks.extend(self.example_tables(d))
             blocks.extend(steps)
@@ -416,21 +414,17 @@ class _Builder:
             out.append(Bibliography(tuple((r.key, self.cite_numbers[r.key], _reference_text(r)) for r in p.references)))
         return out + appendix
 
-    def _stated_definitions(self, in_proofs: bool = False) -> dict:
+    def _stated_definitions(self) -> dict:
         """The definitions each derivation states as such, by derivation id, each as
         ``{target, body}``: an equation ``target = body`` standing alone (not inside a larger
         formula) in a derivation whose context holds that same definition, in the texts read
         before its statement is over (its introduction and statement text) or in its statement
-        (unless a step of it refuted it or left it open; it prints with ``:=``).  A statement
-        reads nothing from the steps after it: a step's claim ``W = body`` is proved by
-        unfolding the definition and prints as a claim, and a step's justification and the
-        closing text come after the statement they would qualify.  ``in_proofs``: what the
-        steps' displays may rely on, which also counts the claims and justifications of accepted
-        steps with no hypotheses (and the closing text).  A step that holds under hypotheses
-        ("Assume u = 0. Then W = u^2 + 1" says nothing of what W is), the paper's own prose or an
-        equation inside an ``And`` states nothing.  A derivation's statements count for it and
-        for those after it in reading order (:meth:`unshown_definitions`), never for one before
-        it."""
+        (unless a step of it refuted it or left it open; it prints with ``:=``).  A step states
+        nothing, for its own derivation or a later one: its claim ``W = body`` is proved by
+        unfolding the definition and prints as a claim (and may come after a display that
+        needs it), and so may its justification.  The paper's own prose or an equation inside
+        an ``And`` states nothing either.  A derivation's statements count for it and for those
+        after it in reading order (:meth:`unshown_definitions`), never for one before it."""
         stated: dict = {}
         for d in self.report.derivations:
             stated[d.id] = set()
@@ -442,34 +436,34 @@ class _Builder:
             # a statement that holds under hypotheses (shown in its text or not) says what W is
             # only there: "if u = 0, then W = u^2 + 1"
             open_claims |= {r.step.claim for r in results if r.assumptions or r.step.hypotheses}
-            texts = (d.intro, d.statement_text, d.outro) if in_proofs else (d.intro, d.statement_text)
-            maths = [m for text in texts for m in as_prose(text).maths()]
+            maths = [m for text in (d.intro, d.statement_text) for m in as_prose(text).maths()]
             maths += [rel for rel in d.statement if rel not in open_claims]
-            for r in (results if in_proofs else ()):
-                if r.outcome.verdict in _ACCEPTED and not r.assumptions and not r.step.hypotheses:
-                    maths += [r.step.claim, *as_prose(r.step.justification).maths()]
             for m in maths:
                 if isinstance(m, sp.Eq) and frozenset((m.lhs, m.rhs)) in held:
                     stated[d.id].add(frozenset((m.lhs, m.rhs)))
         return stated
 
-    def _stated_by_now(self, d: Derivation, in_proofs: bool = False) -> set:
-        """The definitions stated as such by the derivations before ``d`` (their proofs
-        included: they come before it) and by ``d`` itself (its proof only if ``in_proofs``)."""
+    def _stated_by_now(self, d: Derivation) -> set:
+        """The definitions stated as such by ``d`` and the derivations before it."""
         out: set = set()
         for e in self.report.derivations:
+            out |= self._stated.get(e.id, set())
             if e.id == d.id:
-                return out | (self._stated_in_proofs if in_proofs else self._stated).get(e.id, set())
-            out |= self._stated_in_proofs.get(e.id, set())
+                break
         return out
 
-    def unshown_definitions(self, d: Derivation, displays: list | None = None, in_proofs: bool = False) -> list:
+    def unshown_definitions(self, d: Derivation, displays: list | None = None) -> list:
         """The definitions of ``d``'s context that ``displays`` (by default its statement, the
         hypotheses in its text included) use, directly or through another one, and that the
         document does not state as that definition (see :meth:`_stated_definitions`; ``W = V``
         with V defined too shows nothing): read without them, ``W >= 1`` would be a claim
         about every ``W``."""
-        definitions = {_key(df.target): df for df in d.context if hasattr(df, "target")}
+        # the context's definitions, and those a step's own facts add to its model (a fresh
+        # name the step defines): the kernel, the search and verify read them all
+        definitions: dict = {}
+        for df in (*d.context, *(df for r in self.report.results[d.id] for df in r.theory.definitions)):
+            if hasattr(df, "target") and df not in definitions.setdefault(_key(df.target), []):
+                definitions[_key(df.target)].append(df)
         used: list = []
         # what the displays speak of
         todo = list(displays) if displays is not None else [*d.statement, *as_prose(d.statement_text).maths()]
@@ -478,11 +472,11 @@ class _Builder:
             # and what its named operators stand for (TPM(A; x) speaks of alpha)
             e = sp.Tuple(e, _opened(e))
             for q in [*e.free_symbols, *(x.base for x in e.atoms(sp.Indexed))]:
-                df = definitions.get(_key(q))
-                if df is not None and df not in used:
-                    used.append(df)
-                    todo.append(df.expr)
-        stated = self._shown | self._stated_by_now(d, in_proofs)
+                for df in definitions.get(_key(q), ()):
+                    if df not in used:
+                        used.append(df)
+                        todo.append(df.expr)
+        stated = self._shown | self._stated_by_now(d)
         unshown = [df for df in used if frozenset((df.target, df.expr)) not in stated]
         self._shown |= {frozenset((df.target, df.expr)) for df in unshown}  # shown once: later results rely on it
         return unshown

@@ -166,7 +166,10 @@ class NotationPrinter(LatexPrinter):
         return super()._print_Rational(expr)
 
     def _as_ordered_terms(self, expr: sp.Basic, order: str | None = None) -> list:
-        terms = super()._as_ordered_terms(expr, order=order)
+        try:
+            terms = super()._as_ordered_terms(expr, order=order)
+        except OverflowError:  # SymPy orders numbers by their value: e^{e^{e^{e^{10}}}} has none in floats
+            terms = sorted(sp.Add.make_args(expr), key=sp.default_sort_key) if isinstance(expr, sp.Add) else [expr]
         if not isinstance(expr, sp.Add):
             return terms
         if sp.Add(*expr.args).args != expr.args:

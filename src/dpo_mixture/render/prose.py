@@ -136,32 +136,37 @@ _CONTINUES = "0123456789+-*/=<>^_|(\u2212\u00b7\u00d7\u2010\u2011\u2012\u2013\u2
 
 
 def _ends_apart(text: str) -> bool:
-    """Whether maths after ``text`` stands apart from it: after a space, or an opening bracket
-    that itself stands after a space (``(where`` is apart, ``f(`` applies ``f``), and not after
-    a digit or an operator."""
+    """Whether maths after ``text`` stands apart from it: after a space that follows a word or
+    a punctuation mark (``,`` ``.`` ``;`` ``:`` ``?`` or a closing quote), or after an opening
+    bracket that itself stands after a space (``(where`` is apart, ``f(`` applies ``f``).  Any
+    other mark before the space reads with the formula: a digit or an operator (``2 a``), a
+    closing bracket (``(1/2) a``), a percent or a degree sign (``50% a``)."""
     if not text:
         return True
-    bracket = re.search(r"(?:^|\s)[(\[]\s*$", text)
-    if not (text[-1].isspace() or bracket):
+    if re.search(r"(?:^|\s)[(\[]\s*$", text):
+        return True
+    if not text[-1].isspace():
         return False
     last = text.rstrip()[-1:]
-    # "(1/2) " then "a < u" reads "(1/2) a < u": a closing bracket before a formula is a factor
-    return bool(bracket) or last not in tuple(_CONTINUES + ")]")
+    return not last or last.isalpha() or last in ",.;:?\"'\u201d\u2019"
 
 
 def _starts_apart(text: str) -> bool:
-    """Whether maths before ``text`` stands apart from it: before a space, a punctuation mark,
-    or a closing bracket that is itself followed by a space or a punctuation mark, and not
-    before a digit, an operator or an opening bracket (but a remark in brackets that opens
-    with a word, `` (and of``, is apart)."""
+    """Whether maths before ``text`` stands apart from it: before a space and then a word, a
+    remark in brackets that opens with a word (`` (and of``), or nothing; or before a
+    punctuation mark (``,`` ``.`` ``;`` ``:`` ``?``) or a closing bracket followed by a space or
+    the end.  Anything else continues the formula: ``.5`` or ``,5`` (``a < 2.5``), a digit, an
+    operator, a bracket (``a < 2 (5)``), ``%``, ``!`` (a factorial), a prime or a degree sign."""
     if not text:
         return True
-    if not (text[0].isspace() or re.match(r"[,.;:!?](?:$|\s)", text) or re.match(r"[)\]](?:$|[\s,.;:!?])", text)):
-        return False  # ".5" or ",5" after "a < 2" reads "a < 2.5"
+    if re.match(r"[,.;:?](?:$|\s)", text) or re.match(r"[)\]](?:$|[\s,.;:?])", text):
+        return True
+    if not text[0].isspace():
+        return False
     rest = text.lstrip()
     if re.match(r"[(\[][A-Za-z]{2,}\b", rest):  # a remark in brackets: " (and of ..."
         return True
-    return rest[:1] not in tuple(_CONTINUES)
+    return not rest or rest[0].isalpha() or bool(re.match(r"[,.;:?](?:$|\s)", rest))
 
 
 def check_apart(parts: tuple[Any, ...]) -> None:
