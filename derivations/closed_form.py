@@ -220,7 +220,7 @@ MAXIMIZER = Derivation(
             "maximizer-unique",
             "The maximizer is unique",
             sp.Eq(p[y], p_star[y], evaluate=False),
-            prose("Each term of that sum is ", sp.Gt(p[y], 0, evaluate=False), " times the nonnegative gap ", g,
+            prose("Each term of that sum is the weight ", p[y], ", which is positive, times the nonnegative gap ", g,
                   ", which vanishes only at 1, so every term vanishes."),
             strategy=TermsVanish(LOG_LEMMA, t, p_star[y] / p[y], 1),
             hypotheses=(sp.Eq(GAP_SUM_STAR, 0, evaluate=False),),

@@ -223,7 +223,7 @@ LIMITS = Derivation(
             "limit-low-temperature-ratio",
             "Zero temperature: a beaten output loses to its rival",
             sp.Eq(sp.Limit(p_theta[y] / p_theta[j], beta, 0, "+"), 0, evaluate=False),
-            prose("In the ratio of two outputs ", Z, " cancels, leaving ", p_ref[y] / p_ref[j], " times ",
+            prose("In the ratio of two outputs ", Z, " cancels, leaving the product of ", p_ref[y] / p_ref[j], " and ",
                   sp.exp(-(r[j] - r[y]) / beta), ", which vanishes with ", beta, " when ", y, " is beaten."),
             strategy=LimitOf(),
             hypotheses=(sp.Lt(r[y], r[j], evaluate=False),),

@@ -68,7 +68,7 @@ GRADIENT = Derivation(
             "score", "The score of the tilted policy",
             sp.Eq(sp.Derivative(sp.log(pi_theta[y]), theta), phi[y] - MEAN_FEATURE),
             prose("The log-probability of a response is ", theta * phi[y], " plus terms free of the parameter, "
-                  "minus ", sp.log(A), ", whose derivative is the mean feature under the policy:"),
+                  "less the normalizer ", sp.log(A), ", whose derivative is the mean feature under the policy:"),
             strategy=Differentiate(),
         ),
         Step(

@@ -73,8 +73,9 @@ def test_an_equation_inside_a_larger_formula_does_not_show_a_definition():
     assert HERE_W in _section(md, 1).split("*Proof.*")[0]
 
 
-def test_a_definition_the_theorem_itself_states_is_not_repeated():
-    # the control: the theorem's own text states W = u^2 + 1 standing alone, which shows it; the
+def test_a_definition_the_theorem_text_writes_is_still_given():
+    # prose states no definition (review 59a F2: its words may deny the equation, "not only for
+    # V = u^2 + 1"), so the theorem whose text writes V = u^2 + 1 gets its Here line too; the
     # refuted W = u^2 + 1 of another section does not stop the Here line where nothing else shows it
     d = _bound_theorem()
     stated = Derivation(
@@ -89,7 +90,7 @@ def test_a_definition_the_theorem_itself_states_is_not_repeated():
     )
     md = _md(d, stated, aside)
     assert HERE_W in _section(md, 1)
-    assert "Here" not in _section(md, 2)
+    assert "Here" in _section(md, 2)
 
 
 # --- F6: every derivation that shows an accepted step shows the definitions it relies on -----

@@ -388,3 +388,37 @@ def test_a_condition_asked_before_the_body_is_still_asked_of_it(claim):
     # F8: the statement asked it first, so the body's asking it again went unnoticed
     with pytest.raises(ClaimSyntaxError, match="whose body SymPy has simplified"):
         check_claim(claim, assume=["beta > 1"])
+
+
+# --- review 59a ------------------------------------------------------------------------------
+def test_a_fresh_name_defined_two_ways_in_two_steps_is_refused():
+    # F1: the documents would show one definition beside statements proved with the other
+    fresh = sp.Symbol("W_r59")
+    one = Step("r59-one", "One", sp.Lt(fresh, a), prose("so"), facts=(Definition("W", fresh, a - 1),))
+    two = Step("r59-two", "Two", sp.Gt(fresh, a), prose("so"), facts=(Definition("W", fresh, a + 1),))
+    with pytest.raises(ValueError, match="defined as"):
+        Report.run([Derivation("r59-twice", "Twice", (one, two))])
+
+
+def test_an_equation_in_prose_does_not_state_a_definition():
+    # F2: "not only for W = a - 1, we have: W < a" shows no definition
+    definition = Definition("a number", w, a - 1)
+    claim = sp.Lt(w, a)
+    d = Derivation("r59-prose", "Bound", (Step("r59-prose-s", "Bound", claim, prose("so"), facts=(definition,)),),
+                   kind="Theorem", context=(definition,), statement=(claim,),
+                   statement_text=prose("For all real numbers ", a, " and ", w, ", not only for ",
+                                        sp.Eq(w, a - 1, evaluate=False), ", we have:"))
+    assert "Here" in _theorem(_doc(d))
+
+
+@pytest.mark.parametrize("parts", [("with ", sp.Lt(a, u), " squared:"), ("with minus ", sp.Lt(a, u), ":"),
+                                   ("with ", a, " times ", sp.Lt(u, 1), ":")])
+def test_a_word_that_acts_as_an_operator_beside_a_formula_is_refused(parts):
+    # F3: "a < u squared", "minus a < u", "a times u < 1"
+    with pytest.raises(ValueError):
+        check_apart(tuple(parts))
+
+
+def test_words_that_only_sound_like_operators_stay_apart():
+    check_apart(("the reward minus ", u, " times the divergence, summed over the support"))
+    check_apart(("the sum over ", _y, " of the rewards"))

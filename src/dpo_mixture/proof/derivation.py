@@ -1100,6 +1100,20 @@ def _refuse_name_clashes(derivations: tuple, shown: tuple = (), library: Iterabl
                 add_step(s, library.context)
     definitions = [f for d in derivations for f in (*d.context, *(g for s in d.steps for g in s.facts))
                    if isinstance(f, Definition)]
+    # a fresh name a step defines for itself means one thing in the whole report: the documents
+    # show one definition of it beside every statement that names it
+    given: dict = {}
+    for d in derivations:
+        known = set(own(d.context))
+        for s in d.steps:
+            for f in model(d.context, s):
+                if f in known:
+                    continue
+                first = given.setdefault(key_of(f.target), f)
+                if (first.target, sp.sympify(first.expr)) != (f.target, sp.sympify(f.expr)):
+                    raise ValueError(f"the derivations cannot be shown unambiguously: {f.target} is defined as "
+                                     f"{sp.sstr(first.expr)} in one step and as {sp.sstr(f.expr)} in another; "
+                                     "give the two different names")
     problem = name_clash(exprs, definitions, scopes)
     if problem:
         raise ValueError(f"the derivations cannot be shown unambiguously: {problem}")

@@ -416,14 +416,13 @@ class _Builder:
 
     def _stated_definitions(self) -> dict:
         """The definitions each derivation states as such, by derivation id, each as
-        ``{target, body}``: an equation ``target = body`` standing alone (not inside a larger
-        formula) in a derivation whose context holds that same definition, in the texts read
-        before its statement is over (its introduction and statement text) or in its statement
-        (unless a step of it refuted it or left it open; it prints with ``:=``).  A step states
-        nothing, for its own derivation or a later one: its claim ``W = body`` is proved by
-        unfolding the definition and prints as a claim (and may come after a display that
-        needs it), and so may its justification.  The paper's own prose or an equation inside
-        an ``And`` states nothing either.  A derivation's statements count for it and for those
+        ``{target, body}``: an equation ``target = body`` of the statement of a derivation
+        whose context holds that same definition (unless a step of it refuted it or left it
+        open; it prints with ``:=``).  A step states nothing, for its own derivation or a later
+        one: its claim ``W = body`` is proved by unfolding the definition and prints as a claim
+        (and may come after a display that needs it), and so may its justification.  Prose
+        states nothing either, its words may say anything of the equation ("not only for
+        W = a - 1"); nor does an equation inside an ``And``.  A derivation's statements count for it and for those
         after it in reading order (:meth:`unshown_definitions`), never for one before it."""
         stated: dict = {}
         for d in self.report.derivations:
@@ -436,8 +435,8 @@ class _Builder:
             # a statement that holds under hypotheses (shown in its text or not) says what W is
             # only there: "if u = 0, then W = u^2 + 1"
             open_claims |= {r.step.claim for r in results if r.assumptions or r.step.hypotheses}
-            maths = [m for text in (d.intro, d.statement_text) for m in as_prose(text).maths()]
-            maths += [rel for rel in d.statement if rel not in open_claims]
+            # (prose states none: its words may say anything of the equation, "not only for W = ...")
+            maths = [rel for rel in d.statement if rel not in open_claims]
             for m in maths:
                 if isinstance(m, sp.Eq) and frozenset((m.lhs, m.rhs)) in held:
                     stated[d.id].add(frozenset((m.lhs, m.rhs)))

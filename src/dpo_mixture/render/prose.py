@@ -135,6 +135,26 @@ def _visible(text: str) -> str:
 _CONTINUES = "0123456789+-*/=<>^_|(\u2212\u00b7\u00d7\u2010\u2011\u2012\u2013\u2014\u2015"
 
 
+#: Words that act on the formula beside them as an operator would: "minus a < u" reads -a < u,
+#: "log a < u" reads log(a) < u (before a formula), "u squared" reads u^2 (after one).
+_ACTS_BEFORE = frozenset("twice thrice half double triple negated sqrt root log ln exp sin cos tan inverse "
+                         "reciprocal".split())
+#: Words after which "minus" can only negate what follows ("with minus a < u" reads -a < u);
+#: after a noun it subtracts ("the reward minus beta times ...") and reads as written.
+_OPENS = frozenset("with for and or if where when then of at to that is are be all every any some each by "
+                   "as on in".split())
+_ACTS_AFTER = frozenset("squared cubed halved doubled tripled factorial percent".split())
+#: Words that join two formulas as an operator would when they are all that stands between
+#: them ("a over u", "a times u"); before other words ("summed over the support") they do not.
+_JOINS = frozenset("plus minus times over".split())
+
+
+def _word_at(text: str, end: bool) -> str:
+    """The last (``end``) or first word of ``text``, lower case, or ``""``."""
+    words = re.findall(r"[A-Za-z]+", text)
+    return (words[-1] if end else words[0]).lower() if words else ""
+
+
 def _ends_apart(text: str) -> bool:
     """Whether maths after ``text`` stands apart from it: after a space that follows a word or
     a punctuation mark (``,`` ``.`` ``;`` ``:`` ``?`` or a closing quote), or after an opening
@@ -148,6 +168,12 @@ def _ends_apart(text: str) -> bool:
     if not text[-1].isspace():
         return False
     last = text.rstrip()[-1:]
+    if last.isalpha() and _word_at(text, end=True) in _ACTS_BEFORE or text.strip().lower() in _JOINS:
+        return False
+    words = re.findall(r"[A-Za-z]+|[,.;:?(]", text)
+    if words and words[-1].lower() == "minus" and (len(words) == 1 or words[-2].lower() in _OPENS
+                                                   or not words[-2].isalpha()):
+        return False
     return not last or last.isalpha() or last in ",.;:?\"'\u201d\u2019"
 
 
@@ -166,6 +192,8 @@ def _starts_apart(text: str) -> bool:
     rest = text.lstrip()
     if re.match(r"[(\[][A-Za-z]{2,}\b", rest):  # a remark in brackets: " (and of ..."
         return True
+    if rest[:1].isalpha() and _word_at(rest, end=False) in _ACTS_AFTER or rest.strip().lower() in _JOINS:
+        return False
     return not rest or rest[0].isalpha() or bool(re.match(r"[,.;:?](?:$|\s)", rest))
 
 
