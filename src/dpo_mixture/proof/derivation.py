@@ -667,9 +667,13 @@ class Report:
         finally:
             del _APART[id(token)]
         # the library lemmas a strategy found (Lemmas()) join the report as those named in
-        # given= do: their names are judged beside the report's as well
-        named = {ref for d in derivations for s in d.steps for ref in (*s.given, *s.uses)}
-        found = sorted(k for k in established if _is_library_id(k) and k not in named)
+        # given= do: their names are judged beside the report's as well (those named, and what
+        # they rest on, were judged before anything was decided)
+        from ..lemmas import is_library, needed
+
+        named = [ref for d in derivations for s in d.steps for ref in (*s.given, *s.uses) if is_library(ref)]
+        judged = set(needed(named)) if named else set()
+        found = sorted(k for k in established if is_library(k) and k not in judged)
         if found:
             _refuse_name_clashes(derivations, shown, found)
         for d in derivations:
@@ -1047,12 +1051,6 @@ def _taken(derivations: tuple, apart: tuple, found: dict) -> dict[int, list[Step
     return out
 
 
-def _is_library_id(ref: str) -> bool:
-    from ..lemmas import is_library
-
-    return is_library(ref)
-
-
 def _refuse_name_clashes(derivations: tuple, shown: tuple = (), library: Iterable[str] = ()) -> None:
     """A name (and a printed form) means one quantity throughout the documents: otherwise a
     displayed statement could read as another than the one decided.  ``shown``: further maths
@@ -1077,36 +1075,25 @@ def _refuse_name_clashes(derivations: tuple, shown: tuple = (), library: Iterabl
     exprs: list = [e for e in shown if isinstance(e, sp.Basic)]
     scopes: list = []  # each model's statements, with its definitions (as verify reads each step)
 
-    def add_step(s: Step, context) -> None:
+    def add_step(s: Step, context) -> tuple:
         mine = [s.claim, *s.hypotheses, *s.chain, *s.conditions, *(f.relation for f in s.facts)]
         mine += [*maths(s.justification), *maths(s.title), *s.show]
         mine += [q for q in s.domains] + ([s.support] if isinstance(s.support, sp.Basic) else [])
         exprs.extend(mine)
         scopes.append((mine, model(context, s)))
+        return scopes[-1][1]
 
-    for d in derivations:
-        mine = [*d.statement, *(f.relation for f in d.context)]
-        mine += [*maths(d.statement_text), *maths(d.intro), *maths(d.outro)]
-        exprs.extend(mine)
-        scopes.append((mine, own(d.context)))
-        for s in d.steps:
-            add_step(s, d.context)
-    # the library lemmas the steps cite join the report, in their own models
-    refs = [ref for d in derivations for s in d.steps for ref in (*s.given, *s.uses, *library) if is_library(ref)]
-    cited = set(needed(refs)) if refs else set()  # (else the library is not even loaded)
-    for library in (_library() if cited else ()):
-        for s in library.steps:
-            if s.id in cited:
-                add_step(s, library.context)
-    definitions = [f for d in derivations for f in (*d.context, *(g for s in d.steps for g in s.facts))
-                   if isinstance(f, Definition)]
     # a fresh name a step defines for itself means one thing in the whole report: the documents
     # show one definition of it beside every statement that names it
     given: dict = {}
     for d in derivations:
-        known = set(own(d.context))
+        mine = [*d.statement, *(f.relation for f in d.context)]
+        mine += [*maths(d.statement_text), *maths(d.intro), *maths(d.outro)]
+        exprs.extend(mine)
+        known = own(d.context)
+        scopes.append((mine, known))
         for s in d.steps:
-            for f in model(d.context, s):
+            for f in add_step(s, d.context):
                 if f in known:
                     continue
                 first = given.setdefault(key_of(f.target), f)
@@ -1114,6 +1101,17 @@ def _refuse_name_clashes(derivations: tuple, shown: tuple = (), library: Iterabl
                     raise ValueError(f"the derivations cannot be shown unambiguously: {f.target} is defined as "
                                      f"{sp.sstr(first.expr)} in one step and as {sp.sstr(f.expr)} in another; "
                                      "give the two different names")
+    # the library lemmas the steps cite (and ``library``, those a strategy found) join the report,
+    # in their own models
+    refs = [ref for d in derivations for s in d.steps for ref in (*s.given, *s.uses)] + list(library)
+    refs = [ref for ref in refs if is_library(ref)]
+    cited = set(needed(refs)) if refs else set()  # (else the library is not even loaded)
+    for lemmas in (_library() if cited else ()):
+        for s in lemmas.steps:
+            if s.id in cited:
+                add_step(s, lemmas.context)
+    definitions = [f for d in derivations for f in (*d.context, *(g for s in d.steps for g in s.facts))
+                   if isinstance(f, Definition)]
     problem = name_clash(exprs, definitions, scopes)
     if problem:
         raise ValueError(f"the derivations cannot be shown unambiguously: {problem}")

@@ -361,10 +361,6 @@ _SIZES = (2, 2, 3, 3, 3, 4, 4, 5, 6, 8)
 SINGLE_OUTPUT_EVERY = 8
 
 
-#: Marks a question :meth:`_Compiled.confirm` has not been given the answer to.
-_UNASKED = object()
-
-
 class _Compiled:
     """The problem with definitions unfolded, ready to evaluate at instances."""
 
@@ -631,12 +627,12 @@ class _Compiled:
             self.hints[id(values)] = [res]
         return res is not False
 
-    def confirm(self, values: dict, at_60_digits: dict | bool | None | object = _UNASKED) -> tuple[str, dict] | None:
+    def confirm(self, values: dict, tied: bool = False) -> tuple[str, dict] | None:
         """A certified counterexample at ``values`` (how it was certified, and the choice of
-        outputs), or None.  ``at_60_digits``: what :meth:`counterexample_at` in 60 digits
-        already answered there, when the caller asked it (it is not asked twice)."""
+        outputs), or None.  ``tied``: the caller has found a tie at 60 digits there already (it
+        is not evaluated again before exact numbers try it)."""
         kind = "exact" if self.exact else "mp"
-        found = self.counterexample_at(values, kind) if at_60_digits is _UNASKED or kind != "mp" else at_60_digits
+        found = None if tied and kind == "mp" else self.counterexample_at(values, kind)
         if kind == "exact":
             return ("exact", found) if isinstance(found, dict) else None
         if isinstance(found, dict) and certify(self.conclusion, self.hypotheses + self._defined_points({**values, **found}),
@@ -895,7 +891,7 @@ def search(
                 slow += 1  # floats overflowed or sit on the boundary: decide this one exactly or at 60 digits
                 again = comp.counterexample_at(values, "exact" if comp.exact else "mp")
                 if again is None and not comp.exact:  # a tie at 60 digits too: exact numbers may decide it
-                    found = comp.confirm(values, at_60_digits=again)
+                    found = comp.confirm(values, tied=True)
                     if found:
                         values, (how, assignment) = _shrink(values, comp, found)
                         return SearchResult(_to_counterexample(values, comp, how, assignment), index,

@@ -493,17 +493,16 @@ def name_clash(exprs, definitions=(), scopes=()) -> str | None:
             if isinstance(g, sp.Basic) and not any(m is model for m in readings.get(g, ())):
                 readings.setdefault(g, []).append(model)
     everywhere = [depends_in(definitions)]
-    binders_seen: set = set()  # a binder met again (in another statement) is judged as before
-    captures_seen: set = set()  # ... and in another model, as it is there
+    # a binder met again (in another statement) in a model it was judged in is judged as before
+    seen: set = set()
     for e in exprs:  # a bound variable printed like a free quantity reads as that quantity
         for node in sp.preorder_traversal(e):
             if not isinstance(node, kinds):
                 continue
-            unseen = [m for m in readings.get(e, everywhere) if (node, id(m)) not in captures_seen]
-            captures_seen.update((node, id(m)) for m in unseen)
-            if node in binders_seen and not unseen:
+            unseen = [m for m in readings.get(e, everywhere) if (node, id(m)) not in seen]
+            if not unseen:
                 continue
-            binders_seen.add(node)
+            seen.update((node, id(m)) for m in unseen)
             for b in _bound_of(node):
                 shown = _seen_as(latex(b))
                 other = printed.get(shown, functions.get(shown))
@@ -634,19 +633,17 @@ def _shadowed(e: sp.Basic, enclosing: dict, kinds: tuple) -> str | None:
     return None
 
 
-def _side_by_side(printed: dict, registered: dict | None = None, constants: dict | None = None) -> str | None:
+def _side_by_side(printed: dict, registered: dict, constants: dict) -> str | None:
     """Why a quantity's print (``printed``: shown -> quantity) reads as a product, or None: TeX
     sets ``ab`` as ``a b``, ``a2`` as ``a`` times 2 and ``a\\sigma(u)`` as ``a`` times
     ``\\sigma(u)``, and an upright ``\\mathrm{ab}`` as the product of two upright names
-    ``\\mathrm{a}`` and ``\\mathrm{b}`` standing beside it.  ``constants``: the constants'
-    prints (shown -> constant), when the caller has them already."""
+    ``\\mathrm{a}`` and ``\\mathrm{b}`` standing beside it.  ``registered``: the package's own
+    quantities by name; ``constants``: the constants' prints (shown -> constant)."""
     from ..declare import juxtaposition_problem
     from ..render.printer import latex
 
-    if constants is None:
-        constants = {_seen_as(latex(c)): c for c in _CONSTANTS}
     pieces = set(printed) | set(constants)
-    ours = set((registered or {}).values())
+    ours = set(registered.values())
     package = {_seen_as(latex(q)): q for q in ours}  # how the package prints its own quantities
     # the heads of the statement's prints with arguments (Z of the package's Z(x)): one head, one
     # quantity, or Z(x) beside Z(t) reads as one function at two points

@@ -422,8 +422,9 @@ class _Builder:
         one: its claim ``W = body`` is proved by unfolding the definition and prints as a claim
         (and may come after a display that needs it), and so may its justification.  Prose
         states nothing either, its words may say anything of the equation ("not only for
-        W = a - 1"); nor does an equation inside an ``And``.  A derivation's statements count for it and for those
-        after it in reading order (:meth:`unshown_definitions`), never for one before it."""
+        W = a - 1"); nor does an equation inside an ``And``.  A derivation's statements count
+        for it and for those after it in reading order (:meth:`unshown_definitions`), never for
+        one before it."""
         stated: dict = {}
         for d in self.report.derivations:
             stated[d.id] = set()

@@ -11,8 +11,9 @@ from __future__ import annotations
 from .blocks import (
     Appendix, Bibliography, CitationMark, Display, Env, Figure, Front, Heading, Link, Math, Para, Proof, Table, Text,
 )
-from .inline import markup_parts, tex_escape, to_latex_text
+from .inline import tex_escape, to_latex_text
 from .printer import MACROS
+from .prose import _ends_apart, _starts_apart, _visible
 
 __all__ = ["render_latex", "check_maths_apart"]
 
@@ -50,8 +51,6 @@ def check_maths_apart(tokens) -> None:
     the writers' own guard, for every sentence, the package's too, with each reference as it
     is printed.
     """
-    from .prose import _ends_apart, _starts_apart
-
     printed = [_printed(t) for t in tokens]
     maths = [i for i, t in enumerate(tokens) if isinstance(t, Math)]
     for k, i in enumerate(maths):
@@ -74,7 +73,7 @@ def check_maths_apart(tokens) -> None:
 def _printed(t) -> str:
     """What an inline token shows as text (a formula: nothing here)."""
     if isinstance(t, Text):
-        return "".join(piece for _, piece in markup_parts(t.text))
+        return _visible(t.text)
     if isinstance(t, Link):
         return f"{t.word} {t.number}" if t.number else t.word
     if isinstance(t, CitationMark):

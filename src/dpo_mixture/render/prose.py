@@ -130,11 +130,6 @@ def _visible(text: str) -> str:
     return "".join(piece for _, piece in markup_parts(text))
 
 
-#: What continues a formula when it stands next to one, space or no space: a digit, an operator
-#: or a bracket ("a < u" then " + 1" reads "a < u + 1"; "at least 2 " then "a" reads "2 a").
-_CONTINUES = "0123456789+-*/=<>^_|(\u2212\u00b7\u00d7\u2010\u2011\u2012\u2013\u2014\u2015"
-
-
 #: Words that act on the formula beside them as an operator would: "minus a < u" reads -a < u,
 #: "log a < u" reads log(a) < u (before a formula), "u squared" reads u^2 (after one).
 _ACTS_BEFORE = frozenset("twice thrice half double triple negated sqrt root log ln exp sin cos tan inverse "
