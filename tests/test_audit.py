@@ -242,3 +242,41 @@ def test_an_answer_that_does_not_survive_the_trip_is_worked_out_here(tmp_path):
     with Auditor(parallel=True) as auditor:
         assert math.isnan(auditor.result(auditor.beside(_no_answer_survives, (str(log),))))
     assert 1 <= log.read_text().split().count("ran") <= 2
+
+
+def test_the_second_process_holds_two_jobs_and_the_engine_takes_a_search_first(monkeypatch):
+    """The second process is handed IN_FLIGHT jobs at once (the next one waits in its pipe);
+    what the engine takes back while it waits is a counterexample search first (a worked
+    example waits for one), then the newest audit."""
+    from dpo_mixture.proof import audit
+    from dpo_mixture.proof.search import Problem
+
+    ran: list[str] = []
+    real_audit, real_search = audit.run_audit, audit.run_search
+
+    def recorded_audit(problem, *args):
+        ran.append(f"audit {sp.sstr(problem.conclusion)}")
+        return real_audit(problem, *args)
+
+    def recorded_search(problem, *args):
+        ran.append(f"search {sp.sstr(problem.conclusion)}")
+        return real_search(problem, *args)
+
+    monkeypatch.setattr(audit, "run_audit", recorded_audit)
+    monkeypatch.setattr(audit, "PATIENCE", 0.2)
+    handed: list = []
+    with audit.Auditor(parallel=True) as auditor:
+        assert auditor._pool is not None  # this machine (and CI's) has two CPUs
+        # a second process that takes its jobs and never answers
+        monkeypatch.setattr(auditor._pool, "apply_async", lambda *a, **k: handed.append(a))
+        args = lambda c: (Problem(sp.Gt(beta, c)), 30, 0, 30.0)  # noqa: E731
+        first = auditor.beside(audit.run_audit, args(1), patience=0.2)
+        auditor.beside(audit.run_audit, args(2))
+        auditor.beside(recorded_search, args(3))
+        auditor.beside(audit.run_audit, args(4))
+        auditor.beside(audit.run_audit, args(5))
+        assert len(handed) == audit.IN_FLIGHT == 2
+        assert auditor.result(first).counterexample is not None
+    # taken back while the first was awaited: the search, then the audits newest first; then
+    # the first itself, once its patience ran out
+    assert ran == ["search beta > 3", "audit beta > 5", "audit beta > 4", "audit beta > 1"]

@@ -107,3 +107,27 @@ def test_a_hypothesis_that_holds_with_equality_through_heaviside_is_decided_exac
     flipped = next(m for m in mutants(step) if m.id.endswith(".flip"))
     problem = Problem(flipped.claim, tuple(flipped.hypotheses), tuple(DOMINANCE.context), MIXTURE_SUPPORT)
     assert search(problem, samples=60, seed=0).counterexample is not None
+
+
+@pytest.mark.parametrize("which", ["seed", "true"])
+def test_the_batch_size_changes_nothing_but_how_instances_are_screened(which):
+    """An audit screens all its instances at once, a search a few at a time: the instances,
+    their order and so the verdict and the counterexample are the same whatever the batch."""
+    from dpo_mixture.derivations.corrected import CORRECTED
+
+    if which == "seed":
+        problem = _seed_problem()
+    else:
+        step = CORRECTED.steps[-1]
+        problem = Problem(step.claim, step.hypotheses, CONTEXT, MIXTURE_SUPPORT)
+    results = [search(problem, samples=800, seed=0, batch=b) for b in (1, 20, 77, 800)]
+    first = results[0]
+    for other in results[1:]:
+        assert (other.samples, other.note, other.evaluated) == (first.samples, first.note, first.evaluated)
+        if first.counterexample is None:
+            assert other.counterexample is None and other.met == first.met
+        else:
+            assert other.counterexample.values == first.counterexample.values
+            # (instances of the same batch after the counterexample were screened too)
+            assert other.met >= first.met
+    assert (first.counterexample is not None) == (which == "seed")

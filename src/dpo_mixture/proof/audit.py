@@ -48,7 +48,8 @@ def run_audit(problem: Problem, samples: int, seed: int, seconds: float | None) 
     try:
         with time_limit(seconds):
             return search(problem, samples=samples, seed=seed, slow_screens=AUDIT_SLOW_SCREENS,
-                          exact_ties=AUDIT_EXACT_TIES, false_alarms=AUDIT_FALSE_ALARMS, rational_ties=True)
+                          exact_ties=AUDIT_EXACT_TIES, false_alarms=AUDIT_FALSE_ALARMS, rational_ties=True,
+                          batch=samples)
     except (TimeLimit, ValueError, TypeError, RecursionError):
         return None
 
@@ -70,6 +71,11 @@ def run_search(problem: Problem, samples: int, seed: int, seconds: float | None,
 
 #: Seconds the engine waits for the second process's answer before it runs the audit itself.
 PATIENCE = 5.0
+#: Jobs handed to the second process at once: the next one waits in its pipe while it works on
+#: one, so that it never sits idle while this process (busy, holding the interpreter's lock)
+#: gets round to answering and handing on.  Only those are out of reach of :meth:`Auditor.result`,
+#: which runs the rest here when the engine asks for them.
+IN_FLIGHT = 2
 #: Seconds :meth:`Auditor.close` waits for the second process to end.
 CLOSE_SECONDS = 10.0
 #: Modules that run threads of their own (a fork of a process holding them can deadlock).
@@ -170,7 +176,7 @@ class Auditor:
         self._lock = threading.Condition()
         self._done: dict[int, Any] = {}
         self._queue: dict[int, tuple] = {}  # waiting, in the order submitted
-        self._running: dict[int, tuple] = {}  # handed to the second process (one at a time)
+        self._running: dict[int, tuple] = {}  # handed to the second process (IN_FLIGHT at a time)
         self._next = 0
         self._patience: dict[int, float] = {}  # tickets that may keep the second process longer
         self._here: set[int] = set()  # tickets this process runs itself (they failed over there)
@@ -216,9 +222,9 @@ class Auditor:
         return ticket
 
     def _hand_on(self) -> None:
-        """Give the second process the next audit of the queue, if it is idle (lock held).  A
-        job that failed there once is left for this process."""
-        if self._running or self._pool is None:
+        """Give the second process the next audit of the queue, if it holds fewer than
+        :data:`IN_FLIGHT` (lock held).  A job that failed there once is left for this process."""
+        if len(self._running) >= IN_FLIGHT or self._pool is None:
             return
         waiting = [t for t in self._queue if t not in self._here]
         if not waiting:
@@ -234,10 +240,11 @@ class Auditor:
                                    error_callback=lambda exc: self._finished(ticket, _FAILED))
         except ValueError:  # the pool is closing: the audit is run here when it is asked for
             self._queue[ticket] = self._running.pop(ticket)
+            return
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # cannot be sent: run it here
             self._here.add(ticket)
             self._queue = {ticket: self._running.pop(ticket), **self._queue}
-            self._hand_on()
+        self._hand_on()  # the next one, up to IN_FLIGHT
 
     def _finished(self, ticket: int, value: Any) -> None:
         """The second process answered (called on the pool's thread)."""
@@ -273,7 +280,10 @@ class Auditor:
                 elif ticket not in self._running:
                     raise KeyError(f"no audit with ticket {ticket}")
                 elif self._queue:
-                    mine = next(reversed(self._queue))
+                    # a counterexample search first (what the engine waits for next, a worked
+                    # example's, is one), else the newest audit
+                    mine = next((t for t in reversed(self._queue) if self._queue[t][0] is not run_audit),
+                                next(reversed(self._queue)))
                     work = self._queue.pop(mine)
                 elif self._wait(ticket):
                     continue

@@ -842,6 +842,7 @@ def search(
     exact_ties: int = EXACT_TIES,
     false_alarms: int = FALSE_ALARMS,
     rational_ties: bool = False,
+    batch: int = BATCH,
 ) -> SearchResult:
     """Look for an instance where the hypotheses hold and the conclusion fails.
 
@@ -854,7 +855,11 @@ def search(
     digits, at most ``exact_ties`` ties at 60 digits are decided in exact numbers, and after
     ``false_alarms`` float candidates that certified evaluation cleared, float candidates are
     no longer confirmed (the audit of a proved step asks for fewer of each than a search for a
-    counterexample).
+    counterexample).  ``batch`` instances are drawn, then screened together in float arrays (one
+    array per support size): a search that expects a counterexample early draws few at a time,
+    an audit, which expects none, draws all of them at once.  The instances and their order are
+    the same either way, and so are the counterexample and the count of instances (``met``
+    counts the instances of the last batch after a counterexample too).
 
     Returns the shrunk, certified counterexample (or ``None``), how many instances were tried,
     and how many could be evaluated at all.
@@ -875,7 +880,7 @@ def search(
     i = 0
     while i < samples:
         drawn = []
-        for _ in range(min(BATCH, samples - i)):
+        for _ in range(min(batch, samples - i)):
             i += 1
             if progress is not None:
                 progress(i, samples)

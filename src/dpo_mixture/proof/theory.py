@@ -169,7 +169,17 @@ class Theory:
         """A theory from a derivation's context (identities in it are ignored) and overrides."""
         defs = tuple(dict.fromkeys(f for f in definitions if isinstance(f, Definition)))
         items = tuple(sorted((domains or {}).items(), key=lambda kv: str(kv[0])))
-        return cls(defs, items)
+        if cls is not Theory:
+            return cls(defs, items)
+        # kept under the definitions themselves: one changed in place since (a frozen object
+        # can still be forced) no longer equals its key, and the theory is made again
+        key = (defs, items)
+        made = _MADE.get(key)
+        if made is None:
+            if len(_MADE) >= MAX_MADE:
+                _MADE.clear()
+            made = _MADE[key] = cls(defs, items)
+        return made
 
     # -- lookups
     def domain(self, q: sp.Basic) -> Domain | None:
@@ -216,13 +226,10 @@ class Theory:
     def distributions(self) -> frozenset:
         return _by_domain(self, DISTRIBUTIONS, _registry_version())
 
-    def _symbols(self) -> set:
-        out = set(DOMAINS) | {q for q, _ in self.overrides}
-        for d in self.definitions:
-            out |= {i.base for i in d.expr.atoms(sp.Indexed)} | d.expr.free_symbols | {key_of(d.target)}
-        out = {q for q in out if isinstance(q, (sp.Symbol, sp.IndexedBase))}
-        labels = {q.label for q in out if isinstance(q, sp.IndexedBase)}
-        return {q for q in out if q not in labels and not (isinstance(q, sp.Symbol) and domain_of(q) in DISTRIBUTIONS)}
+    def _symbols(self) -> frozenset:
+        """The quantities the model knows: the declared ones, those it overrides, and those its
+        definitions define or mention."""
+        return _symbols_of(self, _registry_version())
 
     # -- the support
     def support_definitions(self) -> tuple[Definition, ...]:
@@ -278,7 +285,24 @@ class Theory:
         )
 
 
+#: The theories :meth:`Theory.of` made, by their definitions and overrides (a report asks for
+#: each step's model several times: to decide it, to judge its names, to show it).
+_MADE: dict = {}
+#: Theories kept at once (a bound on memory, not a cache policy).
+MAX_MADE = 1024
+
+
 # --- checks, cached per theory (and per size of the registry, which users may extend) ---------
+@functools.lru_cache(maxsize=256)
+def _symbols_of(theory: Theory, _version: int) -> frozenset:
+    out = set(DOMAINS) | {q for q, _ in theory.overrides}
+    for d in theory.definitions:
+        out |= {i.base for i in d.expr.atoms(sp.Indexed)} | d.expr.free_symbols | {key_of(d.target)}
+    out = {q for q in out if isinstance(q, (sp.Symbol, sp.IndexedBase))}
+    labels = {q.label for q in out if isinstance(q, sp.IndexedBase)}
+    return frozenset(q for q in out if q not in labels and not (isinstance(q, sp.Symbol) and domain_of(q) in DISTRIBUTIONS))
+
+
 @functools.lru_cache(maxsize=256)
 def _by_domain(theory: Theory, domains: tuple, _version: int) -> frozenset:
     return frozenset(q for q in theory._symbols() if theory.domain(q) in domains)
