@@ -131,3 +131,30 @@ def test_the_batch_size_changes_nothing_but_how_instances_are_screened(which):
             # (instances of the same batch after the counterexample were screened too)
             assert other.met >= first.met
     assert (first.counterexample is not None) == (which == "seed")
+
+
+def test_a_shrunk_counterexample_is_certified_or_the_search_keeps_a_certified_one(monkeypatch):
+    """Shrinking takes simpler candidates on their 60-digit evaluation and certifies only the
+    simplest; where none of them certifies, the certified instance found first is kept."""
+    import importlib
+
+    S = importlib.import_module("dpo_mixture.proof.search")  # (the package exports the function under the module's name)
+    real = S.certify
+    calls: list = []
+    monkeypatch.setattr(S, "certify", lambda *args: calls.append(args) or real(*args))
+    shrunk = search(_seed_problem(), samples=800, seed=0).counterexample
+    assert shrunk.confirmation == "60 digits and certified by interval arithmetic"
+    assert len(calls) == 2  # the first find and the simplest candidate, none in between
+    calls.clear()
+
+    def only_the_first(*args):  # interval arithmetic certifies the first find and nothing after it
+        calls.append(args)
+        return real(*args) if len(calls) == 1 else False
+
+    monkeypatch.setattr(S, "certify", only_the_first)
+    kept = search(_seed_problem(), samples=800, seed=0).counterexample
+    monkeypatch.setattr(S, "_shrink_candidates", lambda values, comp: iter(()))  # no shrinking at all
+    calls.clear()
+    unshrunk = search(_seed_problem(), samples=800, seed=0).counterexample
+    assert kept.values == unshrunk.values != shrunk.values
+    assert kept.confirmation == "60 digits and certified by interval arithmetic"

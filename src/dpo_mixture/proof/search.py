@@ -627,14 +627,18 @@ class _Compiled:
             self.hints[id(values)] = [res]
         return res is not False
 
-    def confirm(self, values: dict, tied: bool = False) -> tuple[str, dict] | None:
+    def confirm(self, values: dict, tied: bool = False, certified: bool = True) -> tuple[str, dict] | None:
         """A certified counterexample at ``values`` (how it was certified, and the choice of
         outputs), or None.  ``tied``: the caller has found a tie at 60 digits there already (it
-        is not evaluated again before exact numbers try it)."""
+        is not evaluated again before exact numbers try it).  Without ``certified``, a
+        violation at 60 digits is not certified by interval arithmetic: the answer is then no
+        counterexample until it is confirmed again with it."""
         kind = "exact" if self.exact else "mp"
         found = None if tied and kind == "mp" else self.counterexample_at(values, kind)
         if kind == "exact":
             return ("exact", found) if isinstance(found, dict) else None
+        if isinstance(found, dict) and not certified:
+            return _UNCERTIFIED, found
         if isinstance(found, dict) and certify(self.conclusion, self.hypotheses + self._defined_points({**values, **found}),
                                                {**values, **found}):
             return f"{MP_DIGITS} digits and certified by interval arithmetic", found
@@ -645,6 +649,10 @@ class _Compiled:
             if tie is None:  # exact numbers could not decide either (transcendental values): try a few times only
                 self.ties_left -= 1
         return None
+
+
+#: How :meth:`_Compiled.confirm` marks a violation at 60 digits that it was asked not to certify.
+_UNCERTIFIED = f"{MP_DIGITS} digits, not yet certified"
 
 
 def _fraction(value: Any) -> Any:
@@ -787,6 +795,13 @@ def _shrink_candidates(values: dict, comp: _Compiled):
 
 
 def _shrink(values: dict, comp: _Compiled, found: tuple[str, dict], budget: int = 400) -> tuple[dict, tuple[str, dict]]:
+    """A simpler counterexample than ``values`` (where ``found`` certified one), certified too.
+
+    Each simpler candidate is taken on its 60-digit evaluation alone; only the simplest is
+    certified by interval arithmetic, at the end (an interval evaluation costs as much as
+    many 60-digit ones).  Should it not certify, the candidates taken before it are tried,
+    the simplest first, and ``values`` itself is certified already."""
+    first, taken = values, []
     tries = 0
     improved = True
     while improved and tries < budget:
@@ -802,11 +817,17 @@ def _shrink(values: dict, comp: _Compiled, found: tuple[str, dict], budget: int 
                 continue
             if not comp.screen(cand):
                 continue
-            again = comp.confirm(cand)
+            again = comp.confirm(cand, certified=False)
             if again:
-                values, found, improved = cand, again, True
+                values, improved = cand, True
+                taken.append((cand, again))
                 break
-    return values, found
+    for cand, again in reversed(taken):
+        if again[0] == _UNCERTIFIED:
+            again = comp.confirm(cand)
+        if again:
+            return cand, again
+    return first, found
 
 
 def _to_counterexample(values: dict, comp: _Compiled, how: str, assignment: dict) -> Counterexample:
