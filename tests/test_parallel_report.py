@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 import sympy as sp
 
 from dpo_mixture.notation import beta
@@ -215,3 +216,24 @@ def test_a_registry_changed_after_the_fork_is_seen_by_the_step():
         assert Report.run([first, second], parallel=True).result("xt").outcome.verdict is Verdict.PROVED
     finally:
         DOMAINS.pop(a, None)
+
+
+def test_a_report_runs_with_the_loaded_objects_frozen_and_hands_the_collector_back(monkeypatch):
+    """While the report runs, what was loaded is out of the collector's sight and collections
+    wait for more new objects; afterwards both are as they were, also when the run fails."""
+    import gc
+
+    from dpo_mixture.cli import _run
+
+    seen = []
+
+    def fake(*args):
+        seen.append((gc.get_threshold(), gc.get_freeze_count() > 0))
+        raise RuntimeError("the run failed")
+
+    monkeypatch.setattr(_run, "_run_report", fake)
+    before = (gc.get_threshold(), gc.get_freeze_count())
+    with pytest.raises(RuntimeError):
+        _run.run_report((), 0)
+    assert seen == [(_run.RUN_GC_THRESHOLD, True)]
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before

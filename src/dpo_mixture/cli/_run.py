@@ -105,12 +105,21 @@ def run_report(derivations, seed: int, examples=(), paper=None) -> Report:
     # the run: the cyclic collector need not walk it again at every collection, and the second
     # process, a fork, then shares its pages instead of copying them as the collector writes.
     # (It is handed back to the collector afterwards: a process that runs many reports, a test
-    # suite, keeps no garbage of its own for good.)
+    # suite, keeps no garbage of its own for good.)  While the report runs, the collector waits
+    # for RUN_GC_THRESHOLD new objects instead of 700: SymPy makes and drops them by the
+    # hundred thousand, and most collections would find nothing to free.
     gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*RUN_GC_THRESHOLD)
     try:
         return _run_report(derivations, seed, examples, paper)
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+#: The collector's thresholds while a report runs (see :func:`run_report`).
+RUN_GC_THRESHOLD = (10_000, 20, 20)
 
 
 def _run_report(derivations, seed: int, examples, paper) -> Report:

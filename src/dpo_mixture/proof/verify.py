@@ -390,6 +390,7 @@ def _prints_as_call(head: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=16384)
 def _seen_as(tex: str) -> str:
     """A LaTeX fragment as a reader sees it: without spaces, grouping braces, or the upright and
     text fonts a letter may be set in (``\\mathrm{e}`` is e; bold is kept apart)."""
