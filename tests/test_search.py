@@ -158,3 +158,54 @@ def test_a_shrunk_counterexample_is_certified_or_the_search_keeps_a_certified_on
     unshrunk = search(_seed_problem(), samples=800, seed=0).counterexample
     assert kept.values == unshrunk.values != shrunk.values
     assert kept.confirmation == "60 digits and certified by interval arithmetic"
+
+
+@pytest.mark.parametrize("which", range(5))
+def test_the_support_rule_vanishes_exactly_where_the_support_does(which):
+    """The draws drop the outputs where the support is zero, read from integer pairs that are
+    never reduced: the same outputs as SymPy's exact value of the support at each output."""
+    import importlib
+    import random
+
+    from dpo_mixture.notation import alpha, p_A, p_U, r, y
+
+    S = importlib.import_module("dpo_mixture.proof.search")
+    supports = [alpha * p_A[y] + (1 - alpha) * p_U[y], p_A[y] * p_U[y], (p_A[y] - p_U[y]) ** 2,
+                r[y] ** 2 - 1, (alpha - sp.Rational(1, 2)) * r[y] + 1 / p_U[y] ** 2]
+    support = supports[which]
+    rule = S._support_rule(support)
+    assert rule is not None
+    rng = random.Random(which)
+    for _ in range(200):
+        size = rng.choice([1, 2, 3, 5])
+        values = {alpha: rng.choice([sp.Rational(1, 2), sp.Rational(1, 3), sp.Rational(7, 10)])}
+        for v in (p_A, p_U, r):
+            values[v] = [sp.Rational(rng.randint(-2, 3), rng.choice([1, 2, 3])) for _ in range(size)]
+        try:
+            got = rule({k: S._pairs(v) for k, v in values.items()})
+        except ZeroDivisionError:  # a negative power of zero: the draw is dropped whole
+            assert any(x == 0 for x in values[p_U])
+            continue
+        exact = [support.xreplace({alpha: values[alpha]}).xreplace(
+            {v[y]: values[v][i] for v in (p_A, p_U, r)}) for i in range(size)]
+        assert [num != 0 for num, _ in got] == [e != 0 for e in exact]
+        assert all(den != 0 and sp.Rational(num, den) == e for (num, den), e in zip(got, exact))
+
+
+def test_a_draw_keeps_exactly_the_outputs_in_the_support():
+    import importlib
+
+    from dpo_mixture.notation import alpha, n, p_A, p_U, r, y
+
+    S = importlib.import_module("dpo_mixture.proof.search")
+    support = alpha * p_A[y] + (1 - alpha) * p_U[y]
+    comp = S._Compiled(Problem(sp.Gt(r[y], 0), support=support))
+    half, zero = sp.Rational(1, 2), sp.Integer(0)
+    values = {n: 4, alpha: sp.Rational(1, 3), r: [sp.Integer(v) for v in (1, 2, 3, 4)],
+              p_A: [half, zero, half, zero], p_U: [zero, zero, sp.Rational(1, 4), sp.Rational(3, 4)]}
+    kept = comp.fix_support(values)
+    assert kept[n] == 3 and kept[r] == [1, 3, 4]  # the second output lies outside both supports
+    assert kept[p_A] == [half, half, zero] and kept[p_U] == [zero, sp.Rational(1, 4), sp.Rational(3, 4)]
+    values[p_U] = [half, half, zero, zero]
+    values[p_A] = [half, half, zero, zero]
+    assert comp.fix_support(values)[r] == [1, 2]

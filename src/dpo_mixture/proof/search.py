@@ -333,7 +333,7 @@ def _valid(values: dict, vectors, overrides) -> bool:
         return False
     for v in vectors:
         d = domain_of(v, overrides)
-        if d in (Domain.DISTRIBUTION, Domain.POSITIVE_VECTOR) and any(x <= 0 for x in values[v]):
+        if d in (Domain.DISTRIBUTION, Domain.POSITIVE_VECTOR) and any(_sign(x) <= 0 for x in values[v]):
             return False
     return True
 
@@ -408,10 +408,11 @@ class _Compiled:
         if self.support is None:
             return values
         try:
-            rule = _fraction_rule(self.support)
-            if rule is not None:  # a polynomial (the usual support): Python fractions, no tree walk
-                env = {k: _fraction(values[k]) for k in _rule_keys(self.support) if k in values}
+            rule = _support_rule(self.support)
+            if rule is not None:  # a polynomial (the usual support): integer pairs, no tree walk
+                env = {k: _pairs(values[k]) for k in _rule_keys(self.support) if k in values}
                 at = rule(env)
+                at = [num for num, _ in at] if isinstance(at, list) else at[0]
             else:
                 at = Evaluator({**values, _y: np.array(range(1, values[_n] + 1), dtype=object)}, "exact",
                                fractions=True)(self.support)
@@ -419,7 +420,7 @@ class _Compiled:
             return {}
         if _n not in values:  # no vector drawn: no output to drop
             return values
-        at = list(at) if isinstance(at, np.ndarray) else [at] * values[_n]
+        at = list(at) if isinstance(at, (np.ndarray, list)) else [at] * values[_n]
         keep = [i for i, val in enumerate(at) if val != 0]
         if len(keep) == values[_n]:
             return values
@@ -655,20 +656,59 @@ class _Compiled:
 _UNCERTIFIED = f"{MP_DIGITS} digits, not yet certified"
 
 
-def _fraction(value: Any) -> Any:
-    """A drawn value (a rational, or a list of them) as Python fractions (an array for a list)."""
+def _pairs(value: Any) -> Any:
+    """A drawn value (a rational, or a list of them) as a pair ``(numerator, denominator)`` of
+    Python integers (a list of pairs for a list)."""
     if isinstance(value, (list, tuple, np.ndarray)):
-        return np.array([_fraction(v) for v in value], dtype=object)
-    return Fraction(int(value.p), int(value.q)) if isinstance(value, sp.Rational) else Fraction(value)
+        return [_pairs(v) for v in value]
+    if isinstance(value, sp.Rational):
+        return int(value.p), int(value.q)
+    value = Fraction(value)
+    return value.numerator, value.denominator
+
+
+def _pair_add(a: tuple, b: tuple) -> tuple:
+    return a[0] * b[1] + b[0] * a[1], a[1] * b[1]
+
+
+def _pair_mul(a: tuple, b: tuple) -> tuple:
+    return a[0] * b[0], a[1] * b[1]
+
+
+def _elementwise(op: Callable) -> Callable:
+    """``op`` on two values, each a pair or a list of pairs (one per output)."""
+    def apply(a, b):
+        if isinstance(a, list) and isinstance(b, list):
+            if len(a) != len(b):
+                raise ValueError("two vectors of different lengths")
+            return [op(x, y) for x, y in zip(a, b)]
+        if isinstance(a, list):
+            return [op(x, b) for x in a]
+        return [op(a, y) for y in b] if isinstance(b, list) else op(a, b)
+    return apply
+
+
+_ADD, _MUL = _elementwise(_pair_add), _elementwise(_pair_mul)
+
+
+def _pair_power(a: tuple, k: int) -> tuple:
+    if k >= 0:
+        return a[0] ** k, a[1] ** k
+    if a[0] == 0:
+        raise ZeroDivisionError("a negative power of zero")
+    return a[1] ** -k, a[0] ** -k
 
 
 @functools.lru_cache(maxsize=1024)
-def _fraction_rule(expr: sp.Basic) -> Callable[[dict], Any] | None:
-    """``expr`` as a function of an environment of fractions (vectors as arrays, an entry at
-    the output ``y`` as the whole vector), for a polynomial in rationals, scalars and entries
-    at ``y`` with integer powers; ``None`` for anything else."""
+def _support_rule(expr: sp.Basic) -> Callable[[dict], Any] | None:
+    """``expr`` as a function of an environment of rationals written as integer pairs
+    ``(numerator, denominator)``, never reduced (vectors as lists of pairs, an entry at the
+    output ``y`` as the whole list), for a polynomial in rationals, scalars and entries at
+    ``y`` with integer powers; ``None`` for anything else.  Its value at an output is zero
+    exactly when the numerator of its pair is: the denominators are products of nonzero ones.
+    (Only whether the support vanishes is asked, so no common factor is ever divided out.)"""
     if expr.is_Rational:
-        value = Fraction(int(expr.p), int(expr.q))
+        value = (int(expr.p), int(expr.q))
         return lambda env: value
     if isinstance(expr, sp.Symbol) and expr != _y:
         return lambda env: env[expr]
@@ -676,28 +716,32 @@ def _fraction_rule(expr: sp.Basic) -> Callable[[dict], Any] | None:
         base = expr.base
         return lambda env: env[base]
     if isinstance(expr, (sp.Add, sp.Mul)):
-        parts = [_fraction_rule(a) for a in expr.args]
+        parts = [_support_rule(a) for a in expr.args]
         if any(part is None for part in parts):
             return None
-        add = isinstance(expr, sp.Add)
+        op = _ADD if isinstance(expr, sp.Add) else _MUL
 
         def combine(env):
             out = parts[0](env)
             for part in parts[1:]:
-                out = out + part(env) if add else out * part(env)
+                out = op(out, part(env))
             return out
         return combine
     if isinstance(expr, sp.Pow) and expr.exp.is_Integer:
-        base, k = _fraction_rule(expr.base), int(expr.exp)
+        base, k = _support_rule(expr.base), int(expr.exp)
         if base is None or abs(k) > 64:
             return None
-        return (lambda env: base(env) ** k) if k >= 0 else (lambda env: (1 / base(env)) ** (-k))
+
+        def power(env):
+            b = base(env)
+            return [_pair_power(x, k) for x in b] if isinstance(b, list) else _pair_power(b, k)
+        return power
     return None
 
 
 @functools.lru_cache(maxsize=1024)
 def _rule_keys(expr: sp.Basic) -> tuple:
-    """The keys of the environment that :func:`_fraction_rule` of ``expr`` reads: its symbols
+    """The keys of the environment that :func:`_support_rule` of ``expr`` reads: its symbols
     (the output ``y`` aside) and the vectors of its entries."""
     return tuple({*(s for s in expr.free_symbols if isinstance(s, sp.Symbol) and s != _y),
                   *(i.base for i in expr.atoms(sp.Indexed))})
