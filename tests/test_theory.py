@@ -13,12 +13,17 @@ W = sp.Symbol("W_theory", positive=True)
 V = sp.Symbol("V_theory", positive=True)
 
 
-def test_the_same_context_gives_the_same_theory_and_another_context_another():
+def test_every_theory_holds_the_definitions_it_was_made_of():
+    """A theory is never shared: one made of equal definitions holds its own objects, so that
+    code holding the definitions a module wrote (a strategy) never reaches the engine's model
+    (review 61a F1, F3)."""
     d = Definition("W", W, beta + 1)
     first = Theory.of((d, Identity("W is W", W, W)), {beta: Domain.POSITIVE})
-    again = Theory.of((Definition("W", W, beta + 1),), {beta: Domain.POSITIVE})
-    assert again is first  # equal definitions and overrides: the theory made before
-    assert Theory.of((d,)) is not first and Theory.of((d,)).overrides == ()
+    twin = Definition("W", W, beta + 1)
+    again = Theory.of((twin,), {beta: Domain.POSITIVE})
+    assert again == first and again is not first
+    assert first.definition(W) is d and again.definition(W) is twin
+    assert Theory.of((d,)).overrides == ()
     other = Theory.of((Definition("W", W, beta + 2),), {beta: Domain.POSITIVE})
     assert other.definition(W).expr == beta + 2 and first.definition(W).expr == beta + 1
 

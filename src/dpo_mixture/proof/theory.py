@@ -135,28 +135,12 @@ class Theory:
             raise ValueError(f"the context's definitions form a cycle: {' -> '.join(map(str, cycle))}")
 
     def _cycle(self) -> list | None:
-        """A cycle of definitions (each quantity's definition mentions the next), or ``None``."""
-        uses = {k: {key_of(i) for i in d.expr.atoms(sp.Indexed)} | d.expr.free_symbols for k, d in self._by_key.items()}
-        state: dict = {}
-
-        def visit(k, path):
-            state[k] = 1
-            for m in uses[k]:
-                if m in uses and state.get(m) == 1:
-                    return path[path.index(m):] + [m]
-                if m in uses and m not in state:
-                    found = visit(m, path + [m])
-                    if found:
-                        return found
-            state[k] = 2
-            return None
-
-        for k in uses:
-            if k not in state:
-                found = visit(k, [k])
-                if found:
-                    return found
-        return None
+        """A cycle of definitions (each quantity's definition mentions the next), or ``None``.
+        Worked out once per content (what each definition defines and its body): every theory
+        is a new object, holding its own definitions, but a report asks for the same model at
+        every step."""
+        found = _cycle_in(tuple((k, d.expr) for k, d in self._by_key.items()))
+        return None if found is None else list(found)
 
     def __getstate__(self) -> dict:  # (a read-only mapping does not pickle: a plain copy travels)
         return {**self.__dict__, "_by_key": dict(self._by_key)}
@@ -169,17 +153,7 @@ class Theory:
         """A theory from a derivation's context (identities in it are ignored) and overrides."""
         defs = tuple(dict.fromkeys(f for f in definitions if isinstance(f, Definition)))
         items = tuple(sorted((domains or {}).items(), key=lambda kv: str(kv[0])))
-        if cls is not Theory:
-            return cls(defs, items)
-        # kept under the definitions themselves: one changed in place since (a frozen object
-        # can still be forced) no longer equals its key, and the theory is made again
-        key = (defs, items)
-        made = _MADE.get(key)
-        if made is None:
-            if len(_MADE) >= MAX_MADE:
-                _MADE.clear()
-            made = _MADE[key] = cls(defs, items)
-        return made
+        return cls(defs, items)
 
     # -- lookups
     def domain(self, q: sp.Basic) -> Domain | None:
@@ -285,11 +259,32 @@ class Theory:
         )
 
 
-#: The theories :meth:`Theory.of` made, by their definitions and overrides (a report asks for
-#: each step's model several times: to decide it, to judge its names, to show it).
-_MADE: dict = {}
-#: Theories kept at once (a bound on memory, not a cache policy).
-MAX_MADE = 1024
+@functools.lru_cache(maxsize=1024)
+def _cycle_in(bodies: tuple) -> tuple | None:
+    """:meth:`Theory._cycle` of the definitions ``((defined quantity, body), ...)``: a pure
+    function of that content, kept (a theory's definitions are its own objects; only what they
+    say is the key)."""
+    uses = {k: {key_of(i) for i in e.atoms(sp.Indexed)} | e.free_symbols for k, e in bodies}
+    state: dict = {}
+
+    def visit(k, path):
+        state[k] = 1
+        for m in uses[k]:
+            if m in uses and state.get(m) == 1:
+                return path[path.index(m):] + [m]
+            if m in uses and m not in state:
+                found = visit(m, path + [m])
+                if found:
+                    return found
+        state[k] = 2
+        return None
+
+    for k in uses:
+        if k not in state:
+            found = visit(k, [k])
+            if found:
+                return tuple(found)
+    return None
 
 
 # --- checks, cached per theory (and per size of the registry, which users may extend) ---------

@@ -1,0 +1,38 @@
+"""Review round 61a: the model a step is judged in is the engine's own, never an object that the
+module's code (its definitions, its strategies) can reach and change.  The modules run in a
+subprocess: they change objects of the process that imports them."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+MODULES = pathlib.Path(__file__).parent / "round61_modules"
+
+
+def _report(module: str, tmp_path: pathlib.Path) -> dict:
+    done = subprocess.run([sys.executable, "-m", "dpo_mixture", "check", str(MODULES / f"{module}.py"), "--json"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    out = json.loads(done.stdout)
+    return {"code": done.returncode, "steps": {s["id"]: s for s in out["steps"]}}
+
+
+@pytest.mark.parametrize("module", ["made_theory_shared", "made_theory_reached"])
+def test_a_strategy_that_rewrites_a_definition_never_changes_the_model_the_kernel_checks(module, tmp_path):
+    """F1: a strategy rewrites the module's own definition of W in place (W := (b^2 - 2)^2 to
+    W := b); F3: it asks Theory.of for the theory of the definitions it was handed and swaps its
+    lookup.  W > 0 is false at b = sqrt 2 (W = 0): it is never proved."""
+    report = _report(module, tmp_path)
+    assert report["steps"]["w-positive"]["verdict"] != "proved"
+    assert report["code"] != 0
+
+
+def test_the_model_shown_for_a_step_is_the_one_it_was_checked_in(tmp_path):
+    """F2: after W >= 0 was proved with W := (b^2 - 2)^2, a later strategy rewrites the module's
+    definition to W := b - 5: the step still shows the model it was checked in."""
+    step = _report("made_theory_shown", tmp_path)["steps"]["w-nonneg"]
+    assert step["model"] and not any("b - 5" in m for m in step["model"])
