@@ -48,3 +48,28 @@ def test_a_cycle_is_refused_every_time_it_is_asked_for():
 def test_the_quantities_a_theory_knows_follow_its_definitions():
     known = Theory.of((Definition("W", W, beta + V),))._symbols()
     assert {W, V, beta} <= known and isinstance(known, frozenset)
+
+
+def test_an_entry_definition_read_at_an_output_is_kept_only_where_no_name_is_made_up():
+    """A definition's body at an output is kept (the same outputs recur step after step), but
+    where a sum of the body must be renamed apart from the output, each reading names it
+    afresh: two readings never share a bound name, so no sum can capture another's index."""
+    from dpo_mixture.notation import k, p, r, support_sum, y
+    from dpo_mixture.proof.facts import at_index
+
+    plain = r[y] * 2
+    assert at_index(plain, y, k) is at_index(plain, y, k)
+    body = support_sum(p[k] * r[y], k)  # binds k: read at k, it is renamed apart
+    first, second = at_index(body, y, k), at_index(body, y, k)
+    bound = lambda e: {s.limits[0][0] for s in e.atoms(sp.Sum)}  # noqa: E731
+    assert k in first.free_symbols and bound(first) != {k}
+    assert bound(first).isdisjoint(bound(second))
+
+
+def test_a_difference_whose_numerator_cancels_is_zero_every_time_it_is_asked():
+    from dpo_mixture.proof.normal_form import difference_is_zero
+
+    x = sp.Symbol("x_theory", positive=True)
+    lhs, rhs = 1 / (x + 1) + x / (x + 1), sp.Integer(1)
+    assert difference_is_zero(lhs, rhs) == (True, 0) == difference_is_zero(lhs, rhs)
+    assert difference_is_zero(lhs, rhs + x)[0] is False

@@ -200,6 +200,7 @@ def unfold(expr: sp.Expr, facts: tuple[Fact, ...] | list[Fact], rounds: int | No
 
 
 @functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=4096)
 def _bound_indices(expr: sp.Expr) -> frozenset:
     """Every symbol a binder of ``expr`` binds: the index of a sum or of a support-wide
     extremum, and the variable of a substitution, a lambda, a limit or a derivative."""
@@ -270,13 +271,26 @@ def at_index(body: sp.Expr, var: sp.Symbol, index: sp.Expr) -> sp.Expr:
     >>> at_index(support_sum(p[k] * r[y], k), k, y).has(r[y])
     True
     """
+    body = _uniform_opened(body)
+    avoid = {var} | index.free_symbols
+    if avoid & _bound_indices(body):  # fresh names each time: never kept
+        return _rename_bound(body, avoid).xreplace({var: index})
+    return _put_index(body, var, index)
+
+
+@functools.lru_cache(maxsize=4096)
+def _uniform_opened(body: sp.Expr) -> sp.Expr:
+    """``body`` with E_unif and Cov_unif opened: they bind the output y without showing it."""
     from ..model import _UniformOperator
 
-    # E_unif and Cov_unif bind the output y without showing it: open them first
-    body = body.replace(lambda e: isinstance(e, _UniformOperator), lambda e: e.unfold())
-    avoid = {var} | index.free_symbols
-    if avoid & _bound_indices(body):
-        body = _rename_bound(body, avoid)
+    return body.replace(lambda e: isinstance(e, _UniformOperator), lambda e: e.unfold())
+
+
+@functools.lru_cache(maxsize=4096)
+def _put_index(body: sp.Expr, var: sp.Symbol, index: sp.Expr) -> sp.Expr:
+    """``body`` at ``index`` where no binder of it binds ``var`` or a symbol of ``index``: the
+    same expression every time, kept (a model's entries are read at the same outputs in step
+    after step)."""
     return body.xreplace({var: index})
 
 

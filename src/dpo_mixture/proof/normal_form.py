@@ -278,6 +278,12 @@ def split_sums(expr: sp.Expr) -> sp.Expr:
     >>> split_sums(support_sum(p[k] * (r[k] / beta + 2), k))
     2*Sum(p[k], (k, 1, n)) + Sum(p[k]*r[k], (k, 1, n))/beta
     """
+    return _split_sums(expr) if isinstance(expr, sp.Basic) else expr
+
+
+@functools.lru_cache(maxsize=8192)
+def _split_sums(expr: sp.Basic) -> sp.Basic:
+    """:func:`split_sums`, kept: a normal form splits the same sums at every pass."""
     return expr.replace(lambda e: isinstance(e, sp.Sum), _split_one)
 
 
@@ -425,11 +431,17 @@ def difference_is_zero(lhs: sp.Expr, rhs: sp.Expr, facts=()) -> tuple[bool, sp.E
     diff = normal_form(sp.sympify(lhs) - sp.sympify(rhs), facts)
     if diff == 0:
         return True, diff
-    # Rational functions with no sums left: bring to one fraction and expand the numerator.
-    num, _den = sp.fraction(sp.together(diff))
-    if sp.expand(num) == 0:
+    if _numerator_vanishes(diff):
         return True, sp.Integer(0)
     return False, diff
+
+
+@functools.lru_cache(maxsize=4096)
+def _numerator_vanishes(diff: sp.Expr) -> bool:
+    """A rational function with no sums left, brought to one fraction: its numerator expands
+    to zero.  Kept per expression (the same difference is asked of again step after step)."""
+    num, _den = sp.fraction(sp.together(diff))
+    return sp.expand(num) == 0
 
 
 def separable_summand(expr: sp.Expr, index: sp.Symbol | None = None) -> sp.Expr:
