@@ -380,3 +380,21 @@ def test_the_support_worked_out_from_the_declared_domains_follows_them_too():
     second["declarations"] = [[q, "POSITIVE" if d == "UNIT_INTERVAL" else d] for q, d in first["declarations"]]
     assert second["declarations"] != first["declarations"]
     assert not verify_report(second)[0].ok
+
+
+def test_a_name_check_prints_each_object_once_and_forgets_the_prints_after(monkeypatch):
+    import sympy as sp
+
+    from dpo_mixture.notation import beta
+    from dpo_mixture.proof import verify
+    from dpo_mixture.render import printer
+
+    printed = []
+    real = printer.latex
+    monkeypatch.setattr(printer, "latex", lambda e, **kw: printed.append(e) or real(e, **kw))
+    z = sp.Symbol("z_once", positive=True)
+    assert verify.name_clash([beta * z + z, z / beta]) is None
+    assert 0 < printed.count(z) <= 2  # (its own print, and once more as an expression's part at most)
+    assert verify._PRINTS is None
+    assert verify.name_clash([beta + sp.Symbol("beta")]) == "two different quantities are named beta"
+    assert verify._PRINTS is None

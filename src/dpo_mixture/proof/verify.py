@@ -278,7 +278,7 @@ def _displayed(step: dict, goal: Goal, support: sp.Expr | None = None) -> bool:
     """What the report shows (statement, hypotheses, the model's definitions, the step's
     domain overrides and its own support, in LaTeX) is what the kernel and a counterexample's
     check read."""
-    from ..render.printer import latex
+    latex = _print_once
 
     if step.get("statement") != latex(goal.claim):
         return False
@@ -293,7 +293,7 @@ def model_shown(theory: Theory, support: sp.Expr | None = None, exprs: tuple = (
     override, then the step's own support (where the model does not say where the support is),
     then what an operator of ``exprs`` says of itself beside the statement (an instance it is
     taken at: ``shown_in_model``), in LaTeX."""
-    from ..render.printer import latex
+    latex = _print_once
 
     lines = [latex(d.relation) for d in theory.definitions] + [
         rf"{latex(q)} \in \text{{{dom.value}}}" for q, dom in theory.overrides
@@ -409,6 +409,24 @@ def _seen_as(tex: str) -> str:
     return re.sub(r"[\s{}]", "", tex)
 
 
+#: While :func:`name_clash` runs: each object's print, by the object's identity (the same
+#: quantity is printed again and again as its name, its head and its neighbours are compared).
+_PRINTS: dict | None = None
+
+
+def _print_once(expr, **settings) -> str:
+    """:func:`~dpo_mixture.render.printer.latex`, printed once per object while a name check
+    runs."""
+    from ..render.printer import latex
+
+    if settings or _PRINTS is None:
+        return latex(expr, **settings)
+    kept = _PRINTS.get(id(expr))
+    if kept is None:
+        kept = _PRINTS[id(expr)] = (expr, latex(expr))  # (the object is kept: its id stays its own)
+    return kept[1]
+
+
 def name_clash(exprs, definitions=(), scopes=()) -> str | None:
     """Why ``exprs`` cannot be shown unambiguously, or None: two different quantities with one
     name, or two that print alike (a user's ``beta`` beside the package's temperature), a
@@ -425,9 +443,20 @@ def name_clash(exprs, definitions=(), scopes=()) -> str | None:
     >>> name_clash([beta + sp.Symbol("beta")])
     'two different quantities are named beta'
     """
+    global _PRINTS
+    outer = _PRINTS
+    if outer is None:
+        _PRINTS = {}
+    try:
+        return _name_clash(exprs, definitions, scopes)
+    finally:
+        _PRINTS = outer
+
+
+def _name_clash(exprs, definitions, scopes) -> str | None:
     from ..declare import latex_name_problem
     from ..notation import LATEX_NAMES
-    from ..render.printer import latex
+    latex = _print_once
 
     from .normal_form import _bound_of, binders
 
@@ -561,7 +590,7 @@ def _captured(node: sp.Basic, b: sp.Basic, shown: str, depends: dict) -> sp.Basi
     bound variable.  Under a variable's binder (a derivative, a limit, a substitution) a
     quantity given as an expression of that variable (``depends``: ``Z_t := sum e^{t r}``)
     shows it rightly."""
-    from ..render.printer import latex
+    latex = _print_once
 
     token = re.compile(r"(?<![A-Za-z\\])" + re.escape(shown) + r"(?![A-Za-z'])")
     # a variable with a script of its own (h_{1}, seen as h_1) is looked for as it is seen too:
@@ -591,7 +620,7 @@ def _captured(node: sp.Basic, b: sp.Basic, shown: str, depends: dict) -> sp.Basi
 def _bound_name_problem(b: sp.Basic, constants: dict) -> str:
     """Why a bound variable's print is no name (as a free quantity's would not be), or ``""``."""
     from ..declare import juxtaposition_problem
-    from ..render.printer import latex
+    latex = _print_once
 
     if not isinstance(b, sp.Symbol):
         return ""
@@ -611,7 +640,7 @@ def _shadowed(e: sp.Basic, enclosing: dict, kinds: tuple) -> str | None:
     """Why a variable bound inside another binder of ``e`` prints like that binder's own,
     different variable, or None: the inner one would read as the outer one's (the package's
     bound ``k`` prints ``y'``, like a user's index named so)."""
-    from ..render.printer import latex
+    latex = _print_once
 
     from .normal_form import _bound_of
 
@@ -641,7 +670,7 @@ def _side_by_side(printed: dict, registered: dict, constants: dict) -> str | Non
     ``\\mathrm{a}`` and ``\\mathrm{b}`` standing beside it.  ``registered``: the package's own
     quantities by name; ``constants``: the constants' prints (shown -> constant)."""
     from ..declare import juxtaposition_problem
-    from ..render.printer import latex
+    latex = _print_once
 
     pieces = set(printed) | set(constants)
     ours = set(registered.values())
@@ -708,7 +737,7 @@ def _looks_like_another(printed: dict, labels: set, exprs: list, registered: dic
     (``\\sigma(y)``, ``\\log(y)``), or any quantity printed exactly as an expression of the same
     statements (:func:`_prints_like_a_subexpression`)."""
     from .. import notation
-    from ..render.printer import latex
+    latex = _print_once
 
     vectors = {b for e in exprs for b in _quantities_of(e)[1]}
     vectors |= {q for q in vars(notation).values() if isinstance(q, sp.IndexedBase)}
@@ -817,7 +846,7 @@ def _subexpression_prints(e: sp.Basic, notation: tuple) -> dict:
     """The prints (as :func:`_plain_print` compares them) of the function applications, powers
     and derivatives of ``e``, each with the node printed so, under ``notation`` (the names'
     prints when they were found: a report prints its own names its own way)."""
-    from ..render.printer import latex
+    latex = _print_once
 
     out: dict = {}
     for node in sp.preorder_traversal(e):
@@ -834,7 +863,7 @@ def _prints_like_a_subexpression(printed: dict, labels: set, exprs: list, regist
     as an expression of the same statements does, or None: a scalar named ``\\sigma(u)`` beside
     ``Sigmoid(u)``, one named ``e^{u}`` beside ``exp(u)``, a vector ``g`` beside a function ``g``
     applied to the output.  Delimiters' sizes aside (``\\left(``), the two read alike."""
-    from ..render.printer import latex
+    latex = _print_once
 
     def ours(q) -> bool:  # the package's own names are the package's to print (TPM(A; x) is its mass)
         return registered.get(str(q)) == q
@@ -889,7 +918,7 @@ def _function_heads() -> frozenset:
     also prints some function with (``\\theta``, ``W``) are common names: they are refused only
     beside that function (:func:`_applied_heads`)."""
     from .. import model
-    from ..render.printer import latex
+    latex = _print_once
 
     heads = set(_TEX_OPERATORS) | {r"\Gamma", r"\zeta"}
     for name, obj in vars(sp).items():
@@ -920,7 +949,7 @@ def _applications(e: sp.Basic) -> frozenset:
 def _applied_heads(exprs: list) -> set:
     """The heads the function applications of ``exprs`` print with (``\\theta`` of
     ``Heaviside(u)``, ``W`` of ``LambertW(u)``): a scalar printed as one reads as that function."""
-    from ..render.printer import latex
+    latex = _print_once
 
     heads = set()
     for node in {a for e in exprs for a in _applications(e)}:
@@ -989,7 +1018,7 @@ def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dic
     means one quantity throughout the report; a name of the package's notation means the
     package's quantity unless the report declares its own; and a declared quantity carries no
     sign assumption beyond what its declared domain gives."""
-    from ..render.printer import latex
+    latex = _print_once
     from .kernel import override_drops
 
     exprs = [goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions]
