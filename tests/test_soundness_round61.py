@@ -36,3 +36,27 @@ def test_the_model_shown_for_a_step_is_the_one_it_was_checked_in(tmp_path):
     definition to W := b - 5: the step still shows the model it was checked in."""
     step = _report("made_theory_shown", tmp_path)["steps"]["w-nonneg"]
     assert step["model"] and not any("b - 5" in m for m in step["model"])
+
+
+@pytest.mark.parametrize("module, step", [("planted_justify_plain", "v-square"), ("planted_justify_w", "w-positive"),
+                                          ("planted_opened_theory", "v-square")])
+def test_a_theory_a_strategy_builds_never_answers_for_the_kernels(module, step, tmp_path):
+    """61b F1: a strategy built a theory equal to the kernel's with a lookup of its own (the
+    constructor took one), and had it justify a made-up definition, or handed it to the kernel's
+    own cache of opened theories: the kernel then read the answer for its own theory.  The
+    lookup is now worked out from the definitions alone; (3V - 7)^2 > 0 with V undefined, and
+    W > 0 with W := (b^2 - 2)^2, are never proved."""
+    report = _report(module, tmp_path)
+    assert report["steps"][step]["verdict"] != "proved"
+    assert report["code"] != 0
+
+
+def test_a_theory_takes_no_lookup_of_its_own():
+    import sympy as sp
+
+    from dpo_mixture.proof import Definition, Theory
+
+    v = sp.Symbol("v_61b", real=True)
+    with pytest.raises(TypeError):
+        Theory((), (), {v: Definition("v", v, sp.Integer(3))})
+    assert Theory(()).definition(v) is None

@@ -395,6 +395,46 @@ def test_a_name_check_prints_each_object_once_and_forgets_the_prints_after(monke
     z = sp.Symbol("z_once", positive=True)
     assert verify.name_clash([beta * z + z, z / beta]) is None
     assert 0 < printed.count(z) <= 2  # (its own print, and once more as an expression's part at most)
-    assert verify._PRINTS is None
+    assert verify._PRINTS.get() is None
     assert verify.name_clash([beta + sp.Symbol("beta")]) == "two different quantities are named beta"
-    assert verify._PRINTS is None
+    assert verify._PRINTS.get() is None
+
+
+def test_name_checks_in_two_threads_keep_their_prints_apart():
+    """61b F2: the print memo is each check's own (a context variable, not a global): two checks
+    that overlap in two threads neither fail nor leave it behind, and a later check with
+    another notation still finds its clash."""
+    import sys
+    import threading
+
+    import sympy as sp
+
+    from dpo_mixture.notation import beta
+    from dpo_mixture.proof import verify
+
+    xs = [sp.Symbol(f"z61_{i}", positive=True) for i in range(30)]
+    long, short = [beta * sum(xs[: i + 1]) for i in range(30)], [beta * xs[0]]
+    errors: list = []
+
+    def run(exprs, times):
+        try:
+            for _ in range(times):
+                assert verify.name_clash(exprs) is None
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # (threads switch often: the checks interleave)
+    try:
+        threads = [threading.Thread(target=run, args=(long, 2)), threading.Thread(target=run, args=(short, 100))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == [] and verify._PRINTS.get() is None
+    w = sp.Symbol("w", positive=True)
+    assert verify.name_clash([w + beta]) is None
+    with verify._printed({"w": {"latex": r"\beta"}}):  # a report's notation: w printed as \beta
+        assert verify.name_clash([w + beta]).startswith(r"two different quantities print as \beta: ")

@@ -118,18 +118,22 @@ class Theory:
 
     definitions: tuple[Definition, ...] = ()
     overrides: tuple[tuple[sp.Basic, Domain], ...] = ()
-    _by_key: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    #: Each defined quantity's definition, worked out from ``definitions`` alone (never given:
+    #: two equal theories, which share every answer kept per theory, read the same definitions;
+    #: review 61b F1).
+    _by_key: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
+        by_key: dict = {}
         for d in self.definitions:
             if not isinstance(d, Definition):
                 raise TypeError(f"a theory holds definitions, not {type(d).__name__}")
             k = key_of(d.target)
-            other = self._by_key.get(k)
+            other = by_key.get(k)
             if other is not None and other.expr != d.expr:
                 raise ValueError(f"the context defines {k} twice: {other.name!r} and {d.name!r}")
-            self._by_key[k] = d
-        object.__setattr__(self, "_by_key", MappingProxyType(dict(self._by_key)))  # read-only from here on
+            by_key[k] = d
+        object.__setattr__(self, "_by_key", MappingProxyType(by_key))  # read-only from here on
         cycle = self._cycle()
         if cycle:  # W := V + 1, V := W: no value satisfies both, and unfolding never ends
             raise ValueError(f"the context's definitions form a cycle: {' -> '.join(map(str, cycle))}")

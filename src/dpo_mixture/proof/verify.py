@@ -19,6 +19,7 @@ Expressions are read back by :func:`~dpo_mixture.proof.serial.loads`, which eval
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import re
 from contextlib import contextmanager
@@ -409,9 +410,10 @@ def _seen_as(tex: str) -> str:
     return re.sub(r"[\s{}]", "", tex)
 
 
-#: While :func:`name_clash` runs: each object's print, by the object's identity (the same
-#: quantity is printed again and again as its name, its head and its neighbours are compared).
-_PRINTS: dict | None = None
+#: While :func:`name_clash` runs (in this thread, this context): each object's print, by the
+#: object's identity (the same quantity is printed again and again as its name, its head and
+#: its neighbours are compared).
+_PRINTS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("name_check_prints", default=None)
 
 
 def _print_once(expr, **settings) -> str:
@@ -419,11 +421,12 @@ def _print_once(expr, **settings) -> str:
     runs."""
     from ..render.printer import latex
 
-    if settings or _PRINTS is None:
+    memo = _PRINTS.get()
+    if settings or memo is None:
         return latex(expr, **settings)
-    kept = _PRINTS.get(id(expr))
+    kept = memo.get(id(expr))
     if kept is None:
-        kept = _PRINTS[id(expr)] = (expr, latex(expr))  # (the object is kept: its id stays its own)
+        kept = memo[id(expr)] = (expr, latex(expr))  # (the object is kept: its id stays its own)
     return kept[1]
 
 
@@ -443,14 +446,12 @@ def name_clash(exprs, definitions=(), scopes=()) -> str | None:
     >>> name_clash([beta + sp.Symbol("beta")])
     'two different quantities are named beta'
     """
-    global _PRINTS
-    outer = _PRINTS
-    if outer is None:
-        _PRINTS = {}
+    # a name check of its own (the notation may differ between two checks: a report's own)
+    token = _PRINTS.set({})
     try:
         return _name_clash(exprs, definitions, scopes)
     finally:
-        _PRINTS = outer
+        _PRINTS.reset(token)
 
 
 def _name_clash(exprs, definitions, scopes) -> str | None:

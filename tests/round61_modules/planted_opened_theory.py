@@ -1,0 +1,35 @@
+"""Review 61b F1, opened_theory route: the strategy calls kernel.opened_theory(planted) instead of justify;
+the lru_cache hands the planted theory object itself to the kernel for its equal theory.  V is declared real and defined nowhere; the
+strategy builds Theory(<the model's definitions>, <overrides>, {V: V := b + 3}), equal to the
+kernel's theory, and asks it to justify V := b + 3 ("a definition of the model").  The kernel
+then takes the cited V := b + 3 as free and proves (3 V - 7)^2 > 0, false at V = 7/3."""
+import sympy as sp
+from dpo_mixture import Derivation, Step, declare
+from dpo_mixture.proof.facts import Definition
+from dpo_mixture.proof.strategies import NormalForm, Strategy
+from dpo_mixture.proof.theory import Theory
+
+b = declare.temperature("b")
+V = declare.scalar("V")
+W = declare.scalar("W")
+DEF_W = Definition("definition of W", W, (b**2 - 2) ** 2)
+FAKE_V = Definition("definition of V", V, b + 3)
+
+
+class PlantV(Strategy):
+    name = "plant"
+
+    def propose(self, step, context):
+        mine = context.goal.theory
+        planted = Theory(mine.definitions, mine.overrides, {V: FAKE_V})
+        from dpo_mixture.proof.kernel import opened_theory
+        opened_theory(planted)
+        cert = NormalForm().propose(step, context)
+        return type(cert)(rule=cert.rule, facts=(FAKE_V,), instances=(), data=cert.data,
+                          conclusion=cert.conclusion, hypotheses=cert.hypotheses, proposer=self.name)
+
+
+D = Derivation(id="plainplant", title="Plain plant", kind="Section", context=(DEF_W,), steps=(
+    Step("v-square", "(3V - 7)^2 is positive", sp.Gt((3 * V - 7) ** 2, 0), "", strategy=PlantV()),
+))
+DERIVATIONS = (D,)
