@@ -39,7 +39,7 @@ def test_the_model_shown_for_a_step_is_the_one_it_was_checked_in(tmp_path):
 
 
 @pytest.mark.parametrize("module, step", [("planted_justify_plain", "v-square"), ("planted_justify_w", "w-positive"),
-                                          ("planted_opened_theory", "v-square")])
+                                          ("planted_justify_plain", "v-square-opened")])
 def test_a_theory_a_strategy_builds_never_answers_for_the_kernels(module, step, tmp_path):
     """61b F1: a strategy built a theory equal to the kernel's with a lookup of its own (the
     constructor took one), and had it justify a made-up definition, or handed it to the kernel's
