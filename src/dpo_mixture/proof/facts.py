@@ -14,6 +14,41 @@ import sympy as sp
 __all__ = ["Definition", "Identity", "Fact", "unfold", "relevant"]
 
 
+def equality_problem(e: sp.Basic) -> str:
+    """Why a node of ``e`` compares or hashes by a rule of its own (a class whose ``__eq__`` or
+    ``__hash__`` neither SymPy nor this package defines), or ``""``.  Such an object could
+    equal an expression it is not, and so stand for it wherever answers are kept per
+    expression, per fact or per theory (review 61c F3).
+
+    >>> equality_problem(sp.Symbol("x") + 1)
+    ''
+    """
+    for node in sp.preorder_traversal(e):
+        for attr in ("__eq__", "__hash__"):
+            owner = next(c for c in type(node).__mro__ if attr in vars(c))
+            where = getattr(owner, "__module__", "") or ""
+            if owner is not object and not where.split(".")[0] in ("sympy", "dpo_mixture"):
+                return (f"{type(node).__name__} compares by a rule of its own ({attr} of "
+                        f"{where}.{owner.__qualname__}); build it from SymPy's classes")
+    return ""
+
+
+def _own_sympy(fact, *names: str) -> None:
+    """Each field ``names`` of ``fact`` as a SymPy object (kept so: an object that only turns
+    into one when SymPy reads it could equal another fact's), built from classes that compare
+    as SymPy's do."""
+    for name in names:
+        value = getattr(fact, name)
+        try:
+            value = sp.sympify(value, strict=True)
+        except (sp.SympifyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"fact {fact.name!r}: {name} is not a SymPy expression ({type(value).__name__})") from exc
+        problem = equality_problem(value) if isinstance(value, sp.Basic) else f"not a SymPy object ({type(value).__name__})"
+        if problem:
+            raise ValueError(f"fact {fact.name!r}: {name}: {problem}")
+        object.__setattr__(fact, name, value)
+
+
 @dataclass(frozen=True)
 class Definition:
     """``target := expr``.
@@ -32,6 +67,7 @@ class Definition:
     expr: sp.Expr
 
     def __post_init__(self) -> None:
+        _own_sympy(self, "target", "expr")
         target = self.target
         if isinstance(target, sp.Indexed):
             index = target.indices[0] if len(target.indices) == 1 else None
@@ -97,6 +133,9 @@ class Identity:
     name: str
     lhs: sp.Expr
     rhs: sp.Expr
+
+    def __post_init__(self) -> None:
+        _own_sympy(self, "lhs", "rhs")
 
     @property
     def relation(self) -> sp.Eq:

@@ -1781,13 +1781,13 @@ _SIGN_FACTS = ("positive", "nonnegative", "negative", "nonpositive", "nonzero", 
 
 
 @functools.cache
-def override_drops(q: sp.Basic, dom: Domain) -> list[str]:
+def override_drops(q: sp.Basic, dom: Domain) -> tuple[str, ...]:
     """The sign facts ``q``'s own assumptions say (its label's and, for a vector, its base's)
     that a domain override to ``dom`` does not imply: such an override is refused (the sign
     rules would still read them)."""
     label = q.label if isinstance(q, sp.IndexedBase) else q
     said = {k for k in _SIGN_FACTS if getattr(label, "is_" + k) is True or getattr(q, "is_" + k) is True}
-    return sorted(said - _implied().get(dom, set()))
+    return tuple(sorted(said - _implied().get(dom, set())))  # (kept: never a list a caller could empty)
 
 
 def _implied() -> dict:

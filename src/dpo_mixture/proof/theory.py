@@ -124,6 +124,12 @@ class Theory:
     _by_key: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
+        from .facts import equality_problem
+
+        for item in self.overrides:  # (an equal-looking domain would share every answer kept per theory)
+            if not (isinstance(item, tuple) and len(item) == 2 and type(item[1]) is Domain
+                    and isinstance(item[0], (sp.Symbol, sp.IndexedBase)) and not equality_problem(item[0])):
+                raise TypeError(f"a theory's overrides are (symbol or vector, Domain member) pairs, not {item!r:.80}")
         by_key: dict = {}
         for d in self.definitions:
             if not isinstance(d, Definition):
