@@ -239,7 +239,6 @@ def unfold(expr: sp.Expr, facts: tuple[Fact, ...] | list[Fact], rounds: int | No
 
 
 @functools.lru_cache(maxsize=512)
-@functools.lru_cache(maxsize=4096)
 def _bound_indices(expr: sp.Expr) -> frozenset:
     """Every symbol a binder of ``expr`` binds: the index of a sum or of a support-wide
     extremum, and the variable of a substitution, a lambda, a limit or a derivative."""

@@ -33,7 +33,7 @@ from typing import Iterable
 import sympy as sp
 
 from ..notation import DOMAINS, Domain, n as _n
-from .facts import Definition, Fact, Identity, unfold
+from .facts import Definition, Fact, Identity, equality_problem, unfold
 from .sign import SignContext, is_real, sign
 
 __all__ = ["Theory", "key_of", "domain_of", "DISTRIBUTIONS"]
@@ -124,8 +124,6 @@ class Theory:
     _by_key: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
-        from .facts import equality_problem
-
         for item in self.overrides:  # (an equal-looking domain would share every answer kept per theory)
             if not (isinstance(item, tuple) and len(item) == 2 and type(item[1]) is Domain
                     and isinstance(item[0], (sp.Symbol, sp.IndexedBase)) and not equality_problem(item[0])):

@@ -279,7 +279,7 @@ def _displayed(step: dict, goal: Goal, support: sp.Expr | None = None) -> bool:
     """What the report shows (statement, hypotheses, the model's definitions, the step's
     domain overrides and its own support, in LaTeX) is what the kernel and a counterexample's
     check read."""
-    latex = _print_once
+    from ..render.printer import latex
 
     if step.get("statement") != latex(goal.claim):
         return False
@@ -294,7 +294,7 @@ def model_shown(theory: Theory, support: sp.Expr | None = None, exprs: tuple = (
     override, then the step's own support (where the model does not say where the support is),
     then what an operator of ``exprs`` says of itself beside the statement (an instance it is
     taken at: ``shown_in_model``), in LaTeX."""
-    latex = _print_once
+    from ..render.printer import latex
 
     lines = [latex(d.relation) for d in theory.definitions] + [
         rf"{latex(q)} \in \text{{{dom.value}}}" for q, dom in theory.overrides
@@ -1019,7 +1019,7 @@ def _name_problem(goal: Goal, facts: tuple, support, seen: dict, registered: dic
     means one quantity throughout the report; a name of the package's notation means the
     package's quantity unless the report declares its own; and a declared quantity carries no
     sign assumption beyond what its declared domain gives."""
-    latex = _print_once
+    from ..render.printer import latex
     from .kernel import override_drops
 
     exprs = [goal.claim, *goal.hypotheses, *goal.chain, *goal.conditions]
